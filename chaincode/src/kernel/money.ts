@@ -1,0 +1,51 @@
+import { invalidArgument } from './errors';
+
+/** Amounts are integer fen (1 yuan = 100 fen); ratios are basis points (10000 = 100%). */
+export const BASIS_POINTS = 10000;
+
+export function assertFen(value: number, name: string): number {
+  if (!Number.isSafeInteger(value) || value < 0) throw invalidArgument(`${name} must be a non-negative integer number of fen`);
+  return value;
+}
+
+export function assertBasisPoints(value: number, name: string): number {
+  if (!Number.isSafeInteger(value) || value < 0 || value > BASIS_POINTS) {
+    throw invalidArgument(`${name} must be an integer number of basis points between 0 and ${BASIS_POINTS}`);
+  }
+  return value;
+}
+
+/** floor(amount × numerator / denominator) without floating point or overflow. */
+export function mulDiv(amount: number, numerator: number, denominator: number): number {
+  if (denominator <= 0) throw invalidArgument('denominator must be positive');
+  return Number((BigInt(amount) * BigInt(numerator)) / BigInt(denominator));
+}
+
+/** floor(amount × bp / 10000). */
+export function applyBasisPoints(amount: number, bp: number): number {
+  return mulDiv(amount, bp, BASIS_POINTS);
+}
+
+/**
+ * Splits `total` in proportion to `weights` with the largest-remainder method:
+ * everyone gets the floor of their exact share, then the fen left over go one
+ * each to the largest remainders (ties to the earlier entry). Parts always sum to total.
+ */
+export function largestRemainderSplit(total: number, weights: readonly number[]): number[] {
+  if (!Number.isSafeInteger(total) || total < 0) throw invalidArgument('total must be a non-negative integer');
+  if (weights.length === 0) throw invalidArgument('at least one weight is required');
+  for (const w of weights) if (!Number.isSafeInteger(w) || w < 0) throw invalidArgument('weights must be non-negative integers');
+  const sum = weights.reduce((a, b) => a + BigInt(b), 0n);
+  if (sum === 0n) throw invalidArgument('weights must not all be zero');
+  const big = BigInt(total);
+  const parts = weights.map((w) => (big * BigInt(w)) / sum);
+  const remainders = weights.map((w, i) => ({ i, r: (big * BigInt(w)) % sum }));
+  let left = big - parts.reduce((a, b) => a + b, 0n);
+  remainders.sort((a, b) => (a.r === b.r ? a.i - b.i : a.r > b.r ? -1 : 1));
+  for (const { i } of remainders) {
+    if (left === 0n) break;
+    parts[i] = (parts[i] as bigint) + 1n;
+    left -= 1n;
+  }
+  return parts.map((p) => Number(p));
+}

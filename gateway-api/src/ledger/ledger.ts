@@ -1,0 +1,73 @@
+import { KeyObject } from 'node:crypto';
+
+/**
+ * The Ledger port: what the gateway needs from a ledger. Implemented by the
+ * embedded ledger (one process, LevelDB) and by Fabric (fabric-gateway over gRPC).
+ */
+
+/** The caller's own ledger identity; its key signs the transaction so the chaincode sees the real caller. */
+export interface LedgerIdentity {
+  readonly mspId: string;
+  readonly certificate: string;
+  readonly privateKey: KeyObject;
+}
+
+export interface TransactionRequest {
+  /** Contract-qualified transaction name, e.g. "Membership:GrantRole". */
+  readonly name: string;
+  readonly args?: readonly string[];
+  /** Private inputs (transient data): never written to a block. */
+  readonly transient?: Readonly<Record<string, Buffer>>;
+}
+
+export interface SubmitResult {
+  readonly txId: string;
+  readonly blockNumber: number;
+  readonly payload: Buffer;
+}
+
+export interface ChaincodeEvent {
+  readonly blockNumber: number;
+  readonly txId: string;
+  readonly name: string;
+  readonly payload: Buffer;
+}
+
+export type ValidationCode = 'VALID' | 'MVCC_READ_CONFLICT' | 'PHANTOM_READ_CONFLICT' | 'BAD_PROPOSAL' | string;
+
+/** A transaction as recorded in its block. */
+export interface TransactionInfo {
+  readonly txId: string;
+  readonly blockNumber: number;
+  readonly txIndex: number;
+  readonly validationCode: ValidationCode;
+  readonly timestamp: string;
+  readonly creatorMspId: string;
+  readonly endorsingOrganisations: readonly string[];
+  readonly transactionName: string;
+}
+
+export interface ChainVerification {
+  readonly ok: boolean;
+  readonly height: number;
+  readonly blocksChecked: number;
+  readonly firstBrokenBlock?: number;
+  readonly problem?: string;
+}
+
+export interface EventsOptions {
+  readonly startBlock?: number;
+  readonly signal?: AbortSignal;
+}
+
+export interface Ledger {
+  readonly kind: 'embedded' | 'fabric';
+  submit(identity: LedgerIdentity, request: TransactionRequest): Promise<SubmitResult>;
+  evaluate(identity: LedgerIdentity, request: TransactionRequest): Promise<Buffer>;
+  /** Chaincode events of valid transactions in commit order, from `startBlock` (default: next block) on. */
+  events(options?: EventsOptions): AsyncIterable<ChaincodeEvent>;
+  getTransaction(txId: string): Promise<TransactionInfo | undefined>;
+  height(): Promise<number>;
+  verifyChain(options?: { onProgress?: (checked: number, height: number) => void }): Promise<ChainVerification>;
+  close(): Promise<void>;
+}

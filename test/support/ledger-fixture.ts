@@ -1,0 +1,65 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { contracts } from '../../chaincode/src';
+import { DEFAULT_COUNTIES } from '../../gateway-api/src/identity/counties';
+import { Wallet } from '../../gateway-api/src/identity/wallet';
+import { EmbeddedLedger } from '../../gateway-api/src/ledger/embedded/embedded-ledger';
+import { LedgerIdentity } from '../../gateway-api/src/ledger/ledger';
+
+export const LIANGDANG = 'LiangdangMSP';
+export const HUIXIAN = 'HuixianMSP';
+export const FENGXIAN = 'FengxianMSP';
+
+export interface LedgerFixture {
+  readonly dir: string;
+  readonly wallet: Wallet;
+  readonly ledger: EmbeddedLedger;
+  /** A member identity of a county, issued on first use (OU admin when the name starts with "admin"). */
+  identity(mspId: string, member: string): Promise<LedgerIdentity>;
+  reopen(): Promise<EmbeddedLedger>;
+  cleanup(): Promise<void>;
+}
+
+// One wallet for the whole run: key generation is the slow part of setting up a county.
+let sharedWallet: { dir: string; wallet: Promise<Wallet> } | undefined;
+function walletForTests(): { dir: string; wallet: Promise<Wallet> } {
+  if (!sharedWallet) {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'cl-wallet-'));
+    sharedWallet = { dir, wallet: Wallet.open(dir, DEFAULT_COUNTIES) };
+  }
+  return sharedWallet;
+}
+
+export async function openLedgerFixture(): Promise<LedgerFixture> {
+  const wallet = await walletForTests().wallet;
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'cl-ledger-'));
+  const open = () =>
+    EmbeddedLedger.open({ dataDir: path.join(dir, 'ledger'), contracts, trustedCas: wallet.trustedCas(), endorsers: wallet.endorsers() });
+  let ledger = await open();
+  const fixture: LedgerFixture = {
+    dir,
+    wallet,
+    get ledger() {
+      return ledger;
+    },
+    async identity(mspId, member) {
+      await wallet.issue(mspId, member, member.startsWith('admin') ? 'admin' : 'client');
+      return wallet.ledgerIdentity(mspId, member);
+    },
+    async reopen() {
+      await ledger.close();
+      ledger = await open();
+      return ledger;
+    },
+    async cleanup() {
+      await ledger.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return fixture;
+}
+
+export function json(payload: Buffer): any {
+  return JSON.parse(payload.toString('utf8'));
+}
