@@ -4,7 +4,7 @@ import path from 'node:path';
 import { contracts } from '../../chaincode/src';
 import { DEFAULT_COUNTIES } from '../../gateway-api/src/identity/counties';
 import { Wallet } from '../../gateway-api/src/identity/wallet';
-import { EmbeddedLedger } from '../../gateway-api/src/ledger/embedded/embedded-ledger';
+import { EmbeddedLedger, EmbeddedLedgerOptions } from '../../gateway-api/src/ledger/embedded/embedded-ledger';
 import { LedgerIdentity } from '../../gateway-api/src/ledger/ledger';
 
 export const LIANGDANG = 'LiangdangMSP';
@@ -31,11 +31,31 @@ function walletForTests(): { dir: string; wallet: Promise<Wallet> } {
   return sharedWallet;
 }
 
-export async function openLedgerFixture(): Promise<LedgerFixture> {
+/** The directory of the run's shared wallet (county CAs and identities), e.g. for a child process. */
+export async function sharedWalletDir(): Promise<string> {
+  const shared = walletForTests();
+  await shared.wallet;
+  return shared.dir;
+}
+
+export interface LedgerFixtureOptions {
+  /** Contracts loaded besides the chaincode's own, e.g. the test-only ProbeContract. */
+  readonly extraContracts?: ReadonlyArray<new () => unknown>;
+  /** Ledger settings such as mvccRetries or maxBlockTransactions. */
+  readonly ledger?: Partial<Pick<EmbeddedLedgerOptions, 'mvccRetries' | 'maxBlockTransactions' | 'channelId' | 'chaincodeName'>>;
+}
+
+export async function openLedgerFixture(options: LedgerFixtureOptions = {}): Promise<LedgerFixture> {
   const wallet = await walletForTests().wallet;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'cl-ledger-'));
   const open = () =>
-    EmbeddedLedger.open({ dataDir: path.join(dir, 'ledger'), contracts, trustedCas: wallet.trustedCas(), endorsers: wallet.endorsers() });
+    EmbeddedLedger.open({
+      ...options.ledger,
+      dataDir: path.join(dir, 'ledger'),
+      contracts: [...contracts, ...(options.extraContracts ?? [])],
+      trustedCas: wallet.trustedCas(),
+      endorsers: wallet.endorsers(),
+    });
   let ledger = await open();
   const fixture: LedgerFixture = {
     dir,

@@ -1,0 +1,72 @@
+import Fastify, { FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, ZodTypeProvider } from 'fastify-type-provider-zod';
+import { ApiKeyStore } from './auth/api-keys';
+import { Ledger } from './ledger/ledger';
+import { IdentityResolver, registerAuth } from './plugins/auth';
+import { registerErrorHandler } from './plugins/error-handler';
+import { registerIdempotency } from './plugins/idempotency';
+import { auditRoutes } from './routes/audit';
+import { eventRoutes } from './routes/events';
+import { healthRoutes } from './routes/health';
+import { MemberOnboarding, memberRoutes } from './routes/members';
+
+export interface AppDependencies {
+  readonly ledger: Ledger;
+  readonly keys: ApiKeyStore;
+  readonly identities: IdentityResolver & MemberOnboarding;
+  /** Folder for the gateway's own state (idempotency answers, evidence blobs). */
+  readonly stateDir: string;
+  readonly logLevel?: string;
+  readonly maxEvidenceBytes?: number;
+}
+
+export const API_PREFIX = '/api/v1';
+
+/** Builds the gateway app. Tests call this and use app.inject(); main.ts adds listen(). */
+export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.logLevel && deps.logLevel !== 'silent' ? { level: deps.logLevel } : false,
+    bodyLimit: 1024 * 1024,
+    ajv: { customOptions: { coerceTypes: false } },
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandler(app);
+
+  // The docs pages are public, like the document they render.
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/docs')) route.config = { ...(route.config ?? {}), public: true };
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'County Ledger API',
+        version: '1.0.0',
+        description: 'Cross-county market rules on a shared ledger. Errors are application/problem+json with a stable code.',
+      },
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
+      security: [{ apiKey: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
+  app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+
+  registerAuth(app, deps.keys, deps.identities);
+  await registerIdempotency(app, `${deps.stateDir}/idempotency`);
+
+  await app.register(healthRoutes(deps.ledger));
+  await app.register(
+    async (api) => {
+      await api.register(memberRoutes(deps.ledger, deps.keys, deps.identities));
+      await api.register(eventRoutes(deps.ledger));
+      await api.register(auditRoutes(deps.ledger));
+    },
+    { prefix: API_PREFIX },
+  );
+  return app;
+}

@@ -1,0 +1,104 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { ClassicLevel } from 'classic-level';
+import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ApiError } from '../errors';
+
+interface StoredAnswer {
+  readonly requestHash: string;
+  readonly status: number;
+  readonly contentType: string;
+  readonly body: string;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** POST routes that submit a transaction honour Idempotency-Key. */
+    submits?: boolean;
+  }
+  interface FastifyRequest {
+    idempotency?: { key: string; requestHash: string; settle: (answer: StoredAnswer | undefined) => void };
+  }
+}
+
+const KEY_PATTERN = /^[A-Za-z0-9_.:-]{1,128}$/;
+
+/**
+ * Idempotency-Key for submitting POSTs: the first answer (anything but a 5xx) is
+ * stored per caller and key; a retry with the same key and body gets that answer
+ * back and submits nothing; the same key with a different body is refused.
+ * Concurrent retries wait for the first to finish.
+ */
+export async function registerIdempotency(app: FastifyInstance, dir: string): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  const db = new ClassicLevel<string, string>(dir, { valueEncoding: 'utf8' });
+  await db.open();
+  const inFlight = new Map<string, Promise<StoredAnswer | undefined>>();
+  app.addHook('onClose', async () => db.close());
+
+  app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!request.routeOptions.config?.submits) return;
+    const header = request.headers['idempotency-key'];
+    if (header === undefined) return;
+    if (typeof header !== 'string' || !KEY_PATTERN.test(header)) {
+      throw new ApiError('INVALID_ARGUMENT', 'Idempotency-Key must be 1-128 characters of letters, digits, _ . : -');
+    }
+    const scope = `${request.caller?.keyId ?? 'public'}|${request.routeOptions.url}|${header}`;
+    const requestHash = createHash('sha256')
+      .update(request.url)
+      .update('\n')
+      .update(typeof request.body === 'string' || Buffer.isBuffer(request.body) ? request.body : JSON.stringify(request.body ?? null))
+      .digest('hex');
+
+    for (;;) {
+      const stored = await db.get(scope);
+      if (stored !== undefined) return replay(reply, JSON.parse(stored) as StoredAnswer, requestHash);
+      const running = inFlight.get(scope);
+      if (!running) break;
+      const answer = await running;
+      if (answer) return replay(reply, answer, requestHash);
+    }
+    let settle!: (answer: StoredAnswer | undefined) => void;
+    inFlight.set(scope, new Promise((resolve) => (settle = resolve)));
+    request.idempotency = {
+      key: scope,
+      requestHash,
+      settle: (answer) => {
+        inFlight.delete(scope);
+        settle(answer);
+      },
+    };
+    return undefined;
+  });
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    const pending = request.idempotency;
+    if (!pending) return payload;
+    request.idempotency = undefined;
+    if (reply.statusCode >= 500 || typeof payload !== 'string') {
+      pending.settle(undefined);
+      return payload;
+    }
+    const answer: StoredAnswer = {
+      requestHash: pending.requestHash,
+      status: reply.statusCode,
+      contentType: String(reply.getHeader('content-type') ?? 'application/json'),
+      body: payload,
+    };
+    await db.put(pending.key, JSON.stringify(answer));
+    pending.settle(answer);
+    return payload;
+  });
+
+  app.addHook('onError', async (request) => {
+    // An error answer still goes through onSend; this covers requests that die before sending.
+    if (request.idempotency && request.raw.destroyed) request.idempotency.settle(undefined);
+  });
+}
+
+function replay(reply: FastifyReply, answer: StoredAnswer, requestHash: string): FastifyReply {
+  if (answer.requestHash !== requestHash) {
+    throw new ApiError('IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was already used with a different request');
+  }
+  return reply.code(answer.status).header('idempotent-replayed', 'true').type(answer.contentType).send(answer.body);
+}

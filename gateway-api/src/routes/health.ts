@@ -1,0 +1,10 @@
+import { FastifyPluginAsync } from 'fastify';
+import { Ledger } from '../ledger/ledger';
+
+export const healthRoutes = (ledger: Ledger): FastifyPluginAsync => async (app) => {
+  app.get('/health', { config: { public: true }, schema: { tags: ['health'], summary: 'Liveness and readiness' } }, async () => ({
+    status: 'ok',
+    ledger: ledger.kind,
+    height: await ledger.height(),
+  }));
+};

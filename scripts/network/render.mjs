@@ -1,0 +1,267 @@
+#!/usr/bin/env node
+// Renders everything the network scripts need from the one county file (network/counties.json):
+//   <run>/config/crypto-config.yaml   input of cryptogen
+//   <run>/config/configtx.yaml        input of configtxgen (channel genesis block)
+//   <run>/nodes.tsv                   one line per node: id kind county listen-checks
+//   <run>/nodes/<id>.env              environment of each node process (CORE_* / ORDERER_*)
+//   <run>/env/<county>.env            peer CLI / osnadmin environment of each county's admin
+//   <run>/network.json                connection facts for clients (gateway, tests, benchmark)
+// YAML files are written as JSON, which is valid YAML.
+// Usage: node scripts/network/render.mjs   (env: NETWORK_CONFIG, NETWORK_RUN_DIR, FABRIC_HOME)
+import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const CONFIG = resolve(process.env.NETWORK_CONFIG ?? join(ROOT, 'network', 'counties.json'));
+const RUN = resolve(process.env.NETWORK_RUN_DIR ?? join(ROOT, 'network', 'run'));
+const FABRIC = resolve(process.env.FABRIC_HOME ?? join(ROOT, '.fabric'));
+const BUILDERS = join(ROOT, 'network', 'builders');
+
+function fail(msg) {
+  console.error(`network: ${CONFIG}: ${msg}`);
+  process.exit(2);
+}
+
+const cfg = JSON.parse(readFileSync(CONFIG, 'utf8'));
+if (!cfg.channel || !/^[a-z][a-z0-9.-]*$/.test(cfg.channel)) fail('"channel" must be a lower-case channel name');
+if (!Array.isArray(cfg.counties) || cfg.counties.length === 0) fail('"counties" must be a non-empty list');
+
+// ---- validation: every county has one peer and one orderer, all ports distinct per host ----
+const used = new Map();
+for (const c of cfg.counties) {
+  for (const f of ['key', 'name', 'mspId', 'domain']) if (!c[f]) fail(`county ${c.key ?? '?'} lacks "${f}"`);
+  if (!/^[a-z][a-z0-9]*$/.test(c.key)) fail(`county key "${c.key}" must be lower-case letters/digits`);
+  for (const [kind, ports] of [['peer', ['port', 'chaincodePort', 'operationsPort']], ['orderer', ['port', 'adminPort', 'operationsPort']]]) {
+    const n = c[kind];
+    if (!n || !n.host || !n.name) fail(`county ${c.key} lacks ${kind}.host / ${kind}.name`);
+    if (kind === 'orderer' && (!n.mspId || !n.domain)) fail(`county ${c.key} lacks orderer.mspId / orderer.domain`);
+    for (const p of ports) {
+      if (!Number.isInteger(n[p]) || n[p] < 1 || n[p] > 65535) fail(`county ${c.key} ${kind}.${p} must be a port number`);
+      const k = `${n.listenHost ?? n.host}:${n[p]}`;
+      if (used.has(k)) fail(`${k} is used twice (${used.get(k)} and ${c.key} ${kind}.${p})`);
+      used.set(k, `${c.key} ${kind}.${p}`);
+    }
+  }
+}
+
+// ---- paths ----
+const CRYPTO = join(RUN, 'crypto');
+const peerOrgDir = (c) => join(CRYPTO, 'peerOrganizations', c.domain);
+const ordOrgDir = (c) => join(CRYPTO, 'ordererOrganizations', c.orderer.domain);
+const peerFqdn = (c) => `${c.peer.name}.${c.domain}`;
+const ordFqdn = (c) => `${c.orderer.name}.${c.orderer.domain}`;
+const peerDir = (c) => join(peerOrgDir(c), 'peers', peerFqdn(c));
+const ordDir = (c) => join(ordOrgDir(c), 'orderers', ordFqdn(c));
+const peerAdminDir = (c) => join(peerOrgDir(c), 'users', `Admin@${c.domain}`);
+const ordAdminDir = (c) => join(ordOrgDir(c), 'users', `Admin@${c.orderer.domain}`);
+const listen = (n) => n.listenHost ?? n.host;
+const addr = (n, p = n.port) => `${n.host}:${p}`;
+const peerId = (c) => `${c.key}-peer`;
+const ordId = (c) => `${c.key}-orderer`;
+const uniq = (xs) => [...new Set(xs.filter(Boolean))];
+
+for (const d of ['config', 'nodes', 'env', 'logs', 'channel']) mkdirSync(join(RUN, d), { recursive: true });
+const write = (rel, text) => writeFileSync(join(RUN, rel), text);
+const yaml = (obj) => JSON.stringify(obj, null, 2) + '\n';
+const sh = (v) => `'${String(v).replace(/'/g, `'\\''`)}'`;
+const envFile = (vars) => Object.entries(vars).map(([k, v]) => `export ${k}=${sh(v)}`).join('\n') + '\n';
+
+// ---- cryptogen ----
+const sans = (n) => uniq([n.host, listen(n), 'localhost', '127.0.0.1']);
+write('config/crypto-config.yaml', yaml({
+  OrdererOrgs: cfg.counties.map((c) => ({
+    Name: `${c.name}Orderer`, Domain: c.orderer.domain, EnableNodeOUs: true,
+    Specs: [{ Hostname: c.orderer.name, SANS: sans(c.orderer) }],
+  })),
+  PeerOrgs: cfg.counties.map((c) => ({
+    Name: c.name, Domain: c.domain, EnableNodeOUs: true,
+    Specs: [{ Hostname: c.peer.name, SANS: sans(c.peer) }],
+    Users: { Count: c.users ?? 1 },
+  })),
+}));
+
+// ---- configtxgen ----
+const sig = (rule) => ({ Type: 'Signature', Rule: rule });
+const implicit = (rule) => ({ Type: 'ImplicitMeta', Rule: rule });
+const peerOrgs = cfg.counties.map((c) => ({
+  Name: c.mspId, ID: c.mspId, MSPDir: join(peerOrgDir(c), 'msp'),
+  Policies: {
+    Readers: sig(`OR('${c.mspId}.admin', '${c.mspId}.peer', '${c.mspId}.client')`),
+    Writers: sig(`OR('${c.mspId}.admin', '${c.mspId}.client')`),
+    Admins: sig(`OR('${c.mspId}.admin')`),
+    Endorsement: sig(`OR('${c.mspId}.peer')`),
+  },
+  AnchorPeers: [{ Host: c.peer.host, Port: c.peer.port }],
+}));
+const ordererOrgs = cfg.counties.map((c) => ({
+  Name: c.orderer.mspId, ID: c.orderer.mspId, MSPDir: join(ordOrgDir(c), 'msp'),
+  Policies: {
+    Readers: sig(`OR('${c.orderer.mspId}.member')`),
+    Writers: sig(`OR('${c.orderer.mspId}.member')`),
+    Admins: sig(`OR('${c.orderer.mspId}.admin')`),
+  },
+  OrdererEndpoints: [addr(c.orderer)],
+}));
+const o = cfg.orderer ?? {};
+const stdPolicies = { Readers: implicit('ANY Readers'), Writers: implicit('ANY Writers'), Admins: implicit('MAJORITY Admins') };
+const channelCaps = { V3_0: true };
+write('config/configtx.yaml', yaml({
+  Profiles: {
+    CountyLedgerChannel: {
+      Policies: stdPolicies,
+      Capabilities: channelCaps,
+      Orderer: {
+        OrdererType: 'etcdraft',
+        BatchTimeout: o.batchTimeout ?? '250ms',
+        BatchSize: {
+          MaxMessageCount: o.maxMessageCount ?? 500,
+          AbsoluteMaxBytes: o.absoluteMaxBytes ?? '10 MB',
+          PreferredMaxBytes: o.preferredMaxBytes ?? '2 MB',
+        },
+        EtcdRaft: {
+          Consenters: cfg.counties.map((c) => ({
+            Host: c.orderer.host, Port: c.orderer.port,
+            ClientTLSCert: join(ordDir(c), 'tls', 'server.crt'),
+            ServerTLSCert: join(ordDir(c), 'tls', 'server.crt'),
+          })),
+          Options: {
+            TickInterval: o.raftTickInterval ?? '250ms', ElectionTick: 10, HeartbeatTick: 1,
+            MaxInflightBlocks: 5, SnapshotIntervalSize: '16 MB',
+          },
+        },
+        Organizations: ordererOrgs,
+        Policies: { ...stdPolicies, BlockValidation: implicit('ANY Writers') },
+        Capabilities: { V2_0: true },
+      },
+      Application: {
+        Organizations: peerOrgs,
+        Policies: {
+          ...stdPolicies,
+          // a majority of counties must endorse chaincode transactions and approve definitions
+          LifecycleEndorsement: implicit('MAJORITY Endorsement'),
+          Endorsement: implicit('MAJORITY Endorsement'),
+        },
+        Capabilities: { V2_5: true },
+      },
+    },
+  },
+}));
+
+// ---- per-node process environments ----
+const peerConfigDir = join(RUN, 'config', 'peer');       // patched copy of sampleconfig/core.yaml
+const ordererConfigDir = join(FABRIC, 'sampleconfig');   // orderer.yaml used as is, overridden by env
+const nodes = [];
+for (const c of cfg.counties) {
+  const p = c.peer, pd = peerDir(c), id = peerId(c), data = join(RUN, 'nodes', id);
+  write(`nodes/${id}.env`, envFile({
+    FABRIC_CFG_PATH: peerConfigDir,
+    FABRIC_LOGGING_SPEC: process.env.FABRIC_LOGGING_SPEC ?? 'info',
+    CORE_PEER_ID: peerFqdn(c),
+    CORE_PEER_NETWORKID: cfg.channel,
+    CORE_PEER_LISTENADDRESS: `${listen(p)}:${p.port}`,
+    CORE_PEER_ADDRESS: addr(p),
+    CORE_PEER_CHAINCODELISTENADDRESS: `${listen(p)}:${p.chaincodePort}`,
+    CORE_PEER_CHAINCODEADDRESS: `${listen(p)}:${p.chaincodePort}`,
+    CORE_PEER_GOSSIP_BOOTSTRAP: addr(p),
+    CORE_PEER_GOSSIP_EXTERNALENDPOINT: addr(p),
+    CORE_PEER_GOSSIP_USELEADERELECTION: 'false',
+    CORE_PEER_GOSSIP_ORGLEADER: 'true',
+    CORE_PEER_LOCALMSPID: c.mspId,
+    CORE_PEER_MSPCONFIGPATH: join(pd, 'msp'),
+    CORE_PEER_TLS_ENABLED: 'true',
+    CORE_PEER_TLS_CERT_FILE: join(pd, 'tls', 'server.crt'),
+    CORE_PEER_TLS_KEY_FILE: join(pd, 'tls', 'server.key'),
+    CORE_PEER_TLS_ROOTCERT_FILE: join(pd, 'tls', 'ca.crt'),
+    CORE_PEER_FILESYSTEMPATH: data,
+    CORE_LEDGER_SNAPSHOTS_ROOTDIR: join(data, 'snapshots'),
+    CORE_LEDGER_STATE_STATEDATABASE: 'goleveldb',
+    CORE_OPERATIONS_LISTENADDRESS: `${listen(p)}:${p.operationsPort}`,
+    CORE_METRICS_PROVIDER: 'prometheus',
+    CORE_CHAINCODE_EXTERNALBUILDERS:
+      `[{name: node-external, path: ${join(BUILDERS, 'node')}, propagateEnvironment: [HOME, PATH, NODE_OPTIONS, COUNTY_LEDGER_CC_LOG_DIR]}]`,
+    COUNTY_LEDGER_CC_LOG_DIR: join(RUN, 'logs'),
+  }));
+  nodes.push([id, 'peer', c.key, `${listen(p)}:${p.port},${listen(p)}:${p.chaincodePort},${listen(p)}:${p.operationsPort}`, `${listen(p)}:${p.operationsPort}`]);
+
+  const n = c.orderer, od = ordDir(c), oid = ordId(c), odata = join(RUN, 'nodes', oid);
+  const tlsCa = join(od, 'tls', 'ca.crt');
+  write(`nodes/${oid}.env`, envFile({
+    FABRIC_CFG_PATH: ordererConfigDir,
+    FABRIC_LOGGING_SPEC: process.env.FABRIC_LOGGING_SPEC ?? 'info',
+    ORDERER_GENERAL_LISTENADDRESS: listen(n),
+    ORDERER_GENERAL_LISTENPORT: String(n.port),
+    ORDERER_GENERAL_LOCALMSPID: n.mspId,
+    ORDERER_GENERAL_LOCALMSPDIR: join(od, 'msp'),
+    ORDERER_GENERAL_TLS_ENABLED: 'true',
+    ORDERER_GENERAL_TLS_PRIVATEKEY: join(od, 'tls', 'server.key'),
+    ORDERER_GENERAL_TLS_CERTIFICATE: join(od, 'tls', 'server.crt'),
+    ORDERER_GENERAL_TLS_ROOTCAS: `[${tlsCa}]`,
+    ORDERER_GENERAL_CLUSTER_CLIENTCERTIFICATE: join(od, 'tls', 'server.crt'),
+    ORDERER_GENERAL_CLUSTER_CLIENTPRIVATEKEY: join(od, 'tls', 'server.key'),
+    ORDERER_GENERAL_CLUSTER_ROOTCAS: `[${tlsCa}]`,
+    ORDERER_FILELEDGER_LOCATION: join(odata, 'ledger'),
+    ORDERER_CONSENSUS_WALDIR: join(odata, 'etcdraft', 'wal'),
+    ORDERER_CONSENSUS_SNAPDIR: join(odata, 'etcdraft', 'snapshot'),
+    ORDERER_CHANNELPARTICIPATION_ENABLED: 'true',
+    ORDERER_ADMIN_LISTENADDRESS: `${listen(n)}:${n.adminPort}`,
+    ORDERER_ADMIN_TLS_ENABLED: 'true',
+    ORDERER_ADMIN_TLS_PRIVATEKEY: join(od, 'tls', 'server.key'),
+    ORDERER_ADMIN_TLS_CERTIFICATE: join(od, 'tls', 'server.crt'),
+    ORDERER_ADMIN_TLS_ROOTCAS: `[${tlsCa}]`,
+    ORDERER_ADMIN_TLS_CLIENTAUTHREQUIRED: 'true',
+    ORDERER_ADMIN_TLS_CLIENTROOTCAS: `[${tlsCa}]`,
+    ORDERER_OPERATIONS_LISTENADDRESS: `${listen(n)}:${n.operationsPort}`,
+    ORDERER_METRICS_PROVIDER: 'prometheus',
+  }));
+  nodes.push([oid, 'orderer', c.key, `${listen(n)}:${n.port},${listen(n)}:${n.adminPort},${listen(n)}:${n.operationsPort}`, `${listen(n)}:${n.operationsPort}`]);
+}
+// orderers first: peers need an ordering service to pull blocks from
+nodes.sort((a, b) => (a[1] === b[1] ? 0 : a[1] === 'orderer' ? -1 : 1));
+write('nodes.tsv', nodes.map((r) => r.join('\t')).join('\n') + '\n');
+
+// ---- each county's admin environment for the peer CLI and osnadmin ----
+for (const c of cfg.counties) {
+  const pd = peerDir(c), od = ordDir(c), oa = ordAdminDir(c);
+  write(`env/${c.key}.env`, envFile({
+    FABRIC_CFG_PATH: peerConfigDir,
+    CORE_PEER_TLS_ENABLED: 'true',
+    CORE_PEER_LOCALMSPID: c.mspId,
+    CORE_PEER_MSPCONFIGPATH: join(peerAdminDir(c), 'msp'),
+    CORE_PEER_ADDRESS: addr(c.peer),
+    CORE_PEER_TLS_ROOTCERT_FILE: join(pd, 'tls', 'ca.crt'),
+    COUNTY_KEY: c.key,
+    COUNTY_NAME: c.name,
+    CHANNEL: cfg.channel,
+    ORDERER_ADDRESS: addr(c.orderer),
+    ORDERER_TLS_CA: join(od, 'tls', 'ca.crt'),
+    ORDERER_ADMIN_ADDRESS: addr(c.orderer, c.orderer.adminPort),
+    ORDERER_ADMIN_TLS_CERT: join(oa, 'tls', 'client.crt'),
+    ORDERER_ADMIN_TLS_KEY: join(oa, 'tls', 'client.key'),
+  }));
+}
+
+// ---- connection facts for clients ----
+const counties = cfg.counties.map((c) => ({
+  key: c.key, name: c.name, division: c.division, mspId: c.mspId,
+  peer: {
+    endpoint: addr(c.peer), hostnameOverride: peerFqdn(c),
+    tlsRootCert: join(peerDir(c), 'tls', 'ca.crt'),
+    operations: `http://${addr(c.peer, c.peer.operationsPort)}`,
+  },
+  orderer: {
+    mspId: c.orderer.mspId, endpoint: addr(c.orderer), tlsRootCert: join(ordDir(c), 'tls', 'ca.crt'),
+    admin: addr(c.orderer, c.orderer.adminPort), operations: `http://${addr(c.orderer, c.orderer.operationsPort)}`,
+  },
+  ca: { cert: join(peerOrgDir(c), 'ca', `ca.${c.domain}-cert.pem`), keyDir: join(peerOrgDir(c), 'ca') },
+  admin: { msp: join(peerAdminDir(c), 'msp') },
+  users: Array.from({ length: c.users ?? 1 }, (_, i) => ({
+    name: `User${i + 1}@${c.domain}`, msp: join(peerOrgDir(c), 'users', `User${i + 1}@${c.domain}`, 'msp'),
+  })),
+}));
+write('network.json', JSON.stringify({ channel: cfg.channel, counties }, null, 2) + '\n');
+
+if (!existsSync(join(ordererConfigDir, 'orderer.yaml'))) {
+  console.error(`network: ${ordererConfigDir}/orderer.yaml is missing; run 'npm run fabric:install' first`);
+  process.exit(2);
+}
