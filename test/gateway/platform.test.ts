@@ -1,0 +1,102 @@
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { expect } from 'chai';
+import { API_ERROR_CODES } from '../../gateway-api/src/errors';
+import { AppFixture, openAppFixture } from '../support/app-fixture';
+import { HUIXIAN, LIANGDANG } from '../support/ledger-fixture';
+
+describe('gateway platform: health, OpenAPI, errors, events, audit', () => {
+  let f: AppFixture;
+  let admin: string;
+  before(async () => {
+    f = await openAppFixture();
+    admin = await f.keyFor(LIANGDANG, 'admin');
+  });
+  after(async () => f.close());
+
+  it('GET /health is public and reports the ledger', async () => {
+    const res = await f.request('GET', '/health');
+    expect(res.statusCode).to.equal(200);
+    expect(res.json()).to.include({ status: 'ok', ledger: 'embedded' });
+  });
+
+  it('serves the OpenAPI document with every API route, and the docs page, without a key', async () => {
+    const res = await f.request('GET', '/openapi.json');
+    expect(res.statusCode).to.equal(200);
+    const doc = res.json();
+    expect(doc.openapi).to.match(/^3\./);
+    for (const p of ['/api/v1/members/me', '/api/v1/members/{id}/roles', '/api/v1/events', '/api/v1/audit/ledger']) {
+      expect(doc.paths, p).to.have.property(p);
+    }
+    const grant = doc.paths['/api/v1/members/{id}/roles'].post;
+    expect(grant.requestBody.content['application/json'].schema.properties.role.enum).to.include('verifier');
+    const docs = await f.request('GET', '/docs/');
+    expect(docs.statusCode).to.equal(200);
+  });
+
+  it('answers unknown routes with a 404 problem', async () => {
+    const res = await f.request('GET', '/api/v1/nowhere', admin);
+    expect(res.statusCode).to.equal(404);
+    expect(res.json().code).to.equal('NOT_FOUND');
+  });
+
+  it('docs/errors.md lists exactly the API error codes', () => {
+    const text = readFileSync(path.join(__dirname, '../../../docs/errors.md'), 'utf8');
+    const documented = [...text.matchAll(/^\| `([A-Z_]+)` \|/gm)].map((m) => m[1]);
+    expect(documented.slice().sort()).to.deep.equal([...API_ERROR_CODES].sort());
+  });
+
+  it('GET /audit/ledger verifies the chain and reports the first broken block', async () => {
+    await f.grant(LIANGDANG, 'auditor1', 'auditor');
+    const ok = await f.request('GET', '/api/v1/audit/ledger', admin);
+    expect(ok.statusCode).to.equal(200);
+    expect(ok.json()).to.include({ ok: true });
+    const height = ok.json().height as number;
+    expect(height).to.be.greaterThan(0);
+    const store = f.ledger.ledger.store;
+    const bytes = (await store.getBlockBytes(0)) as Buffer;
+    await store.tamperWithBlockForTest(0, Buffer.from(bytes.toString('utf8').replace('auditor1', 'auditor2')));
+    const broken = await f.request('GET', '/api/v1/audit/ledger', admin);
+    expect(broken.json()).to.include({ ok: false, firstBrokenBlock: 0 });
+    await store.tamperWithBlockForTest(0, bytes);
+  });
+
+  it('streams chaincode events over SSE and resumes from Last-Event-ID', async () => {
+    await f.grant(HUIXIAN, 'sse1', 'merchant');
+    await f.grant(HUIXIAN, 'sse2', 'verifier');
+    await f.app.listen({ host: '127.0.0.1', port: 0 });
+    const port = (f.app.server.address() as AddressInfo).port;
+    const read = (headers: Record<string, string>, url: string, want: number) =>
+      new Promise<Array<{ id: string; event: string; data: any }>>((resolve, reject) => {
+        const events: Array<{ id: string; event: string; data: any }> = [];
+        const req = http.get({ host: '127.0.0.1', port, path: url, headers: { authorization: `Bearer ${admin}`, ...headers } }, (res) => {
+          expect(res.headers['content-type']).to.match(/text\/event-stream/);
+          let buf = '';
+          res.on('data', (chunk: Buffer) => {
+            buf += chunk.toString('utf8');
+            let i: number;
+            while ((i = buf.indexOf('\n\n')) >= 0) {
+              const frame = buf.slice(0, i);
+              buf = buf.slice(i + 2);
+              const fields: Record<string, string> = Object.fromEntries(frame.split('\n').filter((l) => !l.startsWith(':') && l.includes(': ')).map((l) => [l.slice(0, l.indexOf(': ')), l.slice(l.indexOf(': ') + 2)]));
+              if (fields.id) events.push({ id: fields.id, event: fields.event ?? '', data: JSON.parse(fields.data ?? 'null') });
+              if (events.length === want) {
+                req.destroy();
+                resolve(events);
+              }
+            }
+          });
+        });
+        req.on('error', (e) => (events.length === want ? undefined : reject(e)));
+        setTimeout(() => reject(new Error(`timed out with ${events.length} events`)), 5000).unref();
+      });
+    const all = await read({}, '/api/v1/events?fromBlock=0', 3);
+    expect(all.map((e) => e.event)).to.deep.equal(['membership.RoleGranted', 'membership.RoleGranted', 'membership.RoleGranted']);
+    const blocks = all.map((e) => Number(e.id.split(':')[0]));
+    expect(blocks).to.deep.equal([...blocks].sort((a, b) => a - b));
+    const resumed = await read({ 'last-event-id': all[0]!.id }, '/api/v1/events', 2);
+    expect(resumed.map((e) => e.id)).to.deep.equal([all[1]!.id, all[2]!.id]);
+  });
+});
