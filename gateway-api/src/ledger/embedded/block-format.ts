@@ -68,6 +68,17 @@ export function serializeBlock(block: Block): Buffer {
   return Buffer.from(canonicalJson(block));
 }
 
+/**
+ * Serialises a block whose transactions are already in canonical JSON, giving the
+ * same bytes as serializeBlock without canonicalising every transaction again.
+ * Keys in canonical order: data, header, metadata.
+ */
+export function assembleBlock(header: BlockHeader, txJson: readonly string[], validationCodes: readonly string[]): { bytes: Buffer; dataJson: string } {
+  const dataJson = `[${txJson.join(',')}]`;
+  const text = `{"data":${dataJson},"header":${canonicalJson(header)},"metadata":${canonicalJson({ validationCodes })}}`;
+  return { bytes: Buffer.from(text), dataJson };
+}
+
 export function parseBlock(bytes: Buffer): Block {
   return JSON.parse(bytes.toString('utf8')) as Block;
 }

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { ClassicLevel } from 'classic-level';
-import { Block, GENESIS_PREVIOUS_HASH, headerHash, parseBlock, serializeBlock } from './block-format';
+import { Block, BlockHeader, GENESIS_PREVIOUS_HASH, headerHash, parseBlock } from './block-format';
 import { decodeVersioned, encodeVersioned, Version } from './versions';
 
 /** The part of an abstract-level sublevel this store uses. */
@@ -60,6 +60,13 @@ export class BlockStore {
   readonly #meta: Sub;
   #height = 0;
   #lastHash = GENESIS_PREVIOUS_HASH;
+  /**
+   * Committed state cache (key → value and version, or null for absent). Only
+   * commit() changes state and it updates the cache in the same step, so the
+   * cache never disagrees with disk; it only saves native round trips.
+   */
+  readonly #cache = new Map<string, { value: Buffer; version: Version } | null>();
+  static readonly CACHE_LIMIT = 200_000;
 
   private constructor(dir: string) {
     mkdirSync(dir, { recursive: true });
@@ -94,14 +101,45 @@ export class BlockStore {
   }
 
   async getState(key: string): Promise<{ value: Buffer; version: Version } | undefined> {
+    const cached = this.#cache.get(key);
+    if (cached !== undefined) return cached ?? undefined;
+    const height = this.#height;
     const stored = await this.#state.get(key);
-    return stored ? decodeVersioned(stored) : undefined;
+    const found = stored ? decodeVersioned(stored) : undefined;
+    // Only cache what was read with no commit in between, so a stale read is never cached.
+    if (height === this.#height) this.#remember(key, found ?? null);
+    return found;
   }
 
   async getVersions(keys: readonly string[]): Promise<Array<Version | undefined>> {
-    if (keys.length === 0) return [];
-    const values = await this.#state.getMany(keys as string[]);
-    return values.map((v) => (v ? decodeVersioned(v).version : undefined));
+    const out: Array<Version | undefined> = new Array(keys.length);
+    const missing: number[] = [];
+    keys.forEach((k, i) => {
+      const cached = this.#cache.get(k);
+      if (cached === undefined) missing.push(i);
+      else out[i] = cached?.version;
+    });
+    if (missing.length > 0) {
+      const values = await this.#state.getMany(missing.map((i) => keys[i] as string));
+      missing.forEach((i, j) => {
+        const v = values[j];
+        out[i] = v ? decodeVersioned(v).version : undefined;
+      });
+    }
+    return out;
+  }
+
+  #remember(key: string, entry: { value: Buffer; version: Version } | null): void {
+    if (this.#cache.size >= BlockStore.CACHE_LIMIT) {
+      // Drop the oldest tenth; Map iterates in insertion order.
+      let n = BlockStore.CACHE_LIMIT / 10;
+      for (const k of this.#cache.keys()) {
+        this.#cache.delete(k);
+        if (--n === 0) break;
+      }
+    }
+    this.#cache.delete(key);
+    this.#cache.set(key, entry);
   }
 
   /** Iterates committed state in [start, end) (end '' = unbounded), in batches. */
@@ -146,7 +184,7 @@ export class BlockStore {
 
   /** Writes a block and everything it changes in one synced batch. */
   async commit(
-    block: Block,
+    block: { header: BlockHeader; txIds: readonly string[]; bytes: Buffer },
     writes: readonly StateWrite[],
     history: ReadonlyArray<{ key: string; version: Version; record: HistoryRecord }>,
     privateWrites: readonly PrivateWrite[],
@@ -155,8 +193,8 @@ export class BlockStore {
     const ops: BatchOp[] = [];
     const put = (sublevel: Sub, key: string, value: Buffer) => ops.push({ type: 'put', sublevel, key, value });
     const del = (sublevel: Sub, key: string) => ops.push({ type: 'del', sublevel, key });
-    put(this.#blocks, blockKey(block.header.number), serializeBlock(block));
-    block.data.forEach((tx, i) => put(this.#txIndex, tx.txId, Buffer.from(JSON.stringify({ block: block.header.number, tx: i }))));
+    put(this.#blocks, blockKey(block.header.number), block.bytes);
+    block.txIds.forEach((txId, i) => put(this.#txIndex, txId, Buffer.from(JSON.stringify({ block: block.header.number, tx: i }))));
     for (const w of writes) {
       if (w.value === null) del(this.#state, w.key);
       else put(this.#state, w.key, encodeVersioned(w.version, w.value));
@@ -169,6 +207,7 @@ export class BlockStore {
     const lastHash = headerHash(block.header);
     put(this.#meta, 'chain', Buffer.from(JSON.stringify({ height: block.header.number + 1, lastHash })));
     await this.#db.batch(ops as never, { sync: true });
+    for (const w of writes) this.#remember(w.key, w.value === null ? null : { value: w.value, version: w.version });
     this.#height = block.header.number + 1;
     this.#lastHash = lastHash;
   }

@@ -1,5 +1,9 @@
+// fabric-contract-api installs the reflect-metadata polyfill that @peculiar/x509 (via ../../identity/county-ca)
+// needs at load time; load it first so this module can be imported on its own.
+import 'fabric-contract-api';
+import './shim-logging';
 import { EventEmitter } from 'node:events';
-import { createHash, sign } from 'node:crypto';
+import { createHash, createPublicKey, KeyObject, sign, X509Certificate } from 'node:crypto';
 import { canonicalJson } from '../../../../chaincode/src/kernel/canonical-json';
 import { issuedBy } from '../../identity/county-ca';
 import { fromChaincodeMessage, LedgerError } from '../errors';
@@ -13,7 +17,7 @@ import {
   TransactionInfo,
   TransactionRequest,
 } from '../ledger';
-import { Block, dataHash, GENESIS_PREVIOUS_HASH, headerHash, parseBlock, RangeRead, sha256Hex, TxRecord } from './block-format';
+import { assembleBlock, Block, dataHash, GENESIS_PREVIOUS_HASH, headerHash, parseBlock, RangeRead, sha256Hex, TxRecord } from './block-format';
 import { BlockStore, HistoryRecord, PrivateWrite, StateWrite } from './block-store';
 import { buildProposal } from './proposal';
 import { SimulationResults, TxSimulator } from './tx-simulator';
@@ -29,6 +33,29 @@ const ChaincodeFromContract = require('fabric-shim/lib/contract-spi/chaincodefro
 ) => { invokeFunctionality(stub: unknown): Promise<{ status: number; message?: string; payload?: Uint8Array }> };
 const ChaincodeStub = require('fabric-shim/lib/stub') as new (handler: unknown, channel: string, txId: string, input: unknown, signedProposal: unknown) => unknown;
 const { JSONSerializer } = require('fabric-contract-api') as { JSONSerializer: unknown };
+
+/**
+ * fabric-shim's ClientIdentity parses the creator certificate with @fidm/x509 on
+ * every transaction. Parsing is pure, so the embedded ledger caches the parsed
+ * certificate by its PEM text; the ClientIdentity the contracts see is unchanged.
+ */
+function cacheParsedCertificates(): void {
+  const fidm = require('@fidm/x509') as { Certificate: { fromPEM(pem: Buffer): unknown; __countyLedgerCached?: boolean } };
+  if (fidm.Certificate.__countyLedgerCached) return;
+  const parse = fidm.Certificate.fromPEM.bind(fidm.Certificate);
+  const cache = new Map<string, unknown>();
+  fidm.Certificate.fromPEM = (pem: Buffer) => {
+    const key = pem.toString();
+    let cert = cache.get(key);
+    if (cert === undefined) {
+      cert = parse(pem);
+      if (cache.size > 10_000) cache.clear();
+      cache.set(key, cert);
+    }
+    return cert;
+  };
+  fidm.Certificate.__countyLedgerCached = true;
+}
 
 export interface Endorser extends LedgerIdentity {
   /** The endorsing peer's name, e.g. peer0.liangdang. */
@@ -51,7 +78,9 @@ export interface EmbeddedLedgerOptions {
 }
 
 interface Pending {
-  readonly record: Omit<TxRecord, 'endorsements'> & { endorsements: TxRecord['endorsements'] };
+  readonly record: TxRecord;
+  /** The record in canonical JSON, made once at endorsement. */
+  readonly recordJson: string;
   readonly results: SimulationResults;
   readonly payload: Buffer;
   readonly resolve: (r: SubmitResult) => void;
@@ -62,7 +91,8 @@ interface Simulated {
   readonly txId: string;
   readonly payload: Buffer;
   readonly results: SimulationResults;
-  readonly record: Pending['record'];
+  readonly record: TxRecord;
+  readonly recordJson: string;
 }
 
 /**
@@ -78,6 +108,8 @@ export class EmbeddedLedger implements Ledger {
   readonly #options: Required<Omit<EmbeddedLedgerOptions, 'contracts' | 'trustedCas' | 'endorsers'>> & EmbeddedLedgerOptions;
   readonly #chaincode: InstanceType<typeof ChaincodeFromContract>;
   readonly #validCreators = new Map<string, boolean>();
+  /** Signing keys already checked against a certificate, and that certificate. */
+  readonly #keyOwners = new WeakMap<KeyObject, string>();
   readonly #blocks = new EventEmitter();
   #queue: Pending[] = [];
   #committing: Promise<void> | undefined;
@@ -97,9 +129,7 @@ export class EmbeddedLedger implements Ledger {
   }
 
   static async open(options: EmbeddedLedgerOptions): Promise<EmbeddedLedger> {
-    const logger = require('fabric-shim/lib/logger') as { setLevel(level: string): void };
-    // Business refusals are normal answers, not chaincode faults worth a log line each.
-    logger.setLevel(process.env.CHAINCODE_LOG_LEVEL ?? 'CRITICAL');
+    cacheParsedCertificates();
     return new EmbeddedLedger(await BlockStore.open(options.dataDir), options);
   }
 
@@ -116,7 +146,7 @@ export class EmbeddedLedger implements Ledger {
   }
 
   async evaluate(identity: LedgerIdentity, request: TransactionRequest): Promise<Buffer> {
-    return (await this.#endorse(identity, request)).payload;
+    return (await this.#endorse(identity, request, false)).payload;
   }
 
   async height(): Promise<number> {
@@ -204,10 +234,11 @@ export class EmbeddedLedger implements Ledger {
 
   // --- endorsement: simulate against committed state ---
 
-  async #endorse(identity: LedgerIdentity, request: TransactionRequest): Promise<Simulated> {
+  async #endorse(identity: LedgerIdentity, request: TransactionRequest, forCommit = true): Promise<Simulated> {
     if (this.#closed) throw new LedgerError('UNAVAILABLE', 'the ledger is closed');
     this.#checkCreator(identity);
-    const proposal = buildProposal(identity, this.#options.channelId, this.#options.chaincodeName, request, Date.now());
+    // An evaluated proposal is never recorded, so nothing would ever check its signature: skip signing it.
+    const proposal = buildProposal(identity, this.#options.channelId, this.#options.chaincodeName, request, Date.now(), forCommit);
     const simulator = new TxSimulator(this.#store, proposal.txId);
     const stub = new ChaincodeStub(simulator, this.#options.channelId, proposal.txId, proposal.chaincodeInput, proposal.signedProposal);
     let response: { status: number; message?: string; payload?: Uint8Array };
@@ -219,6 +250,7 @@ export class EmbeddedLedger implements Ledger {
     if (response.status !== 200) throw fromChaincodeMessage(response.message ?? '', { transactionId: proposal.txId });
     const payload = Buffer.from(response.payload ?? Buffer.alloc(0));
     const results = simulator.results();
+    if (!forCommit) return { txId: proposal.txId, payload, results, record: undefined as never, recordJson: '' };
     const event = (stub as { chaincodeEvent?: { getEventName(): string; getPayload_asU8(): Uint8Array } }).chaincodeEvent;
     const proposalHash = createHash('sha256').update(proposal.proposalBytes).digest('hex');
     const rwset = {
@@ -232,7 +264,7 @@ export class EmbeddedLedger implements Ledger {
     const endorser = this.#options.endorsers[identity.mspId] ?? Object.values(this.#options.endorsers)[0];
     if (!endorser) throw new LedgerError('UNAVAILABLE', 'no endorsing peer is configured');
     const responseDigest = createHash('sha256').update(proposalHash).update(payload).update(canonicalJson(rwset)).digest();
-    const record: Pending['record'] = {
+    const record: TxRecord = {
       txId: proposal.txId,
       channelId: this.#options.channelId,
       chaincode: this.#options.chaincodeName,
@@ -246,7 +278,7 @@ export class EmbeddedLedger implements Ledger {
       event: event ? { name: event.getEventName(), payload: Buffer.from(event.getPayload_asU8()).toString('base64') } : null,
       endorsements: [{ mspId: endorser.mspId, endorser: endorser.name, signature: sign(null, responseDigest, endorser.privateKey).toString('base64') }],
     };
-    return { txId: proposal.txId, payload, results, record };
+    return { txId: proposal.txId, payload, results, record, recordJson: canonicalJson(record) };
   }
 
   #checkCreator(identity: LedgerIdentity): void {
@@ -258,6 +290,14 @@ export class EmbeddedLedger implements Ledger {
       this.#validCreators.set(cacheKey, valid);
     }
     if (!valid) throw new LedgerError('UNAUTHENTICATED', `the certificate is not issued by a CA of ${identity.mspId}`);
+    // A peer checks the proposal's signature against the creator's certificate; here the
+    // signing key must be the certificate's own (certificates are public: every block carries them).
+    if (this.#keyOwners.get(identity.privateKey) !== identity.certificate) {
+      if (!keyMatchesCertificate(identity.privateKey, identity.certificate)) {
+        throw new LedgerError('UNAUTHENTICATED', 'the signing key does not belong to the certificate');
+      }
+      this.#keyOwners.set(identity.privateKey, identity.certificate);
+    }
   }
 
   // --- ordering: cut blocks from the queue, one synced write per block ---
@@ -265,7 +305,7 @@ export class EmbeddedLedger implements Ledger {
   #order(simulated: Simulated): Promise<SubmitResult> {
     return new Promise((resolve, reject) => {
       if (this.#closed) return reject(new LedgerError('UNAVAILABLE', 'the ledger is closed'));
-      this.#queue.push({ record: simulated.record, results: simulated.results, payload: simulated.payload, resolve, reject });
+      this.#queue.push({ record: simulated.record, recordJson: simulated.recordJson, results: simulated.results, payload: simulated.payload, resolve, reject });
       if (!this.#committing) this.#committing = this.#drain();
     });
   }
@@ -316,13 +356,10 @@ export class EmbeddedLedger implements Ledger {
       for (const pw of p.results.privateWrites.values()) privateWrites.push(pw);
     }
 
-    const data = batch.map((p) => p.record as TxRecord);
-    const block: Block = {
-      header: { number, previousHash: this.#store.lastHash, dataHash: dataHash(data) },
-      data,
-      metadata: { validationCodes: codes },
-    };
-    await this.#store.commit(block, writes, history, privateWrites);
+    const dataJson = `[${batch.map((p) => p.recordJson).join(',')}]`;
+    const header = { number, previousHash: this.#store.lastHash, dataHash: sha256Hex(dataJson) };
+    const { bytes } = assembleBlock(header, batch.map((p) => p.recordJson), codes);
+    await this.#store.commit({ header, txIds: batch.map((p) => p.record.txId), bytes }, writes, history, privateWrites);
 
     batch.forEach((p, i) => {
       if (codes[i] === 'VALID') p.resolve({ txId: p.record.txId, blockNumber: number, payload: p.payload });
@@ -345,7 +382,9 @@ export class EmbeddedLedger implements Ledger {
   async #rangeUnchanged(range: RangeRead, pending: Map<string, Buffer | null>): Promise<boolean> {
     const last = range.results[range.results.length - 1]?.[0];
     const end = range.exhausted ? range.end : last === undefined ? range.start : `${last}\u0000`;
-    const inRange = (k: string) => k >= range.start && (end === '' || k < end);
+    // Compare as LevelDB orders keys (UTF-8 bytes), not as JavaScript orders strings (UTF-16 code units):
+    // the two disagree for characters from U+E000 on, e.g. fullwidth punctuation after a composite-key prefix.
+    const inRange = (k: string) => compareKeys(k, range.start) >= 0 && (end === '' || compareKeys(k, end) < 0);
     for (const key of pending.keys()) if (inRange(key)) return false;
     if (!range.exhausted && last === undefined) return true;
     const it = this.#store.stateIterator(range.start, end);
@@ -376,5 +415,20 @@ export class EmbeddedLedger implements Ledger {
       this.#blocks.on('block', done);
       signal?.addEventListener('abort', done, { once: true });
     });
+  }
+}
+
+/** Orders keys as the state database does: by their UTF-8 bytes. */
+function compareKeys(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}
+
+function keyMatchesCertificate(privateKey: KeyObject, certificate: string): boolean {
+  try {
+    const fromKey = createPublicKey(privateKey).export({ type: 'spki', format: 'der' });
+    const fromCert = new X509Certificate(certificate).publicKey.export({ type: 'spki', format: 'der' });
+    return fromKey.equals(fromCert);
+  } catch {
+    return false;
   }
 }

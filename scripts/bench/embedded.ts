@@ -1,0 +1,103 @@
+/**
+ * Embedded-ledger benchmark: single-record submits and evaluates, measured in one
+ * run directly on the EmbeddedLedger and through the REST API (server in a child
+ * process, many concurrent keep-alive clients in this one). Durability is on:
+ * every acknowledged submit is in a block synced to disk.
+ *
+ *   npm run bench            (defaults)
+ *   BENCH_SUBMITS=20000 BENCH_EVALUATES=50000 npm run bench
+ */
+import '../../gateway-api/src/quiet-logs';
+import { fork, ChildProcess } from 'node:child_process';
+import http from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { contracts } from '../../chaincode/src';
+import { DEFAULT_COUNTIES } from '../../gateway-api/src/identity/counties';
+import { Wallet } from '../../gateway-api/src/identity/wallet';
+import { EmbeddedLedger } from '../../gateway-api/src/ledger/embedded/embedded-ledger';
+import { BenchContract } from './bench-contract';
+import { drive, figures, printTable, RunFigures } from './stats';
+
+const SUBMITS = Number(process.env.BENCH_SUBMITS ?? 20000);
+const EVALUATES = Number(process.env.BENCH_EVALUATES ?? 40000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 256);
+const HTTP_CLIENTS = Number(process.env.BENCH_HTTP_CLIENTS ?? 64);
+
+async function direct(dir: string, wallet: Wallet): Promise<RunFigures[]> {
+  const ledger = await EmbeddedLedger.open({
+    dataDir: path.join(dir, 'direct-ledger'),
+    contracts: [...contracts, BenchContract],
+    trustedCas: wallet.trustedCas(),
+    endorsers: wallet.endorsers(),
+  });
+  const id = wallet.ledgerIdentity('LiangdangMSP', 'bench');
+  // Warm-up: JIT and LevelDB caches.
+  await drive(1000, CONCURRENCY, (i) => ledger.submit(id, { name: 'Bench:Put', args: [`w${i}`, 'x'] }));
+  const s = await drive(SUBMITS, CONCURRENCY, (i) => ledger.submit(id, { name: 'Bench:Put', args: [`k${i}`, `value-${i}`] }));
+  if (s.firstError) process.stderr.write(`direct submit error: ${String(s.firstError)}\n`);
+  const e = await drive(EVALUATES, 64, (i) => ledger.evaluate(id, { name: 'Bench:Get', args: [`k${i % SUBMITS}`] }));
+  if (e.firstError) process.stderr.write(`direct evaluate error: ${String(e.firstError)}\n`);
+  const blocks = await ledger.height();
+  await ledger.close();
+  process.stdout.write(`direct: ${SUBMITS + 1000} submits in ${blocks} blocks (${((SUBMITS + 1000) / blocks).toFixed(1)} tx/block)\n`);
+  return [figures('direct submit', s.latencies, s.failures, s.seconds), figures('direct evaluate', e.latencies, e.failures, e.seconds)];
+}
+
+function startServer(dir: string, walletDir: string): Promise<{ child: ChildProcess; port: number; apiKey: string }> {
+  return new Promise((resolve, reject) => {
+    const child = fork(path.join(__dirname, 'rest-server.js'), [dir, walletDir], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    child.once('message', (m: { port: number; apiKey: string }) => resolve({ child, ...m }));
+    child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
+  });
+}
+
+function httpCall(agent: http.Agent, port: number, apiKey: string, method: string, url: string, body?: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { host: '127.0.0.1', port, method, path: url, agent, headers: { authorization: `Bearer ${apiKey}`, ...(body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {}) } },
+      (res) => {
+        res.resume();
+        res.on('end', () => (res.statusCode && res.statusCode < 300 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`))));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function rest(dir: string, walletDir: string): Promise<RunFigures[]> {
+  const { child, port, apiKey } = await startServer(dir, walletDir);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: HTTP_CLIENTS });
+  try {
+    await drive(1000, HTTP_CLIENTS, (i) => httpCall(agent, port, apiKey, 'POST', '/bench/records', JSON.stringify({ key: `w${i}`, value: 'x' })));
+    const s = await drive(SUBMITS, HTTP_CLIENTS, (i) => httpCall(agent, port, apiKey, 'POST', '/bench/records', JSON.stringify({ key: `k${i}`, value: `value-${i}` })));
+    if (s.firstError) process.stderr.write(`rest submit error: ${String(s.firstError)}\n`);
+    const e = await drive(EVALUATES, HTTP_CLIENTS, (i) => httpCall(agent, port, apiKey, 'GET', `/bench/records/k${i % SUBMITS}`));
+    if (e.firstError) process.stderr.write(`rest evaluate error: ${String(e.firstError)}\n`);
+    return [figures('REST submit', s.latencies, s.failures, s.seconds), figures('REST evaluate', e.latencies, e.failures, e.seconds)];
+  } finally {
+    agent.destroy();
+    child.kill('SIGTERM');
+  }
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'cl-bench-'));
+  try {
+    const walletDir = path.join(dir, 'wallet');
+    const wallet = await Wallet.open(walletDir, DEFAULT_COUNTIES);
+    await wallet.issue('LiangdangMSP', 'bench', 'client');
+    process.stdout.write(`embedded ledger benchmark: ${SUBMITS} submits, ${EVALUATES} evaluates; ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), Node ${process.version}\n`);
+    const rows = [...(await direct(dir, wallet)), ...(await rest(dir, walletDir))];
+    printTable(rows);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});
