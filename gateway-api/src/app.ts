@@ -1,6 +1,7 @@
 import Fastify, { FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import multipart from '@fastify/multipart';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, ZodTypeProvider } from 'fastify-type-provider-zod';
 import { ApiKeyStore } from './auth/api-keys';
 import { Ledger } from './ledger/ledger';
@@ -8,6 +9,8 @@ import { IdentityResolver, registerAuth } from './plugins/auth';
 import { registerErrorHandler } from './plugins/error-handler';
 import { registerIdempotency } from './plugins/idempotency';
 import { auditRoutes } from './routes/audit';
+import { evidenceRoutes } from './routes/evidence';
+import { BlobStore } from './evidence/blob-store';
 import { eventRoutes } from './routes/events';
 import { healthRoutes } from './routes/health';
 import { MemberOnboarding, memberRoutes } from './routes/members';
@@ -56,6 +59,9 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
 
+  const maxEvidenceBytes = deps.maxEvidenceBytes ?? 25 * 1024 * 1024;
+  // Files stream to the blob store; the limit is enforced while streaming.
+  await app.register(multipart, { limits: { files: 1, fileSize: maxEvidenceBytes, fields: 10, fieldSize: 64 * 1024 } });
   registerAuth(app, deps.keys, deps.identities);
   await registerIdempotency(app, `${deps.stateDir}/idempotency`);
 
@@ -65,6 +71,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       await api.register(memberRoutes(deps.ledger, deps.keys, deps.identities));
       await api.register(eventRoutes(deps.ledger));
       await api.register(auditRoutes(deps.ledger));
+      await api.register(evidenceRoutes(deps.ledger, new BlobStore(`${deps.stateDir}/blobs`), maxEvidenceBytes));
     },
     { prefix: API_PREFIX },
   );

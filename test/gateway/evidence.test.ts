@@ -1,0 +1,118 @@
+import { createHash } from 'node:crypto';
+import { expect } from 'chai';
+import { AppFixture, openAppFixture } from '../support/app-fixture';
+import { FENGXIAN, HUIXIAN, LIANGDANG } from '../support/ledger-fixture';
+import { multipartBody } from '../support/multipart';
+
+describe('gateway /api/v1/evidence', () => {
+  let f: AppFixture;
+  let merchant: string;
+  let auditor: string;
+  let huixianEnforcement: string;
+  let liangdangEnforcement: string;
+  const pdf = Buffer.from('%PDF-1.4\nsoil test report for lot 7, Liangdang\n%%EOF\n');
+  const sha = createHash('sha256').update(pdf).digest('hex');
+
+  const upload = (key: string, content: Buffer | undefined, fields: Record<string, string> = {}, url = '/api/v1/evidence', extra: Record<string, string> = {}) => {
+    const body = multipartBody(content ? { content, contentType: 'application/pdf', name: 'report.pdf' } : undefined, fields);
+    return f.app.inject({ method: 'POST', url, payload: body.payload, headers: { ...body.headers, authorization: `Bearer ${key}`, ...extra } });
+  };
+
+  before(async () => {
+    f = await openAppFixture({ maxEvidenceBytes: 4096 });
+    await f.grant(LIANGDANG, 'merchant1', 'merchant');
+    await f.grant(FENGXIAN, 'auditor1', 'auditor');
+    await f.grant(HUIXIAN, 'enf1', 'enforcement');
+    await f.grant(LIANGDANG, 'enf2', 'enforcement');
+    merchant = await f.keyFor(LIANGDANG, 'merchant1');
+    auditor = await f.keyFor(FENGXIAN, 'auditor1');
+    huixianEnforcement = await f.keyFor(HUIXIAN, 'enf1');
+    liangdangEnforcement = await f.keyFor(LIANGDANG, 'enf2');
+  });
+  after(async () => f.close());
+
+  it('stores the file by digest and anchors SHA-256, SM3, size and media type on the ledger', async () => {
+    const res = await upload(merchant, pdf, { refs: JSON.stringify({ orderIds: ['ord-1'] }), description: 'soil test' });
+    expect(res.statusCode, res.body).to.equal(201);
+    const body = res.json();
+    expect(body.existing).to.equal(false);
+    expect(body.result).to.include({ sha256: sha, sm3: createHash('sm3').update(pdf).digest('hex'), sizeBytes: pdf.length, mediaType: 'application/pdf' });
+    expect(body.result.submitter).to.deep.equal({ mspId: LIANGDANG, member: 'merchant1' });
+    expect(body.result.txId).to.equal(body.txId);
+    const record = await f.request('GET', `/api/v1/evidence/${sha}`, auditor);
+    expect(record.statusCode).to.equal(200);
+    expect(record.json().record.refs).to.deep.equal({ orderIds: ['ord-1'] });
+    const download = await f.request('GET', `/api/v1/evidence/${sha}/content`, auditor);
+    expect(download.statusCode).to.equal(200);
+    expect(download.headers['content-type']).to.equal('application/pdf');
+    expect(download.rawPayload.equals(pdf)).to.equal(true);
+  });
+
+  it('an upload of an already stored file returns the existing record and submits nothing', async () => {
+    const height = await f.ledger.ledger.height();
+    const res = await upload(auditor, pdf);
+    expect(res.statusCode).to.equal(200);
+    expect(res.json()).to.include({ existing: true });
+    expect(res.json().record.sha256).to.equal(sha);
+    expect(await f.ledger.ledger.height()).to.equal(height);
+  });
+
+  it('verify: the same file matches with block number, validation code and endorsers from the block; one changed byte does not', async () => {
+    const ok = await upload(auditor, pdf, {}, '/api/v1/evidence/verify');
+    expect(ok.statusCode).to.equal(200);
+    const v = ok.json();
+    expect(v.match).to.equal(true);
+    expect(v.transaction).to.include({ validationCode: 'VALID', creatorMspId: LIANGDANG, transactionName: 'Evidence:Anchor' });
+    expect(v.transaction.blockNumber).to.be.a('number');
+    expect(v.transaction.endorsingOrganisations).to.deep.equal([LIANGDANG]);
+    const block = await f.ledger.ledger.getBlock(v.transaction.blockNumber);
+    expect(block?.data[v.transaction.txIndex]?.txId).to.equal(v.record.txId);
+
+    const changed = Buffer.from(pdf);
+    changed[10] = changed[10]! ^ 0x01;
+    const bad = await upload(auditor, changed, {}, '/api/v1/evidence/verify');
+    expect(bad.statusCode).to.equal(200);
+    expect(bad.json().match).to.equal(false);
+    expect(bad.json().digests.sha256).to.not.equal(sha);
+  });
+
+  it('refuses an empty file, an oversized file, a missing file and bad refs, writing nothing', async () => {
+    const height = await f.ledger.ledger.height();
+    const empty = await upload(merchant, Buffer.alloc(0));
+    expect(empty.statusCode).to.equal(400);
+    const big = await upload(merchant, Buffer.alloc(5000, 7));
+    expect(big.statusCode).to.equal(413);
+    expect(big.json().code).to.equal('PAYLOAD_TOO_LARGE');
+    const none = await upload(merchant, undefined, { description: 'x' });
+    expect(none.statusCode).to.equal(400);
+    const badRefs = await upload(merchant, Buffer.from('another file'), { refs: '{"orderIds":"not-an-array"}' });
+    expect(badRefs.statusCode).to.equal(400);
+    const notJson = await upload(merchant, Buffer.from('another file'), { refs: '{' });
+    expect(notJson.statusCode).to.equal(400);
+    const json = await f.request('POST', '/api/v1/evidence', merchant, { file: 'x' });
+    expect(json.statusCode).to.equal(400);
+    expect(await f.ledger.ledger.height()).to.equal(height);
+    const unknown = await f.request('GET', `/api/v1/evidence/${'0'.repeat(64)}`, auditor);
+    expect(unknown.statusCode).to.equal(404);
+    const badDigest = await f.request('GET', '/api/v1/evidence/xyz', auditor);
+    expect(badDigest.statusCode).to.equal(400);
+  });
+
+  it("recognition by another county's enforcement, once; not by the submitting county nor by a non-enforcement role", async () => {
+    const own = await f.request('POST', `/api/v1/evidence/${sha}/recognitions`, liangdangEnforcement, {});
+    expect(own.statusCode).to.equal(403);
+    const notEnforcement = await f.request('POST', `/api/v1/evidence/${sha}/recognitions`, auditor, {});
+    expect(notEnforcement.statusCode).to.equal(403);
+    const ok = await f.request('POST', `/api/v1/evidence/${sha}/recognitions`, huixianEnforcement, { note: 'accepted in case 12' });
+    expect(ok.statusCode).to.equal(201);
+    const again = await f.request('POST', `/api/v1/evidence/${sha}/recognitions`, huixianEnforcement, {});
+    expect(again.statusCode).to.equal(409);
+    const record = await f.request('GET', `/api/v1/evidence/${sha}`, auditor);
+    expect(record.json().recognitions.map((r: { mspId: string }) => r.mspId)).to.deep.equal([HUIXIAN]);
+  });
+
+  it('requires an API key', async () => {
+    const res = await f.app.inject({ method: 'POST', url: '/api/v1/evidence/verify', ...multipartBody({ content: pdf }) });
+    expect(res.statusCode).to.equal(401);
+  });
+});
