@@ -151,12 +151,13 @@ export class ProbeContract extends Contract {
     return String(current + 1);
   }
 
-  /** Reads `readKey`, waits at a gate, then writes every pair. */
+  /** Reads `readKey`, waits at a gate, then writes every pair and sets an event. */
   @Transaction()
   async ReadWaitPut(ctx: Context, readKey: string, gateName: string, pairsJson: string): Promise<void> {
     await ctx.stub.getState(readKey);
     await passGate(gateName);
     await this.PutMany(ctx, pairsJson);
+    ctx.stub.setEvent('probe.read-wait-put', Buffer.from(readKey));
   }
 
   /** Counts the keys in [start, end), waits at a gate, then writes the count under `countKey`. */
@@ -192,6 +193,28 @@ export class ProbeContract extends Contract {
     ctx.stub.setEvent(`${name}.discarded`, Buffer.from('overwritten'));
     ctx.stub.setEvent(name, Buffer.from(payload));
     await ctx.stub.putState(`event/${name}`, Buffer.from(payload));
+  }
+
+  /** Writes the transient value `secret` as private data of a collection. */
+  @Transaction()
+  async PutPrivate(ctx: Context, collection: string, key: string): Promise<void> {
+    const secret = ctx.stub.getTransient().get('secret');
+    if (!secret) throw new Error('no transient secret');
+    await ctx.stub.putPrivateData(collection, key, Buffer.from(secret));
+  }
+
+  @Transaction()
+  async DeletePrivate(ctx: Context, collection: string, key: string): Promise<void> {
+    await ctx.stub.deletePrivateData(collection, key);
+  }
+
+  /** A private value and its hash, as this transaction sees them. */
+  @Transaction(false)
+  @Returns('string')
+  async GetPrivate(ctx: Context, collection: string, key: string): Promise<string> {
+    const value = text(await ctx.stub.getPrivateData(collection, key));
+    const hash = Buffer.from(await ctx.stub.getPrivateDataHash(collection, key)).toString('hex');
+    return JSON.stringify({ value, hash });
   }
 
   @Transaction(false)

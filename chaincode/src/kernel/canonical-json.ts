@@ -21,6 +21,10 @@ function write(value: unknown, path: string): string {
       return String(value);
     case 'object': {
       if (Array.isArray(value)) return `[${value.map((v, i) => write(v, `${path}[${i}]`)).join(',')}]`;
+      // Dates, Maps, Buffers and other class instances have no own enumerable data to write: refuse them
+      // rather than store "{}" (or a Buffer's byte indexes) in place of the value.
+      const proto = Object.getPrototypeOf(value) as unknown;
+      if (proto !== Object.prototype && proto !== null) throw invalidArgument(`${path} cannot be stored (not a plain object)`);
       const entries = Object.keys(value as Record<string, unknown>)
         .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
         .sort()

@@ -17,8 +17,15 @@ export function assertBasisPoints(value: number, name: string): number {
 
 /** floor(amount × numerator / denominator) without floating point or overflow. */
 export function mulDiv(amount: number, numerator: number, denominator: number): number {
+  if (![amount, numerator, denominator].every(Number.isSafeInteger)) throw invalidArgument('mulDiv takes safe integers only');
   if (denominator <= 0) throw invalidArgument('denominator must be positive');
-  return Number((BigInt(amount) * BigInt(numerator)) / BigInt(denominator));
+  const product = BigInt(amount) * BigInt(numerator);
+  const d = BigInt(denominator);
+  // BigInt division truncates toward zero; floor means rounding negative quotients down.
+  let q = product / d;
+  if (product % d !== 0n && product < 0n) q -= 1n;
+  if (q > BigInt(Number.MAX_SAFE_INTEGER) || q < BigInt(Number.MIN_SAFE_INTEGER)) throw invalidArgument('result exceeds the safe integer range');
+  return Number(q);
 }
 
 /** floor(amount × bp / 10000). */

@@ -1,0 +1,120 @@
+import { expect } from 'chai';
+import { createHash } from 'node:crypto';
+import { expectLedgerError } from '../support/expect-error';
+import { openProbeFixture, ProbeFixture } from '../support/probe';
+
+describe('embedded ledger: transaction semantics', () => {
+  let f: ProbeFixture;
+  beforeEach(async () => {
+    f = await openProbeFixture();
+  });
+  afterEach(async () => {
+    await f.cleanup();
+  });
+
+  describe('no read-your-own-writes', () => {
+    it('a transaction reading a key it has just put sees nothing when the key is new', async () => {
+      const r = await f.submit('PutThenGet', 'k', 'v1');
+      expect(JSON.parse(r.payload.toString())).to.deep.equal({ before: null, after: null });
+      expect(await f.valueOf('k')).to.equal('v1');
+    });
+
+    it('a transaction reading a key it has just overwritten sees the committed value', async () => {
+      await f.submit('Put', 'k', 'old');
+      const r = await f.submit('PutThenGet', 'k', 'new');
+      expect(JSON.parse(r.payload.toString())).to.deep.equal({ before: 'old', after: 'old' });
+      expect(await f.valueOf('k')).to.equal('new');
+    });
+
+    it('a transaction reading a key it has just deleted still sees the committed value', async () => {
+      await f.submit('Put', 'k', 'kept-until-commit');
+      const r = await f.submit('DeleteThenGet', 'k');
+      expect(JSON.parse(r.payload.toString())).to.deep.equal({ after: 'kept-until-commit' });
+      expect(await f.valueOf('k')).to.equal(null);
+    });
+
+    it('a range read does not show keys the same transaction has put', async () => {
+      await f.submit('Put', 'r/a', '1');
+      const r = await f.submit('PutThenRange', 'r/b', 'r/', 'r0');
+      expect(JSON.parse(r.payload.toString())).to.deep.equal([{ key: 'r/a', value: '1' }]);
+      expect(await f.valueOf('r/b')).to.equal('new');
+    });
+
+    it('evaluate simulates without committing anything', async () => {
+      const before = await f.ledger.height();
+      const payload = await f.ledger.evaluate(f.user, { name: 'Probe:PutThenGet', args: ['ghost', 'boo'] });
+      expect(JSON.parse(payload.toString())).to.deep.equal({ before: null, after: null });
+      expect(await f.ledger.height()).to.equal(before);
+      expect(await f.valueOf('ghost')).to.equal(null);
+    });
+  });
+
+  describe('atomic rollback', () => {
+    it('a transaction that throws a coded error writes nothing and cuts no block', async () => {
+      await f.submit('Put', 'a', 'original');
+      const height = await f.ledger.height();
+      const pairs = JSON.stringify([
+        ['a', 'changed'],
+        ['b', 'created'],
+        ['c', null],
+      ]);
+      await f.submit('Put', 'c', 'still-here');
+      const err = await expectLedgerError(f.submit('PutManyThenThrow', pairs, 'true'), 'CONFLICT', /probe refused after writing/);
+      expect(err.transactionId).to.be.a('string');
+      expect(await f.valueOf('a')).to.equal('original');
+      expect(await f.valueOf('b')).to.equal(null);
+      expect(await f.valueOf('c')).to.equal('still-here');
+      // A failed simulation never reaches ordering: no block, no transaction record.
+      expect(await f.ledger.height()).to.equal(height + 1);
+      expect(await f.ledger.getTransaction(err.transactionId as string)).to.equal(undefined);
+    });
+
+    it('a transaction that throws an unexpected error writes nothing and surfaces as INTERNAL', async () => {
+      const err = await expectLedgerError(f.submit('PutManyThenThrow', JSON.stringify([['x', '1']]), 'false'), 'INTERNAL');
+      expect(String((err.cause as Error).message)).to.match(/probe failed after writing/);
+      expect(await f.valueOf('x')).to.equal(null);
+      expect(await f.ledger.height()).to.equal(0);
+    });
+  });
+
+  describe('atomic commit', () => {
+    it('all writes of a transaction commit together, in one block, under one transaction ID', async () => {
+      const pairs = Array.from({ length: 20 }, (_, i) => [`batch/${String(i).padStart(2, '0')}`, `v${i}`]);
+      const r = await f.submit('PutMany', JSON.stringify(pairs));
+      for (const [key, value] of pairs) expect(await f.valueOf(key as string)).to.equal(value);
+      const block = await f.ledger.getBlock(r.blockNumber);
+      expect(block?.data.map((t) => t.txId)).to.deep.equal([r.txId]);
+      expect(block?.data[0]?.rwset.writes.map(([k]) => k)).to.have.members(pairs.map(([k]) => k as string));
+      for (const [key] of pairs) {
+        const history = await f.evaluate('History', key as string);
+        expect(history.map((h: { txId: string }) => h.txId)).to.deep.equal([r.txId]);
+      }
+    });
+
+    it('an empty value is a delete, as on Fabric', async () => {
+      await f.submit('Put', 'e', 'something');
+      await f.submit('Put', 'e', '');
+      expect(await f.valueOf('e')).to.equal(null);
+      const history = await f.evaluate('History', 'e');
+      expect(history.map((h: { isDelete: boolean }) => h.isDelete)).to.deep.equal([true, false]);
+    });
+  });
+
+  describe('private data', () => {
+    it('keeps private values off the block: only hashes of key and value are recorded', async () => {
+      const secret = 'ID 620000199001011234';
+      const r = await f.ledger.submit(f.user, { name: 'Probe:PutPrivate', args: ['LiangdangPrivate', 'person/1'], transient: { secret: Buffer.from(secret) } });
+      const blockBytes = await f.ledger.store.getBlockBytes(r.blockNumber);
+      expect(blockBytes?.toString()).to.not.include(secret);
+      expect(blockBytes?.toString()).to.not.include(Buffer.from(secret).toString('base64'));
+      const sha = (s: string) => createHash('sha256').update(s).digest('hex');
+      const tx = (await f.ledger.getBlock(r.blockNumber))?.data[0];
+      expect(tx?.rwset.privateWrites).to.deep.equal([['LiangdangPrivate', sha('person/1'), sha(secret)]]);
+      expect(tx?.rwset.writes).to.deep.equal([]);
+      expect(await f.evaluate('GetPrivate', 'LiangdangPrivate', 'person/1')).to.deep.equal({ value: secret, hash: sha(secret) });
+      expect(await f.evaluate('GetPrivate', 'OtherCollection', 'person/1')).to.deep.equal({ value: null, hash: '' });
+      await f.submit('DeletePrivate', 'LiangdangPrivate', 'person/1');
+      expect(await f.evaluate('GetPrivate', 'LiangdangPrivate', 'person/1')).to.deep.equal({ value: null, hash: '' });
+    });
+  });
+});
