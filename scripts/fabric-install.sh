@@ -66,7 +66,7 @@ fi
 # settings, verifies the module and leaves it in the module cache (we need its sampleconfig/).
 CHOSEN=""; MODDIR=""; REASONS=()
 for c in "${CANDIDATES[@]}"; do
-  read -r rel commit pv <<<"$c"
+  read -r rel _ pv <<<"$c"
   say "checking $MODULE@$pv ($rel) on $PROXY"
   if out="$("$GO" mod download -json "$MODULE@$pv" 2>&1)"; then
     CHOSEN="$c"

@@ -2,7 +2,7 @@
 // Renders everything the network scripts need from the one county file (network/counties.json):
 //   <run>/config/crypto-config.yaml   input of cryptogen
 //   <run>/config/configtx.yaml        input of configtxgen (channel genesis block)
-//   <run>/nodes.tsv                   one line per node: id kind county listen-checks
+//   <run>/nodes.tsv                   one line per node: id kind county host:port=label,... health-address
 //   <run>/nodes/<id>.env              environment of each node process (CORE_* / ORDERER_*)
 //   <run>/env/<county>.env            peer CLI / osnadmin environment of each county's admin
 //   <run>/network.json                connection facts for clients (gateway, tests, benchmark)
@@ -152,11 +152,14 @@ write('config/configtx.yaml', yaml({
 const peerConfigDir = join(RUN, 'config', 'peer');       // patched copy of sampleconfig/core.yaml
 const ordererConfigDir = join(FABRIC, 'sampleconfig');   // orderer.yaml used as is, overridden by env
 const nodes = [];
+// the default format colours its output; logs go to files
+const LOG_FORMAT = '%{time:2006-01-02 15:04:05.000 MST} %{id:04x} %{level:.4s} [%{module}] %{shortfunc} -> %{message}';
 for (const c of cfg.counties) {
   const p = c.peer, pd = peerDir(c), id = peerId(c), data = join(RUN, 'nodes', id);
   write(`nodes/${id}.env`, envFile({
     FABRIC_CFG_PATH: peerConfigDir,
-    FABRIC_LOGGING_SPEC: process.env.FABRIC_LOGGING_SPEC ?? 'info',
+    FABRIC_LOGGING_SPEC: process.env.FABRIC_LOGGING_SPEC ?? 'info:grpc=warning',
+    FABRIC_LOGGING_FORMAT: LOG_FORMAT,
     CORE_PEER_ID: peerFqdn(c),
     CORE_PEER_NETWORKID: cfg.channel,
     CORE_PEER_LISTENADDRESS: `${listen(p)}:${p.port}`,
@@ -167,6 +170,8 @@ for (const c of cfg.counties) {
     CORE_PEER_GOSSIP_EXTERNALENDPOINT: addr(p),
     CORE_PEER_GOSSIP_USELEADERELECTION: 'false',
     CORE_PEER_GOSSIP_ORGLEADER: 'true',
+    // peers join the channel one after another; retry unreachable peers soon, not after 25 s
+    CORE_PEER_GOSSIP_RECONNECTINTERVAL: '3s',
     CORE_PEER_LOCALMSPID: c.mspId,
     CORE_PEER_MSPCONFIGPATH: join(pd, 'msp'),
     CORE_PEER_TLS_ENABLED: 'true',
@@ -179,16 +184,20 @@ for (const c of cfg.counties) {
     CORE_OPERATIONS_LISTENADDRESS: `${listen(p)}:${p.operationsPort}`,
     CORE_METRICS_PROVIDER: 'prometheus',
     CORE_CHAINCODE_EXTERNALBUILDERS:
-      `[{name: node-external, path: ${join(BUILDERS, 'node')}, propagateEnvironment: [HOME, PATH, NODE_OPTIONS, COUNTY_LEDGER_CC_LOG_DIR]}]`,
+      `[{name: node-external, path: ${join(BUILDERS, 'node')}, propagateEnvironment: [HOME, PATH, NODE, NODE_OPTIONS, COUNTY_LEDGER_CC_LOG_DIR, COUNTY_LEDGER_RUN_DIR]}]`,
     COUNTY_LEDGER_CC_LOG_DIR: join(RUN, 'logs'),
+    COUNTY_LEDGER_RUN_DIR: RUN,
   }));
-  nodes.push([id, 'peer', c.key, `${listen(p)}:${p.port},${listen(p)}:${p.chaincodePort},${listen(p)}:${p.operationsPort}`, `${listen(p)}:${p.operationsPort}`]);
+  nodes.push([id, 'peer', c.key,
+    `${listen(p)}:${p.port}=peer-port,${listen(p)}:${p.chaincodePort}=chaincode-port,${listen(p)}:${p.operationsPort}=operations-port`,
+    `${listen(p)}:${p.operationsPort}`]);
 
   const n = c.orderer, od = ordDir(c), oid = ordId(c), odata = join(RUN, 'nodes', oid);
   const tlsCa = join(od, 'tls', 'ca.crt');
   write(`nodes/${oid}.env`, envFile({
     FABRIC_CFG_PATH: ordererConfigDir,
-    FABRIC_LOGGING_SPEC: process.env.FABRIC_LOGGING_SPEC ?? 'info',
+    FABRIC_LOGGING_SPEC: process.env.FABRIC_LOGGING_SPEC ?? 'info:grpc=warning',
+    FABRIC_LOGGING_FORMAT: LOG_FORMAT,
     ORDERER_GENERAL_LISTENADDRESS: listen(n),
     ORDERER_GENERAL_LISTENPORT: String(n.port),
     ORDERER_GENERAL_LOCALMSPID: n.mspId,
@@ -214,7 +223,9 @@ for (const c of cfg.counties) {
     ORDERER_OPERATIONS_LISTENADDRESS: `${listen(n)}:${n.operationsPort}`,
     ORDERER_METRICS_PROVIDER: 'prometheus',
   }));
-  nodes.push([oid, 'orderer', c.key, `${listen(n)}:${n.port},${listen(n)}:${n.adminPort},${listen(n)}:${n.operationsPort}`, `${listen(n)}:${n.operationsPort}`]);
+  nodes.push([oid, 'orderer', c.key,
+    `${listen(n)}:${n.port}=orderer-port,${listen(n)}:${n.adminPort}=admin-port,${listen(n)}:${n.operationsPort}=operations-port`,
+    `${listen(n)}:${n.operationsPort}`]);
 }
 // orderers first: peers need an ordering service to pull blocks from
 nodes.sort((a, b) => (a[1] === b[1] ? 0 : a[1] === 'orderer' ? -1 : 1));
@@ -225,6 +236,8 @@ for (const c of cfg.counties) {
   const pd = peerDir(c), od = ordDir(c), oa = ordAdminDir(c);
   write(`env/${c.key}.env`, envFile({
     FABRIC_CFG_PATH: peerConfigDir,
+    FABRIC_LOGGING_SPEC: 'info:grpc=error',
+    FABRIC_LOGGING_FORMAT: LOG_FORMAT,
     CORE_PEER_TLS_ENABLED: 'true',
     CORE_PEER_LOCALMSPID: c.mspId,
     CORE_PEER_MSPCONFIGPATH: join(peerAdminDir(c), 'msp'),
