@@ -6,7 +6,8 @@ import { buildApp } from './app';
 import { ApiKeyStore } from './auth/api-keys';
 import { loadConfig } from './config';
 import { seedDemo } from './demo/seed';
-import { DEFAULT_COUNTIES } from './identity/counties';
+import { County, DEFAULT_COUNTIES } from './identity/counties';
+import { openFabric } from './ledger/fabric/open-fabric';
 import { Wallet } from './identity/wallet';
 import { EmbeddedLedger } from './ledger/embedded/embedded-ledger';
 import { Ledger } from './ledger/ledger';
@@ -14,23 +15,25 @@ import { Ledger } from './ledger/ledger';
 async function main(): Promise<void> {
   const config = loadConfig();
   mkdirSync(config.dataDir, { recursive: true });
-  const wallet = await Wallet.open(path.join(config.dataDir, 'wallet'), DEFAULT_COUNTIES);
-  const keys = await ApiKeyStore.open(path.join(config.dataDir, 'api-keys.json'));
-
   let ledger: Ledger;
-  if (config.ledger === 'embedded') {
+  let wallet: Wallet;
+  let counties: readonly County[] = DEFAULT_COUNTIES;
+  const keys = await ApiKeyStore.open(path.join(config.dataDir, 'api-keys.json'));
+  if (config.ledger === 'fabric') {
+    const fabric = await openFabric(config.dataDir);
+    ({ ledger, wallet, counties } = fabric);
+  } else {
+    wallet = await Wallet.open(path.join(config.dataDir, 'wallet'), DEFAULT_COUNTIES);
     ledger = await EmbeddedLedger.open({
       dataDir: path.join(config.dataDir, 'ledger'),
       contracts,
       trustedCas: wallet.trustedCas(),
       endorsers: wallet.endorsers(),
     });
-  } else {
-    throw new Error('LEDGER=fabric: the Fabric ledger is not available in this build yet; use LEDGER=embedded');
   }
 
   if (config.demo && keys.size === 0) {
-    const demo = await seedDemo(ledger, wallet, keys, DEFAULT_COUNTIES);
+    const demo = await seedDemo(ledger, wallet, keys, counties);
     const lines = demo.map((d) => `  ${d.mspId.padEnd(13)} ${d.member.padEnd(12)} ${d.roles.join(',').padEnd(14)} ${d.apiKey}`);
     process.stdout.write(
       `\nDemo members seeded. Their API keys are shown this once; keep them:\n\n  ${'county'.padEnd(13)} ${'member'.padEnd(12)} ${'roles'.padEnd(14)} api key\n${lines.join('\n')}\n\n`,

@@ -1,3 +1,5 @@
+// @peculiar/x509 resolves its services through tsyringe, which needs the Reflect metadata API loaded first.
+import 'reflect-metadata';
 import { webcrypto, createPrivateKey, createPublicKey, X509Certificate as NodeX509, KeyObject } from 'node:crypto';
 
 type CryptoKey = webcrypto.CryptoKey;

@@ -20,14 +20,26 @@ export class Wallet {
     this.#dir = dir;
   }
 
-  /** Opens the wallet, creating a CA and an endorsing peer identity for each county that lacks one. */
-  static async open(dir: string, counties: readonly County[]): Promise<Wallet> {
+  /**
+   * Opens the wallet, creating a CA and an endorsing peer identity for each county that lacks one.
+   * `externalCas` supplies a county's CA instead (on Fabric: the CA of the county's MSP), so the
+   * identities issued here are valid members of that MSP.
+   */
+  static async open(dir: string, counties: readonly County[], externalCas: Readonly<Record<string, CaMaterial>> = {}): Promise<Wallet> {
     const wallet = new Wallet(dir);
     await mkdir(dir, { recursive: true, mode: 0o700 });
     for (const county of counties) {
       const caFile = path.join(dir, `${county.mspId}.ca.json`);
       let ca: CaMaterial;
-      if (existsSync(caFile)) ca = JSON.parse(await readFile(caFile, 'utf8')) as CaMaterial;
+      const external = externalCas[county.mspId];
+      if (external) {
+        ca = external;
+        const known = existsSync(caFile) ? (JSON.parse(await readFile(caFile, 'utf8')) as CaMaterial) : undefined;
+        if (known && known.certificate !== external.certificate) {
+          throw new Error(`wallet ${dir} holds identities of another CA for ${county.mspId}; use a fresh DATA_DIR for this network`);
+        }
+        if (!known) await writeAtomic(caFile, JSON.stringify(ca));
+      } else if (existsSync(caFile)) ca = JSON.parse(await readFile(caFile, 'utf8')) as CaMaterial;
       else {
         ca = await createCountyCa(county.mspId, county.name);
         await writeAtomic(caFile, JSON.stringify(ca));

@@ -121,7 +121,7 @@ export class EmbeddedLedger implements Ledger {
       channelId: 'countyledger',
       chaincodeName: 'countyledger',
       maxBlockTransactions: 500,
-      mvccRetries: 8,
+      mvccRetries: 20,
       ...options,
     };
     this.#chaincode = new ChaincodeFromContract([...options.contracts], { transaction: 'jsonSerializer', serializers: { jsonSerializer: JSONSerializer } }, {}, 'county-ledger', '1');
@@ -139,7 +139,11 @@ export class EmbeddedLedger implements Ledger {
       try {
         return await this.#order(simulated);
       } catch (err) {
-        if (err instanceof LedgerError && err.code === 'MVCC_CONFLICT' && attempt < this.#options.mvccRetries) continue;
+        if (err instanceof LedgerError && err.code === 'MVCC_CONFLICT' && attempt < this.#options.mvccRetries) {
+          // Back off a little, with jitter, so a crowd contending for one key spreads over blocks.
+          await new Promise((r) => setTimeout(r, Math.random() * Math.min(50, 2 ** attempt)));
+          continue;
+        }
         throw err;
       }
     }

@@ -1,0 +1,83 @@
+import { createHash } from 'node:crypto';
+import { common, msp, peer } from '@hyperledger/fabric-protos-v3';
+
+/**
+ * Reading Fabric blocks and processed transactions returned by qscc, and the
+ * block hashes Fabric itself computes: data hash = SHA-256 over the envelopes;
+ * header hash = SHA-256 of the DER SEQUENCE { number, previous_hash, data_hash }.
+ */
+
+export function fabricDataHash(block: common.Block): Buffer {
+  const h = createHash('sha256');
+  for (const envelope of block.getData()?.getDataList_asU8() ?? []) h.update(envelope);
+  return h.digest();
+}
+
+export function fabricHeaderHash(header: common.BlockHeader): Buffer {
+  const der = sequence([derInteger(BigInt(header.getNumber())), octets(Buffer.from(header.getPreviousHash_asU8())), octets(Buffer.from(header.getDataHash_asU8()))]);
+  return createHash('sha256').update(der).digest();
+}
+
+function derLength(n: number): Buffer {
+  if (n < 0x80) return Buffer.from([n]);
+  const bytes: number[] = [];
+  for (let v = n; v > 0; v >>= 8) bytes.unshift(v & 0xff);
+  return Buffer.from([0x80 | bytes.length, ...bytes]);
+}
+
+function derInteger(v: bigint): Buffer {
+  let hex = v.toString(16);
+  if (hex.length % 2) hex = `0${hex}`;
+  let bytes = Buffer.from(hex, 'hex');
+  if ((bytes[0] as number) & 0x80) bytes = Buffer.concat([Buffer.from([0]), bytes]);
+  return Buffer.concat([Buffer.from([0x02]), derLength(bytes.length), bytes]);
+}
+
+function octets(b: Buffer): Buffer {
+  return Buffer.concat([Buffer.from([0x04]), derLength(b.length), b]);
+}
+
+function sequence(items: Buffer[]): Buffer {
+  const body = Buffer.concat(items);
+  return Buffer.concat([Buffer.from([0x30]), derLength(body.length), body]);
+}
+
+const VALIDATION_NAMES: Record<number, string> = Object.fromEntries(Object.entries(peer.TxValidationCode).map(([name, code]) => [code as number, name]));
+
+export function validationCodeName(code: number): string {
+  return VALIDATION_NAMES[code] ?? `CODE_${code}`;
+}
+
+export interface DecodedTransaction {
+  readonly txId: string;
+  readonly timestamp: string;
+  readonly creatorMspId: string;
+  readonly endorsingOrganisations: string[];
+  readonly transactionName: string;
+}
+
+/** Decodes an endorser transaction envelope: who created it, when, who endorsed it, what it called. */
+export function decodeEnvelope(envelopeBytes: Uint8Array): DecodedTransaction {
+  const envelope = common.Envelope.deserializeBinary(envelopeBytes);
+  const payload = common.Payload.deserializeBinary(envelope.getPayload_asU8());
+  const header = payload.getHeader();
+  const channelHeader = common.ChannelHeader.deserializeBinary(header?.getChannelHeader_asU8() ?? new Uint8Array());
+  const signatureHeader = common.SignatureHeader.deserializeBinary(header?.getSignatureHeader_asU8() ?? new Uint8Array());
+  const creator = msp.SerializedIdentity.deserializeBinary(signatureHeader.getCreator_asU8());
+  const ts = channelHeader.getTimestamp();
+  const timestamp = ts ? new Date(ts.getSeconds() * 1000 + Math.floor(ts.getNanos() / 1e6)).toISOString() : '';
+  const endorsers = new Set<string>();
+  let transactionName = '';
+  if (channelHeader.getType() === common.HeaderType.ENDORSER_TRANSACTION) {
+    const tx = peer.Transaction.deserializeBinary(payload.getData_asU8());
+    for (const action of tx.getActionsList()) {
+      const cap = peer.ChaincodeActionPayload.deserializeBinary(action.getPayload_asU8());
+      for (const e of cap.getAction()?.getEndorsementsList() ?? []) endorsers.add(msp.SerializedIdentity.deserializeBinary(e.getEndorser_asU8()).getMspid());
+      const proposalPayload = peer.ChaincodeProposalPayload.deserializeBinary(cap.getChaincodeProposalPayload_asU8());
+      const spec = peer.ChaincodeInvocationSpec.deserializeBinary(proposalPayload.getInput_asU8());
+      const first = spec.getChaincodeSpec()?.getInput()?.getArgsList_asU8()[0];
+      if (first) transactionName = Buffer.from(first).toString('utf8');
+    }
+  }
+  return { txId: channelHeader.getTxId(), timestamp, creatorMspId: creator.getMspid(), endorsingOrganisations: [...endorsers].sort(), transactionName };
+}

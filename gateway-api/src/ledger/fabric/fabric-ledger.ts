@@ -1,0 +1,216 @@
+import { readFileSync } from 'node:fs';
+import * as grpc from '@grpc/grpc-js';
+import { checkpointers, connect, Contract, Gateway, hash, Network } from '@hyperledger/fabric-gateway';
+import { common, peer } from '@hyperledger/fabric-protos-v3';
+import { LedgerError } from '../errors';
+import {
+  ChainVerification,
+  ChaincodeEvent,
+  EventsOptions,
+  Ledger,
+  LedgerIdentity,
+  SubmitResult,
+  TransactionInfo,
+  TransactionRequest,
+} from '../ledger';
+import { decodeEnvelope, fabricDataHash, fabricHeaderHash, validationCodeName } from './blocks';
+import { toLedgerError } from './errors';
+import { NetworkDescription } from './network-description';
+import { nodeCryptoSigner } from './signer';
+
+export interface FabricLedgerOptions {
+  readonly network: NetworkDescription;
+  /** The county whose peer this gateway talks to. */
+  readonly mspId: string;
+  readonly chaincodeName?: string;
+  /** Re-endorse and resubmit after an MVCC read conflict, up to this many times. */
+  readonly mvccRetries?: number;
+  /** Identity for system queries (qscc): blocks, transactions, chain height. */
+  readonly systemIdentity: LedgerIdentity;
+}
+
+const deadline = (ms: number) => () => ({ deadline: Date.now() + ms });
+
+/**
+ * The Ledger port on Hyperledger Fabric through @hyperledger/fabric-gateway: each
+ * caller's own certificate and key sign its proposals; one gRPC connection to
+ * this county's peer is shared by every caller.
+ */
+export class FabricLedger implements Ledger {
+  readonly kind = 'fabric' as const;
+  readonly #client: grpc.Client;
+  readonly #options: FabricLedgerOptions;
+  readonly #chaincode: string;
+  readonly #gateways = new Map<string, Gateway>();
+  #closed = false;
+
+  constructor(options: FabricLedgerOptions) {
+    const county = options.network.counties.find((c) => c.mspId === options.mspId);
+    if (!county) throw new Error(`county ${options.mspId} is not in the network description`);
+    const tls = grpc.credentials.createSsl(readFileSync(county.peer.tlsRootCert));
+    this.#client = new grpc.Client(county.peer.endpoint, tls, {
+      'grpc.ssl_target_name_override': county.peer.hostnameOverride,
+      'grpc.max_receive_message_length': 100 * 1024 * 1024,
+    });
+    this.#options = options;
+    this.#chaincode = options.chaincodeName ?? 'countyledger';
+  }
+
+  #gateway(identity: LedgerIdentity): Gateway {
+    if (this.#closed) throw new LedgerError('UNAVAILABLE', 'the ledger is closed');
+    const key = `${identity.mspId}\n${identity.certificate}`;
+    let gw = this.#gateways.get(key);
+    if (!gw) {
+      gw = connect({
+        client: this.#client,
+        identity: { mspId: identity.mspId, credentials: Buffer.from(identity.certificate) },
+        signer: nodeCryptoSigner(identity.privateKey),
+        hash: hash.none,
+        evaluateOptions: deadline(10_000),
+        endorseOptions: deadline(30_000),
+        submitOptions: deadline(10_000),
+        commitStatusOptions: deadline(60_000),
+      });
+      this.#gateways.set(key, gw);
+    }
+    return gw;
+  }
+
+  #network(identity: LedgerIdentity): Network {
+    return this.#gateway(identity).getNetwork(this.#options.network.channel);
+  }
+
+  #contract(identity: LedgerIdentity): Contract {
+    return this.#network(identity).getContract(this.#chaincode);
+  }
+
+  async submit(identity: LedgerIdentity, request: TransactionRequest): Promise<SubmitResult> {
+    const retries = this.#options.mvccRetries ?? 10;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const proposal = this.#contract(identity).newProposal(request.name, {
+          arguments: [...(request.args ?? [])],
+          ...(request.transient ? { transientData: request.transient } : {}),
+        });
+        const transaction = await proposal.endorse();
+        const commit = await transaction.submit();
+        const status = await commit.getStatus();
+        if (!status.successful) {
+          const name = validationCodeName(status.code);
+          const code = name === 'MVCC_READ_CONFLICT' || name === 'PHANTOM_READ_CONFLICT' ? 'MVCC_CONFLICT' : 'INTERNAL';
+          throw new LedgerError(code, `transaction invalidated at commit: ${name}`, { transactionId: status.transactionId });
+        }
+        return { txId: status.transactionId, blockNumber: Number(status.blockNumber), payload: Buffer.from(transaction.getResult()) };
+      } catch (err) {
+        const e = toLedgerError(err);
+        if (e.code === 'MVCC_CONFLICT' && attempt < retries) {
+          await new Promise((r) => setTimeout(r, Math.random() * Math.min(200, 10 * 2 ** attempt)));
+          continue;
+        }
+        throw e;
+      }
+    }
+  }
+
+  async evaluate(identity: LedgerIdentity, request: TransactionRequest): Promise<Buffer> {
+    try {
+      const result = await this.#contract(identity).evaluate(request.name, {
+        arguments: [...(request.args ?? [])],
+        ...(request.transient ? { transientData: request.transient } : {}),
+      });
+      return Buffer.from(result);
+    } catch (err) {
+      throw toLedgerError(err);
+    }
+  }
+
+  async *events(options: EventsOptions & { checkpointFile?: string } = {}): AsyncIterable<ChaincodeEvent> {
+    const network = this.#network(this.#options.systemIdentity);
+    const checkpointer = options.checkpointFile ? await checkpointers.file(options.checkpointFile) : undefined;
+    const startBlock = options.startBlock !== undefined ? BigInt(options.startBlock) : undefined;
+    const stream = await network.getChaincodeEvents(this.#chaincode, {
+      ...(startBlock !== undefined ? { startBlock } : {}),
+      ...(checkpointer ? { checkpoint: checkpointer } : {}),
+    });
+    const abort = () => stream.close();
+    options.signal?.addEventListener('abort', abort, { once: true });
+    try {
+      for await (const event of stream) {
+        yield { blockNumber: Number(event.blockNumber), txId: event.transactionId, name: event.eventName, payload: Buffer.from(event.payload) };
+        await checkpointer?.checkpointChaincodeEvent(event);
+      }
+    } catch (err) {
+      if (!options.signal?.aborted) throw toLedgerError(err);
+    } finally {
+      options.signal?.removeEventListener('abort', abort);
+      stream.close();
+    }
+  }
+
+  async #qscc(fn: string, ...args: string[]): Promise<Uint8Array> {
+    try {
+      return await this.#network(this.#options.systemIdentity).getContract('qscc').evaluateTransaction(fn, this.#options.network.channel, ...args);
+    } catch (err) {
+      throw toLedgerError(err);
+    }
+  }
+
+  async height(): Promise<number> {
+    const info = common.BlockchainInfo.deserializeBinary(await this.#qscc('GetChainInfo'));
+    return info.getHeight();
+  }
+
+  async getBlock(n: number): Promise<common.Block> {
+    return common.Block.deserializeBinary(await this.#qscc('GetBlockByNumber', String(n)));
+  }
+
+  async getTransaction(txId: string): Promise<TransactionInfo | undefined> {
+    let processed: peer.ProcessedTransaction;
+    let block: common.Block;
+    try {
+      processed = peer.ProcessedTransaction.deserializeBinary(await this.#qscc('GetTransactionByID', txId));
+      block = common.Block.deserializeBinary(await this.#qscc('GetBlockByTxID', txId));
+    } catch (err) {
+      if (err instanceof LedgerError && /not found|no such transaction/i.test(String((err.cause as Error | undefined)?.message ?? err.message))) return undefined;
+      if (err instanceof LedgerError && err.code === 'INTERNAL') return undefined;
+      throw err;
+    }
+    const envelope = processed.getTransactionenvelope();
+    if (!envelope) return undefined;
+    const decoded = decodeEnvelope(envelope.serializeBinary());
+    const txIndex = (block.getData()?.getDataList_asU8() ?? []).findIndex((bytes) => decodeEnvelope(bytes).txId === txId);
+    return {
+      txId,
+      blockNumber: block.getHeader()?.getNumber() ?? -1,
+      txIndex,
+      validationCode: validationCodeName(processed.getValidationcode()),
+      timestamp: decoded.timestamp,
+      creatorMspId: decoded.creatorMspId,
+      endorsingOrganisations: decoded.endorsingOrganisations,
+      transactionName: decoded.transactionName,
+    };
+  }
+
+  async verifyChain(options: { onProgress?: (checked: number, height: number) => void } = {}): Promise<ChainVerification> {
+    const height = await this.height();
+    let previous: Buffer | undefined;
+    for (let n = 0; n < height; n++) {
+      const block = await this.getBlock(n);
+      const header = block.getHeader();
+      const broken = (problem: string): ChainVerification => ({ ok: false, height, blocksChecked: n, firstBrokenBlock: n, problem });
+      if (!header || header.getNumber() !== n) return broken('block header missing or numbered wrongly');
+      if (previous && !previous.equals(Buffer.from(header.getPreviousHash_asU8()))) return broken('previous-block hash does not match the block before it');
+      if (!fabricDataHash(block).equals(Buffer.from(header.getDataHash_asU8()))) return broken('data hash does not match the transactions in the block');
+      previous = fabricHeaderHash(header);
+      if (options.onProgress && (n % 100 === 99 || n === height - 1)) options.onProgress(n + 1, height);
+    }
+    return { ok: true, height, blocksChecked: height };
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const gw of this.#gateways.values()) gw.close();
+    this.#client.close();
+  }
+}
