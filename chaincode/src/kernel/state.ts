@@ -85,10 +85,15 @@ export async function putRecord<T>(ctx: Context, rt: RecordType<T>, record: T, p
 
 export async function deleteRecord<T>(ctx: Context, rt: RecordType<T>, previous: T): Promise<void> {
   const attrs = rt.keyOf(previous);
-  await ctx.stub.deleteState(recordKey(ctx, rt, attrs));
+  const key = recordKey(ctx, rt, attrs);
+  await ctx.stub.deleteState(key);
+  noteWrite(ctx, key);
   for (const [name, indexOf] of Object.entries(rt.indexes ?? {})) {
     const before = indexKey(ctx, rt, name, indexOf(previous), attrs);
-    if (before !== undefined) await ctx.stub.deleteState(before);
+    if (before !== undefined) {
+      await ctx.stub.deleteState(before);
+      noteWrite(ctx, before);
+    }
   }
 }
 

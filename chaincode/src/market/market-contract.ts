@@ -1,0 +1,589 @@
+import { Context, Info, Transaction } from 'fabric-contract-api';
+import { canonicalJson } from '../kernel/canonical-json';
+import { CountyContract } from '../kernel/contract-base';
+import { conflict, forbidden, ruleViolation } from '../kernel/errors';
+import { emit } from '../kernel/events';
+import { Caller } from '../kernel/identity';
+import { checkPageSize, getRecord, listByIndex, listRecords, mustGetRecord, putRecord } from '../kernel/state';
+import { addDays, cstDate, txTime } from '../kernel/time';
+import { parseInput } from '../kernel/validate';
+import { requireRole } from '../membership/access';
+import { anchorEvidenceRecord, digestsOf } from '../evidence/anchor';
+import { actsFor, requireMerchantFor } from '../subjects/binding';
+import { maySubjectTrade, requireMayTrade } from '../subjects/trade-eligibility';
+import { checkListingRules } from './listing-rules';
+import {
+  Alert,
+  Alerts,
+  Asset,
+  Assets,
+  Cancellation,
+  CategoryIndexes,
+  Deal,
+  FaultParty,
+  Order,
+  Orders,
+  OwnershipTransfer,
+  OwnershipTransfers,
+  Party,
+  Trade,
+  Trades,
+} from './records';
+import { countPairTrade, DEFAULT_RISK_CONFIG, loadRiskConfig, orderRiskReasons, saveRiskConfig, updateCategoryIndex } from './risk';
+import {
+  alertRefInput,
+  assetRefInput,
+  cancelOrderInput,
+  categoryRefInput,
+  listAlertsInput,
+  listAssetsByOwnerInput,
+  listListedAssetsInput,
+  listOrdersInput,
+  listTradesInput,
+  orderRefInput,
+  ownershipHistoryInput,
+  placeOrderInput,
+  recordVerificationInput,
+  registerAssetInput,
+  resolveAlertInput,
+  setListingInput,
+  setRiskConfigInput,
+  settleOrderInput,
+} from './schemas';
+
+export const MarketEvents = {
+  AssetRegistered: 'market.AssetRegistered',
+  ListingChanged: 'market.ListingChanged',
+  OrderPlaced: 'market.OrderPlaced',
+  OrderSuspended: 'market.OrderSuspended',
+  OrderVerified: 'market.OrderVerified',
+  OrderSettled: 'market.OrderSettled',
+  OrderCancelled: 'market.OrderCancelled',
+  AlertCleared: 'market.AlertCleared',
+  AlertRejected: 'market.AlertRejected',
+  RiskConfigSet: 'market.RiskConfigSet',
+} as const;
+
+/** Deposit cap (civil code): at most 20% of the price. */
+export const MAX_DEPOSIT_BP = 2000;
+
+@Info({ title: 'Market', description: 'Assets, orders and ownership transfer (交易流程 → 确权), risk alerts (异常交易预警)' })
+export class MarketContract extends CountyContract {
+  constructor() {
+    super('Market');
+  }
+
+  // ---------------------------------------------------------------- assets
+
+  /** A merchant acting for the owner subject registers and lists an asset; origin county = the owner's county. */
+  @Transaction()
+  async RegisterAsset(ctx: Context, inputJson: string): Promise<string> {
+    const input = parseInput(registerAssetInput, inputJson);
+    const merchant = await requireMerchantFor(ctx, input.ownerSubjectId);
+    const owner = await requireMayTrade(ctx, input.ownerSubjectId, input.priceFen);
+    const now = txTime(ctx).iso;
+    const txId = ctx.stub.getTxID();
+    const asset: Asset = {
+      id: `a-${txId.slice(0, 32)}`,
+      kind: input.kind,
+      title: input.title,
+      category: input.category,
+      originCounty: owner.county,
+      ownerSubjectId: owner.id,
+      costFen: input.costFen,
+      priceFen: input.priceFen,
+      evidenceRefs: [...(input.evidenceRefs ?? [])],
+      certifications: (input.certifications ?? []).map((c) => ({ kind: c.kind, sha256: c.sha256 })),
+      ...(input.licenseRef !== undefined ? { licenseRef: input.licenseRef } : {}),
+      status: 'listed',
+      transferCount: 0,
+      registeredBy: partyOf(merchant),
+      registeredAt: now,
+      registerTxId: txId,
+      updatedAt: now,
+    };
+    await checkListingRules(ctx, asset);
+    if (await getRecord(ctx, Assets, [asset.id])) throw conflict(`asset ${asset.id} already exists`);
+    const registration: OwnershipTransfer = { assetId: asset.id, seq: 0, kind: 'registration', toSubjectId: owner.id, at: now, txId };
+    await putRecord(ctx, Assets, asset);
+    await putRecord(ctx, OwnershipTransfers, registration);
+    emit(ctx, MarketEvents.AssetRegistered, { assetId: asset.id, kind: asset.kind, category: asset.category, ownerSubjectId: owner.id, originCounty: asset.originCounty, priceFen: asset.priceFen });
+    return canonicalJson(asset);
+  }
+
+  /** A merchant acting for the owner puts a held asset up for sale (optionally at a new price) or takes it off sale. */
+  @Transaction()
+  async SetListing(ctx: Context, inputJson: string): Promise<string> {
+    const input = parseInput(setListingInput, inputJson);
+    const previous = await mustGetRecord(ctx, Assets, [input.assetId], 'asset');
+    await requireMerchantFor(ctx, previous.ownerSubjectId);
+    if (previous.status === 'reserved') throw conflict(`asset ${previous.id} has an open order ${previous.openOrderId ?? ''}`.trim());
+    if (!input.listed && input.priceFen !== undefined) throw ruleViolation('a price is set only when listing');
+    const now = txTime(ctx).iso;
+    const asset: Asset = {
+      ...previous,
+      status: input.listed ? 'listed' : 'held',
+      priceFen: input.priceFen ?? previous.priceFen,
+      updatedAt: now,
+    };
+    if (input.listed) {
+      await requireMayTrade(ctx, asset.ownerSubjectId, asset.priceFen);
+      await checkListingRules(ctx, asset);
+    }
+    await putRecord(ctx, Assets, asset, previous);
+    emit(ctx, MarketEvents.ListingChanged, { assetId: asset.id, status: asset.status, priceFen: asset.priceFen });
+    return canonicalJson(asset);
+  }
+
+  @Transaction(false)
+  async GetAsset(ctx: Context, inputJson: string): Promise<string> {
+    const input = parseInput(assetRefInput, inputJson);
+    return canonicalJson(await mustGetRecord(ctx, Assets, [input.assetId], 'asset'));
+  }
+
+  /** Ownership history (确权记录): registration, then one entry per sale, oldest first. */
+  @Transaction(false)
+  async OwnershipHistory(ctx: Context, inputJson: string): Promise<string> {
+    const input = parseInput(ownershipHistoryInput, inputJson);
+    await mustGetRecord(ctx, Assets, [input.assetId], 'asset');
+    return canonicalJson(await listRecords(ctx, OwnershipTransfers, [input.assetId], checkPageSize(input.limit), input.cursor));
+  }
+
+  @Transaction(false)
+  async ListListedAssets(ctx: Context, inputJson: string): Promise<string> {
+    const input = parseInput(listListedAssetsInput, inputJson);
+    return canonicalJson(await listByIndex(ctx, Assets, 'listed', [input.category], checkPageSize(input.limit), input.cursor));
+  }
+
+  @Transaction(false)
+  async ListAssetsByOwner(ctx: Context, inputJson: string): Promise<string> {
+    const input = parseInput(listAssetsByOwnerInput, inputJson);
+    return canonicalJson(await listByIndex(ctx, Assets, 'byOwner', [input.ownerSubjectId], checkPageSize(input.limit), input.cursor));
+  }
+
+  // ---------------------------------------------------------------- orders
+
+  /**
+   * A merchant acting for the buyer orders a listed asset at its price with a deposit
+   * (0 < deposit ≤ 20%). The risk rules may suspend the order with a red alert.
+   */
+  @Transaction()
+  async PlaceOrder(ctx: Context, inputJson: string): Promise<string> {
+    const input = parseInput(placeOrderInput, inputJson);
+    const merchant = await requireMerchantFor(ctx, input.buyerSubjectId);
+    const asset = await mustGetRecord(ctx, Assets, [input.assetId], 'asset');
+    if (asset.status !== 'listed') throw conflict(`asset ${asset.id} is not for sale (${asset.status})`);
+    if (asset.ownerSubjectId === input.buyerSubjectId) throw ruleViolation('a subject may not buy its own asset');
+    const buyer = await requireMayTrade(ctx, input.buyerSubjectId, asset.priceFen);
+    const seller = await requireMayTrade(ctx, asset.ownerSubjectId, asset.priceFen);
+    requireDepositRule(input.depositFen, asset.priceFen);
+
+    const time = txTime(ctx);
+    const txId = ctx.stub.getTxID();
+    const config = await loadRiskConfig(ctx);
+    const reasons = await orderRiskReasons(ctx, { category: asset.category, priceFen: asset.priceFen, buyerSubjectId: buyer.id, sellerSubjectId: seller.id }, config, time.epochMs);
+    const orderId = `o-${txId.slice(0, 32)}`;
+    const alertId = `al-${txId.slice(0, 32)}`;
+    const suspended = reasons.length > 0;
+    const order: Order = {
+      id: orderId,
+      assetId: asset.id,
+      category: asset.category,
+      sellerSubjectId: seller.id,
+      buyerSubjectId: buyer.id,
+      sellerCounty: seller.county,
+      buyerCounty: buyer.county,
+      originCounty: asset.originCounty,
+      crossRegion: asset.originCounty !== buyer.county,
+      priceFen: asset.priceFen,
+      depositFen: input.depositFen,
+      depositPaymentRef: input.depositPaymentRef,
+      status: suspended ? 'suspended' : 'ordered',
+      orderedBy: partyOf(merchant),
+      orderedAt: time.iso,
+      orderTxId: txId,
+      verifyBy: addDays(cstDate(time.epochMs), config.verificationDays),
+      ...(suspended ? { alertId, suspendedFrom: 'ordered' as const } : {}),
+      updatedAt: time.iso,
+    };
+    await putRecord(ctx, Orders, order);
+    await putRecord(ctx, Assets, { ...asset, status: 'reserved', openOrderId: orderId, updatedAt: time.iso }, asset);
+    if (suspended) {
+      const alert: Alert = {
+        id: alertId,
+        orderId,
+        level: 'red',
+        reasons,
+        sellerSubjectId: seller.id,
+        buyerSubjectId: buyer.id,
+        sellerCounty: seller.county,
+        buyerCounty: buyer.county,
+        status: 'open',
+        raisedAt: time.iso,
+        raiseTxId: txId,
+      };
+      await putRecord(ctx, Alerts, alert);
+      emit(ctx, MarketEvents.OrderSuspended, { orderId, assetId: asset.id, alertId, rules: reasons.map((r) => r.rule), sellerCounty: seller.county, buyerCounty: buyer.county });
+    } else {
+      emit(ctx, MarketEvents.OrderPlaced, { orderId, assetId: asset.id, buyerSubjectId: buyer.id, sellerSubjectId: seller.id, priceFen: order.priceFen, depositFen: order.depositFen });
+    }
+    return canonicalJson(order);
+  }
+
+  /** A verifier (acting for neither party) records the on-site verification; a fail cancels with the seller at fault. */
+  @Transaction()
+  async RecordVerification(ctx: Context, inputJson: string): Promise<string> {
+    const input = parseInput(recordVerificationInput, inputJson);
+    const verifier = await requireRole(ctx, 'verifier');
+    const previous = await mustGetRecord(ctx, Orders, [input.orderId], 'order');
+    requireStatus(previous, 'ordered');
+    if ((await actsFor(ctx, verifier.mspId, verifier.member, previous.buyerSubjectId)) || (await actsFor(ctx, verifier.mspId, verifier.member, previous.sellerSubjectId))) {
+      throw forbidden(`${verifier.member} of ${verifier.mspId} acts for a party of order ${previous.id} and may not verify it`);
+    }
+    const time = txTime(ctx);
+    const txId = ctx.stub.getTxID();
+    const verification = {
+      result: input.result,
+      evidenceRefs: [...input.evidenceRefs],
+      ...(input.note ? { note: input.note } : {}),
+      verifier: partyOf(verifier),
+      at: time.iso,
+      txId,
+    };
+    if (input.result === 'pass') {
+      await requireMayTrade(ctx, previous.buyerSubjectId, previous.priceFen);
+      await requireMayTrade(ctx, previous.sellerSubjectId, previous.priceFen);
+      const config = await loadRiskConfig(ctx);
+      const order: Order = { ...previous, status: 'verified', verification, payBy: addDays(cstDate(time.epochMs), config.paymentDays), updatedAt: time.iso };
+      await putRecord(ctx, Orders, order, previous);
+      emit(ctx, MarketEvents.OrderVerified, { orderId: order.id, result: 'pass', payBy: order.payBy });
+      return canonicalJson(order);
+    }
+    const cancellation = cancellationOf(previous, { ...partyOf(verifier), role: 'verifier' }, 'on-site verification failed', 'seller', time.iso, txId);
+    const order: Order = { ...previous, status: 'cancelled', verification, cancellation, updatedAt: time.iso };
+    await putRecord(ctx, Orders, order, previous);
+    await releaseAsset(ctx, order, time.iso);
+    emit(ctx, MarketEvents.OrderCancelled, { orderId: order.id, result: 'fail', faultParty: 'seller', refundToBuyerFen: cancellation.refundToBuyerFen, forfeitedToSellerFen: 0 });
+    return canonicalJson(order);
+  }
+
+  /**
+   * A merchant acting for the buyer records the balance payment: T+1 settlement date,
+   * ownership moves to the buyer, the transfer is appended to the ownership history,
+   * and the deal is anchored as evidence, all in this one transaction.
+   */
+  @Transaction()
+  async SettleOrder(ctx: Context, inputJson: string): Promise<string> {
+    const input = parseInput(settleOrderInput, inputJson);
+    const previous = await mustGetRecord(ctx, Orders, [input.orderId], 'order');
+    const merchant = await requireMerchantFor(ctx, previous.buyerSubjectId);
+    requireStatus(previous, 'verified');
+    await requireMayTrade(ctx, previous.buyerSubjectId, previous.priceFen);
+    await requireMayTrade(ctx, previous.sellerSubjectId, previous.priceFen);
+    const asset = await mustGetRecord(ctx, Assets, [previous.assetId], 'asset');
+    if (asset.openOrderId !== previous.id || asset.ownerSubjectId !== previous.sellerSubjectId) {
+      throw conflict(`asset ${asset.id} is no longer reserved for order ${previous.id}`);
+    }
+    const verification = previous.verification;
+    if (!verification) throw conflict(`order ${previous.id} has no verification`);
+    const config = await loadRiskConfig(ctx);
+    const time = txTime(ctx);
+    const txId = ctx.stub.getTxID();
+    const settlementDate = addDays(cstDate(time.epochMs), 1);
+
+    const deal: Deal = {
+      type: 'county-ledger/deal',
+      version: 1,
+      orderId: previous.id,
+      assetId: asset.id,
+      assetKind: asset.kind,
+      category: asset.category,
+      title: asset.title,
+      sellerSubjectId: previous.sellerSubjectId,
+      buyerSubjectId: previous.buyerSubjectId,
+      sellerCounty: previous.sellerCounty,
+      buyerCounty: previous.buyerCounty,
+      originCounty: previous.originCounty,
+      crossRegion: previous.crossRegion,
+      priceFen: previous.priceFen,
+      depositFen: previous.depositFen,
+      balanceFen: previous.priceFen - previous.depositFen,
+      depositPaymentRef: previous.depositPaymentRef,
+      paymentRef: input.paymentRef,
+      orderedAt: previous.orderedAt,
+      verification,
+      settledAt: time.iso,
+      settlementDate,
+      settleTxId: txId,
+    };
+    const dealBytes = Buffer.from(canonicalJson(deal), 'utf8');
+    const digests = digestsOf(dealBytes);
+    const evidence = await anchorEvidenceRecord(
+      ctx,
+      {
+        ...digests,
+        sizeBytes: dealBytes.length,
+        mediaType: 'application/json',
+        refs: { subjectIds: [deal.sellerSubjectId, deal.buyerSubjectId], orderIds: [deal.orderId] },
+        description: `deal of order ${deal.orderId}`,
+      },
+      merchant,
+    );
+    const order: Order = {
+      ...previous,
+      status: 'settled',
+      settlement: {
+        paymentRef: input.paymentRef,
+        balanceFen: deal.balanceFen,
+        settlementDate,
+        settledBy: partyOf(merchant),
+        at: time.iso,
+        txId,
+        evidenceSha256: evidence.sha256,
+        evidenceSm3: evidence.sm3,
+        deal,
+      },
+      updatedAt: time.iso,
+    };
+    const { openOrderId: _closed, ...assetRest } = asset;
+    const transferred: Asset = { ...assetRest, ownerSubjectId: previous.buyerSubjectId, status: 'held', transferCount: asset.transferCount + 1, updatedAt: time.iso };
+    const transfer: OwnershipTransfer = {
+      assetId: asset.id,
+      seq: transferred.transferCount,
+      kind: 'sale',
+      fromSubjectId: previous.sellerSubjectId,
+      toSubjectId: previous.buyerSubjectId,
+      orderId: previous.id,
+      priceFen: previous.priceFen,
+      crossRegion: previous.crossRegion,
+      settlementDate,
+      evidenceSha256: evidence.sha256,
+      at: time.iso,
+      txId,
+    };
+    const trade: Trade = {
+      date: cstDate(time.epochMs),
+      orderId: previous.id,
+      assetId: asset.id,
+      assetKind: asset.kind,
+      category: asset.category,
+      originCounty: previous.originCounty,
+      sellerCounty: previous.sellerCounty,
+      buyerCounty: previous.buyerCounty,
+      crossRegion: previous.crossRegion,
+      priceFen: previous.priceFen,
+      settledAt: time.iso,
+    };
+    await putRecord(ctx, Orders, order, previous);
+    await putRecord(ctx, Assets, transferred, asset);
+    await putRecord(ctx, OwnershipTransfers, transfer);
+    await putRecord(ctx, Trades, trade);
+    await updateCategoryIndex(ctx, asset.category, previous.priceFen, config, time.iso);
+    await countPairTrade(ctx, previous.buyerSubjectId, previous.sellerSubjectId, time.epochMs);
+    emit(ctx, MarketEvents.OrderSettled, {
+      orderId: order.id,
+      assetId: asset.id,
+      sellerSubjectId: previous.sellerSubjectId,
+      buyerSubjectId: previous.buyerSubjectId,
+      priceFen: previous.priceFen,
+      crossRegion: previous.crossRegion,
+      originCounty: previous.originCounty,
+      buyerCounty: previous.buyerCounty,
+      settlementDate,
+      evidenceSha256: evidence.sha256,
+    });
+    return canonicalJson(order);
+  }
+
+  /**
+   * A merchant acting for the buyer or the seller cancels an ordered or verified order.
+   * Fault: a counterparty barred from trading, else a counterparty past its deadline
+   * (seller for verification, buyer for the balance), else the party cancelling.
+   */
+  @Transaction()
+  async CancelOrder(ctx: Context, inputJson: string): Promise<string> {
+    const input = parseInput(cancelOrderInput, inputJson);
+    const caller = await requireRole(ctx, 'merchant');
+    const previous = await mustGetRecord(ctx, Orders, [input.orderId], 'order');
+    const side = (await actsFor(ctx, caller.mspId, caller.member, previous.buyerSubjectId))
+      ? 'buyer'
+      : (await actsFor(ctx, caller.mspId, caller.member, previous.sellerSubjectId))
+        ? 'seller'
+        : undefined;
+    if (!side) throw forbidden(`${caller.member} of ${caller.mspId} acts for neither party of order ${previous.id}`);
+    if (previous.status !== 'ordered' && previous.status !== 'verified') requireStatus(previous, 'ordered');
+    const ownSubject = side === 'buyer' ? previous.buyerSubjectId : previous.sellerSubjectId;
+    const otherSubject = side === 'buyer' ? previous.sellerSubjectId : previous.buyerSubjectId;
+    const other = side === 'buyer' ? 'seller' : 'buyer';
+    await requireMayTrade(ctx, ownSubject, 0);
+    const counterpartyBarred = !(await maySubjectTrade(ctx, otherSubject, 0)).allowed;
+    const time = txTime(ctx);
+    const today = cstDate(time.epochMs);
+    const late: FaultParty | undefined =
+      previous.status === 'ordered' && today > previous.verifyBy ? 'seller' : previous.status === 'verified' && previous.payBy !== undefined && today > previous.payBy ? 'buyer' : undefined;
+    const fault: FaultParty = counterpartyBarred ? other : (late ?? side);
+    const cancellation = cancellationOf(previous, { ...partyOf(caller), role: side }, input.reason, fault, time.iso, ctx.stub.getTxID());
+    const order: Order = { ...previous, status: 'cancelled', cancellation, updatedAt: time.iso };
+    await putRecord(ctx, Orders, order, previous);
+    await releaseAsset(ctx, order, time.iso);
+    emit(ctx, MarketEvents.OrderCancelled, {
+      orderId: order.id,
+      by: side,
+      faultParty: fault,
+      refundToBuyerFen: cancellation.refundToBuyerFen,
+      forfeitedToSellerFen: cancellation.forfeitedToSellerFen,
+    });
+    return canonicalJson(order);
+  }
+
+  @Transaction(false)
+  async GetOrder(ctx: Context, inputJson: string): Promise<string> {
+    const input = parseInput(orderRefInput, inputJson);
+    return canonicalJson(await mustGetRecord(ctx, Orders, [input.orderId], 'order'));
+  }
+
+  @Transaction(false)
+  async ListOrders(ctx: Context, inputJson: string): Promise<string> {
+    const input = parseInput(listOrdersInput, inputJson);
+    const index = input.side === 'buyer' ? 'byBuyer' : 'bySeller';
+    return canonicalJson(await listByIndex(ctx, Orders, index, [input.subjectId], checkPageSize(input.limit), input.cursor));
+  }
+
+  @Transaction(false)
+  async ListTrades(ctx: Context, inputJson: string): Promise<string> {
+    const input = parseInput(listTradesInput, inputJson);
+    return canonicalJson(await listByIndex(ctx, Trades, 'byOrigin', [input.originCounty, input.date], checkPageSize(input.limit), input.cursor));
+  }
+
+  // ---------------------------------------------------------------- risk
+
+  /**
+   * A regulator of the seller's or the buyer's county decides an open alert:
+   * clear (the order continues, with a fresh verification deadline) or reject
+   * (the order is cancelled, the deposit returned, no party at fault).
+   */
+  @Transaction()
+  async ResolveAlert(ctx: Context, inputJson: string): Promise<string> {
+    const input = parseInput(resolveAlertInput, inputJson);
+    const regulator = await requireRole(ctx, 'regulator');
+    const previous = await mustGetRecord(ctx, Alerts, [input.alertId], 'alert');
+    if (regulator.mspId !== previous.sellerCounty && regulator.mspId !== previous.buyerCounty) {
+      throw forbidden(`alert ${previous.id} is decided by a regulator of ${previous.sellerCounty} or ${previous.buyerCounty}, not ${regulator.mspId}`);
+    }
+    if (previous.status !== 'open') throw conflict(`alert ${previous.id} is already ${previous.status}`);
+    const orderBefore = await mustGetRecord(ctx, Orders, [previous.orderId], 'order');
+    if (orderBefore.status !== 'suspended') throw conflict(`order ${orderBefore.id} is not suspended (${orderBefore.status})`);
+    const time = txTime(ctx);
+    const txId = ctx.stub.getTxID();
+    const alert: Alert = {
+      ...previous,
+      status: input.decision === 'clear' ? 'cleared' : 'rejected',
+      resolvedBy: partyOf(regulator),
+      resolvedAt: time.iso,
+      resolveTxId: txId,
+      note: input.note,
+      ...(input.evidenceRefs?.length ? { evidenceRefs: [...input.evidenceRefs] } : {}),
+    };
+    const { suspendedFrom: _from, ...rest } = orderBefore;
+    let order: Order;
+    if (input.decision === 'clear') {
+      const config = await loadRiskConfig(ctx);
+      order = { ...rest, status: orderBefore.suspendedFrom ?? 'ordered', verifyBy: addDays(cstDate(time.epochMs), config.verificationDays), updatedAt: time.iso };
+      await putRecord(ctx, Orders, order, orderBefore);
+    } else {
+      const cancellation = cancellationOf(orderBefore, { ...partyOf(regulator), role: 'regulator' }, `risk alert rejected: ${input.note}`, 'none', time.iso, txId);
+      order = { ...rest, status: 'cancelled', cancellation, updatedAt: time.iso };
+      await putRecord(ctx, Orders, order, orderBefore);
+      await releaseAsset(ctx, order, time.iso);
+    }
+    await putRecord(ctx, Alerts, alert, previous);
+    emit(ctx, input.decision === 'clear' ? MarketEvents.AlertCleared : MarketEvents.AlertRejected, { alertId: alert.id, orderId: order.id, orderStatus: order.status, by: regulator.mspId });
+    return canonicalJson({ alert, order });
+  }
+
+  @Transaction(false)
+  async GetAlert(ctx: Context, inputJson: string): Promise<string> {
+    const input = parseInput(alertRefInput, inputJson);
+    return canonicalJson(await mustGetRecord(ctx, Alerts, [input.alertId], 'alert'));
+  }
+
+  @Transaction(false)
+  async ListAlerts(ctx: Context, inputJson: string): Promise<string> {
+    const input = parseInput(listAlertsInput, inputJson);
+    return canonicalJson(await listByIndex(ctx, Alerts, 'byStatus', [input.status], checkPageSize(input.limit), input.cursor));
+  }
+
+  /** A regulator changes risk parameters; parameters not given keep their current value. */
+  @Transaction()
+  async SetRiskConfig(ctx: Context, inputJson: string): Promise<string> {
+    const input = parseInput(setRiskConfigInput, inputJson);
+    const regulator = await requireRole(ctx, 'regulator');
+    const current = await loadRiskConfig(ctx);
+    const next = {
+      priceDeviationBp: input.priceDeviationBp ?? current.priceDeviationBp,
+      indexWindow: input.indexWindow ?? current.indexWindow,
+      indexMinSamples: input.indexMinSamples ?? current.indexMinSamples,
+      pairTradeLimit: input.pairTradeLimit ?? current.pairTradeLimit,
+      verificationDays: input.verificationDays ?? current.verificationDays,
+      paymentDays: input.paymentDays ?? current.paymentDays,
+    };
+    if (next.indexMinSamples > next.indexWindow) throw ruleViolation(`indexMinSamples (${next.indexMinSamples}) may not exceed indexWindow (${next.indexWindow})`);
+    const saved = await saveRiskConfig(ctx, next, regulator, txTime(ctx).iso);
+    emit(ctx, MarketEvents.RiskConfigSet, { ...next, by: regulator.mspId });
+    return canonicalJson(saved);
+  }
+
+  /** Current risk parameters (defaults until a regulator sets them). */
+  @Transaction(false)
+  async GetRiskConfig(ctx: Context): Promise<string> {
+    const config = await loadRiskConfig(ctx);
+    return canonicalJson({ ...config, defaults: DEFAULT_RISK_CONFIG });
+  }
+
+  @Transaction(false)
+  async GetCategoryIndex(ctx: Context, inputJson: string): Promise<string> {
+    const input = parseInput(categoryRefInput, inputJson);
+    return canonicalJson(await mustGetRecord(ctx, CategoryIndexes, [input.category], 'category index'));
+  }
+}
+
+function partyOf(caller: Caller): Party {
+  return { mspId: caller.mspId, member: caller.member };
+}
+
+/** 0 < deposit ≤ 20% of the price, in integers: deposit × 10000 ≤ price × 2000. */
+function requireDepositRule(depositFen: number, priceFen: number): void {
+  if (depositFen <= 0) throw ruleViolation('the deposit must be more than zero');
+  if (BigInt(depositFen) * 10000n > BigInt(priceFen) * BigInt(MAX_DEPOSIT_BP)) {
+    throw ruleViolation(`the deposit may be at most 20% of the price: ${depositFen} fen asked on a price of ${priceFen} fen`);
+  }
+}
+
+/** Wrong state is a CONFLICT; a state blocked by a risk alert is a RULE_VIOLATION. */
+function requireStatus(order: Order, status: Order['status']): void {
+  if (order.status === status) return;
+  if (order.status === 'suspended') throw ruleViolation(`order ${order.id} is suspended by risk alert ${order.alertId ?? '(unknown)'} until a regulator decides`);
+  throw conflict(`order ${order.id} is ${order.status}, not ${status}`);
+}
+
+/** Deposit rule: seller at fault → twice the deposit back; buyer at fault → forfeited; no fault → returned. */
+function cancellationOf(order: Order, by: Cancellation['by'], reason: string, faultParty: FaultParty, at: string, txId: string): Cancellation {
+  return {
+    by,
+    reason,
+    faultParty,
+    depositFen: order.depositFen,
+    refundToBuyerFen: faultParty === 'seller' ? order.depositFen * 2 : faultParty === 'none' ? order.depositFen : 0,
+    forfeitedToSellerFen: faultParty === 'buyer' ? order.depositFen : 0,
+    at,
+    txId,
+  };
+}
+
+/** Puts the asset of a cancelled order back on sale. */
+async function releaseAsset(ctx: Context, order: Order, at: string): Promise<void> {
+  const asset = await mustGetRecord(ctx, Assets, [order.assetId], 'asset');
+  if (asset.openOrderId !== order.id) return;
+  const { openOrderId: _released, ...rest } = asset;
+  await putRecord(ctx, Assets, { ...rest, status: 'listed', updatedAt: at }, asset);
+}
