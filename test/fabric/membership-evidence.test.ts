@@ -1,0 +1,78 @@
+import { createHash } from 'node:crypto';
+import { expect } from 'chai';
+import { multipartBody } from '../support/multipart';
+import { FabricAppFixture, openFabricApp, runId } from './fabric-fixture';
+
+const LIANGDANG = 'LiangdangMSP';
+const HUIXIAN = 'HuixianMSP';
+
+describe('on Fabric: membership and evidence through the gateway', () => {
+  let f: FabricAppFixture;
+  let admin: string;
+  before(async () => {
+    f = await openFabricApp(LIANGDANG);
+    admin = await f.keyFor(LIANGDANG, 'admin');
+  });
+  after(async () => f.close());
+
+  it('a county admin (OU=admin certificate from the county CA) grants a role; another county reads it', async () => {
+    const member = `clerk-${runId}`;
+    const res = await f.request('POST', `/api/v1/members/${LIANGDANG}:${member}/roles`, admin, { role: 'auditor' });
+    expect(res.statusCode, res.body).to.equal(201);
+    expect(res.json().blockNumber).to.be.greaterThan(0);
+    const huixian = await openFabricApp(HUIXIAN, f.dir);
+    try {
+      const reader = await huixian.keyFor(HUIXIAN, `reader-${runId}`);
+      const seen = await huixian.request('GET', `/api/v1/members/${LIANGDANG}:${member}`, reader);
+      expect(seen.statusCode, seen.body).to.equal(200);
+      expect(seen.json().roles).to.deep.equal(['auditor']);
+    } finally {
+      await huixian.close();
+    }
+  });
+
+  it('chaincode refusals come back with the same codes as on the embedded ledger', async () => {
+    const clerk = await f.keyFor(LIANGDANG, `nobody-${runId}`);
+    const forbidden = await f.request('POST', `/api/v1/members/${LIANGDANG}:x-${runId}/roles`, clerk, { role: 'auditor' });
+    expect(forbidden.statusCode, forbidden.body).to.equal(403);
+    expect(forbidden.json().code).to.equal('FORBIDDEN');
+    const member = `twice-${runId}`;
+    await f.request('POST', `/api/v1/members/${LIANGDANG}:${member}/roles`, admin, { role: 'merchant' });
+    const conflict = await f.request('POST', `/api/v1/members/${LIANGDANG}:${member}/roles`, admin, { role: 'merchant' });
+    expect(conflict.statusCode).to.equal(409);
+    expect(conflict.json().code).to.equal('CONFLICT');
+    const notFound = await f.request('DELETE', `/api/v1/members/${LIANGDANG}:${member}/roles/verifier`, admin);
+    expect(notFound.statusCode).to.equal(404);
+  });
+
+  it('evidence verification reads block number, validation code and endorsing organisations from the Fabric block', async () => {
+    const uploader = `uploader-${runId}`;
+    await f.request('POST', `/api/v1/members/${LIANGDANG}:${uploader}/roles`, admin, { role: 'merchant' });
+    const key = await f.keyFor(LIANGDANG, uploader);
+    const content = Buffer.from(`inspection report ${runId}\n`);
+    const up = multipartBody({ content, contentType: 'text/plain' });
+    const anchored = await f.app.inject({ method: 'POST', url: '/api/v1/evidence', payload: up.payload, headers: { ...up.headers, authorization: `Bearer ${key}` } });
+    expect(anchored.statusCode, anchored.body).to.equal(201);
+    const vf = multipartBody({ content, contentType: 'text/plain' });
+    const verified = await f.app.inject({ method: 'POST', url: '/api/v1/evidence/verify', payload: vf.payload, headers: { ...vf.headers, authorization: `Bearer ${key}` } });
+    const v = verified.json();
+    expect(v.match, verified.body).to.equal(true);
+    expect(v.digests.sha256).to.equal(createHash('sha256').update(content).digest('hex'));
+    expect(v.transaction).to.include({ validationCode: 'VALID', creatorMspId: LIANGDANG, transactionName: 'Evidence:Anchor' });
+    expect(v.transaction.blockNumber).to.equal(anchored.json().blockNumber);
+    // Majority-of-counties endorsement: at least two counties signed.
+    expect(v.transaction.endorsingOrganisations.length).to.be.at.least(2);
+    const changed = Buffer.from(content);
+    changed[0] = changed[0]! ^ 1;
+    const bad = multipartBody({ content: changed });
+    const notFound = await f.app.inject({ method: 'POST', url: '/api/v1/evidence/verify', payload: bad.payload, headers: { ...bad.headers, authorization: `Bearer ${key}` } });
+    expect(notFound.json().match).to.equal(false);
+  });
+
+  it('the audit endpoint verifies the Fabric hash chain from block 0', async () => {
+    const res = await f.request('GET', '/api/v1/audit/ledger', admin);
+    expect(res.statusCode).to.equal(200);
+    expect(res.json()).to.include({ ok: true });
+    expect(res.json().height).to.be.greaterThan(1);
+  });
+});
