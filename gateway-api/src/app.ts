@@ -10,6 +10,10 @@ import { registerErrorHandler } from './plugins/error-handler';
 import { registerIdempotency } from './plugins/idempotency';
 import { auditRoutes } from './routes/audit';
 import { evidenceRoutes } from './routes/evidence';
+import { subjectRoutes } from './routes/subjects';
+import { assetRoutes } from './routes/assets';
+import { orderRoutes } from './routes/orders';
+import { alertRoutes } from './routes/alerts';
 import { BlobStore } from './evidence/blob-store';
 import { eventRoutes } from './routes/events';
 import { healthRoutes } from './routes/health';
@@ -23,6 +27,8 @@ export interface AppDependencies {
   readonly stateDir: string;
   readonly logLevel?: string;
   readonly maxEvidenceBytes?: number;
+  /** Key the counties share for HMAC subject IDs of individuals (SUBJECT_HMAC_KEY). */
+  readonly subjectHmacKey?: Buffer;
 }
 
 export const API_PREFIX = '/api/v1';
@@ -71,6 +77,10 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       await api.register(memberRoutes(deps.ledger, deps.keys, deps.identities));
       await api.register(eventRoutes(deps.ledger));
       await api.register(auditRoutes(deps.ledger));
+      await api.register(subjectRoutes(deps.ledger, deps.subjectHmacKey ?? Buffer.from('county-ledger-development-subject-key')));
+      await api.register(assetRoutes(deps.ledger));
+      await api.register(orderRoutes(deps.ledger));
+      await api.register(alertRoutes(deps.ledger));
       await api.register(evidenceRoutes(deps.ledger, new BlobStore(`${deps.stateDir}/blobs`), maxEvidenceBytes));
     },
     { prefix: API_PREFIX },

@@ -1,11 +1,14 @@
 import './quiet-logs';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { contracts } from '../../chaincode/src';
 import { buildApp } from './app';
 import { ApiKeyStore } from './auth/api-keys';
 import { loadConfig } from './config';
 import { seedDemo } from './demo/seed';
+import { BlobStore } from './evidence/blob-store';
 import { County, DEFAULT_COUNTIES } from './identity/counties';
 import { openFabric } from './ledger/fabric/open-fabric';
 import { Wallet } from './identity/wallet';
@@ -32,15 +35,29 @@ async function main(): Promise<void> {
     });
   }
 
+  const stateDir = path.join(config.dataDir, 'gateway');
   if (config.demo && keys.size === 0) {
-    const demo = await seedDemo(ledger, wallet, keys, counties);
-    const lines = demo.map((d) => `  ${d.mspId.padEnd(13)} ${d.member.padEnd(12)} ${d.roles.join(',').padEnd(14)} ${d.apiKey}`);
+    const demo = await seedDemo(ledger, wallet, keys, counties, new BlobStore(path.join(stateDir, 'blobs')));
+    const lines = demo.keys.map((d) => `  ${d.mspId.padEnd(13)} ${d.member.padEnd(12)} ${d.roles.join(',').padEnd(14)} ${d.apiKey}`);
+    const facts = [
+      ...Object.entries(demo.enterprises).map(([msp, code]) => `  enterprise of ${msp.padEnd(13)} ${code}`),
+      ...(demo.settledOrderId ? [`  settled order (deal evidence)  ${demo.settledOrderId}`] : []),
+      ...(demo.listedAssetId ? [`  asset listed for sale          ${demo.listedAssetId}`] : []),
+    ];
     process.stdout.write(
-      `\nDemo members seeded. Their API keys are shown this once; keep them:\n\n  ${'county'.padEnd(13)} ${'member'.padEnd(12)} ${'roles'.padEnd(14)} api key\n${lines.join('\n')}\n\n`,
+      `\nDemo data seeded. API keys are shown this once; keep them:\n\n  ${'county'.padEnd(13)} ${'member'.padEnd(12)} ${'roles'.padEnd(14)} api key\n${lines.join('\n')}\n\n${facts.join('\n')}\n\n`,
     );
   }
 
-  const app = await buildApp({ ledger, keys, identities: wallet, stateDir: path.join(config.dataDir, 'gateway'), logLevel: config.logLevel, maxEvidenceBytes: config.maxEvidenceBytes });
+  const app = await buildApp({
+    ledger,
+    keys,
+    identities: wallet,
+    stateDir,
+    logLevel: config.logLevel,
+    maxEvidenceBytes: config.maxEvidenceBytes,
+    subjectHmacKey: await subjectHmacKey(config.dataDir),
+  });
   const shutdown = async (signal: string) => {
     app.log.info({ signal }, 'shutting down');
     await app.close();
@@ -51,6 +68,24 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   await app.listen({ host: config.host, port: config.port });
   process.stdout.write(`County Ledger API on http://${config.host}:${config.port} (ledger: ${ledger.kind}, data: ${config.dataDir}); docs at /docs\n`);
+}
+
+/**
+ * The key for HMAC subject IDs of individuals. Every county's gateway must use the same
+ * key (SUBJECT_HMAC_KEY, hex) so one person has one subject ID everywhere; without it a
+ * key is generated once per data folder, which suits a single-gateway laptop setup.
+ */
+async function subjectHmacKey(dataDir: string): Promise<Buffer> {
+  const configured = process.env.SUBJECT_HMAC_KEY;
+  if (configured) {
+    if (!/^[0-9a-fA-F]{64,}$/.test(configured)) throw new Error('SUBJECT_HMAC_KEY must be at least 32 bytes in hex');
+    return Buffer.from(configured, 'hex');
+  }
+  const file = path.join(dataDir, 'subject-hmac.key');
+  if (existsSync(file)) return Buffer.from((await readFile(file, 'utf8')).trim(), 'hex');
+  const key = randomBytes(32);
+  await writeFile(file, key.toString('hex'), { mode: 0o600 });
+  return key;
 }
 
 main().catch((err: unknown) => {

@@ -1,8 +1,11 @@
+import { Readable } from 'node:stream';
+import { creditCodeCheckCharacter } from '../../../chaincode/src/kernel/credit-code';
 import { ApiKeyStore } from '../auth/api-keys';
-import { Wallet } from '../identity/wallet';
+import { BlobStore } from '../evidence/blob-store';
 import { County } from '../identity/counties';
+import { Wallet } from '../identity/wallet';
 import { submitJson } from '../ledger/calls';
-import { Ledger } from '../ledger/ledger';
+import { Ledger, LedgerIdentity } from '../ledger/ledger';
 
 /** Demo members of every county and the roles their county admin grants them. */
 const DEMO_MEMBERS: ReadonlyArray<{ member: string; roles: string[] }> = [
@@ -21,18 +24,65 @@ export interface DemoKey {
   readonly apiKey: string;
 }
 
-/** Seeds demo members for each county on an empty ledger and returns their API keys (shown once). */
-export async function seedDemo(ledger: Ledger, wallet: Wallet, keys: ApiKeyStore, counties: readonly County[]): Promise<DemoKey[]> {
+export interface DemoData {
+  readonly keys: DemoKey[];
+  /** The demo enterprise of each county, by MSP ID. */
+  readonly enterprises: Record<string, string>;
+  readonly settledOrderId?: string;
+  readonly listedAssetId?: string;
+}
+
+/** A valid unified social credit code for a county division and a serial number. */
+export function demoCreditCode(division: string, serial: number): string {
+  const first17 = `91${division}${String(serial).padStart(9, '0')}`;
+  return first17 + creditCodeCheckCharacter(first17);
+}
+
+/**
+ * Seeds an empty ledger: members of every county with their roles, an enterprise per
+ * county with green access and its merchant bound, and in the first two counties a
+ * settled cross-region sale plus a product still listed, so the whole flow can be seen.
+ */
+export async function seedDemo(ledger: Ledger, wallet: Wallet, keys: ApiKeyStore, counties: readonly County[], blobs: BlobStore): Promise<DemoData> {
   const out: DemoKey[] = [];
+  const enterprises: Record<string, string> = {};
+  const who = (mspId: string, member: string): LedgerIdentity => wallet.ledgerIdentity(mspId, member);
   for (const county of counties) {
     await wallet.issue(county.mspId, 'admin', 'admin');
     out.push({ mspId: county.mspId, member: 'admin', roles: ['county-admin'], apiKey: (await keys.create(county.mspId, 'admin')).apiKey });
-    const admin = wallet.ledgerIdentity(county.mspId, 'admin');
     for (const { member, roles } of DEMO_MEMBERS) {
       await wallet.issue(county.mspId, member, 'client');
-      for (const role of roles) await submitJson(ledger, admin, 'Membership:GrantRole', { member, role, note: 'demo seed' });
+      for (const role of roles) await submitJson(ledger, who(county.mspId, 'admin'), 'Membership:GrantRole', { member, role, note: 'demo seed' });
       out.push({ mspId: county.mspId, member, roles, apiKey: (await keys.create(county.mspId, member)).apiKey });
     }
+    const code = demoCreditCode(county.division, 1);
+    enterprises[county.mspId] = code;
+    const regulator = who(county.mspId, 'regulator');
+    await submitJson(ledger, regulator, 'Subjects:RegisterEnterprise', { creditCode: code, name: `${county.name} Eco Cooperative` });
+    await submitJson(ledger, regulator, 'Subjects:SetAccess', { subjectId: code, status: 'green', evidenceRefs: ['demo-access-decision'] });
+    await submitJson(ledger, regulator, 'Subjects:BindMerchant', { subjectId: code, member: 'merchant' });
   }
-  return out;
+  const [a, b] = counties;
+  if (!a || !b) return { keys: out, enterprises };
+
+  // County A lists two eco products with an anchored soil test; county B buys the first.
+  const sellerMerchant = who(a.mspId, 'merchant');
+  const soil = Buffer.from(`Soil test report, ${a.name}: heavy metals below GB 15618 limits.\n`);
+  const stored = await blobs.put(Readable.from([soil]), 1024 * 1024);
+  await submitJson(ledger, sellerMerchant, 'Evidence:Anchor', {
+    sha256: stored.sha256, sm3: stored.sm3, sizeBytes: stored.sizeBytes, mediaType: 'text/plain', description: 'demo soil test',
+  });
+  const certifications = [{ kind: 'soil-test', sha256: stored.sha256 }];
+  const honey = await submitJson<{ id: string }>(ledger, sellerMerchant, 'Market:RegisterAsset', {
+    ownerSubjectId: enterprises[a.mspId], kind: 'eco-product', title: 'Wild mountain honey, 50 jars', category: 'honey', costFen: 100_000, priceFen: 150_000, certifications,
+  });
+  const oil = await submitJson<{ id: string }>(ledger, sellerMerchant, 'Market:RegisterAsset', {
+    ownerSubjectId: enterprises[a.mspId], kind: 'eco-product', title: 'Cold-pressed walnut oil, 20 bottles', category: 'walnut-oil', costFen: 40_000, priceFen: 60_000, certifications,
+  });
+  const order = await submitJson<{ id: string }>(ledger, who(b.mspId, 'merchant'), 'Market:PlaceOrder', {
+    assetId: honey.result.id, buyerSubjectId: enterprises[b.mspId], depositFen: 30_000, depositPaymentRef: 'DEMO-DEPOSIT-1',
+  });
+  await submitJson(ledger, who(b.mspId, 'verifier'), 'Market:RecordVerification', { orderId: order.result.id, result: 'pass', evidenceRefs: ['demo-site-visit'] });
+  await submitJson(ledger, who(b.mspId, 'merchant'), 'Market:SettleOrder', { orderId: order.result.id, paymentRef: 'DEMO-BALANCE-1' });
+  return { keys: out, enterprises, settledOrderId: order.result.id, listedAssetId: oil.result.id };
 }
