@@ -3,7 +3,7 @@
 import 'fabric-contract-api';
 import './shim-logging';
 import { EventEmitter } from 'node:events';
-import { createHash, createPublicKey, KeyObject, sign, X509Certificate } from 'node:crypto';
+import { createHash, createPublicKey, KeyObject, X509Certificate } from 'node:crypto';
 import { canonicalJson } from '../../../../chaincode/src/kernel/canonical-json';
 import { issuedBy } from '../../identity/county-ca';
 import { fromChaincodeMessage, LedgerError } from '../errors';
@@ -19,7 +19,7 @@ import {
 } from '../ledger';
 import { assembleBlock, Block, dataHash, GENESIS_PREVIOUS_HASH, headerHash, parseBlock, RangeRead, sha256Hex, TxRecord } from './block-format';
 import { BlockStore, HistoryRecord, PrivateWrite, StateWrite } from './block-store';
-import { buildProposal } from './proposal';
+import { buildProposal, signAsync } from './proposal';
 import { SimulationResults, TxSimulator } from './tx-simulator';
 import { sameVersion, Version, versionString } from './versions';
 
@@ -242,7 +242,7 @@ export class EmbeddedLedger implements Ledger {
     if (this.#closed) throw new LedgerError('UNAVAILABLE', 'the ledger is closed');
     this.#checkCreator(identity);
     // An evaluated proposal is never recorded, so nothing would ever check its signature: skip signing it.
-    const proposal = buildProposal(identity, this.#options.channelId, this.#options.chaincodeName, request, Date.now(), forCommit);
+    const proposal = await buildProposal(identity, this.#options.channelId, this.#options.chaincodeName, request, Date.now(), forCommit);
     const simulator = new TxSimulator(this.#store, proposal.txId);
     const stub = new ChaincodeStub(simulator, this.#options.channelId, proposal.txId, proposal.chaincodeInput, proposal.signedProposal);
     let response: { status: number; message?: string; payload?: Uint8Array };
@@ -280,7 +280,7 @@ export class EmbeddedLedger implements Ledger {
       response: { status: 200, payload: payload.toString('base64') },
       rwset,
       event: event ? { name: event.getEventName(), payload: Buffer.from(event.getPayload_asU8()).toString('base64') } : null,
-      endorsements: [{ mspId: endorser.mspId, endorser: endorser.name, signature: sign(null, responseDigest, endorser.privateKey).toString('base64') }],
+      endorsements: [{ mspId: endorser.mspId, endorser: endorser.name, signature: (await signAsync(responseDigest, endorser.privateKey)).toString('base64') }],
     };
     return { txId: proposal.txId, payload, results, record, recordJson: canonicalJson(record) };
   }

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, sign } from 'node:crypto';
+import { createHash, KeyObject, randomBytes, sign } from 'node:crypto';
 import { common, msp, peer } from '@hyperledger/fabric-protos';
 import { LedgerIdentity, TransactionRequest } from '../ledger';
 
@@ -35,7 +35,7 @@ export interface BuiltProposal {
  * serialized identity in the signature header, the transaction ID derived from
  * them, the timestamp in the channel header, and the creator's signature.
  */
-export function buildProposal(identity: LedgerIdentity, channelId: string, chaincode: string, request: TransactionRequest, nowMs: number, signed = true): BuiltProposal {
+export async function buildProposal(identity: LedgerIdentity, channelId: string, chaincode: string, request: TransactionRequest, nowMs: number, signed = true): Promise<BuiltProposal> {
   const creator = new msp.SerializedIdentity();
   creator.setMspid(identity.mspId);
   creator.setIdBytes(Buffer.from(identity.certificate));
@@ -80,10 +80,15 @@ export function buildProposal(identity: LedgerIdentity, channelId: string, chain
   proposal.setHeader(header.serializeBinary());
   proposal.setPayload(payload.serializeBinary());
   const proposalBytes = Buffer.from(proposal.serializeBinary());
-  const signature = signed ? sign('sha256', proposalBytes, identity.privateKey) : Buffer.alloc(0);
+  const signature = signed ? await signAsync(proposalBytes, identity.privateKey) : Buffer.alloc(0);
 
   const signedProposal = new peer.SignedProposal();
   signedProposal.setProposalBytes(proposalBytes);
   signedProposal.setSignature(signature);
   return { txId, seconds, nanos, signedProposal, chaincodeInput: input, proposalBytes, signature };
+}
+
+/** ECDSA with SHA-256 on libuv's thread pool, so signing runs beside the JavaScript thread. */
+export function signAsync(data: Buffer, key: KeyObject): Promise<Buffer> {
+  return new Promise((resolve, reject) => sign('sha256', data, key, (err, sig) => (err ? reject(err) : resolve(sig))));
 }
