@@ -8,6 +8,7 @@ import { Ledger } from './ledger/ledger';
 import { IdentityResolver, registerAuth } from './plugins/auth';
 import { registerErrorHandler } from './plugins/error-handler';
 import { registerIdempotency } from './plugins/idempotency';
+import { registerMetrics } from './plugins/metrics';
 import { auditRoutes } from './routes/audit';
 import { evidenceRoutes } from './routes/evidence';
 import { subjectRoutes } from './routes/subjects';
@@ -71,6 +72,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   registerAuth(app, deps.keys, deps.identities);
   await registerIdempotency(app, `${deps.stateDir}/idempotency`);
 
+  registerMetrics(app, deps.ledger);
   await app.register(healthRoutes(deps.ledger));
   await app.register(
     async (api) => {

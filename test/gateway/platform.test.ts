@@ -22,6 +22,15 @@ describe('gateway platform: health, OpenAPI, errors, events, audit', () => {
     expect(res.json()).to.include({ status: 'ok', ledger: 'embedded' });
   });
 
+  it('GET /metrics is public Prometheus text with request counts and the block height', async () => {
+    await f.request('GET', '/api/v1/members/me', admin);
+    const res = await f.request('GET', '/metrics');
+    expect(res.statusCode).to.equal(200);
+    expect(res.headers['content-type']).to.match(/^text\/plain/);
+    expect(res.body).to.match(/county_ledger_http_requests_total\{method="GET",route="\/api\/v1\/members\/me",status="200"\} \d+/);
+    expect(res.body).to.match(/county_ledger_block_height\{ledger="embedded"\} \d+/);
+  });
+
   it('serves the OpenAPI document with every API route, and the docs page, without a key', async () => {
     const res = await f.request('GET', '/openapi.json');
     expect(res.statusCode).to.equal(200);
