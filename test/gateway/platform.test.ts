@@ -45,6 +45,14 @@ describe('gateway platform: health, OpenAPI, errors, events, audit', () => {
     expect(docs.statusCode).to.equal(200);
   });
 
+  it('refuses an oversized JSON body with 413 PAYLOAD_TOO_LARGE, writing nothing', async () => {
+    const height = await f.ledger.ledger.height();
+    const res = await f.request('POST', `/api/v1/members/${LIANGDANG}:big/roles`, admin, { role: 'merchant', note: 'x'.repeat(2 * 1024 * 1024) });
+    expect(res.statusCode).to.equal(413);
+    expect(res.json().code).to.equal('PAYLOAD_TOO_LARGE');
+    expect(await f.ledger.ledger.height()).to.equal(height);
+  });
+
   it('answers unknown routes with a 404 problem', async () => {
     const res = await f.request('GET', '/api/v1/nowhere', admin);
     expect(res.statusCode).to.equal(404);
