@@ -9,6 +9,9 @@
 # (network/builders/node), which does not run npm install.
 # The sequence defaults to the committed sequence + 1 (1 for a new chaincode); deploying the same
 # name, version and package again is a no-op.
+# CC_COLLECTIONS_CONFIG=<file> adds private data collections to the definition (a JSON list as for
+# `peer lifecycle chaincode approveformyorg --collections-config`); network/run/config/collections.json,
+# written by render.mjs from counties.json, has one `<mspId>-private` collection per county.
 # Endorsement policy: the channel's /Channel/Application/Endorsement policy, i.e. "MAJORITY
 # Endorsement" = a majority of the counties' peers. CC_SIGNATURE_POLICY="OutOf(2, 'A.peer', ...)"
 # replaces it with an explicit signature policy.
@@ -60,6 +63,13 @@ say "deploying $NAME version $VERSION as sequence $SEQUENCE on channel $CHANNEL"
 
 POLICY_ARGS=(--channel-config-policy /Channel/Application/Endorsement)
 [ -n "${CC_SIGNATURE_POLICY:-}" ] && POLICY_ARGS=(--signature-policy "$CC_SIGNATURE_POLICY")
+if [ -n "${CC_COLLECTIONS_CONFIG:-}" ]; then
+  [ -f "$CC_COLLECTIONS_CONFIG" ] || die "collections config $CC_COLLECTIONS_CONFIG does not exist"
+  node -e 'const c=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")); if(!Array.isArray(c)||!c.length) throw new Error("not a non-empty list")' "$CC_COLLECTIONS_CONFIG" \
+    || die "collections config $CC_COLLECTIONS_CONFIG is not a JSON list of collections"
+  POLICY_ARGS+=(--collections-config "$CC_COLLECTIONS_CONFIG")
+  say "private data collections from $CC_COLLECTIONS_CONFIG: $(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")).map(c=>c.name).join(", "))' "$CC_COLLECTIONS_CONFIG")"
+fi
 
 # ---- install on every county's peer (in parallel; the peer runs the builder's detect/build) ----
 for c in "${COUNTIES[@]}"; do

@@ -6,6 +6,7 @@
 //   <run>/nodes/<id>.env              environment of each node process (CORE_* / ORDERER_*)
 //   <run>/env/<county>.env            peer CLI / osnadmin environment of each county's admin
 //   <run>/network.json                connection facts for clients (gateway, tests, benchmark)
+//   <run>/config/collections.json     private data collections of the chaincode (deploy.sh CC_COLLECTIONS_CONFIG)
 // YAML files are written as JSON, which is valid YAML.
 // Usage: node scripts/network/render.mjs   (env: NETWORK_CONFIG, NETWORK_RUN_DIR, FABRIC_HOME)
 import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
@@ -253,6 +254,22 @@ for (const c of cfg.counties) {
     ORDERER_ADMIN_TLS_KEY: join(oa, 'tls', 'client.key'),
   }));
 }
+
+// ---- private data collections of the County Ledger chaincode: one per county, `<mspId>-private`
+// (chaincode/src/subjects/records.ts privateCollectionOf). Only that county's peer stores and serves
+// the data (member-only read); every peer keeps the hashes. requiredPeerCount 0: an endorsement does
+// not wait for dissemination (the county's own peer is usually the endorser that simulated the write;
+// otherwise it pulls the data at commit); maxPeerCount 1 = the county's one peer; blockToLive 0 =
+// kept for ever (personal data of registered individuals is a standing record).
+write('config/collections.json', JSON.stringify(cfg.counties.map((c) => ({
+  name: `${c.mspId}-private`,
+  policy: `OR('${c.mspId}.member')`,
+  requiredPeerCount: 0,
+  maxPeerCount: 1,
+  blockToLive: 0,
+  memberOnlyRead: true,
+  memberOnlyWrite: false,
+})), null, 2) + '\n');
 
 // ---- connection facts for clients ----
 const counties = cfg.counties.map((c) => ({

@@ -15,5 +15,5 @@ bash scripts/fabric-install.sh || fail "could not install Fabric"
 if [ -f "$NETWORK_RUN_DIR/pids" ]; then bash scripts/network/down.sh >/dev/null 2>&1 || true; fi
 bash scripts/network/up.sh || fail "the network did not come up; logs in $NETWORK_RUN_DIR/logs"
 node scripts/network/package-chaincode.mjs "$NETWORK_RUN_DIR/chaincode-src" || fail "could not package the chaincode"
-bash scripts/network/deploy.sh "$NETWORK_RUN_DIR/chaincode-src" countyledger 1.0 || fail "could not deploy the chaincode"
+CC_COLLECTIONS_CONFIG="$NETWORK_RUN_DIR/config/collections.json" bash scripts/network/deploy.sh "$NETWORK_RUN_DIR/chaincode-src" countyledger 1.0 || fail "could not deploy the chaincode"
 FABRIC_NETWORK="$NETWORK_RUN_DIR/network.json" npx mocha --config .mocharc.fabric.json

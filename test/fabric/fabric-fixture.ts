@@ -62,3 +62,35 @@ export function removeDir(dir: string): void {
 
 /** A unique suffix so reruns against the same network never collide. */
 export const runId = Date.now().toString(36);
+
+export const COUNTY_MSPS = ['LiangdangMSP', 'HuixianMSP', 'FengxianMSP'] as const;
+export type CountyMsp = (typeof COUNTY_MSPS)[number];
+
+/** Each county's own gateway app on its own peer, sharing one wallet folder (as counties share CA roots). */
+export interface CountyApps {
+  readonly dir: string;
+  readonly apps: Record<CountyMsp, FabricAppFixture>;
+  close(): Promise<void>;
+}
+
+export async function openCountyApps(dir = mkdtempSync(path.join(os.tmpdir(), 'cl-fabric-'))): Promise<CountyApps> {
+  const apps = {} as Record<CountyMsp, FabricAppFixture>;
+  // one after another: they share the wallet folder
+  for (const msp of COUNTY_MSPS) apps[msp] = await openFabricApp(msp, dir);
+  return {
+    dir,
+    apps,
+    async close() {
+      for (const a of Object.values(apps)) await a.close();
+    },
+  };
+}
+
+let serialCounter = 0;
+/**
+ * A 9-digit organisation-code serial no earlier run against the same network has used
+ * (time-based), so credit codes never collide when the suite is run twice on one network.
+ */
+export function uniqueSerial(): number {
+  return ((Math.floor(Date.now() / 1000) % 10_000_000) * 100 + serialCounter++ % 100) % 1_000_000_000;
+}

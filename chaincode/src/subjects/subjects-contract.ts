@@ -185,8 +185,15 @@ export class SubjectsContract extends CountyContract {
     const subject = await mustGetRecord(ctx, Subjects, [input.subjectId], 'subject');
     requireSameCounty(regulator, subject, 'read personal data of');
     if (subject.kind !== 'individual') throw notFound(`subject ${subject.id} is an enterprise and has no personal data`);
-    const bytes = await ctx.stub.getPrivateData(privateCollectionOf(subject.county), privateSubjectKey(subject.id));
-    if (!bytes || bytes.length === 0) throw notFound(`personal data of ${subject.id} is not held here`);
+    let bytes: Uint8Array | undefined;
+    try {
+      bytes = await ctx.stub.getPrivateData(privateCollectionOf(subject.county), privateSubjectKey(subject.id));
+    } catch (err) {
+      // A Fabric peer outside the collection holds only the hash and refuses the read this way.
+      if (/private data matching public hash version is not available/.test(String((err as Error)?.message ?? err))) bytes = undefined;
+      else throw err;
+    }
+    if (!bytes || bytes.length === 0) throw notFound(`personal data of ${subject.id} is not held here; read it through ${subject.county}'s own gateway`);
     return Buffer.from(bytes).toString('utf8');
   }
 

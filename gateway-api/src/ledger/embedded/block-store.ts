@@ -212,6 +212,23 @@ export class BlockStore {
     this.#lastHash = lastHash;
   }
 
+  /**
+   * Read-only copy of the committed world state (values without versions) and of the private
+   * data, as `collection -> key -> value`; for comparisons with another ledger (differential test).
+   */
+  async dumpState(): Promise<{ state: Map<string, Buffer>; private: Map<string, Map<string, Buffer>> }> {
+    const state = new Map<string, Buffer>();
+    for await (const [k, v] of this.#state.iterator({}) as unknown as AsyncIterable<[string, Buffer]>) state.set(k, decodeVersioned(v).value);
+    const priv = new Map<string, Map<string, Buffer>>();
+    for await (const [k, v] of this.#private.iterator({}) as unknown as AsyncIterable<[string, Buffer]>) {
+      const sep = k.indexOf('\u0000');
+      const collection = k.slice(0, sep);
+      if (!priv.has(collection)) priv.set(collection, new Map());
+      priv.get(collection)!.set(k.slice(sep + 1), v);
+    }
+    return { state, private: priv };
+  }
+
   /** Overwrites a stored block's bytes. Only for tests that prove tampering is detected. */
   async tamperWithBlockForTest(n: number, bytes: Buffer): Promise<void> {
     await this.#blocks.put(blockKey(n), bytes);

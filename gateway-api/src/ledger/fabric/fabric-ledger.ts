@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
-import { checkpointers, connect, Contract, Gateway, hash, Network } from '@hyperledger/fabric-gateway';
+import { checkpointers, Commit, connect, Contract, Gateway, GatewayError, hash, Network, Transaction } from '@hyperledger/fabric-gateway';
 import { common, peer } from '@hyperledger/fabric-protos-v3';
 import { LedgerError } from '../errors';
 import {
@@ -25,11 +25,14 @@ export interface FabricLedgerOptions {
   readonly chaincodeName?: string;
   /** Re-endorse and resubmit after an MVCC read conflict, up to this many times. */
   readonly mvccRetries?: number;
+  /** How long to keep offering an endorsed transaction to an ordering service that has no leader (ms, default 20 s). */
+  readonly orderRetryMs?: number;
   /** Identity for system queries (qscc): blocks, transactions, chain height. */
   readonly systemIdentity: LedgerIdentity;
 }
 
 const deadline = (ms: number) => () => ({ deadline: Date.now() + ms });
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /**
  * The Ledger port on Hyperledger Fabric through @hyperledger/fabric-gateway: each
@@ -87,13 +90,16 @@ export class FabricLedger implements Ledger {
   async submit(identity: LedgerIdentity, request: TransactionRequest): Promise<SubmitResult> {
     const retries = this.#options.mvccRetries ?? 10;
     for (let attempt = 0; ; attempt++) {
+      let phase: 'endorse' | 'order' | 'commit' = 'endorse';
       try {
         const proposal = this.#contract(identity).newProposal(request.name, {
           arguments: [...(request.args ?? [])],
-          ...(request.transient ? { transientData: request.transient } : {}),
+          ...(request.transient ? { transientData: request.transient, endorsingOrganizations: this.#transientEndorsers(identity.mspId, attempt) } : {}),
         });
         const transaction = await proposal.endorse();
-        const commit = await transaction.submit();
+        phase = 'order';
+        const commit = await this.#order(transaction);
+        phase = 'commit';
         const status = await commit.getStatus();
         if (!status.successful) {
           const name = validationCodeName(status.code);
@@ -103,13 +109,54 @@ export class FabricLedger implements Ledger {
         return { txId: status.transactionId, blockNumber: Number(status.blockNumber), payload: Buffer.from(transaction.getResult()) };
       } catch (err) {
         const e = toLedgerError(err);
-        if (e.code === 'MVCC_CONFLICT' && attempt < retries) {
-          await new Promise((r) => setTimeout(r, Math.random() * Math.min(200, 10 * 2 ** attempt)));
+        // Re-endorse (a new transaction) after a read conflict, or when an endorser of a transaction
+        // with transient data could not be reached (another county is asked next time). Never after
+        // the ordering service accepted the transaction.
+        const again = e.code === 'MVCC_CONFLICT' || (phase === 'endorse' && request.transient !== undefined && e.code === 'UNAVAILABLE');
+        if (again && attempt < retries) {
+          await sleep(Math.random() * Math.min(200, 10 * 2 ** attempt));
           continue;
         }
         throw e;
       }
     }
+  }
+
+  /**
+   * Hands the endorsed transaction to the ordering service. While a Raft cluster elects a new
+   * leader (an orderer stopped or restarted), every orderer may answer SERVICE_UNAVAILABLE and the
+   * gateway reports UNAVAILABLE "no orderers could successfully process transaction"; then the
+   * same signed transaction (same ID, so it can commit at most once) is offered again, for at most
+   * `orderRetryMs`. Nothing else is retried here: any other answer may mean it was accepted.
+   */
+  async #order(transaction: Transaction): Promise<Commit> {
+    const until = Date.now() + (this.#options.orderRetryMs ?? 20_000);
+    for (let wait = 100; ; wait = Math.min(wait * 2, 1000)) {
+      try {
+        return await transaction.submit();
+      } catch (err) {
+        const notAccepted = err instanceof GatewayError && err.code === 14 /* UNAVAILABLE */ && /no orderers could successfully process/.test(err.message + err.details.map((d) => d.message).join(' '));
+        if (!notAccepted || Date.now() + wait > until) throw err;
+        await sleep(wait);
+      }
+    }
+  }
+
+  /**
+   * Who endorses a transaction that carries transient (private) data. The Fabric gateway only
+   * picks endorsers itself from the organisations of the collections the transaction touches, and
+   * a county's private collection has one member, while the chaincode needs a majority of counties;
+   * so it must be told which organisations it may trust with the transient data: the caller's own
+   * county (which keeps the data) and the next counties in the network's order, rotated on each
+   * retry so that one unreachable county does not block the transaction.
+   */
+  #transientEndorsers(mspId: string, attempt: number): string[] {
+    const all = this.#options.network.counties.map((c) => c.mspId);
+    const others = all.filter((m) => m !== mspId);
+    const needed = Math.floor(all.length / 2) + 1 - (all.includes(mspId) ? 1 : 0);
+    const start = others.length ? attempt % others.length : 0;
+    const rotated = [...others.slice(start), ...others.slice(0, start)];
+    return [...(all.includes(mspId) ? [mspId] : []), ...rotated.slice(0, needed)];
   }
 
   async evaluate(identity: LedgerIdentity, request: TransactionRequest): Promise<Buffer> {
@@ -134,9 +181,14 @@ export class FabricLedger implements Ledger {
     });
     const abort = () => stream.close();
     options.signal?.addEventListener('abort', abort, { once: true });
+    // An event counts as delivered once the consumer asks for the next one or stops iterating
+    // (break / return): then it is checkpointed, so a resumed stream neither repeats nor skips it.
+    let handedOut: (typeof stream extends AsyncIterable<infer E> ? E : never) | undefined;
     try {
       for await (const event of stream) {
+        handedOut = event;
         yield { blockNumber: Number(event.blockNumber), txId: event.transactionId, name: event.eventName, payload: Buffer.from(event.payload) };
+        handedOut = undefined;
         await checkpointer?.checkpointChaincodeEvent(event);
       }
     } catch (err) {
@@ -144,6 +196,7 @@ export class FabricLedger implements Ledger {
     } finally {
       options.signal?.removeEventListener('abort', abort);
       stream.close();
+      if (handedOut && checkpointer) await checkpointer.checkpointChaincodeEvent(handedOut);
     }
   }
 

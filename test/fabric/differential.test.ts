@@ -1,0 +1,216 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import { FabricLedger } from '../../gateway-api/src/ledger/fabric/fabric-ledger';
+import { openFabric } from '../../gateway-api/src/ledger/fabric/open-fabric';
+import { Ledger, LedgerIdentity } from '../../gateway-api/src/ledger/ledger';
+import { openLedgerFixture } from '../support/ledger-fixture';
+import { creditCode } from '../support/market-world';
+import { removeDir, runId, uniqueSerial } from './fabric-fixture';
+import { readPeerState } from './peer-state';
+
+const LIANGDANG = 'LiangdangMSP';
+const HUIXIAN = 'HuixianMSP';
+const FENGXIAN = 'FengxianMSP';
+const CHAINCODE = 'countyledger';
+
+/** What a scenario needs from a ledger: identities by county and member name, and the Ledger port. */
+interface Driver {
+  readonly ledger: Ledger;
+  identity(mspId: string, member: string): Promise<LedgerIdentity>;
+}
+
+/**
+ * Values that differ between two runs by construction, in the order the scenario met them: each
+ * transaction ID (and its first 32 characters, which asset/order/alert IDs are made of) and the
+ * digests of documents that contain them (the settled deal).
+ */
+interface RunTokens {
+  readonly tokens: string[];
+  readonly touched: string[];
+}
+
+/**
+ * One scripted scenario through the Ledger port: role grants in three counties, enterprise and
+ * individual subjects, access, merchant bindings, certification evidence, an eco asset, a
+ * cross-county order, verification and settlement (ownership transfer + deal evidence).
+ */
+async function scenario(d: Driver, names: { run: string; seller: string; buyer: string; idHash: string }): Promise<RunTokens> {
+  const tokens: string[] = [];
+  const touched: string[] = [names.run, names.seller, names.buyer, names.idHash];
+  const submit = async (who: LedgerIdentity, name: string, input: unknown, transient?: Record<string, string>) => {
+    const r = await d.ledger.submit(who, {
+      name,
+      args: [JSON.stringify(input)],
+      ...(transient ? { transient: Object.fromEntries(Object.entries(transient).map(([k, v]) => [k, Buffer.from(v)])) } : {}),
+    });
+    tokens.push(r.txId);
+    return r.payload.length ? JSON.parse(r.payload.toString('utf8')) : null;
+  };
+  const m = (s: string) => `${s}-${names.run}`;
+  const admins = { [LIANGDANG]: await d.identity(LIANGDANG, 'admin'), [HUIXIAN]: await d.identity(HUIXIAN, 'admin'), [FENGXIAN]: await d.identity(FENGXIAN, 'admin') };
+  const grant = async (msp: keyof typeof admins, member: string, role: string) => {
+    await submit(admins[msp], 'Membership:GrantRole', { member, role });
+    return d.identity(msp, member);
+  };
+  const regLd = await grant(LIANGDANG, m('reg-ld'), 'regulator');
+  const regHx = await grant(HUIXIAN, m('reg-hx'), 'regulator');
+  const regFx = await grant(FENGXIAN, m('reg-fx'), 'regulator');
+  const shopLd = await grant(LIANGDANG, m('shop-ld'), 'merchant');
+  const shopHx = await grant(HUIXIAN, m('shop-hx'), 'merchant');
+  const verifier = await grant(FENGXIAN, m('verifier'), 'verifier');
+  await grant(FENGXIAN, m('temp'), 'auditor');
+  await submit(admins[FENGXIAN], 'Membership:RevokeRole', { member: m('temp'), role: 'auditor' });
+
+  await submit(regLd, 'Subjects:RegisterEnterprise', { creditCode: names.seller, name: `seller ${names.run}` });
+  await submit(regHx, 'Subjects:RegisterEnterprise', { creditCode: names.buyer, name: `buyer ${names.run}` });
+  await submit(regLd, 'Subjects:SetAccess', { subjectId: names.seller, status: 'orange', tradeLimitFen: 50_000, evidenceRefs: ['doc:first-review'] });
+  await submit(regLd, 'Subjects:SetAccess', { subjectId: names.seller, status: 'green', evidenceRefs: ['doc:annual-review'] });
+  await submit(regHx, 'Subjects:SetAccess', { subjectId: names.buyer, status: 'green', evidenceRefs: ['doc:hx-review'] });
+  await submit(regLd, 'Subjects:BindMerchant', { subjectId: names.seller, member: m('shop-ld') });
+  await submit(regHx, 'Subjects:BindMerchant', { subjectId: names.buyer, member: m('shop-hx') });
+  // an individual of Fengxian: personal data only in FengxianMSP-private
+  await submit(regFx, 'Subjects:RegisterIndividual', { idHash: names.idHash }, { idNumber: '61033019800101123X', name: `person ${names.run}` });
+
+  const certSha = createHash('sha256').update(`soil ${names.run}`).digest('hex');
+  touched.push(certSha);
+  await submit(shopLd, 'Evidence:Anchor', {
+    sha256: certSha, sm3: createHash('sm3').update(`soil ${names.run}`).digest('hex'), sizeBytes: 2048, mediaType: 'application/pdf', refs: { subjectIds: [names.seller] },
+  });
+  const asset = await submit(shopLd, 'Market:RegisterAsset', {
+    ownerSubjectId: names.seller, kind: 'eco-product', title: 'Wild honey', category: `honey-${names.run}`,
+    costFen: 100_000, priceFen: 130_000, evidenceRefs: ['doc:production'], certifications: [{ kind: 'soil-test', sha256: certSha }],
+  });
+  const order = await submit(shopHx, 'Market:PlaceOrder', { assetId: asset.id, buyerSubjectId: names.buyer, depositFen: 20_000, depositPaymentRef: 'pay:dep' });
+  await submit(verifier, 'Market:RecordVerification', { orderId: order.id, result: 'pass', evidenceRefs: ['doc:inspection'] });
+  const settled = await submit(shopHx, 'Market:SettleOrder', { orderId: order.id, paymentRef: 'pay:bal' });
+  tokens.push(settled.settlement.evidenceSha256, settled.settlement.evidenceSm3);
+  return { tokens, touched };
+}
+
+/** Replaces run-specific values with placeholders: tokens by position, then timestamps and dates. */
+function normaliser(run: RunTokens): (s: string) => string {
+  const pairs: Array<[string, string]> = [];
+  run.tokens.forEach((t, i) => {
+    pairs.push([t, `<tok${i}>`]);
+    if (t.length > 32) pairs.push([t.slice(0, 32), `<tok${i}:32>`]);
+  });
+  return (s) => {
+    let out = s;
+    for (const [from, to] of pairs) out = out.split(from).join(to);
+    return out
+      .replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z/g, '<time>')
+      .replace(/\d{4}-\d{2}-\d{2}/g, '<date>')
+      .replace(/\b1\d{12}\b/g, '<epoch-ms>') // times in milliseconds (risk windows)
+      .replace(/(pairbucket\u0000[^\u0000]*\u0000[^\u0000]*\u0000)\d+\u0000/g, '$1<hour>\u0000') // hourly bucket of a pair's trades
+      .replace(/"hour":\d+/g, '"hour":<hour>');
+  };
+}
+
+const readable = (k: string) => k.replace(/\u0000/g, '∅');
+
+describe('on Fabric: differential test — the same scenario on the embedded ledger and on Fabric leaves the same world state', function () {
+  this.timeout(300_000);
+
+  it('key by key, after normalising transaction IDs, the IDs made from them, deal digests and timestamps', async () => {
+    const names = {
+      run: `diff${runId}`,
+      seller: creditCode('621228', uniqueSerial()),
+      buyer: creditCode('621227', uniqueSerial()),
+      idHash: createHash('sha256').update(`person ${runId}`).digest('hex'),
+    };
+
+    // ---- embedded ----
+    const embedded = await openLedgerFixture();
+    let embeddedRun: RunTokens;
+    let embeddedDump: Awaited<ReturnType<typeof embedded.ledger.store.dumpState>>;
+    try {
+      embeddedRun = await scenario({ ledger: embedded.ledger, identity: (msp, member) => embedded.identity(msp, member) }, names);
+      embeddedDump = await embedded.ledger.store.dumpState();
+    } finally {
+      await embedded.cleanup();
+    }
+
+    // ---- Fabric (through Liangdang's peer) ----
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'cl-diff-'));
+    const { ledger, wallet, network } = await openFabricWithNetwork(dir);
+    let fabricRun: RunTokens;
+    let target: number;
+    try {
+      fabricRun = await scenario(
+        {
+          ledger,
+          identity: async (msp, member) => {
+            await wallet.issue(msp, member, member.startsWith('admin') ? 'admin' : 'client');
+            return wallet.ledgerIdentity(msp, member);
+          },
+        },
+        names,
+      );
+      target = await ledger.height();
+    } finally {
+      await ledger.close();
+    }
+    // Fengxian's peer did not serve the scenario; wait until it has committed every block of it
+    const fx = await openFabric(dir, { ...process.env, FABRIC_MSP_ID: FENGXIAN });
+    try {
+      const until = Date.now() + 30_000;
+      while ((await fx.ledger.height()) < target && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
+      expect(await fx.ledger.height()).to.be.at.least(target);
+    } finally {
+      await fx.ledger.close();
+      removeDir(dir);
+    }
+    const fabric = await readPeerState('fengxian-peer', network.channel);
+
+    expect(embeddedRun.tokens.length).to.equal(fabricRun.tokens.length);
+    const normE = normaliser(embeddedRun);
+    const normF = normaliser(fabricRun);
+
+    // public state: every key the embedded run wrote (a fresh ledger: the scenario's keys only)
+    const expected = new Map<string, string>();
+    for (const [k, v] of embeddedDump.state) expected.set(normE(k), normE(v.toString('utf8')));
+    const publicNs = fabric.namespaces.get(CHAINCODE) ?? new Map<string, Buffer>();
+    const actual = new Map<string, string>();
+    for (const [rawKey, v] of publicNs) {
+      const k = Buffer.from(rawKey, 'latin1').toString('utf8');
+      // the network is shared with other suites: take the keys that belong to this run (they name
+      // one of its members, subjects, IDs or digests), which must then be exactly the expected ones
+      const value = v.toString('utf8');
+      const mine = [...fabricRun.touched, ...fabricRun.tokens.flatMap((t) => [t, t.slice(0, 32)])].some((t) => k.includes(t) || value.includes(t));
+      if (mine || expected.has(normF(k))) actual.set(normF(k), normF(value));
+    }
+    const missing = [...expected.keys()].filter((k) => !actual.has(k)).map(readable);
+    const extra = [...actual.keys()].filter((k) => !expected.has(k)).map(readable);
+    const differing = [...expected.keys()].filter((k) => actual.has(k) && actual.get(k) !== expected.get(k)).map((k) => `${readable(k)}\n  embedded: ${expected.get(k)}\n  fabric:   ${actual.get(k)}`);
+    expect(missing, 'keys only on the embedded ledger').to.deep.equal([]);
+    expect(extra, 'keys only on Fabric').to.deep.equal([]);
+    expect(differing, 'values that differ').to.deep.equal([]);
+    expect(expected.size).to.be.greaterThan(40);
+
+    // private data: Fengxian's peer holds FengxianMSP-private, with the same key and value
+    const collection = `${FENGXIAN}-private`;
+    const embeddedPrivate = embeddedDump.private.get(collection) ?? new Map<string, Buffer>();
+    expect(embeddedPrivate.size).to.equal(1);
+    const fabricPrivate = fabric.namespaces.get(`${CHAINCODE}$$p${collection}`) ?? new Map<string, Buffer>();
+    for (const [k, v] of embeddedPrivate) {
+      const onFabric = fabricPrivate.get(Buffer.from(k, 'utf8').toString('latin1'));
+      expect(onFabric, `private ${readable(k)} on Fengxian's peer`).to.not.equal(undefined);
+      expect(normF(onFabric!.toString('utf8'))).to.equal(normE(v.toString('utf8')));
+      // and the hashes every peer keeps: SHA-256 of key and of value
+      const hashed = fabric.namespaces.get(`${CHAINCODE}$$h${collection}`)?.get(createHash('sha256').update(k).digest().toString('latin1'));
+      expect(hashed?.equals(createHash('sha256').update(onFabric!).digest()), 'private data hash').to.equal(true);
+    }
+    // no other county's collection is stored on Fengxian's peer
+    expect([...fabric.namespaces.keys()].filter((ns) => ns.startsWith(`${CHAINCODE}$$p`) && !ns.endsWith(collection))).to.deep.equal([]);
+  });
+});
+
+async function openFabricWithNetwork(dir: string): Promise<{ ledger: FabricLedger; wallet: Awaited<ReturnType<typeof openFabric>>['wallet']; network: { channel: string } }> {
+  const opened = await openFabric(dir, { ...process.env, FABRIC_MSP_ID: LIANGDANG });
+  const { loadNetworkDescription } = await import('../../gateway-api/src/ledger/fabric/network-description');
+  const network = loadNetworkDescription(process.env.FABRIC_NETWORK ?? path.resolve('network/run/network.json'));
+  return { ledger: opened.ledger, wallet: opened.wallet, network };
+}

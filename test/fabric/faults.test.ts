@@ -1,0 +1,128 @@
+import { expect } from 'chai';
+import { FabricLedger } from '../../gateway-api/src/ledger/fabric/fabric-ledger';
+import { openFabric } from '../../gateway-api/src/ledger/fabric/open-fabric';
+import { loadNetworkDescription } from '../../gateway-api/src/ledger/fabric/network-description';
+import { COUNTY_MSPS, CountyApps, FabricAppFixture, openCountyApps, runId } from './fabric-fixture';
+import { nodeCtl } from './peer-state';
+
+const LIANGDANG = 'LiangdangMSP';
+const HUIXIAN = 'HuixianMSP';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface RunDescription {
+  channel: string;
+  counties: Array<{ key: string; mspId: string; orderer: { operations: string } }>;
+}
+
+/** The orderer that currently leads the Raft cluster of the channel (from its Prometheus metrics). */
+async function raftLeader(network: RunDescription): Promise<string | undefined> {
+  for (const c of network.counties) {
+    try {
+      const text = await (await fetch(`${c.orderer.operations}/metrics`)).text();
+      if (text.includes(`consensus_etcdraft_is_leader{channel="${network.channel}"} 1`)) return `${c.key}-orderer`;
+    } catch {
+      // stopped
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Faults on the real network, bounded in time. The gateway under test is Liangdang's (its app talks
+ * only to Liangdang's peer). A county's gateway needs its own peer, so the peer that is stopped is
+ * another county's (Huixian's): transactions are then endorsed by Liangdang and Fengxian, still a
+ * majority, and Huixian's members keep working through Liangdang's gateway.
+ */
+describe('on Fabric: faults — an orderer down, a county’s peer down, nothing acknowledged is lost', function () {
+  this.timeout(240_000);
+  let counties: CountyApps;
+  let f: FabricAppFixture;
+  let admin: string;
+  let hxAdminViaLd: string;
+  const network = loadNetworkDescription(process.env.FABRIC_NETWORK ?? 'network/run/network.json') as unknown as RunDescription;
+  const acknowledged: Array<{ txId: string; member: string; mspId: string }> = [];
+  let stopped: string | undefined;
+  let n = 0;
+
+  async function grant(key: string, mspId: string): Promise<number> {
+    const member = `fault-${runId}-${n++}`;
+    const started = Date.now();
+    const res = await f.request('POST', `/api/v1/members/${mspId}:${member}/roles`, key, { role: 'auditor' });
+    expect(res.statusCode, res.body).to.equal(201);
+    acknowledged.push({ txId: res.json().txId, member, mspId });
+    return Date.now() - started;
+  }
+
+  before(async () => {
+    counties = await openCountyApps();
+    f = counties.apps[LIANGDANG];
+    admin = await f.keyFor(LIANGDANG, 'admin');
+    hxAdminViaLd = await f.keyFor(HUIXIAN, 'admin');
+    await grant(admin, LIANGDANG);
+  });
+  after(async () => {
+    if (stopped) nodeCtl('start', stopped); // never leave a node down for the next suite
+    await counties?.close();
+  });
+
+  it('with the Raft leader orderer stopped, submissions still commit (one slow submit during the election at most)', async () => {
+    const leader = await raftLeader(network);
+    expect(leader, 'a Raft leader').to.be.a('string');
+    nodeCtl('stop', leader!);
+    stopped = leader;
+    const times: number[] = [];
+    for (let i = 0; i < 8; i++) times.push(await grant(admin, LIANGDANG));
+    const slow = times.filter((t) => t > 3000);
+    expect(slow.length, `submit times ${times.join(', ')} ms`).to.be.at.most(1);
+    const newLeader = await raftLeader(network);
+    expect(newLeader).to.be.a('string').and.not.equal(leader);
+    nodeCtl('start', leader!);
+    stopped = undefined;
+    // and with it back, the cluster keeps committing
+    for (let i = 0; i < 3; i++) await grant(admin, LIANGDANG);
+    console.log(`      submit times with ${leader} (Raft leader) down: ${times.join(', ')} ms; new leader ${newLeader}`);
+  });
+
+  it('with Huixian’s peer stopped, submissions commit through the other counties, Huixian’s members included', async () => {
+    nodeCtl('stop', 'huixian-peer');
+    stopped = 'huixian-peer';
+    const times: number[] = [];
+    for (let i = 0; i < 5; i++) times.push(await grant(admin, LIANGDANG));
+    // a Huixian admin, through Liangdang's gateway
+    for (let i = 0; i < 3; i++) times.push(await grant(hxAdminViaLd, HUIXIAN));
+    console.log(`      submit times with huixian-peer down: ${times.join(', ')} ms`);
+    const heightWhileDown = await f.ledger.height();
+
+    nodeCtl('start', 'huixian-peer');
+    stopped = undefined;
+    const hx = counties.apps[HUIXIAN].ledger;
+    const until = Date.now() + 60_000;
+    let h = 0;
+    while ((h = await hx.height().catch(() => 0)) < heightWhileDown && Date.now() < until) await sleep(250);
+    expect(h, 'Huixian’s peer caught up').to.be.at.least(heightWhileDown);
+    expect(await hx.height()).to.equal(await f.ledger.height());
+    // the restarted peer answers with the same state as Liangdang's
+    for (const a of acknowledged) {
+      const viaHx = await counties.apps[HUIXIAN].request('GET', `/api/v1/members/${a.mspId}:${a.member}`, await counties.apps[HUIXIAN].keyFor(HUIXIAN, `reader-${runId}`));
+      const viaLd = await f.request('GET', `/api/v1/members/${a.mspId}:${a.member}`, admin);
+      expect(viaHx.statusCode, viaHx.body).to.equal(200);
+      expect(viaHx.json()).to.deep.equal(viaLd.json());
+    }
+  });
+
+  it('every acknowledged transaction is VALID in its block on every county’s peer', async () => {
+    expect(acknowledged.length).to.equal(20);
+    const dir = counties.dir;
+    for (const msp of COUNTY_MSPS) {
+      const { ledger } = await openFabric(dir, { ...process.env, FABRIC_MSP_ID: msp });
+      try {
+        for (const a of acknowledged) {
+          const tx = await (ledger as FabricLedger).getTransaction(a.txId);
+          expect(tx?.validationCode, `${a.txId} on ${msp}'s peer`).to.equal('VALID');
+        }
+      } finally {
+        await ledger.close();
+      }
+    }
+  });
+});
