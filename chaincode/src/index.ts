@@ -1,9 +1,15 @@
+import { CaseContract } from './credit/case-contract';
+import { CreditContract } from './credit/credit-contract';
 import { EvidenceContract } from './evidence/evidence-contract';
+import { CountiesContract } from './fund/counties-contract';
+import { FundContract } from './fund/fund-contract';
+import { TaxContract } from './fund/tax-contract';
+import { IpContract } from './ip/ip-contract';
 import { MarketContract } from './market/market-contract';
 import { MembershipContract } from './membership/membership-contract';
 import { SubjectsContract } from './subjects/subjects-contract';
 
 /** The contracts of the County Ledger chaincode, in the form fabric-shim's contract runtime loads. */
-export const contracts = [MembershipContract, SubjectsContract, MarketContract, EvidenceContract];
+export const contracts = [MembershipContract, SubjectsContract, MarketContract, EvidenceContract, CreditContract, CaseContract, CountiesContract, IpContract, FundContract, TaxContract];
 
-export { EvidenceContract, MarketContract, MembershipContract, SubjectsContract };
+export { CaseContract, CountiesContract, CreditContract, EvidenceContract, FundContract, IpContract, MarketContract, MembershipContract, SubjectsContract, TaxContract };

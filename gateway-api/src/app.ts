@@ -15,6 +15,13 @@ import { subjectRoutes } from './routes/subjects';
 import { assetRoutes } from './routes/assets';
 import { orderRoutes } from './routes/orders';
 import { alertRoutes } from './routes/alerts';
+import { blacklistRoutes } from './routes/blacklist';
+import { caseRoutes } from './routes/cases';
+import { publicBlacklistRoutes } from './routes/public';
+import { ipRoutes } from './routes/ip';
+import { fundRoutes } from './routes/fund';
+import { taxRoutes } from './routes/tax';
+import { publicReader } from './identity/public-reader';
 import { BlobStore } from './evidence/blob-store';
 import { eventRoutes } from './routes/events';
 import { healthRoutes } from './routes/health';
@@ -83,6 +90,12 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       await api.register(assetRoutes(deps.ledger));
       await api.register(orderRoutes(deps.ledger));
       await api.register(alertRoutes(deps.ledger));
+      await api.register(ipRoutes(deps.ledger));
+      await api.register(fundRoutes(deps.ledger, publicReader(deps.identities)));
+      await api.register(taxRoutes(deps.ledger));
+      await api.register(blacklistRoutes(deps.ledger, { trailDir: `${deps.stateDir}/blacklist-query-trail` }));
+      await api.register(caseRoutes(deps.ledger));
+      await api.register(publicBlacklistRoutes(deps.ledger, publicReader(deps.identities)));
       await api.register(evidenceRoutes(deps.ledger, new BlobStore(`${deps.stateDir}/blobs`), maxEvidenceBytes));
     },
     { prefix: API_PREFIX },

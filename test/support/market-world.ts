@@ -56,6 +56,11 @@ export class World {
     return new World(await openLedgerFixture());
   }
 
+  /** A World over an existing fixture (e.g. an app fixture's ledger); the fixture's owner cleans it up. */
+  static over(f: LedgerFixture): World {
+    return new World(f);
+  }
+
   async cleanup(): Promise<void> {
     await this.f.cleanup();
   }

@@ -38,11 +38,12 @@ export function applyBasisPoints(amount: number, bp: number): number {
  * everyone gets the floor of their exact share, then the fen left over go one
  * each to the largest remainders (ties to the earlier entry). Parts always sum to total.
  */
-export function largestRemainderSplit(total: number, weights: readonly number[]): number[] {
+export function largestRemainderSplit(total: number, weights: readonly (number | bigint)[]): number[] {
   if (!Number.isSafeInteger(total) || total < 0) throw invalidArgument('total must be a non-negative integer');
   if (weights.length === 0) throw invalidArgument('at least one weight is required');
-  for (const w of weights) if (!Number.isSafeInteger(w) || w < 0) throw invalidArgument('weights must be non-negative integers');
-  const sum = weights.reduce((a, b) => a + BigInt(b), 0n);
+  // Weights may be bigints when they are exact products too large for a safe integer (fund allocation).
+  for (const w of weights) if (typeof w === 'bigint' ? w < 0n : !Number.isSafeInteger(w) || w < 0) throw invalidArgument('weights must be non-negative integers');
+  const sum = weights.reduce<bigint>((a, b) => a + BigInt(b), 0n);
   if (sum === 0n) throw invalidArgument('weights must not all be zero');
   const big = BigInt(total);
   const parts = weights.map((w) => (big * BigInt(w)) / sum);

@@ -2,6 +2,7 @@ import { Context } from 'fabric-contract-api';
 import { ruleViolation } from '../kernel/errors';
 import { getRecord } from '../kernel/state';
 import { EvidenceRecords } from '../evidence/records';
+import { requireListingLicense } from '../ip/licensing';
 import { Asset } from './records';
 import { AssetKind } from './schemas';
 
@@ -37,17 +38,18 @@ export async function certificationRule(ctx: Context, asset: Asset): Promise<voi
 export const LICENSE_REF_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{2,127}$/;
 
 /**
- * A cultural-IP derivative needs a license. For now: the reference is present and well
- * formed. The IP-licensing work replaces this with a lookup (license exists, is active
- * on tx time, covers the category and the owner's county, licensee is the owner).
+ * A cultural-IP derivative needs a license: the reference is well formed and names a license
+ * of the IP library active on the transaction's day, held by the owner, covering the category
+ * and the origin county (ip/licensing.ts requireListingLicense).
  */
-export async function licenseCheck(_ctx: Context, asset: Asset): Promise<void> {
+export async function licenseCheck(ctx: Context, asset: Asset): Promise<void> {
   if (asset.licenseRef === undefined || asset.licenseRef === '') {
     throw ruleViolation('a cultural-IP derivative must refer to its license (licenseRef)');
   }
   if (!LICENSE_REF_PATTERN.test(asset.licenseRef)) {
     throw ruleViolation(`license reference ${JSON.stringify(asset.licenseRef)} is malformed`);
   }
+  await requireListingLicense(ctx, asset);
 }
 
 /** Only IP derivatives carry a license reference. */

@@ -9,6 +9,8 @@ import { addDays, cstDate, txTime } from '../kernel/time';
 import { parseInput } from '../kernel/validate';
 import { requireRole } from '../membership/access';
 import { anchorEvidenceRecord, digestsOf } from '../evidence/anchor';
+import { recordSettledTrade } from '../fund/trade-ledger';
+import { recordOrderDefault, recordOrderFulfilment } from '../credit/credit-file';
 import { actsFor, requireMerchantFor } from '../subjects/binding';
 import { maySubjectTrade, requireMayTrade } from '../subjects/trade-eligibility';
 import { checkListingRules } from './listing-rules';
@@ -263,6 +265,7 @@ export class MarketContract extends CountyContract {
     const order: Order = { ...previous, status: 'cancelled', verification, cancellation, updatedAt: time.iso };
     await putRecord(ctx, Orders, order, previous);
     await releaseAsset(ctx, order, time.iso);
+    await recordOrderDefault(ctx, order, 'seller', cancellation.reason, verifier);
     emit(ctx, MarketEvents.OrderCancelled, { orderId: order.id, result: 'fail', faultParty: 'seller', refundToBuyerFen: cancellation.refundToBuyerFen, forfeitedToSellerFen: 0 });
     return canonicalJson(order);
   }
@@ -378,8 +381,10 @@ export class MarketContract extends CountyContract {
     await putRecord(ctx, Assets, transferred, asset);
     await putRecord(ctx, OwnershipTransfers, transfer);
     await putRecord(ctx, Trades, trade);
+    await recordSettledTrade(ctx, trade);
     await updateCategoryIndex(ctx, asset.category, previous.priceFen, config, time.iso);
     await countPairTrade(ctx, previous.buyerSubjectId, previous.sellerSubjectId, time.epochMs);
+    await recordOrderFulfilment(ctx, order, merchant);
     emit(ctx, MarketEvents.OrderSettled, {
       orderId: order.id,
       assetId: asset.id,
@@ -426,6 +431,7 @@ export class MarketContract extends CountyContract {
     const order: Order = { ...previous, status: 'cancelled', cancellation, updatedAt: time.iso };
     await putRecord(ctx, Orders, order, previous);
     await releaseAsset(ctx, order, time.iso);
+    await recordOrderDefault(ctx, order, fault, input.reason, caller);
     emit(ctx, MarketEvents.OrderCancelled, {
       orderId: order.id,
       by: side,

@@ -1,6 +1,7 @@
 import { Context } from 'fabric-contract-api';
 import { ruleViolation } from '../kernel/errors';
 import { getRecord } from '../kernel/state';
+import { mayTradeUnderBlacklist } from '../credit/blacklist';
 import { Subject, Subjects } from './records';
 
 export interface TradeVerdict {
@@ -16,9 +17,9 @@ export interface TradeVerdict {
  * asks it for each party. `amountFen` is the trade amount at stake; 0 means a step
  * that moves no money (e.g. cancelling), where an orange limit does not apply.
  *
- * Extension point: the credit / blacklist work adds its check here (an active
- * blacklist entry with the `restrict trading` measure → not allowed), so that every
- * market step picks it up without change.
+ * Joint punishment: a blacklist entry in force with the `trading` measure, issued by
+ * any county, → not allowed (credit/blacklist.ts mayTradeUnderBlacklist, one key read),
+ * so every market step picks it up without change.
  */
 export async function maySubjectTrade(ctx: Context, subjectId: string, amountFen: number): Promise<TradeVerdict> {
   const subject = await getRecord(ctx, Subjects, [subjectId]);
@@ -36,7 +37,9 @@ export async function maySubjectTrade(ctx: Context, subjectId: string, amountFen
     case 'green':
       break;
   }
-  // (credit / blacklist check goes here)
+  // Joint punishment (一处失信、处处受限): an entry in force with the trading measure, whichever county issued it.
+  const blacklist = await mayTradeUnderBlacklist(ctx, subjectId);
+  if (!blacklist.allowed) return { allowed: false, reason: blacklist.reason ?? `subject ${subjectId} is blacklisted from trading`, subject };
   return { allowed: true, subject };
 }
 

@@ -50,6 +50,7 @@ export async function seedDemo(ledger: Ledger, wallet: Wallet, keys: ApiKeyStore
   for (const county of counties) {
     await wallet.issue(county.mspId, 'admin', 'admin');
     out.push({ mspId: county.mspId, member: 'admin', roles: ['county-admin'], apiKey: (await keys.create(county.mspId, 'admin')).apiKey });
+    await submitJson(ledger, who(county.mspId, 'admin'), 'Counties:Register', { name: county.name, division: county.division });
     for (const { member, roles } of DEMO_MEMBERS) {
       await wallet.issue(county.mspId, member, 'client');
       for (const role of roles) await submitJson(ledger, who(county.mspId, 'admin'), 'Membership:GrantRole', { member, role, note: 'demo seed' });

@@ -1,0 +1,286 @@
+import { Context } from 'fabric-contract-api';
+import { conflict, invalidArgument, notFound, ruleViolation } from '../kernel/errors';
+import { Caller } from '../kernel/identity';
+import { getRecord, Page, putRecord } from '../kernel/state';
+import { cstDate, txTime } from '../kernel/time';
+import { Subjects } from '../subjects/records';
+import { BlacklistEntries, BlacklistEntry, BlacklistStanding, BlacklistStandings, CreditEvent, StandingEntry } from './records';
+import { earliestRepairDate, gravest, inForce, MAX_OPEN_ENTRIES_PER_SUBJECT, restricts } from './rules';
+import { Measure, MEASURES, Severity, subjectIdProblem } from './schemas';
+
+/** Index of published entries for listing: [measure | '*', county | '*', endDate, entryId]. */
+const LIST_INDEX = 'blacklist~list';
+const INDEX_VALUE = Buffer.from([0]);
+
+export function today(ctx: Context): string {
+  return cstDate(txTime(ctx).epochMs);
+}
+
+export async function readStanding(ctx: Context, subjectId: string): Promise<BlacklistStanding | undefined> {
+  return getRecord(ctx, BlacklistStandings, [subjectId]);
+}
+
+/** Open entries of a standing that are in force on `day` (optionally: restricting `measure`). */
+export function inForceEntries(standing: BlacklistStanding | undefined, day: string, measure?: Measure): StandingEntry[] {
+  return (standing?.entries ?? []).filter((e) => (measure ? restricts(e, measure, day) : inForce(e, day)));
+}
+
+// ---------------------------------------------------------------- joint punishment (一处失信、处处受限)
+
+export interface JointPunishmentVerdict {
+  readonly allowed: boolean;
+  readonly reason?: string;
+  /** Entries in force that restrict the measure. */
+  readonly entryIds: string[];
+}
+
+/**
+ * Whether the blacklist lets a subject take part in `measure` now. One key read (the
+ * subject's standing), so the cost does not grow with the size of the list; expiry is a
+ * date comparison with the transaction time and needs no transaction.
+ */
+export async function blacklistVerdict(ctx: Context, subjectId: string, measure: Measure): Promise<JointPunishmentVerdict> {
+  const hits = inForceEntries(await readStanding(ctx, subjectId), today(ctx), measure);
+  if (hits.length === 0) return { allowed: true, entryIds: [] };
+  const first = hits[0] as StandingEntry;
+  return {
+    allowed: false,
+    reason: `subject ${subjectId} is blacklisted with a ${measure} restriction by ${first.issuingCounty} (entry ${first.id}, until ${first.endDate})`,
+    entryIds: hits.map((h) => h.id),
+  };
+}
+
+/** May this subject trade? (blacklist part; market access is in subjects/trade-eligibility.ts) */
+export function mayTradeUnderBlacklist(ctx: Context, subjectId: string): Promise<JointPunishmentVerdict> {
+  return blacklistVerdict(ctx, subjectId, 'trading');
+}
+
+/** May this subject be granted or hold a license (IP licensing)? */
+export function mayBeLicensed(ctx: Context, subjectId: string): Promise<JointPunishmentVerdict> {
+  return blacklistVerdict(ctx, subjectId, 'licensing');
+}
+
+/** May this subject receive funds (compensation fund allocations, disbursements)? */
+export function mayReceiveFunds(ctx: Context, subjectId: string): Promise<JointPunishmentVerdict> {
+  return blacklistVerdict(ctx, subjectId, 'fund');
+}
+
+/** mayBeLicensed, refusing with RULE_VIOLATION. */
+export async function requireMayBeLicensed(ctx: Context, subjectId: string): Promise<void> {
+  const v = await mayBeLicensed(ctx, subjectId);
+  if (!v.allowed) throw ruleViolation(v.reason ?? `subject ${subjectId} may not be licensed`);
+}
+
+/** mayReceiveFunds, refusing with RULE_VIOLATION. */
+export async function requireMayReceiveFunds(ctx: Context, subjectId: string): Promise<void> {
+  const v = await mayReceiveFunds(ctx, subjectId);
+  if (!v.allowed) throw ruleViolation(v.reason ?? `subject ${subjectId} may not receive funds`);
+}
+
+// ---------------------------------------------------------------- checks
+
+export interface CheckResult {
+  readonly code: string;
+  readonly valid: boolean;
+  readonly problem?: string;
+  readonly blacklisted?: boolean;
+  readonly restricted?: Record<Measure, boolean>;
+  readonly underObjection?: boolean;
+  readonly entries?: StandingEntry[];
+}
+
+/** The check answer for one subject ID: in-force entries and which measures they restrict. */
+export async function checkOne(ctx: Context, code: string, day: string): Promise<CheckResult> {
+  const problem = subjectIdProblem(code);
+  if (problem) return { code, valid: false, problem };
+  const entries = inForceEntries(await readStanding(ctx, code), day);
+  const restricted = Object.fromEntries(MEASURES.map((m) => [m, entries.some((e) => e.measures.includes(m))])) as Record<Measure, boolean>;
+  return { code, valid: true, blacklisted: entries.length > 0, restricted, underObjection: entries.some((e) => e.underObjection), entries };
+}
+
+// ---------------------------------------------------------------- issuing and updating entries
+
+export interface BlacklistDecision {
+  readonly reason: string;
+  readonly legalBasis: string;
+  readonly measures: Measure[];
+  readonly startDate: string;
+  readonly endDate: string;
+  readonly decisionEvidenceRefs: string[];
+}
+
+/**
+ * Checks the basis events of a decision: the subject's own penalised violations.
+ * A waived first violation (warning, 首违不罚) can found no entry.
+ */
+export function severityOfBasis(subjectId: string, events: readonly CreditEvent[]): Severity {
+  for (const e of events) {
+    if (e.subjectId !== subjectId) throw ruleViolation(`credit event ${e.id} is of subject ${e.subjectId}, not ${subjectId}`);
+    if (e.outcome === 'fulfilment') throw ruleViolation(`credit event ${e.id} is a fulfilment, not a violation`);
+    if (e.outcome === 'warning') throw ruleViolation(`credit event ${e.id} is a first minor violation without harmful consequence, recorded as a warning only (首违不罚); it founds no blacklist entry`);
+  }
+  return gravest(events.map((e) => e.severity ?? 'minor'));
+}
+
+/** Issues a blacklist entry in the current transaction (shared by IssueBlacklist and CloseCase). Emits nothing. */
+export async function issueEntry(
+  ctx: Context,
+  issuer: Caller,
+  subjectId: string,
+  decision: BlacklistDecision,
+  basisEvents: readonly CreditEvent[],
+  caseId?: string,
+): Promise<BlacklistEntry> {
+  const time = txTime(ctx);
+  const day = cstDate(time.epochMs);
+  if (decision.endDate < decision.startDate) throw invalidArgument('endDate must not be before startDate');
+  if (decision.startDate < day) throw ruleViolation(`startDate ${decision.startDate} may not be before the decision date ${day}`);
+  const severity = severityOfBasis(subjectId, basisEvents);
+  const txId = ctx.stub.getTxID();
+  const id = `bl-${txId.slice(0, 32)}`;
+  if (await getRecord(ctx, BlacklistEntries, [id])) throw conflict(`blacklist entry ${id} already exists`);
+  const subject = await getRecord(ctx, Subjects, [subjectId]);
+  const entry: BlacklistEntry = {
+    id,
+    subjectId,
+    subjectKind: subjectId.startsWith('ind-') ? 'individual' : 'enterprise',
+    ...(subject?.kind === 'enterprise' && subject.name ? { subjectName: subject.name } : {}),
+    ...(subject ? { subjectCounty: subject.county } : {}),
+    reason: decision.reason,
+    legalBasis: decision.legalBasis,
+    severity,
+    measures: MEASURES.filter((m) => decision.measures.includes(m)),
+    startDate: decision.startDate,
+    endDate: decision.endDate,
+    repairableFrom: earliestRepairDate(decision.startDate, severity),
+    decisionEvidenceRefs: [...decision.decisionEvidenceRefs],
+    basisEventIds: basisEvents.map((e) => e.id),
+    ...(caseId ? { caseId } : {}),
+    issuingCounty: issuer.mspId,
+    issuedBy: { mspId: issuer.mspId, member: issuer.member },
+    issuedAt: time.iso,
+    issueTxId: txId,
+    status: 'published',
+    objectionCount: 0,
+    updatedAt: time.iso,
+  };
+  await writeEntry(ctx, entry, undefined, day);
+  return entry;
+}
+
+/**
+ * Writes an entry and keeps the subject's standing and the list index in step.
+ * `before` is the entry as read in this transaction (absent for a new entry).
+ */
+export async function writeEntry(ctx: Context, entry: BlacklistEntry, before: BlacklistEntry | undefined, day: string): Promise<void> {
+  await putRecord(ctx, BlacklistEntries, entry, before);
+  const previous = await readStanding(ctx, entry.subjectId);
+  // Expired entries leave the standing on its next write; they stopped restricting on their end date anyway.
+  const kept = (previous?.entries ?? []).filter((e) => e.id !== entry.id && e.endDate >= day);
+  const entries = entry.status === 'published' && entry.endDate >= day ? [...kept, standingEntryOf(entry)] : kept;
+  if (entries.length > MAX_OPEN_ENTRIES_PER_SUBJECT) {
+    throw ruleViolation(`subject ${entry.subjectId} already has ${MAX_OPEN_ENTRIES_PER_SUBJECT} open blacklist entries`);
+  }
+  await putRecord(ctx, BlacklistStandings, { subjectId: entry.subjectId, entries }, previous);
+  const oldKeys = before?.status === 'published' ? listKeys(ctx, before) : [];
+  const newKeys = entry.status === 'published' ? listKeys(ctx, entry) : [];
+  for (const k of oldKeys) if (!newKeys.includes(k)) await ctx.stub.deleteState(k);
+  for (const k of newKeys) if (!oldKeys.includes(k)) await ctx.stub.putState(k, INDEX_VALUE);
+}
+
+function standingEntryOf(e: BlacklistEntry): StandingEntry {
+  return {
+    id: e.id,
+    measures: [...e.measures],
+    startDate: e.startDate,
+    endDate: e.endDate,
+    severity: e.severity,
+    issuingCounty: e.issuingCounty,
+    underObjection: e.objection?.status === 'open',
+  };
+}
+
+function listKeys(ctx: Context, e: BlacklistEntry): string[] {
+  const keys: string[] = [];
+  for (const m of [...e.measures, '*']) for (const c of [e.issuingCounty, '*']) keys.push(ctx.stub.createCompositeKey(LIST_INDEX, [m, c, e.endDate, e.id]));
+  return keys;
+}
+
+export async function mustGetEntry(ctx: Context, entryId: string): Promise<BlacklistEntry> {
+  const entry = await getRecord(ctx, BlacklistEntries, [entryId]);
+  if (!entry) throw notFound(`blacklist entry ${entryId} does not exist`);
+  return entry;
+}
+
+// ---------------------------------------------------------------- views and listing
+
+export function entryView(e: BlacklistEntry, day: string) {
+  return { ...e, active: e.status === 'published' && inForce(e, day), underObjection: e.objection?.status === 'open' };
+}
+
+/** Public disclosure (信用公示): no evidence refs, no member names, no basis events. */
+export function publicView(e: BlacklistEntry, day: string) {
+  return {
+    id: e.id,
+    creditCode: e.subjectId,
+    ...(e.subjectName ? { subjectName: e.subjectName } : {}),
+    reason: e.reason,
+    legalBasis: e.legalBasis,
+    severity: e.severity,
+    measures: e.measures,
+    startDate: e.startDate,
+    endDate: e.endDate,
+    issuingCounty: e.issuingCounty,
+    underObjection: e.objection?.status === 'open',
+    active: e.status === 'published' && inForce(e, day),
+  };
+}
+
+function encodeCursor(bookmark: string): string {
+  return Buffer.from(bookmark, 'utf8').toString('base64url');
+}
+
+/**
+ * Entries in force today, filtered by county and measure, a page at a time (read-only
+ * transactions). The index is ordered by end date, so the first page starts at today's
+ * date and expired entries are never visited.
+ */
+export async function listInForce(
+  ctx: Context,
+  filter: { county?: string; measure?: Measure; publicView?: boolean },
+  limit: number,
+  cursor: string | undefined,
+): Promise<Page<unknown>> {
+  const day = today(ctx);
+  const partial = [filter.measure ?? '*', filter.county ?? '*'];
+  const prefix = ctx.stub.createCompositeKey(LIST_INDEX, partial);
+  let bookmark: string;
+  if (cursor) {
+    if (!/^[A-Za-z0-9_-]+$/.test(cursor)) throw invalidArgument('cursor is malformed');
+    bookmark = Buffer.from(cursor, 'base64url').toString('utf8');
+    if (!bookmark.startsWith(prefix)) throw invalidArgument('cursor does not belong to this listing');
+  } else {
+    bookmark = ctx.stub.createCompositeKey(LIST_INDEX, [...partial, day]);
+  }
+  const { iterator, metadata } = await ctx.stub.getStateByPartialCompositeKeyWithPagination(LIST_INDEX, partial, limit, bookmark);
+  const ids: string[] = [];
+  try {
+    for (let r = await iterator.next(); !r.done; r = await iterator.next()) {
+      const { attributes } = ctx.stub.splitCompositeKey(r.value.key);
+      ids.push(attributes[attributes.length - 1] as string);
+    }
+  } finally {
+    await iterator.close();
+  }
+  const items: unknown[] = [];
+  for (const id of ids) {
+    const e = await getRecord(ctx, BlacklistEntries, [id]);
+    if (!e || e.status !== 'published' || !inForce(e, day)) continue; // not started yet
+    if (filter.publicView) {
+      if (e.subjectKind !== 'enterprise') continue;
+      items.push(publicView(e, day));
+    } else items.push(entryView(e, day));
+  }
+  const next = metadata?.bookmark;
+  return ids.length === limit && next ? { items, nextCursor: encodeCursor(next) } : { items };
+}

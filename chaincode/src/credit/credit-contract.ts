@@ -1,0 +1,304 @@
+import { Context, Info, Transaction } from 'fabric-contract-api';
+import { canonicalJson } from '../kernel/canonical-json';
+import { CountyContract } from '../kernel/contract-base';
+import { conflict, forbidden, notFound, ruleViolation } from '../kernel/errors';
+import { emit } from '../kernel/events';
+import { callerOf } from '../kernel/identity';
+import { ROLES } from '../kernel/schemas';
+import { checkPageSize, getRecord, listByIndex, listRecords, mustGetRecord, putRecord, scanBounded } from '../kernel/state';
+import { txTime } from '../kernel/time';
+import { parseInput } from '../kernel/validate';
+import { holdsRole, requireRole } from '../membership/access';
+import { actsFor } from '../subjects/binding';
+import { Subjects } from '../subjects/records';
+import { checkOne, entryView, issueEntry, listInForce, mustGetEntry, today, writeEntry } from './blacklist';
+import { creditStanding, recordCreditEvent } from './credit-file';
+import { BlacklistEntries, BlacklistEntry, CreditEvent, CreditEvents, Objection, Objections, TrailAnchor, TrailAnchors, TrailHead, TrailHeads } from './records';
+import {
+  anchorQueryTrailInput,
+  bulkCheckInput,
+  checkSubjectInput,
+  creditFileInput,
+  entryRefInput,
+  eventRefInput,
+  fileObjectionInput,
+  issueBlacklistInput,
+  listBlacklistInput,
+  recordCreditEventInput,
+  repairInput,
+  resolveObjectionInput,
+  subjectPageInput,
+  trailAnchorsInput,
+  trailRefInput,
+} from './schemas';
+
+export const CreditContractEvents = {
+  EventRecorded: 'credit.EventRecorded',
+  BlacklistIssued: 'credit.BlacklistIssued',
+  ObjectionFiled: 'credit.ObjectionFiled',
+  ObjectionResolved: 'credit.ObjectionResolved',
+  BlacklistRepaired: 'credit.BlacklistRepaired',
+  QueryTrailAnchored: 'credit.QueryTrailAnchored',
+} as const;
+
+/** Objections kept per entry (bounded history on the entry read). */
+const MAX_OBJECTIONS_PER_ENTRY = 20;
+
+@Info({ title: 'Credit', description: 'Credit files (信用档案), credit class, the shared blacklist with joint punishment (联合惩戒), objections and credit repair' })
+export class CreditContract extends CountyContract {
+  constructor() {
+    super('Credit');
+  }
+
+  // ---------------------------------------------------------------- credit events
+
+  /** Enforcement or a regulator records a credit event of a subject; 首违不罚 turns a first minor harmless violation into a warning. */
+  @Transaction()
+  async RecordEvent(ctx: Context, inputJson: string): Promise<string> {
+    const input = parseInput(recordCreditEventInput, inputJson);
+    const caller = await requireRole(ctx, 'enforcement', 'regulator');
+    const role = (await holdsRole(ctx, caller, 'enforcement')) ? 'enforcement' : 'regulator';
+    const event = await recordCreditEvent(ctx, {
+      subjectId: input.subjectId,
+      kind: input.kind,
+      ...(input.severity ? { severity: input.severity } : {}),
+      ...(input.harmfulConsequence !== undefined ? { harmfulConsequence: input.harmfulConsequence } : {}),
+      summary: input.summary,
+      evidenceRefs: input.evidenceRefs,
+      issuingCounty: caller.mspId,
+      issuedBy: { mspId: caller.mspId, member: caller.member, role },
+      source: { type: 'manual' },
+    });
+    emit(ctx, CreditContractEvents.EventRecorded, { eventId: event.id, subjectId: event.subjectId, kind: event.kind, outcome: event.outcome, issuingCounty: event.issuingCounty });
+    return canonicalJson(event);
+  }
+
+  @Transaction(false)
+  async GetEvent(ctx: Context, inputJson: string): Promise<string> {
+    const input = parseInput(eventRefInput, inputJson);
+    return canonicalJson(await mustGetRecord(ctx, CreditEvents, [input.eventId], 'credit event'));
+  }
+
+  /** A subject's credit events, oldest first. */
+  @Transaction(false)
+  async ListEvents(ctx: Context, inputJson: string): Promise<string> {
+    const input = parseInput(subjectPageInput, inputJson);
+    return canonicalJson(await listByIndex(ctx, CreditEvents, 'bySubject', [input.subjectId], checkPageSize(input.limit), input.cursor));
+  }
+
+  /** A subject's credit file: counters, look-back window counts, credit class and the rule row that gave it. */
+  @Transaction(false)
+  async GetCreditFile(ctx: Context, inputJson: string): Promise<string> {
+    const input = parseInput(creditFileInput, inputJson);
+    return canonicalJson(await creditStanding(ctx, input.subjectId));
+  }
+
+  // ---------------------------------------------------------------- blacklist
+
+  /** Enforcement or a regulator blacklists a subject on the basis of its recorded violations. */
+  @Transaction()
+  async IssueBlacklist(ctx: Context, inputJson: string): Promise<string> {
+    const input = parseInput(issueBlacklistInput, inputJson);
+    const caller = await requireRole(ctx, 'enforcement', 'regulator');
+    const ids = [...new Set(input.basisEventIds)];
+    const basis: CreditEvent[] = [];
+    for (const id of ids) basis.push(await mustGetRecord(ctx, CreditEvents, [id], 'credit event'));
+    const entry = await issueEntry(ctx, caller, input.subjectId, input, basis);
+    emit(ctx, CreditContractEvents.BlacklistIssued, { entryId: entry.id, subjectId: entry.subjectId, measures: entry.measures, issuingCounty: entry.issuingCounty, startDate: entry.startDate, endDate: entry.endDate });
+    return canonicalJson(entry);
+  }
+
+  /** The subject's merchant, or a regulator of the subject's county on its behalf, objects to an entry (异议). */
+  @Transaction()
+  async FileObjection(ctx: Context, inputJson: string): Promise<string> {
+    const input = parseInput(fileObjectionInput, inputJson);
+    const caller = callerOf(ctx);
+    const before = await mustGetEntry(ctx, input.entryId);
+    let role: 'merchant' | 'regulator' | undefined;
+    if ((await holdsRole(ctx, caller, 'merchant')) && (await actsFor(ctx, caller.mspId, caller.member, before.subjectId))) role = 'merchant';
+    else if (await holdsRole(ctx, caller, 'regulator')) {
+      const subject = await getRecord(ctx, Subjects, [before.subjectId]);
+      if (subject?.county === caller.mspId) role = 'regulator';
+    }
+    if (!role) throw forbidden(`${caller.member} of ${caller.mspId} neither acts for subject ${before.subjectId} as its merchant nor regulates it`);
+    if (before.status !== 'published') throw conflict(`entry ${before.id} is ${before.status}`);
+    if (before.objection?.status === 'open') throw conflict(`entry ${before.id} is already under objection`);
+    if (before.objectionCount >= MAX_OBJECTIONS_PER_ENTRY) throw ruleViolation(`entry ${before.id} has had ${MAX_OBJECTIONS_PER_ENTRY} objections`);
+    const time = txTime(ctx);
+    const txId = ctx.stub.getTxID();
+    const seq = before.objectionCount + 1;
+    const objection: Objection = {
+      entryId: before.id,
+      seq,
+      subjectId: before.subjectId,
+      grounds: input.grounds,
+      evidenceRefs: [...(input.evidenceRefs ?? [])],
+      filedBy: { mspId: caller.mspId, member: caller.member, role },
+      filedAt: time.iso,
+      fileTxId: txId,
+      status: 'open',
+    };
+    const entry: BlacklistEntry = { ...before, objectionCount: seq, objection: { seq, status: 'open', filedAt: time.iso }, updatedAt: time.iso };
+    await putRecord(ctx, Objections, objection);
+    await writeEntry(ctx, entry, before, today(ctx));
+    emit(ctx, CreditContractEvents.ObjectionFiled, { entryId: entry.id, subjectId: entry.subjectId, seq, issuingCounty: entry.issuingCounty, by: caller.mspId });
+    return canonicalJson(entryView(entry, today(ctx)));
+  }
+
+  /** The issuing county resolves an open objection: upheld (the entry stands) or withdrawn (the entry is revoked, kept in history). */
+  @Transaction()
+  async ResolveObjection(ctx: Context, inputJson: string): Promise<string> {
+    const input = parseInput(resolveObjectionInput, inputJson);
+    const caller = await requireRole(ctx, 'enforcement', 'regulator');
+    const before = await mustGetEntry(ctx, input.entryId);
+    if (caller.mspId !== before.issuingCounty) throw forbidden(`objections to entry ${before.id} are resolved by ${before.issuingCounty}, not ${caller.mspId}`);
+    const open = before.objection;
+    if (!open || open.status !== 'open') throw conflict(`entry ${before.id} has no open objection`);
+    const objectionBefore = await mustGetRecord(ctx, Objections, [before.id, String(open.seq).padStart(4, '0')], 'objection');
+    const time = txTime(ctx);
+    const txId = ctx.stub.getTxID();
+    const actor = { mspId: caller.mspId, member: caller.member };
+    const objection: Objection = {
+      ...objectionBefore,
+      status: input.decision,
+      resolvedBy: actor,
+      resolvedAt: time.iso,
+      resolveTxId: txId,
+      note: input.note,
+      ...(input.evidenceRefs?.length ? { resolutionEvidenceRefs: [...input.evidenceRefs] } : {}),
+    };
+    const entry: BlacklistEntry = {
+      ...before,
+      objection: { ...open, status: input.decision, resolvedAt: time.iso },
+      ...(input.decision === 'withdrawn' ? { status: 'revoked' as const, revocation: { by: actor, at: time.iso, txId, reason: `objection ${open.seq} upheld: ${input.note}`.slice(0, 1000) } } : {}),
+      updatedAt: time.iso,
+    };
+    await putRecord(ctx, Objections, objection, objectionBefore);
+    await writeEntry(ctx, entry, before, today(ctx));
+    emit(ctx, CreditContractEvents.ObjectionResolved, { entryId: entry.id, subjectId: entry.subjectId, seq: open.seq, decision: input.decision, status: entry.status });
+    return canonicalJson(entryView(entry, today(ctx)));
+  }
+
+  /** Credit repair (信用修复): the issuing county's enforcement, after the minimum publication period, with rectification evidence. */
+  @Transaction()
+  async RepairBlacklist(ctx: Context, inputJson: string): Promise<string> {
+    const input = parseInput(repairInput, inputJson);
+    const caller = await requireRole(ctx, 'enforcement');
+    const before = await mustGetEntry(ctx, input.entryId);
+    if (caller.mspId !== before.issuingCounty) throw forbidden(`entry ${before.id} can be repaired only by the enforcement of ${before.issuingCounty}, not ${caller.mspId}`);
+    if (before.status !== 'published') throw conflict(`entry ${before.id} is already ${before.status}`);
+    if (before.objection?.status === 'open') throw conflict(`entry ${before.id} is under objection; resolve it first`);
+    const day = today(ctx);
+    if (day < before.repairableFrom) {
+      throw ruleViolation(`entry ${before.id} (${before.severity}) must stay published until ${before.repairableFrom} before repair (minimum publication period)`);
+    }
+    const time = txTime(ctx);
+    const entry: BlacklistEntry = {
+      ...before,
+      status: 'repaired',
+      repair: {
+        by: { mspId: caller.mspId, member: caller.member },
+        at: time.iso,
+        txId: ctx.stub.getTxID(),
+        rectificationEvidenceRefs: [...input.rectificationEvidenceRefs],
+        ...(input.note ? { note: input.note } : {}),
+      },
+      updatedAt: time.iso,
+    };
+    await writeEntry(ctx, entry, before, day);
+    emit(ctx, CreditContractEvents.BlacklistRepaired, { entryId: entry.id, subjectId: entry.subjectId, issuingCounty: entry.issuingCounty });
+    return canonicalJson(entryView(entry, day));
+  }
+
+  /** An entry with its objections, and whether it is active today. */
+  @Transaction(false)
+  async GetEntry(ctx: Context, inputJson: string): Promise<string> {
+    const input = parseInput(entryRefInput, inputJson);
+    const entry = await mustGetEntry(ctx, input.entryId);
+    const { items } = await scanBounded(ctx, Objections, [entry.id], MAX_OBJECTIONS_PER_ENTRY);
+    return canonicalJson({ ...entryView(entry, today(ctx)), objections: items });
+  }
+
+  /** Entries in force today, optionally by issuing county and measure, a page at a time. */
+  @Transaction(false)
+  async ListBlacklist(ctx: Context, inputJson: string): Promise<string> {
+    const input = parseInput(listBlacklistInput, inputJson);
+    return canonicalJson(await listInForce(ctx, { ...(input.county ? { county: input.county } : {}), ...(input.measure ? { measure: input.measure } : {}), ...(input.publicView ? { publicView: true } : {}) }, checkPageSize(input.limit), input.cursor));
+  }
+
+  /** Every entry of a subject, whatever its status, oldest first. */
+  @Transaction(false)
+  async SubjectHistory(ctx: Context, inputJson: string): Promise<string> {
+    const input = parseInput(subjectPageInput, inputJson);
+    const day = today(ctx);
+    const page = await listByIndex(ctx, BlacklistEntries, 'bySubject', [input.subjectId], checkPageSize(input.limit), input.cursor);
+    return canonicalJson({ ...page, items: page.items.map((e) => entryView(e, day)) });
+  }
+
+  /** Is this subject restricted now, by which entries, and is any under objection? One key read. */
+  @Transaction(false)
+  async CheckSubject(ctx: Context, inputJson: string): Promise<string> {
+    const input = parseInput(checkSubjectInput, inputJson);
+    return canonicalJson({ asOf: today(ctx), ...(await checkOne(ctx, input.subjectId, today(ctx))) });
+  }
+
+  /** Bulk check of up to 1000 codes; a malformed code is reported in its own item. */
+  @Transaction(false)
+  async CheckSubjects(ctx: Context, inputJson: string): Promise<string> {
+    const input = parseInput(bulkCheckInput, inputJson);
+    const day = today(ctx);
+    const items = [];
+    for (const code of input.codes) items.push(await checkOne(ctx, code, day));
+    return canonicalJson({ asOf: day, count: items.length, invalid: items.filter((i) => !i.valid).length, blacklisted: items.filter((i) => i.blacklisted).length, items });
+  }
+
+  // ---------------------------------------------------------------- query audit trail anchors
+
+  /**
+   * A gateway anchors the running digest of its blacklist query trail. Each anchor must
+   * start right after the previous one, so a rewritten trail no longer matches the chain
+   * of anchors. Any member holding a role may anchor; a trail belongs to the county that
+   * anchored it first.
+   */
+  @Transaction()
+  async AnchorQueryTrail(ctx: Context, inputJson: string): Promise<string> {
+    const input = parseInput(anchorQueryTrailInput, inputJson);
+    const caller = await requireRole(ctx, ...ROLES);
+    const head = await getRecord(ctx, TrailHeads, [input.trailId]);
+    if (head && head.county !== caller.mspId) throw forbidden(`trail ${input.trailId} belongs to ${head.county}`);
+    const expectedFrom = (head?.lastEntry ?? 0) + 1;
+    if (input.fromEntry !== expectedFrom) throw conflict(`trail ${input.trailId} continues at entry ${expectedFrom}, not ${input.fromEntry}`);
+    const time = txTime(ctx);
+    const txId = ctx.stub.getTxID();
+    const anchor: TrailAnchor = {
+      trailId: input.trailId,
+      seq: (head?.anchors ?? 0) + 1,
+      fromEntry: input.fromEntry,
+      toEntry: input.toEntry,
+      digest: input.digest,
+      county: caller.mspId,
+      anchoredBy: { mspId: caller.mspId, member: caller.member },
+      at: time.iso,
+      txId,
+    };
+    const nextHead: TrailHead = { trailId: input.trailId, county: caller.mspId, anchors: anchor.seq, lastEntry: input.toEntry, lastDigest: input.digest, updatedAt: time.iso };
+    await putRecord(ctx, TrailAnchors, anchor);
+    await putRecord(ctx, TrailHeads, nextHead, head);
+    emit(ctx, CreditContractEvents.QueryTrailAnchored, { trailId: anchor.trailId, seq: anchor.seq, fromEntry: anchor.fromEntry, toEntry: anchor.toEntry, digest: anchor.digest });
+    return canonicalJson(anchor);
+  }
+
+  @Transaction(false)
+  async GetQueryTrailHead(ctx: Context, inputJson: string): Promise<string> {
+    const input = parseInput(trailRefInput, inputJson);
+    const head = await getRecord(ctx, TrailHeads, [input.trailId]);
+    if (!head) throw notFound(`trail ${input.trailId} has no anchors`);
+    return canonicalJson(head);
+  }
+
+  @Transaction(false)
+  async ListQueryTrailAnchors(ctx: Context, inputJson: string): Promise<string> {
+    const input = parseInput(trailAnchorsInput, inputJson);
+    return canonicalJson(await listRecords(ctx, TrailAnchors, [input.trailId], checkPageSize(input.limit), input.cursor));
+  }
+}

@@ -1,0 +1,161 @@
+import { Context } from 'fabric-contract-api';
+import { getRecord, putRecord } from '../kernel/state';
+import { cstDate, txTime } from '../kernel/time';
+import { readStanding, inForceEntries } from './blacklist';
+import { CreditEvent, CreditEvents, CreditFile, CreditFiles, DayCounts } from './records';
+import { classify, isWaivedFirstViolation, ORDER_DEFAULT, SEVERITY_POINTS, windowStart, WindowCounts } from './rules';
+import { CreditEventKind, Severity } from './schemas';
+
+export interface NewCreditEvent {
+  readonly subjectId: string;
+  readonly kind: CreditEventKind;
+  readonly severity?: Severity;
+  readonly harmfulConsequence?: boolean;
+  readonly summary: string;
+  readonly evidenceRefs: readonly string[];
+  readonly issuingCounty: string;
+  readonly issuedBy: CreditEvent['issuedBy'];
+  readonly source: CreditEvent['source'];
+}
+
+/**
+ * Appends a credit event to a subject's file in the current transaction and brings the
+ * file's counters up to date; applies 首违不罚 (a waived first violation is a `warning`).
+ * `n` tells apart several events written by one transaction. Emits nothing: the calling
+ * transaction emits its own single event.
+ */
+export async function recordCreditEvent(ctx: Context, input: NewCreditEvent, n = 0): Promise<CreditEvent> {
+  const time = txTime(ctx);
+  const today = cstDate(time.epochMs);
+  const txId = ctx.stub.getTxID();
+  const before = await getRecord(ctx, CreditFiles, [input.subjectId]);
+  const file: CreditFile = before ?? {
+    subjectId: input.subjectId,
+    eventCount: 0,
+    fulfilmentCount: 0,
+    violationCount: 0,
+    warningCount: 0,
+    penaltyCount: 0,
+    recentDays: [],
+    lastEventAt: time.iso,
+  };
+  const violation = input.kind !== 'fulfilment';
+  const severity = input.severity ?? 'minor';
+  const outcome: CreditEvent['outcome'] = !violation
+    ? 'fulfilment'
+    : isWaivedFirstViolation(severity, input.harmfulConsequence ?? true, file.violationCount)
+      ? 'warning'
+      : 'penalty';
+  const event: CreditEvent = {
+    id: `ce-${txId.slice(0, 32)}-${n}`,
+    subjectId: input.subjectId,
+    seq: file.eventCount + 1,
+    kind: input.kind,
+    ...(violation ? { severity, harmfulConsequence: input.harmfulConsequence ?? true } : {}),
+    outcome,
+    summary: input.summary,
+    evidenceRefs: [...input.evidenceRefs],
+    issuingCounty: input.issuingCounty,
+    issuedBy: input.issuedBy,
+    source: input.source,
+    date: today,
+    at: time.iso,
+    txId,
+  };
+  const from = windowStart(today);
+  const days = file.recentDays.filter((d) => d.date >= from);
+  const last = days[days.length - 1];
+  const day: DayCounts = last && last.date === today ? last : { date: today, fulfilments: 0, minor: 0, serious: 0, grave: 0, warnings: 0 };
+  const counted: DayCounts = {
+    ...day,
+    fulfilments: day.fulfilments + (outcome === 'fulfilment' ? 1 : 0),
+    warnings: day.warnings + (outcome === 'warning' ? 1 : 0),
+    minor: day.minor + (outcome === 'penalty' && severity === 'minor' ? 1 : 0),
+    serious: day.serious + (outcome === 'penalty' && severity === 'serious' ? 1 : 0),
+    grave: day.grave + (outcome === 'penalty' && severity === 'grave' ? 1 : 0),
+  };
+  const recentDays = last && last.date === today ? [...days.slice(0, -1), counted] : [...days, counted];
+  const next: CreditFile = {
+    subjectId: file.subjectId,
+    eventCount: file.eventCount + 1,
+    fulfilmentCount: file.fulfilmentCount + (outcome === 'fulfilment' ? 1 : 0),
+    violationCount: file.violationCount + (violation ? 1 : 0),
+    warningCount: file.warningCount + (outcome === 'warning' ? 1 : 0),
+    penaltyCount: file.penaltyCount + (outcome === 'penalty' ? 1 : 0),
+    recentDays,
+    lastEventAt: time.iso,
+  };
+  await putRecord(ctx, CreditEvents, event);
+  await putRecord(ctx, CreditFiles, next, before);
+  return event;
+}
+
+/** Counts of the look-back window ending `today` from a credit file (bounded: at most LOOKBACK_DAYS day records). */
+export function windowCounts(file: CreditFile | undefined, today: string): WindowCounts & { warnings: number; from: string; to: string } {
+  const from = windowStart(today);
+  let fulfilments = 0;
+  let minor = 0;
+  let serious = 0;
+  let grave = 0;
+  let warnings = 0;
+  for (const d of file?.recentDays ?? []) {
+    if (d.date < from || d.date > today) continue;
+    fulfilments += d.fulfilments;
+    minor += d.minor;
+    serious += d.serious;
+    grave += d.grave;
+    warnings += d.warnings;
+  }
+  const points = minor * SEVERITY_POINTS.minor + serious * SEVERITY_POINTS.serious + grave * SEVERITY_POINTS.grave;
+  return { points, fulfilments, minor, serious, grave, warnings, from, to: today };
+}
+
+/** A subject's credit file summary and credit class (信用风险分类) as of the transaction time. */
+export async function creditStanding(ctx: Context, subjectId: string) {
+  const today = cstDate(txTime(ctx).epochMs);
+  const file = await getRecord(ctx, CreditFiles, [subjectId]);
+  const standing = await readStanding(ctx, subjectId);
+  const blacklistedBy = inForceEntries(standing, today).map((e) => e.id);
+  const counts = windowCounts(file, today);
+  const verdict = classify(counts, blacklistedBy.length > 0);
+  return {
+    subjectId,
+    asOf: today,
+    creditClass: verdict.creditClass,
+    classRule: { row: verdict.rule, label: verdict.label },
+    window: counts,
+    blacklistedBy,
+    totals: file
+      ? { events: file.eventCount, fulfilments: file.fulfilmentCount, violations: file.violationCount, warnings: file.warningCount, penalties: file.penaltyCount, lastEventAt: file.lastEventAt }
+      : { events: 0, fulfilments: 0, violations: 0, warnings: 0, penalties: 0 },
+  };
+}
+
+interface OrderParties {
+  readonly id: string;
+  readonly sellerSubjectId: string;
+  readonly buyerSubjectId: string;
+  readonly sellerCounty: string;
+  readonly buyerCounty: string;
+}
+
+/** Trade flow: a settled order is a fulfilment (履约) of both parties. */
+export async function recordOrderFulfilment(ctx: Context, order: OrderParties, by: { mspId: string; member: string }): Promise<void> {
+  const base = { kind: 'fulfilment' as const, summary: `order ${order.id} settled`, evidenceRefs: [`order:${order.id}`], issuedBy: { mspId: by.mspId, member: by.member, role: 'trade-flow' as const }, source: { type: 'order' as const, orderId: order.id } };
+  await recordCreditEvent(ctx, { ...base, subjectId: order.buyerSubjectId, issuingCounty: order.buyerCounty }, 0);
+  await recordCreditEvent(ctx, { ...base, subjectId: order.sellerSubjectId, issuingCounty: order.sellerCounty }, 1);
+}
+
+/** Trade flow: the party at fault of a cancelled order defaulted (违约); minor, so a first default is a warning. */
+export async function recordOrderDefault(ctx: Context, order: OrderParties, faultParty: 'buyer' | 'seller' | 'none', reason: string, by: { mspId: string; member: string }): Promise<void> {
+  if (faultParty === 'none') return;
+  await recordCreditEvent(ctx, {
+    subjectId: faultParty === 'buyer' ? order.buyerSubjectId : order.sellerSubjectId,
+    issuingCounty: faultParty === 'buyer' ? order.buyerCounty : order.sellerCounty,
+    ...ORDER_DEFAULT,
+    summary: `at fault for cancelled order ${order.id}: ${reason}`.slice(0, 500),
+    evidenceRefs: [`order:${order.id}`],
+    issuedBy: { mspId: by.mspId, member: by.member, role: 'trade-flow' },
+    source: { type: 'order', orderId: order.id },
+  });
+}

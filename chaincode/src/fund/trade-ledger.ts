@@ -1,0 +1,96 @@
+import { Context } from 'fabric-contract-api';
+import { conflict } from '../kernel/errors';
+import { applyBasisPoints, BASIS_POINTS, largestRemainderSplit } from '../kernel/money';
+import { getRecord, putRecord, scanIndexBounded } from '../kernel/state';
+import { Trade } from '../market/records';
+import { TaxAgreement, TaxAgreements, TaxDay, TaxDays, TaxEntries, TaxEntry, VolumeDays } from './records';
+
+/**
+ * Tax on a cross-region trade when no agreement is in force between the two counties:
+ * 3% of the price (the small-scale taxpayer VAT rate), all of it to the origin county.
+ * With an agreement in force the agreement's own rate and split apply.
+ */
+export const DEFAULT_TAX_RATE_BP = 300;
+/** Agreements kept per county pair (all states): the in-force lookup at settlement reads at most this many. */
+export const MAX_AGREEMENTS_PER_PAIR = 24;
+
+/** The two counties of a pair in byte order, as agreement and statement keys use them. */
+export function countyPair(x: string, y: string): [string, string] {
+  return x < y ? [x, y] : [y, x];
+}
+
+/** Every agreement of a county pair (bounded by MAX_AGREEMENTS_PER_PAIR; refuses a truncated set). */
+export async function agreementsOfPair(ctx: Context, x: string, y: string): Promise<TaxAgreement[]> {
+  const [a, b] = countyPair(x, y);
+  const { keys, truncated } = await scanIndexBounded(ctx, TaxAgreements, 'byPair', [a, b], MAX_AGREEMENTS_PER_PAIR);
+  if (truncated) throw conflict(`more than ${MAX_AGREEMENTS_PER_PAIR} tax agreements between ${a} and ${b}; refusing to act on a partial set`);
+  const out: TaxAgreement[] = [];
+  for (const key of keys) {
+    const agreement = await getRecord(ctx, TaxAgreements, key);
+    if (agreement) out.push(agreement);
+  }
+  return out;
+}
+
+/** The effective agreement of the pair whose validity days include `date`, if any (effective ones never overlap). */
+export function agreementInForce(agreements: readonly TaxAgreement[], date: string): TaxAgreement | undefined {
+  return agreements.find((a) => a.status === 'effective' && a.validFrom <= date && date <= a.validTo);
+}
+
+/** The tax of a trade and its split between origin and buyer county: parts sum exactly to the tax. */
+export function taxOf(priceFen: number, agreement: TaxAgreement | undefined): { taxRateBp: number; taxFen: number; originShareBp: number; originShareFen: number; buyerShareFen: number } {
+  const taxRateBp = agreement?.taxRateBp ?? DEFAULT_TAX_RATE_BP;
+  const originShareBp = agreement?.originShareBp ?? BASIS_POINTS;
+  const taxFen = applyBasisPoints(priceFen, taxRateBp);
+  const [originShareFen, buyerShareFen] = largestRemainderSplit(taxFen, [originShareBp, BASIS_POINTS - originShareBp]) as [number, number];
+  return { taxRateBp, taxFen, originShareBp, originShareFen, buyerShareFen };
+}
+
+/**
+ * Called by the market's settlement, in the settling transaction, with the trade it records:
+ * adds a settled eco product's price to its origin county's volume for the day (the fund's
+ * trade-volume metric), and records a cross-region trade's tax and split under the tax
+ * agreement in force, with the county pair's running day totals (tax statements).
+ * Reads only keys the settlement does not write; writes no event (the settlement emits its own).
+ */
+export async function recordSettledTrade(ctx: Context, trade: Trade): Promise<void> {
+  if (trade.assetKind === 'eco-product') {
+    const previous = await getRecord(ctx, VolumeDays, [trade.originCounty, trade.date]);
+    await putRecord(
+      ctx,
+      VolumeDays,
+      { county: trade.originCounty, date: trade.date, volumeFen: (previous?.volumeFen ?? 0) + trade.priceFen, trades: (previous?.trades ?? 0) + 1 },
+      previous,
+    );
+  }
+  if (!trade.crossRegion || trade.originCounty === trade.buyerCounty) return;
+  const [countyA, countyB] = countyPair(trade.originCounty, trade.buyerCounty);
+  const agreement = agreementInForce(await agreementsOfPair(ctx, countyA, countyB), trade.date);
+  const tax = taxOf(trade.priceFen, agreement);
+  const entry: TaxEntry = {
+    countyA,
+    countyB,
+    date: trade.date,
+    orderId: trade.orderId,
+    originCounty: trade.originCounty,
+    buyerCounty: trade.buyerCounty,
+    priceFen: trade.priceFen,
+    ...tax,
+    ...(agreement ? { agreementId: agreement.id } : {}),
+    settledAt: trade.settledAt,
+  };
+  const shareA = countyA === trade.originCounty ? tax.originShareFen : tax.buyerShareFen;
+  const previousDay = await getRecord(ctx, TaxDays, [countyA, countyB, trade.date]);
+  const day: TaxDay = {
+    countyA,
+    countyB,
+    date: trade.date,
+    trades: (previousDay?.trades ?? 0) + 1,
+    priceFen: (previousDay?.priceFen ?? 0) + trade.priceFen,
+    taxFen: (previousDay?.taxFen ?? 0) + tax.taxFen,
+    shareAFen: (previousDay?.shareAFen ?? 0) + shareA,
+    shareBFen: (previousDay?.shareBFen ?? 0) + (tax.taxFen - shareA),
+  };
+  await putRecord(ctx, TaxEntries, entry);
+  await putRecord(ctx, TaxDays, day, previousDay);
+}

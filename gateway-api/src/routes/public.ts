@@ -1,0 +1,34 @@
+import { FastifyPluginAsync } from 'fastify';
+import { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { MEASURES } from '../../../chaincode/src/credit/schemas';
+import { mspIdSchema } from '../../../chaincode/src/kernel/schemas';
+import { evaluateJson } from '../ledger/calls';
+import { Ledger, LedgerIdentity } from '../ledger/ledger';
+import { publicRateLimitOptions, rateLimit, RateLimitOptions } from '../plugins/rate-limit';
+import { errorResponses, pageQuery } from '../schemas/common';
+
+/**
+ * Public disclosure of the blacklist (信用公示): active enterprise entries, without
+ * authentication and without personal data (no individuals, evidence or member names),
+ * rate limited per client IP.
+ */
+export const publicBlacklistRoutes = (ledger: Ledger, publicIdentity: () => Promise<LedgerIdentity>, limits: RateLimitOptions = publicRateLimitOptions()): FastifyPluginAsync => async (base) => {
+  const app = base.withTypeProvider<ZodTypeProvider>();
+  app.addHook('onRequest', rateLimit(limits));
+
+  app.get(
+    '/public/blacklist',
+    {
+      config: { public: true },
+      schema: {
+        tags: ['public'],
+        summary: 'Active enterprise blacklist entries (no authentication, no personal data; rate limited per IP → 429 RATE_LIMITED)',
+        security: [],
+        querystring: pageQuery.extend({ county: mspIdSchema.optional(), measure: z.enum(MEASURES).optional() }),
+        response: { 200: z.unknown(), 400: errorResponses[400], 429: errorResponses[400].describe('too many requests (RATE_LIMITED)') },
+      },
+    },
+    async (req) => evaluateJson(ledger, await publicIdentity(), 'Credit:ListBlacklist', { ...req.query, publicView: true }),
+  );
+};

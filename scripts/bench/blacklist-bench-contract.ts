@@ -1,0 +1,63 @@
+import { Context, Contract, Info, Transaction } from 'fabric-contract-api';
+import { writeEntry } from '../../chaincode/src/credit/blacklist';
+import { BlacklistEntry } from '../../chaincode/src/credit/records';
+import { earliestRepairDate } from '../../chaincode/src/credit/rules';
+import { Measure } from '../../chaincode/src/credit/schemas';
+import { creditCodeCheckCharacter } from '../../chaincode/src/kernel/credit-code';
+import { addDays, cstDate, txTime } from '../../chaincode/src/kernel/time';
+
+const COUNTIES = ['LiangdangMSP', 'HuixianMSP', 'FengxianMSP'];
+const MEASURE_SETS: Measure[][] = [['trading'], ['trading', 'licensing'], ['fund'], ['trading', 'licensing', 'fund']];
+
+/** The bench's subject number `i` as a valid unified social credit code. */
+export function benchSubject(i: number): string {
+  const first17 = `91621228${String(i).padStart(9, '0')}`;
+  return first17 + creditCodeCheckCharacter(first17);
+}
+
+/**
+ * Benchmark-only contract: seeds many blacklist entries per transaction through the same
+ * writeEntry() the Credit contract uses (entry, subject standing, list index), skipping
+ * the role checks and basis events. Never part of the chaincode.
+ */
+@Info({ title: 'BlacklistBench', description: 'bulk seeding of blacklist entries for benchmarks' })
+export class BlacklistBenchContract extends Contract {
+  constructor() {
+    super('BlacklistBench');
+  }
+
+  @Transaction()
+  async Seed(ctx: Context, fromText: string, countText: string): Promise<string> {
+    const from = Number(fromText);
+    const count = Number(countText);
+    const time = txTime(ctx);
+    const day = cstDate(time.epochMs);
+    const txId = ctx.stub.getTxID();
+    for (let i = from; i < from + count; i++) {
+      const county = COUNTIES[i % COUNTIES.length] as string;
+      const entry: BlacklistEntry = {
+        id: `bl-bench-${String(i).padStart(8, '0')}`,
+        subjectId: benchSubject(i),
+        subjectKind: 'enterprise',
+        reason: 'benchmark entry',
+        legalBasis: 'benchmark',
+        severity: 'serious',
+        measures: MEASURE_SETS[i % MEASURE_SETS.length] as Measure[],
+        startDate: day,
+        endDate: addDays(day, 30 + (i % 700)),
+        repairableFrom: earliestRepairDate(day, 'serious'),
+        decisionEvidenceRefs: ['doc:bench'],
+        basisEventIds: [],
+        issuingCounty: county,
+        issuedBy: { mspId: county, member: 'bench' },
+        issuedAt: time.iso,
+        issueTxId: txId,
+        status: 'published',
+        objectionCount: 0,
+        updatedAt: time.iso,
+      };
+      await writeEntry(ctx, entry, undefined, day);
+    }
+    return String(count);
+  }
+}

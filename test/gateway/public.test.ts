@@ -1,0 +1,70 @@
+import { expect } from 'chai';
+import Fastify from 'fastify';
+import { rateLimit } from '../../gateway-api/src/plugins/rate-limit';
+import { registerErrorHandler } from '../../gateway-api/src/plugins/error-handler';
+import { AppFixture, openAppFixture } from '../support/app-fixture';
+import { blacklistSubject, ledgerSubmit } from '../support/credit-world';
+import { HUIXIAN, LIANGDANG } from '../support/ledger-fixture';
+import { creditCode, World } from '../support/market-world';
+
+describe('gateway /api/v1/public/blacklist (信用公示)', () => {
+  let f: AppFixture;
+  const enterprise = creditCode('621228', 51_001);
+  const individual = `ind-${'c'.repeat(64)}`;
+
+  before(async () => {
+    f = await openAppFixture();
+    await f.grant(LIANGDANG, 'enf-a', 'enforcement');
+    await f.grant(LIANGDANG, 'reg-a', 'regulator');
+    await ledgerSubmit(f, LIANGDANG, 'reg-a', 'Subjects:RegisterEnterprise', { creditCode: enterprise, name: 'Liangdang Sand Co.' });
+    const w = { submit: (who: unknown, name: string, input: unknown) => ledgerSubmit(f, LIANGDANG, who as string, name, input) } as unknown as World;
+    await blacklistSubject(w, 'enf-a' as never, enterprise, { measures: ['trading', 'fund'] });
+    await blacklistSubject(w, 'enf-a' as never, individual);
+  });
+  after(async () => f.close());
+
+  it('lists active enterprise entries without a key and without personal data', async () => {
+    const res = await f.request('GET', '/api/v1/public/blacklist');
+    expect(res.statusCode, res.body).to.equal(200);
+    const items = res.json().items;
+    expect(items.map((i: any) => i.creditCode)).to.deep.equal([enterprise]);
+    expect(items[0]).to.include({ subjectName: 'Liangdang Sand Co.', issuingCounty: LIANGDANG, underObjection: false });
+    expect(items[0]).to.not.have.any.keys('decisionEvidenceRefs', 'issuedBy', 'basisEventIds', 'subjectId', 'objection');
+    expect(JSON.stringify(res.json())).to.not.include('enf-a');
+    expect((await f.request('GET', `/api/v1/public/blacklist?county=${HUIXIAN}`)).json().items).to.deep.equal([]);
+    expect((await f.request('GET', '/api/v1/public/blacklist?measure=fund')).json().items).to.have.length(1);
+    expect((await f.request('GET', '/api/v1/public/blacklist?measure=licensing')).json().items).to.have.length(0);
+    const bad = await f.request('GET', '/api/v1/public/blacklist?measure=anything');
+    expect(bad.statusCode).to.equal(400);
+    const doc = (await f.request('GET', '/openapi.json')).json();
+    for (const p of ['/api/v1/public/blacklist', '/api/v1/blacklist', '/api/v1/blacklist/check', '/api/v1/blacklist/check/{code}', '/api/v1/blacklist/{id}/repair', '/api/v1/blacklist/{id}/objection/resolution', '/api/v1/cases/{id}/close', '/api/v1/credit-events', '/api/v1/subjects/{code}/credit', '/api/v1/audit/blacklist-queries/verify']) {
+      expect(doc.paths, p).to.have.property(p);
+    }
+  });
+
+  it('is rate limited per client: 429 RATE_LIMITED problem+json with Retry-After', async () => {
+    let last = await f.request('GET', '/api/v1/public/blacklist?limit=1');
+    for (let i = 0; i < 40 && last.statusCode !== 429; i++) last = await f.request('GET', '/api/v1/public/blacklist?limit=1');
+    expect(last.statusCode).to.equal(429);
+    expect(last.headers['content-type']).to.match(/application\/problem\+json/);
+    expect(last.json().code).to.equal('RATE_LIMITED');
+    expect(Number(last.headers['retry-after'])).to.be.at.least(1);
+  });
+
+  it('the token bucket refills over time and keeps clients apart', async () => {
+    let now = 1_000_000;
+    const app = Fastify();
+    registerErrorHandler(app);
+    app.addHook('onRequest', rateLimit({ burst: 2, perSecond: 1, now: () => now }));
+    app.get('/x', async () => ({ ok: true }));
+    const hit = (ip = '10.0.0.1') => app.inject({ method: 'GET', url: '/x', remoteAddress: ip });
+    expect((await hit()).statusCode).to.equal(200);
+    expect((await hit()).statusCode).to.equal(200);
+    expect((await hit()).statusCode).to.equal(429);
+    expect((await hit('10.0.0.2')).statusCode).to.equal(200);
+    now += 1000;
+    expect((await hit()).statusCode).to.equal(200);
+    expect((await hit()).statusCode).to.equal(429);
+    await app.close();
+  });
+});
