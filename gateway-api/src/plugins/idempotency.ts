@@ -36,8 +36,8 @@ export async function registerIdempotency(app: FastifyInstance, dir: string): Pr
   const inFlight = new Map<string, Promise<StoredAnswer | undefined>>();
   app.addHook('onClose', async () => db.close());
 
-  app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
-    if (!request.routeOptions.config?.submits) return;
+  // Hooks go only on the routes that submit, so other requests pay nothing for them.
+  const preHandler = async (request: FastifyRequest, reply: FastifyReply) => {
     const header = request.headers['idempotency-key'];
     if (header === undefined) return;
     if (typeof header !== 'string' || !KEY_PATTERN.test(header)) {
@@ -69,9 +69,9 @@ export async function registerIdempotency(app: FastifyInstance, dir: string): Pr
       },
     };
     return undefined;
-  });
+  };
 
-  app.addHook('onSend', async (request, reply, payload) => {
+  const onSend = async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
     const pending = request.idempotency;
     if (!pending) return payload;
     request.idempotency = undefined;
@@ -88,11 +88,22 @@ export async function registerIdempotency(app: FastifyInstance, dir: string): Pr
     await db.put(pending.key, JSON.stringify(answer));
     pending.settle(answer);
     return payload;
-  });
+  };
 
-  app.addHook('onError', async (request) => {
-    // An error answer still goes through onSend; this covers requests that die before sending.
-    if (request.idempotency && request.raw.destroyed) request.idempotency.settle(undefined);
+  const onResponse = async (request: FastifyRequest) => {
+    // A request that died before its answer was sent must not leave retries waiting.
+    if (request.idempotency) {
+      request.idempotency.settle(undefined);
+      request.idempotency = undefined;
+    }
+  };
+
+  app.addHook('onRoute', (route) => {
+    if (!route.config?.submits) return;
+    const add = <T>(existing: T | T[] | undefined, hook: T): T[] => [...(existing === undefined ? [] : Array.isArray(existing) ? existing : [existing]), hook];
+    route.preHandler = add(route.preHandler, preHandler) as typeof route.preHandler;
+    route.onSend = add(route.onSend, onSend) as typeof route.onSend;
+    route.onResponse = add(route.onResponse, onResponse) as typeof route.onResponse;
   });
 }
 

@@ -15,15 +15,8 @@ interface Series {
  */
 export function registerMetrics(app: FastifyInstance, ledger: Ledger): void {
   const series = new Map<string, Series>();
-  const started = new WeakMap<object, bigint>();
-
-  app.addHook('onRequest', async (request) => {
-    started.set(request, process.hrtime.bigint());
-  });
   app.addHook('onResponse', async (request, reply) => {
-    const t0 = started.get(request);
-    if (t0 === undefined) return;
-    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    const ms = reply.elapsedTime;
     const route = request.routeOptions.url ?? 'unmatched';
     const key = `method="${request.method}",route="${route}",status="${reply.statusCode}"`;
     let s = series.get(key);
