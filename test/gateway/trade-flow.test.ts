@@ -4,6 +4,7 @@ import { AppFixture, openAppFixture } from '../support/app-fixture';
 import { HUIXIAN, LIANGDANG } from '../support/ledger-fixture';
 import { creditCode } from '../support/market-world';
 import { multipartBody } from '../support/multipart';
+import { cstDate } from '../../chaincode/src/kernel/time';
 
 /**
  * The platform's core flow through HTTP, as its users do it: a merchant in Liangdang sells an eco
@@ -148,6 +149,17 @@ describe('gateway: ownership transfer and evidence, end to end', () => {
     tampered[tampered.length - 2] = tampered[tampered.length - 2]! ^ 0x01;
     const bad = await upload('auditor', '/api/v1/evidence/verify', tampered, 'application/json');
     expect(bad.json().match).to.equal(false);
+  });
+
+  it('the public sees the trade in the statistics of the county of origin, without a key and without the parties', async () => {
+    const today = cstDate(Date.now());
+    const res = await f.request('GET', `/api/v1/public/trades?county=${LIANGDANG}&periodFrom=${today}&periodTo=${today}`);
+    expect(res.statusCode, res.body).to.equal(200);
+    expect(res.json()).to.include({ county: LIANGDANG, volumeFen: 130_000, trades: 1 });
+    expect(res.body).to.not.contain(seller);
+    expect(res.body).to.not.contain(buyer);
+    const reversed = await f.request('GET', `/api/v1/public/trades?county=${LIANGDANG}&periodFrom=${today}&periodTo=2020-01-01`);
+    expect(reversed.statusCode).to.equal(400);
   });
 
   it('the ledger audit passes over the whole flow', async () => {

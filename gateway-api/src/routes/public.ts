@@ -3,13 +3,14 @@ import { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { MEASURES } from '../../../chaincode/src/credit/schemas';
 import { mspIdSchema } from '../../../chaincode/src/kernel/schemas';
+import { tradeVolumeInput } from '../../../chaincode/src/fund/schemas';
 import { evaluateJson } from '../ledger/calls';
 import { Ledger, LedgerIdentity } from '../ledger/ledger';
 import { publicRateLimitOptions, rateLimit, RateLimitOptions } from '../plugins/rate-limit';
 import { errorResponses, pageQuery } from '../schemas/common';
 
 /**
- * Public disclosure of the blacklist (信用公示): active enterprise entries, without
+ * Public disclosure (透明治理): trade statistics, and the blacklist (信用公示): active enterprise entries, without
  * authentication and without personal data (no individuals, evidence or member names),
  * rate limited per client IP.
  */
@@ -30,5 +31,21 @@ export const publicBlacklistRoutes = (ledger: Ledger, publicIdentity: () => Prom
       },
     },
     async (req) => evaluateJson(ledger, await publicIdentity(), 'Credit:ListBlacklist', { ...req.query, publicView: true }),
+  );
+
+  app.get(
+    '/public/trades',
+    {
+      config: { public: true },
+      schema: {
+        tags: ['public'],
+        summary:
+          'Trade statistics (透明治理): settled eco-product trade volume and count of a county of origin, per CST day over a period of at most 366 days (no authentication, no parties named; rate limited)',
+        security: [],
+        querystring: tradeVolumeInput,
+        response: { 200: z.unknown(), 400: errorResponses[400], 429: errorResponses[400].describe('too many requests (RATE_LIMITED)') },
+      },
+    },
+    async (req) => evaluateJson(ledger, await publicIdentity(), 'Fund:TradeVolume', req.query),
   );
 };
