@@ -10,7 +10,7 @@
 import '../../gateway-api/src/quiet-logs';
 import { fork, ChildProcess } from 'node:child_process';
 import { Pool } from 'undici';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { contracts } from '../../chaincode/src';
@@ -69,14 +69,42 @@ async function httpCall(pool: Pool, apiKey: string, method: 'GET' | 'POST', url:
   if (res.statusCode >= 300) throw new Error(`HTTP ${res.statusCode}`);
 }
 
+/** CPU seconds a process has used (user + system), from /proc; undefined where /proc is absent. */
+function cpuSecondsOf(pid: number): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs a REST phase and reports how the two cores were shared between server and clients. */
+async function measured<T>(label: string, serverPid: number, run: () => Promise<T>): Promise<T> {
+  const server0 = cpuSecondsOf(serverPid);
+  const client0 = process.cpuUsage();
+  const t0 = Date.now();
+  const result = await run();
+  const wall = (Date.now() - t0) / 1000;
+  const server1 = cpuSecondsOf(serverPid);
+  const client = process.cpuUsage(client0);
+  const clientCpu = (client.user + client.system) / 1e6;
+  const serverCpu = server0 !== undefined && server1 !== undefined ? server1 - server0 : NaN;
+  process.stdout.write(`${label}: gateway process used ${(serverCpu / wall).toFixed(2)} cores, load clients ${(clientCpu / wall).toFixed(2)} cores\n`);
+  return result;
+}
+
 async function rest(dir: string, walletDir: string): Promise<RunFigures[]> {
   const { child, port, apiKey } = await startServer(dir, walletDir);
   const pool = new Pool(`http://127.0.0.1:${port}`, { connections: HTTP_CLIENTS, pipelining: 1 });
   try {
     await drive(1000, HTTP_CLIENTS, (i) => httpCall(pool, apiKey, 'POST', '/bench/records', JSON.stringify({ key: `w${i}`, value: 'x' })));
-    const s = await drive(SUBMITS, HTTP_CLIENTS, (i) => httpCall(pool, apiKey, 'POST', '/bench/records', JSON.stringify({ key: `k${i}`, value: `value-${i}` })));
+    const pid = child.pid as number;
+    const s = await measured('REST submit', pid, () =>
+      drive(SUBMITS, HTTP_CLIENTS, (i) => httpCall(pool, apiKey, 'POST', '/bench/records', JSON.stringify({ key: `k${i}`, value: `value-${i}` }))),
+    );
     if (s.firstError) process.stderr.write(`rest submit error: ${String(s.firstError)}\n`);
-    const e = await drive(EVALUATES, HTTP_CLIENTS, (i) => httpCall(pool, apiKey, 'GET', `/bench/records/k${i % SUBMITS}`));
+    const e = await measured('REST evaluate', pid, () => drive(EVALUATES, HTTP_CLIENTS, (i) => httpCall(pool, apiKey, 'GET', `/bench/records/k${i % SUBMITS}`)));
     if (e.firstError) process.stderr.write(`rest evaluate error: ${String(e.firstError)}\n`);
     return [figures('REST submit', s.latencies, s.failures, s.seconds), figures('REST evaluate', e.latencies, e.failures, e.seconds)];
   } finally {
