@@ -80,6 +80,16 @@ describe('gateway platform: health, OpenAPI, errors, events, audit', () => {
     await store.tamperWithBlockForTest(0, bytes);
   });
 
+  it('events and the ledger audit need an API key, and refuse a bad starting block', async () => {
+    expect((await f.request('GET', '/api/v1/events?fromBlock=0')).statusCode).to.equal(401);
+    expect((await f.request('GET', '/api/v1/audit/ledger')).statusCode).to.equal(401);
+    const bad = await f.request('GET', '/api/v1/events?fromBlock=-1', admin);
+    expect(bad.statusCode).to.equal(400);
+    expect(bad.json().code).to.equal('INVALID_ARGUMENT');
+    const badId = await f.request('GET', '/api/v1/events', admin, undefined, { 'last-event-id': 'yesterday' });
+    expect(badId.statusCode).to.equal(400);
+  });
+
   it('streams chaincode events over SSE and resumes from Last-Event-ID', async () => {
     await f.grant(HUIXIAN, 'sse1', 'merchant');
     await f.grant(HUIXIAN, 'sse2', 'verifier');
