@@ -44,11 +44,15 @@ export async function registerIdempotency(app: FastifyInstance, dir: string): Pr
       throw new ApiError('INVALID_ARGUMENT', 'Idempotency-Key must be 1-128 characters of letters, digits, _ . : -');
     }
     const scope = `${request.caller?.keyId ?? 'public'}|${request.routeOptions.url}|${header}`;
-    const requestHash = createHash('sha256')
-      .update(request.url)
-      .update('\n')
-      .update(typeof request.body === 'string' || Buffer.isBuffer(request.body) ? request.body : JSON.stringify(request.body ?? null))
-      .digest('hex');
+    // A streamed upload is not read yet at this point: its length stands in for its body, so a
+    // key reused for a different file of another size is refused; same-size files are told apart
+    // by the answer itself, which names the stored file's digest.
+    const bodyText = request.isMultipart()
+      ? `multipart:${request.headers['content-length'] ?? 'chunked'}`
+      : typeof request.body === 'string' || Buffer.isBuffer(request.body)
+        ? request.body
+        : JSON.stringify(request.body ?? null);
+    const requestHash = createHash('sha256').update(request.url).update('\n').update(bodyText).digest('hex');
 
     for (;;) {
       const stored = await db.get(scope);
