@@ -94,3 +94,19 @@ let serialCounter = 0;
 export function uniqueSerial(): number {
   return ((Math.floor(Date.now() / 1000) % 10_000_000) * 100 + serialCounter++ % 100) % 1_000_000_000;
 }
+
+/**
+ * Waits until every county's peer has committed the same number of blocks and answers that
+ * height. A gateway answers a submit once its own county's peer has committed the transaction;
+ * the other peers get the block a moment later, so a read (or a "nothing was written" height
+ * check) on another county's peer right after a submit waits for this first.
+ */
+export async function peersInSync(counties: CountyApps, timeoutMs = 15_000): Promise<number> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const heights = await Promise.all(COUNTY_MSPS.map((msp) => counties.apps[msp].ledger.height()));
+    if (heights.every((h) => h === heights[0])) return heights[0] as number;
+    if (Date.now() > until) throw new Error(`the peers did not reach the same height within ${timeoutMs} ms: ${heights.join(', ')}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
