@@ -10,6 +10,8 @@ export interface GatewayConfig {
   /** Seed demo members and data on first start. */
   readonly demo: boolean;
   readonly logLevel: string;
+  /** With the embedded ledger: serve HTTP from a worker thread so HTTP and chaincode use both cores. */
+  readonly httpWorker: boolean;
 }
 
 const HELP = `County Ledger gateway
@@ -22,6 +24,7 @@ Options (each also read from the environment variable in brackets):
   --max-evidence-bytes n  evidence upload limit [MAX_EVIDENCE_BYTES] (default 26214400)
   --no-demo               do not seed demo members and data [DEMO=0]
   --log-level <level>     fastify log level [LOG_LEVEL] (default info)
+  --no-http-worker        serve HTTP on the ledger's thread [HTTP_WORKER=0] (default: a worker thread)
 `;
 
 export function loadConfig(argv: readonly string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): GatewayConfig {
@@ -34,6 +37,10 @@ export function loadConfig(argv: readonly string[] = process.argv.slice(2), env:
     }
     if (arg === '--no-demo') {
       flags.set('demo', '0');
+      continue;
+    }
+    if (arg === '--no-http-worker') {
+      flags.set('http-worker', '0');
       continue;
     }
     const m = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
@@ -57,5 +64,6 @@ export function loadConfig(argv: readonly string[] = process.argv.slice(2), env:
     maxEvidenceBytes,
     demo: pick('demo', 'DEMO', '1') !== '0',
     logLevel: pick('log-level', 'LOG_LEVEL', 'info'),
+    httpWorker: pick('http-worker', 'HTTP_WORKER', '1') !== '0',
   };
 }

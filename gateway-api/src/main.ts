@@ -6,7 +6,10 @@ import path from 'node:path';
 import { contracts } from '../../chaincode/src';
 import { buildApp } from './app';
 import { ApiKeyStore } from './auth/api-keys';
-import { loadConfig } from './config';
+import { GatewayConfig, loadConfig } from './config';
+import { MessageChannel, Worker } from 'node:worker_threads';
+import type { HttpWorkerData } from './http-worker';
+import { hostLedger } from './ledger/remote/ledger-host';
 import { seedDemo } from './demo/seed';
 import { BlobStore } from './evidence/blob-store';
 import { County, DEFAULT_COUNTIES } from './identity/counties';
@@ -49,6 +52,11 @@ async function main(): Promise<void> {
     );
   }
 
+  const hmacKey = await subjectHmacKey(config.dataDir);
+  if (config.ledger === 'embedded' && config.httpWorker) {
+    await serveFromWorker(config, ledger, counties, stateDir, hmacKey);
+    return;
+  }
   const app = await buildApp({
     ledger,
     keys,
@@ -56,7 +64,7 @@ async function main(): Promise<void> {
     stateDir,
     logLevel: config.logLevel,
     maxEvidenceBytes: config.maxEvidenceBytes,
-    subjectHmacKey: await subjectHmacKey(config.dataDir),
+    subjectHmacKey: hmacKey,
   });
   const shutdown = async (signal: string) => {
     app.log.info({ signal }, 'shutting down');
@@ -68,6 +76,56 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   await app.listen({ host: config.host, port: config.port });
   process.stdout.write(`County Ledger API on http://${config.host}:${config.port} (ledger: ${ledger.kind}, data: ${config.dataDir}); docs at /docs\n`);
+}
+
+/**
+ * The embedded ledger keeps this thread; the HTTP side runs in a worker thread and
+ * reaches the ledger over a MessagePort, so chaincode and HTTP work use both cores.
+ */
+async function serveFromWorker(config: GatewayConfig, ledger: Ledger, counties: readonly County[], stateDir: string, hmacKey: Buffer): Promise<void> {
+  const { port1, port2 } = new MessageChannel();
+  const host = hostLedger(ledger, port1);
+  const data: HttpWorkerData = {
+    ledgerPort: port2,
+    ledgerKind: ledger.kind,
+    host: config.host,
+    port: config.port,
+    walletDir: path.join(config.dataDir, 'wallet'),
+    counties,
+    keysFile: path.join(config.dataDir, 'api-keys.json'),
+    stateDir,
+    logLevel: config.logLevel,
+    maxEvidenceBytes: config.maxEvidenceBytes,
+    subjectHmacKeyHex: hmacKey.toString('hex'),
+  };
+  const worker = new Worker(path.join(__dirname, 'http-worker.js'), { workerData: data, transferList: [port2] });
+  const port = await new Promise<number>((resolve, reject) => {
+    worker.once('error', reject);
+    worker.on('message', (m: { listening?: number; error?: string }) => {
+      if (m.listening !== undefined) resolve(m.listening);
+      if (m.error) reject(new Error(m.error));
+    });
+    worker.once('exit', (code) => reject(new Error(`the HTTP worker exited with ${code}`)));
+  });
+  const shutdown = async () => {
+    worker.postMessage({ stop: true });
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 5000);
+      worker.on('message', (m: { stopped?: boolean }) => {
+        if (m.stopped) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+    await worker.terminate();
+    host.close();
+    await ledger.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown());
+  process.once('SIGTERM', () => void shutdown());
+  process.stdout.write(`County Ledger API on http://${config.host}:${port} (ledger: ${ledger.kind}, data: ${config.dataDir}); docs at /docs\n`);
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * Embedded-ledger benchmark: single-record submits and evaluates, measured in one
  * run directly on the EmbeddedLedger and through the REST API (server in a child
- * process, many concurrent keep-alive connections from this one). Durability is on:
+ * process laid out as npm start runs it — ledger on the main thread, HTTP in a worker thread —, many concurrent keep-alive connections from this one). Durability is on:
  * every acknowledged submit is in a block synced to disk.
  *
  *   npm run bench            (defaults)
@@ -24,6 +24,7 @@ const SUBMITS = Number(process.env.BENCH_SUBMITS ?? 20000);
 const EVALUATES = Number(process.env.BENCH_EVALUATES ?? 40000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 256);
 const HTTP_CLIENTS = Number(process.env.BENCH_HTTP_CLIENTS ?? 64);
+const EVAL_CONCURRENCY = Number(process.env.BENCH_EVAL_CONCURRENCY ?? 64);
 
 async function direct(dir: string, wallet: Wallet): Promise<RunFigures[]> {
   const ledger = await EmbeddedLedger.open({
@@ -37,7 +38,7 @@ async function direct(dir: string, wallet: Wallet): Promise<RunFigures[]> {
   await drive(1000, CONCURRENCY, (i) => ledger.submit(id, { name: 'Bench:Put', args: [`w${i}`, 'x'] }));
   const s = await drive(SUBMITS, CONCURRENCY, (i) => ledger.submit(id, { name: 'Bench:Put', args: [`k${i}`, `value-${i}`] }));
   if (s.firstError) process.stderr.write(`direct submit error: ${String(s.firstError)}\n`);
-  const e = await drive(EVALUATES, 64, (i) => ledger.evaluate(id, { name: 'Bench:Get', args: [`k${i % SUBMITS}`] }));
+  const e = await drive(EVALUATES, EVAL_CONCURRENCY, (i) => ledger.evaluate(id, { name: 'Bench:Get', args: [`k${i % SUBMITS}`] }));
   if (e.firstError) process.stderr.write(`direct evaluate error: ${String(e.firstError)}\n`);
   const blocks = await ledger.height();
   await ledger.close();

@@ -1,6 +1,12 @@
-/** The REST side of the embedded benchmark: the real gateway app plus one bench route, in its own process. */
+/**
+ * The REST side of the embedded benchmark, in its own process, laid out as `npm start` runs
+ * it: the embedded ledger on the main thread and the real gateway app (plus one bench route
+ * pair) in a worker thread reaching it over a MessagePort. BENCH_HTTP_WORKER=0 serves HTTP
+ * on the ledger's thread instead.
+ */
 import '../../gateway-api/src/quiet-logs';
 import path from 'node:path';
+import { isMainThread, MessageChannel, MessagePort, parentPort, Worker, workerData } from 'node:worker_threads';
 import { z } from 'zod';
 import { contracts } from '../../chaincode/src';
 import { buildApp } from '../../gateway-api/src/app';
@@ -8,8 +14,35 @@ import { ApiKeyStore } from '../../gateway-api/src/auth/api-keys';
 import { DEFAULT_COUNTIES } from '../../gateway-api/src/identity/counties';
 import { Wallet } from '../../gateway-api/src/identity/wallet';
 import { EmbeddedLedger } from '../../gateway-api/src/ledger/embedded/embedded-ledger';
+import { Ledger } from '../../gateway-api/src/ledger/ledger';
+import { hostLedger } from '../../gateway-api/src/ledger/remote/ledger-host';
+import { RemoteLedger } from '../../gateway-api/src/ledger/remote/remote-ledger';
 import { callerOf } from '../../gateway-api/src/plugins/auth';
 import { BenchContract } from './bench-contract';
+
+interface Setup {
+  readonly dir: string;
+  readonly walletDir: string;
+}
+
+/** The gateway app with the bench routes: same auth, validation, error handling and ledger path as every API route. */
+async function serve(ledger: Ledger, setup: Setup): Promise<number> {
+  const wallet = await Wallet.open(setup.walletDir, DEFAULT_COUNTIES);
+  const keys = await ApiKeyStore.open(path.join(setup.dir, 'bench-keys.json'));
+  const app = await buildApp({ ledger, keys, identities: wallet, stateDir: path.join(setup.dir, 'rest-gateway') });
+  app.post('/bench/records', { config: { submits: true }, schema: { hide: true, body: z.object({ key: z.string().max(64), value: z.string().max(1024) }) } }, async (req, reply) => {
+    const body = req.body as { key: string; value: string };
+    const r = await ledger.submit(callerOf(req).identity, { name: 'Bench:Put', args: [body.key, body.value] });
+    return reply.code(201).send({ txId: r.txId, blockNumber: r.blockNumber });
+  });
+  app.get('/bench/records/:key', { schema: { hide: true, params: z.object({ key: z.string().max(64) }) } }, async (req) => {
+    const { key } = req.params as { key: string };
+    return { key, value: (await ledger.evaluate(callerOf(req).identity, { name: 'Bench:Get', args: [key] })).toString('utf8') };
+  });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  return typeof address === 'object' && address ? address.port : 0;
+}
 
 async function main(): Promise<void> {
   const [dir, walletDir] = process.argv.slice(2) as [string, string];
@@ -22,24 +55,33 @@ async function main(): Promise<void> {
     trustedCas: wallet.trustedCas(),
     endorsers: wallet.endorsers(),
   });
-  const app = await buildApp({ ledger, keys, identities: wallet, stateDir: path.join(dir, 'rest-gateway') });
-  // Same auth, validation, error handling and ledger path as every API route.
-  app.post('/bench/records', { config: { submits: true }, schema: { hide: true, body: z.object({ key: z.string().max(64), value: z.string().max(1024) }) } }, async (req, reply) => {
-    const body = req.body as { key: string; value: string };
-    const r = await ledger.submit(callerOf(req).identity, { name: 'Bench:Put', args: [body.key, body.value] });
-    return reply.code(201).send({ txId: r.txId, blockNumber: r.blockNumber });
-  });
-  app.get('/bench/records/:key', { schema: { hide: true, params: z.object({ key: z.string().max(64) }) } }, async (req) => {
-    const { key } = req.params as { key: string };
-    return { key, value: (await ledger.evaluate(callerOf(req).identity, { name: 'Bench:Get', args: [key] })).toString('utf8') };
-  });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const address = app.server.address();
-  process.send?.({ port: typeof address === 'object' && address ? address.port : 0, apiKey });
-  process.once('SIGTERM', () => void app.close().then(() => ledger.close()).then(() => process.exit(0)));
+  let port: number;
+  if (process.env.BENCH_HTTP_WORKER === '0') {
+    port = await serve(ledger, { dir, walletDir });
+  } else {
+    const { port1, port2 } = new MessageChannel();
+    hostLedger(ledger, port1);
+    const worker = new Worker(__filename, { workerData: { dir, walletDir, ledgerPort: port2 }, transferList: [port2] });
+    port = await new Promise<number>((resolve, reject) => {
+      worker.once('message', (m: { port: number }) => resolve(m.port));
+      worker.once('error', reject);
+    });
+  }
+  process.send?.({ port, apiKey, pid: process.pid });
+  process.once('SIGTERM', () => void ledger.close().then(() => process.exit(0)));
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`bench server failed: ${String(err)}\n`);
-  process.exit(1);
-});
+if (isMainThread) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`bench server failed: ${String(err)}\n`);
+    process.exit(1);
+  });
+} else {
+  const data = workerData as Setup & { ledgerPort: MessagePort };
+  serve(new RemoteLedger(data.ledgerPort, 'embedded'), data)
+    .then((port) => parentPort?.postMessage({ port }))
+    .catch((err: unknown) => {
+      process.stderr.write(`bench HTTP worker failed: ${String(err)}\n`);
+      process.exit(1);
+    });
+}

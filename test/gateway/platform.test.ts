@@ -7,11 +7,12 @@ import { API_ERROR_CODES } from '../../gateway-api/src/errors';
 import { AppFixture, openAppFixture } from '../support/app-fixture';
 import { HUIXIAN, LIANGDANG } from '../support/ledger-fixture';
 
-describe('gateway platform: health, OpenAPI, errors, events, audit', () => {
+for (const overMessagePort of [false, true]) {
+describe(`gateway platform: health, OpenAPI, errors, events, audit${overMessagePort ? ' (ledger over a MessagePort)' : ''}`, () => {
   let f: AppFixture;
   let admin: string;
   before(async () => {
-    f = await openAppFixture();
+    f = await openAppFixture({ overMessagePort });
     admin = await f.keyFor(LIANGDANG, 'admin');
   });
   after(async () => f.close());
@@ -127,3 +128,4 @@ describe('gateway platform: health, OpenAPI, errors, events, audit', () => {
     expect(resumed.map((e) => e.id)).to.deep.equal([all[1]!.id, all[2]!.id]);
   });
 });
+}

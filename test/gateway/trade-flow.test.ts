@@ -11,7 +11,8 @@ import { cstDate } from '../../chaincode/src/kernel/time';
  * product to a buyer in Huixian, a third-party verifier inspects it, ownership moves, and an auditor
  * later proves the deal from the block.
  */
-describe('gateway: ownership transfer and evidence, end to end', () => {
+for (const overMessagePort of [false, true]) {
+describe(`gateway: ownership transfer and evidence, end to end${overMessagePort ? ' (HTTP thread apart from the ledger, as npm start runs it)' : ''}`, () => {
   let f: AppFixture;
   const seller = creditCode('621228', 1001);
   const buyer = creditCode('621227', 2002);
@@ -29,7 +30,7 @@ describe('gateway: ownership transfer and evidence, end to end', () => {
   };
 
   before(async () => {
-    f = await openAppFixture();
+    f = await openAppFixture({ overMessagePort });
     const people: Array<[string, string, string, string[]]> = [
       ['ldAdmin', LIANGDANG, 'admin', []],
       ['hxAdmin', HUIXIAN, 'admin', []],
@@ -167,3 +168,4 @@ describe('gateway: ownership transfer and evidence, end to end', () => {
     expect(audit.json()).to.include({ ok: true });
   });
 });
+}

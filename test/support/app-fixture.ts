@@ -1,6 +1,9 @@
 import path from 'node:path';
 import { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { MessageChannel } from 'node:worker_threads';
 import { buildApp } from '../../gateway-api/src/app';
+import { hostLedger } from '../../gateway-api/src/ledger/remote/ledger-host';
+import { RemoteLedger } from '../../gateway-api/src/ledger/remote/remote-ledger';
 import { ApiKeyStore } from '../../gateway-api/src/auth/api-keys';
 import { LedgerFixture, openLedgerFixture, LedgerFixtureOptions } from './ledger-fixture';
 
@@ -16,11 +19,17 @@ export interface AppFixture {
   close(): Promise<void>;
 }
 
-export async function openAppFixture(options: LedgerFixtureOptions & { maxEvidenceBytes?: number } = {}): Promise<AppFixture> {
+export async function openAppFixture(options: LedgerFixtureOptions & { maxEvidenceBytes?: number; overMessagePort?: boolean } = {}): Promise<AppFixture> {
   const ledger = await openLedgerFixture(options);
+  // overMessagePort: the app reaches the ledger through RemoteLedger/hostLedger, as main.ts's HTTP worker does.
+  let remote: { port: RemoteLedger; host: { close(): void } } | undefined;
+  if (options.overMessagePort) {
+    const { port1, port2 } = new MessageChannel();
+    remote = { host: hostLedger(ledger.ledger, port1), port: new RemoteLedger(port2, 'embedded') };
+  }
   const keys = await ApiKeyStore.open(path.join(ledger.dir, 'api-keys.json'));
   const app = await buildApp({
-    ledger: ledger.ledger,
+    ledger: remote ? remote.port : ledger.ledger,
     keys,
     identities: ledger.wallet,
     stateDir: path.join(ledger.dir, 'gateway'),
@@ -58,6 +67,10 @@ export async function openAppFixture(options: LedgerFixtureOptions & { maxEviden
     },
     async close() {
       await app.close();
+      if (remote) {
+        await remote.port.close();
+        remote.host.close();
+      }
       await ledger.cleanup();
     },
   };

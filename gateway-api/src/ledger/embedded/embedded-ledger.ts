@@ -108,6 +108,7 @@ export class EmbeddedLedger implements Ledger {
   readonly #options: Required<Omit<EmbeddedLedgerOptions, 'contracts' | 'trustedCas' | 'endorsers'>> & EmbeddedLedgerOptions;
   readonly #chaincode: InstanceType<typeof ChaincodeFromContract>;
   readonly #validCreators = new Map<string, boolean>();
+  readonly #checkedIdentities = new WeakSet<LedgerIdentity>();
   /** Signing keys already checked against a certificate, and that certificate. */
   readonly #keyOwners = new WeakMap<KeyObject, string>();
   readonly #blocks = new EventEmitter();
@@ -286,6 +287,8 @@ export class EmbeddedLedger implements Ledger {
   }
 
   #checkCreator(identity: LedgerIdentity): void {
+    // Identities are long-lived objects (the wallet caches them): remember the verdict per object.
+    if (this.#checkedIdentities.has(identity)) return;
     const cacheKey = `${identity.mspId}\n${identity.certificate}`;
     let valid = this.#validCreators.get(cacheKey);
     if (valid === undefined) {
@@ -302,6 +305,7 @@ export class EmbeddedLedger implements Ledger {
       }
       this.#keyOwners.set(identity.privateKey, identity.certificate);
     }
+    this.#checkedIdentities.add(identity);
   }
 
   // --- ordering: cut blocks from the queue, one synced write per block ---

@@ -6,6 +6,20 @@ const { Timestamp } = require('google-protobuf/google/protobuf/timestamp_pb') as
   Timestamp: new () => { setSeconds(s: number): void; setNanos(n: number): void };
 };
 
+// The creator's serialized identity is the same bytes in every proposal it makes.
+const creators = new WeakMap<LedgerIdentity, Uint8Array>();
+function serializedCreator(identity: LedgerIdentity): Uint8Array {
+  let bytes = creators.get(identity);
+  if (!bytes) {
+    const creator = new msp.SerializedIdentity();
+    creator.setMspid(identity.mspId);
+    creator.setIdBytes(Buffer.from(identity.certificate));
+    bytes = creator.serializeBinary();
+    creators.set(identity, bytes);
+  }
+  return bytes;
+}
+
 // Nonces come from a pooled buffer of random bytes: one system call per thousand proposals.
 let noncePool: Buffer = Buffer.alloc(0);
 let noncePos = 0;
@@ -36,10 +50,7 @@ export interface BuiltProposal {
  * them, the timestamp in the channel header, and the creator's signature.
  */
 export async function buildProposal(identity: LedgerIdentity, channelId: string, chaincode: string, request: TransactionRequest, nowMs: number, signed = true): Promise<BuiltProposal> {
-  const creator = new msp.SerializedIdentity();
-  creator.setMspid(identity.mspId);
-  creator.setIdBytes(Buffer.from(identity.certificate));
-  const creatorBytes = creator.serializeBinary();
+  const creatorBytes = serializedCreator(identity);
   const nonce = nextNonce();
   const txId = createHash('sha256').update(nonce).update(creatorBytes).digest('hex');
 

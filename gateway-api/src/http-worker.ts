@@ -1,0 +1,54 @@
+/**
+ * The gateway's HTTP side in a worker thread: fastify, auth, validation and
+ * serialisation run here while the embedded ledger runs the chaincode on the main
+ * thread, so the two use both cores. Started by main.ts; talks to the ledger
+ * through a RemoteLedger on the MessagePort it is given.
+ */
+import './quiet-logs';
+import { isMainThread, MessagePort, parentPort, workerData } from 'node:worker_threads';
+import { buildApp } from './app';
+import { ApiKeyStore } from './auth/api-keys';
+import { County } from './identity/counties';
+import { Wallet } from './identity/wallet';
+import { RemoteLedger } from './ledger/remote/remote-ledger';
+
+export interface HttpWorkerData {
+  readonly ledgerPort: MessagePort;
+  readonly ledgerKind: 'embedded' | 'fabric';
+  readonly host: string;
+  readonly port: number;
+  readonly walletDir: string;
+  readonly counties: readonly County[];
+  readonly keysFile: string;
+  readonly stateDir: string;
+  readonly logLevel: string;
+  readonly maxEvidenceBytes: number;
+  readonly subjectHmacKeyHex: string;
+}
+
+async function run(data: HttpWorkerData): Promise<void> {
+  const ledger = new RemoteLedger(data.ledgerPort, data.ledgerKind);
+  const wallet = await Wallet.open(data.walletDir, data.counties);
+  const keys = await ApiKeyStore.open(data.keysFile);
+  const app = await buildApp({
+    ledger,
+    keys,
+    identities: wallet,
+    stateDir: data.stateDir,
+    logLevel: data.logLevel,
+    maxEvidenceBytes: data.maxEvidenceBytes,
+    subjectHmacKey: Buffer.from(data.subjectHmacKeyHex, 'hex'),
+  });
+  parentPort?.on('message', (m: { stop?: boolean }) => {
+    if (m.stop) void app.close().then(() => parentPort?.postMessage({ stopped: true }));
+  });
+  await app.listen({ host: data.host, port: data.port });
+  const address = app.server.address();
+  parentPort?.postMessage({ listening: typeof address === 'object' && address ? address.port : data.port });
+}
+
+if (!isMainThread) {
+  run(workerData as HttpWorkerData).catch((err: unknown) => {
+    parentPort?.postMessage({ error: err instanceof Error ? err.message : String(err) });
+  });
+}

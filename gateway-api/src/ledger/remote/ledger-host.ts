@@ -1,0 +1,74 @@
+import { createPrivateKey } from 'node:crypto';
+import { MessagePort } from 'node:worker_threads';
+import { LedgerError } from '../errors';
+import { Ledger, LedgerIdentity } from '../ledger';
+import { LedgerCall, LedgerReply } from './protocol';
+
+/**
+ * Serves a Ledger to another thread over a MessagePort, so the HTTP work of the
+ * gateway and the chaincode work of the embedded ledger run on different cores.
+ */
+export function hostLedger(ledger: Ledger, port: MessagePort): { close(): void } {
+  const identities = new Map<number, LedgerIdentity>();
+  const subscriptions = new Map<number, AbortController>();
+  const reply = (m: LedgerReply) => port.postMessage(m);
+  const fail = (id: number, err: unknown) => {
+    const e = err instanceof LedgerError ? err : new LedgerError('INTERNAL', 'the ledger failed', { cause: err });
+    reply({ id, ok: false, error: { code: e.code, message: e.message, ...(e.transactionId ? { transactionId: e.transactionId } : {}) } });
+  };
+  const identity = (id: number): LedgerIdentity => {
+    const found = identities.get(id);
+    if (!found) throw new LedgerError('INTERNAL', `identity ${id} is not registered with the ledger thread`);
+    return found;
+  };
+
+  port.on('message', (call: LedgerCall) => {
+    switch (call.op) {
+      case 'identity':
+        identities.set(call.identityId, { mspId: call.mspId, certificate: call.certificate, privateKey: createPrivateKey(call.privateKeyPem) });
+        reply({ id: call.id, ok: true, value: null });
+        return;
+      case 'submit':
+        ledger.submit(identity(call.identityId), call.request).then((value) => reply({ id: call.id, ok: true, value }), (err) => fail(call.id, err));
+        return;
+      case 'evaluate':
+        ledger.evaluate(identity(call.identityId), call.request).then((value) => reply({ id: call.id, ok: true, value }), (err) => fail(call.id, err));
+        return;
+      case 'getTransaction':
+        ledger.getTransaction(call.txId).then((value) => reply({ id: call.id, ok: true, value }), (err) => fail(call.id, err));
+        return;
+      case 'height':
+        ledger.height().then((value) => reply({ id: call.id, ok: true, value }), (err) => fail(call.id, err));
+        return;
+      case 'verifyChain':
+        ledger.verifyChain().then((value) => reply({ id: call.id, ok: true, value }), (err) => fail(call.id, err));
+        return;
+      case 'subscribe': {
+        const controller = new AbortController();
+        subscriptions.set(call.id, controller);
+        void (async () => {
+          try {
+            for await (const event of ledger.events({ ...(call.startBlock !== undefined ? { startBlock: call.startBlock } : {}), signal: controller.signal })) {
+              reply({ subscription: call.id, event });
+            }
+            reply({ subscription: call.id, end: true });
+          } catch (err) {
+            reply({ subscription: call.id, end: true, error: String(err) });
+          } finally {
+            subscriptions.delete(call.id);
+          }
+        })();
+        return;
+      }
+      case 'unsubscribe':
+        subscriptions.get(call.subscription)?.abort();
+        return;
+    }
+  });
+  return {
+    close: () => {
+      for (const c of subscriptions.values()) c.abort();
+      port.close();
+    },
+  };
+}

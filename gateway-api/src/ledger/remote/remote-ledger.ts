@@ -1,0 +1,119 @@
+import { MessagePort } from 'node:worker_threads';
+import { LedgerError, LedgerErrorCode } from '../errors';
+import { ChainVerification, ChaincodeEvent, EventsOptions, Ledger, LedgerIdentity, SubmitResult, TransactionInfo, TransactionRequest } from '../ledger';
+import { LedgerCall, LedgerReply } from './protocol';
+
+type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
+type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
+
+/** The Ledger port on the HTTP thread: every call goes to the ledger thread (hostLedger). */
+export class RemoteLedger implements Ledger {
+  readonly kind: 'embedded' | 'fabric';
+  readonly #port: MessagePort;
+  readonly #pending = new Map<number, Pending>();
+  readonly #subscriptions = new Map<number, (m: { event?: ChaincodeEvent; end?: true; error?: string }) => void>();
+  readonly #identityIds = new WeakMap<LedgerIdentity, Promise<number>>();
+  #next = 1;
+
+  constructor(port: MessagePort, kind: 'embedded' | 'fabric') {
+    this.#port = port;
+    this.kind = kind;
+    port.on('message', (m: LedgerReply) => {
+      if ('subscription' in m) {
+        this.#subscriptions.get(m.subscription)?.(m);
+        return;
+      }
+      const p = this.#pending.get(m.id);
+      if (!p) return;
+      this.#pending.delete(m.id);
+      if (m.ok) p.resolve(m.value);
+      else p.reject(new LedgerError(m.error.code as LedgerErrorCode, m.error.message, m.error.transactionId ? { transactionId: m.error.transactionId } : {}));
+    });
+  }
+
+  #call<T>(call: DistributiveOmit<LedgerCall, 'id'>): Promise<T> {
+    const id = this.#next++;
+    return new Promise<T>((resolve, reject) => {
+      this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.#port.postMessage({ ...call, id });
+    });
+  }
+
+  #identity(identity: LedgerIdentity): Promise<number> {
+    let id = this.#identityIds.get(identity);
+    if (!id) {
+      const identityId = this.#next++;
+      id = this.#call<null>({
+        op: 'identity',
+        identityId,
+        mspId: identity.mspId,
+        certificate: identity.certificate,
+        privateKeyPem: identity.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+      }).then(() => identityId);
+      this.#identityIds.set(identity, id);
+    }
+    return id;
+  }
+
+  async submit(identity: LedgerIdentity, request: TransactionRequest): Promise<SubmitResult> {
+    const r = await this.#call<SubmitResult>({ op: 'submit', identityId: await this.#identity(identity), request });
+    return { ...r, payload: Buffer.from(r.payload) };
+  }
+
+  async evaluate(identity: LedgerIdentity, request: TransactionRequest): Promise<Buffer> {
+    const r = await this.#call<Uint8Array>({ op: 'evaluate', identityId: await this.#identity(identity), request });
+    return Buffer.from(r.buffer, r.byteOffset, r.byteLength);
+  }
+
+  getTransaction(txId: string): Promise<TransactionInfo | undefined> {
+    return this.#call({ op: 'getTransaction', txId });
+  }
+
+  height(): Promise<number> {
+    return this.#call({ op: 'height' });
+  }
+
+  verifyChain(): Promise<ChainVerification> {
+    return this.#call({ op: 'verifyChain' });
+  }
+
+  async *events(options: EventsOptions = {}): AsyncIterable<ChaincodeEvent> {
+    const id = this.#next++;
+    const queue: ChaincodeEvent[] = [];
+    let ended: { error?: string } | undefined;
+    let wake: (() => void) | undefined;
+    this.#subscriptions.set(id, (m) => {
+      if (m.event) queue.push({ ...m.event, payload: Buffer.from(m.event.payload) });
+      if (m.end) ended = m.error ? { error: m.error } : {};
+      wake?.();
+    });
+    const abort = () => {
+      this.#port.postMessage({ op: 'unsubscribe', subscription: id, id: this.#next++ } satisfies LedgerCall);
+      wake?.();
+    };
+    options.signal?.addEventListener('abort', abort, { once: true });
+    this.#port.postMessage({ op: 'subscribe', id, ...(options.startBlock !== undefined ? { startBlock: options.startBlock } : {}) } satisfies LedgerCall);
+    try {
+      for (;;) {
+        const next = queue.shift();
+        if (next) {
+          yield next;
+          continue;
+        }
+        if (ended || options.signal?.aborted) break;
+        await new Promise<void>((r) => (wake = r));
+        wake = undefined;
+      }
+      if (ended?.error) throw new LedgerError('UNAVAILABLE', ended.error);
+    } finally {
+      options.signal?.removeEventListener('abort', abort);
+      this.#subscriptions.delete(id);
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const p of this.#pending.values()) p.reject(new LedgerError('UNAVAILABLE', 'the ledger thread is closed'));
+    this.#pending.clear();
+    this.#port.close();
+  }
+}
