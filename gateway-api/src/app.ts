@@ -79,6 +79,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   registerAuth(app, deps.keys, deps.identities);
   await registerIdempotency(app, `${deps.stateDir}/idempotency`);
 
+  // One read-only identity for every unauthenticated disclosure route, issued on first use.
+  const publicIdentity = publicReader(deps.identities);
   registerMetrics(app, deps.ledger);
   await app.register(healthRoutes(deps.ledger));
   await app.register(
@@ -91,11 +93,11 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       await api.register(orderRoutes(deps.ledger));
       await api.register(alertRoutes(deps.ledger));
       await api.register(ipRoutes(deps.ledger));
-      await api.register(fundRoutes(deps.ledger, publicReader(deps.identities)));
+      await api.register(fundRoutes(deps.ledger, publicIdentity));
       await api.register(taxRoutes(deps.ledger));
       await api.register(blacklistRoutes(deps.ledger, { trailDir: `${deps.stateDir}/blacklist-query-trail` }));
       await api.register(caseRoutes(deps.ledger));
-      await api.register(publicBlacklistRoutes(deps.ledger, publicReader(deps.identities)));
+      await api.register(publicBlacklistRoutes(deps.ledger, publicIdentity));
       await api.register(evidenceRoutes(deps.ledger, new BlobStore(`${deps.stateDir}/blobs`), maxEvidenceBytes));
     },
     { prefix: API_PREFIX },

@@ -1,2 +1,2 @@
-// fabric-contract-api logs every decorator at info level when contracts load; keep test output readable.
-process.env.CORE_CHAINCODE_LOGGING_LEVEL ??= 'WARNING';
+// Keep fabric-contract-api's decorator logs out of test output, as the gateway does at start-up.
+import '../../gateway-api/src/quiet-logs';

@@ -51,7 +51,7 @@ export class Wallet {
       for (const id of JSON.parse(await readFile(idFile, 'utf8')) as IdentityMaterial[]) wallet.#identities.set(keyOf(id.mspId, id.member), id);
     }
     for (const county of counties) {
-      const peerName = `peer0.${county.mspId.replace(/MSP$/, '').toLowerCase()}`;
+      const peerName = endorsingPeerOf(county.mspId);
       if (!wallet.#identities.has(keyOf(county.mspId, peerName))) await wallet.issue(county.mspId, peerName, 'peer');
     }
     return wallet;
@@ -92,11 +92,16 @@ export class Wallet {
   endorsers(): Record<string, Endorser> {
     const out: Record<string, Endorser> = {};
     for (const msp of this.#cas.keys()) {
-      const name = `peer0.${msp.replace(/MSP$/, '').toLowerCase()}`;
+      const name = endorsingPeerOf(msp);
       out[msp] = { ...this.ledgerIdentity(msp, name), name };
     }
     return out;
   }
+}
+
+/** The endorsing peer identity the embedded ledger signs with for a county, e.g. peer0.liangdang. */
+function endorsingPeerOf(mspId: string): string {
+  return `peer0.${mspId.replace(/MSP$/, '').toLowerCase()}`;
 }
 
 function keyOf(mspId: string, member: string): string {

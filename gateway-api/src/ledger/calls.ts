@@ -8,9 +8,15 @@ export interface Submitted<T = unknown> {
 }
 
 /** Submits a chaincode transaction that takes one JSON argument and answers JSON. */
-export async function submitJson<T = unknown>(ledger: Ledger, identity: LedgerIdentity, name: string, input?: unknown): Promise<Submitted<T>> {
+export async function submitJson<T = unknown>(
+  ledger: Ledger,
+  identity: LedgerIdentity,
+  name: string,
+  input?: unknown,
+  transient?: Readonly<Record<string, Buffer>>,
+): Promise<Submitted<T>> {
   const args = input === undefined ? [] : [JSON.stringify(input)];
-  const r = await ledger.submit(identity, { name, args });
+  const r = await ledger.submit(identity, { name, args, ...(transient ? { transient } : {}) });
   return { txId: r.txId, blockNumber: r.blockNumber, result: parse(r.payload) as T };
 }
 

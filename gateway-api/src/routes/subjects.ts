@@ -50,12 +50,8 @@ export const subjectRoutes = (ledger: Ledger, subjectHmacKey: Buffer): FastifyPl
     },
     async (req, reply) => {
       const idHash = createHmac('sha256', subjectHmacKey).update(req.body.idNumber).digest('hex');
-      const r = await ledger.submit(callerOf(req).identity, {
-        name: 'Subjects:RegisterIndividual',
-        args: [JSON.stringify({ idHash })],
-        transient: { idNumber: Buffer.from(req.body.idNumber), name: Buffer.from(req.body.name) },
-      });
-      return reply.code(201).send({ txId: r.txId, blockNumber: r.blockNumber, result: JSON.parse(r.payload.toString('utf8')) });
+      const transient = { idNumber: Buffer.from(req.body.idNumber), name: Buffer.from(req.body.name) };
+      return reply.code(201).send(await submitJson(ledger, callerOf(req).identity, 'Subjects:RegisterIndividual', { idHash }, transient));
     },
   );
 

@@ -73,10 +73,13 @@ export function serializeBlock(block: Block): Buffer {
  * same bytes as serializeBlock without canonicalising every transaction again.
  * Keys in canonical order: data, header, metadata.
  */
-export function assembleBlock(header: BlockHeader, txJson: readonly string[], validationCodes: readonly string[]): { bytes: Buffer; dataJson: string } {
-  const dataJson = `[${txJson.join(',')}]`;
-  const text = `{"data":${dataJson},"header":${canonicalJson(header)},"metadata":${canonicalJson({ validationCodes })}}`;
-  return { bytes: Buffer.from(text), dataJson };
+export function assembleBlock(header: BlockHeader, dataJson: string, validationCodes: readonly string[]): Buffer {
+  return Buffer.from(`{"data":${dataJson},"header":${canonicalJson(header)},"metadata":${canonicalJson({ validationCodes })}}`);
+}
+
+/** The canonical JSON of a block's transactions, from each transaction's canonical JSON. */
+export function dataJsonOf(txJson: readonly string[]): string {
+  return `[${txJson.join(',')}]`;
 }
 
 export function parseBlock(bytes: Buffer): Block {

@@ -17,7 +17,7 @@ import {
   TransactionInfo,
   TransactionRequest,
 } from '../ledger';
-import { assembleBlock, Block, dataHash, GENESIS_PREVIOUS_HASH, headerHash, parseBlock, RangeRead, sha256Hex, TxRecord } from './block-format';
+import { assembleBlock, Block, dataJsonOf, dataHash, GENESIS_PREVIOUS_HASH, headerHash, parseBlock, RangeRead, sha256Hex, TxRecord } from './block-format';
 import { BlockStore, HistoryRecord, PrivateWrite, StateWrite } from './block-store';
 import { buildProposal, signAsync } from './proposal';
 import { SimulationResults, TxSimulator } from './tx-simulator';
@@ -364,9 +364,9 @@ export class EmbeddedLedger implements Ledger {
       for (const pw of p.results.privateWrites.values()) privateWrites.push(pw);
     }
 
-    const dataJson = `[${batch.map((p) => p.recordJson).join(',')}]`;
+    const dataJson = dataJsonOf(batch.map((p) => p.recordJson));
     const header = { number, previousHash: this.#store.lastHash, dataHash: sha256Hex(dataJson) };
-    const { bytes } = assembleBlock(header, batch.map((p) => p.recordJson), codes);
+    const bytes = assembleBlock(header, dataJson, codes);
     await this.#store.commit({ header, txIds: batch.map((p) => p.record.txId), bytes }, writes, history, privateWrites);
 
     batch.forEach((p, i) => {

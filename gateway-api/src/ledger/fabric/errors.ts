@@ -5,6 +5,13 @@ import { validationCodeName } from './blocks';
 // gRPC status codes that mean "the network could not be reached or timed out".
 const UNAVAILABLE_GRPC = new Set([4 /* DEADLINE_EXCEEDED */, 14 /* UNAVAILABLE */, 1 /* CANCELLED */]);
 
+/** A transaction the peers marked invalid: read conflicts can be retried, anything else is internal. */
+export function commitFailure(validationCode: number, transactionId: string, cause?: unknown): LedgerError {
+  const name = validationCodeName(validationCode);
+  const code = name === 'MVCC_READ_CONFLICT' || name === 'PHANTOM_READ_CONFLICT' ? 'MVCC_CONFLICT' : 'INTERNAL';
+  return new LedgerError(code, `transaction invalidated at commit: ${name}`, { transactionId, ...(cause === undefined ? {} : { cause }) });
+}
+
 /**
  * The one place Fabric client errors become LedgerErrors. A chaincode refusal
  * arrives inside the endorsement error details as "chaincode response 500,
@@ -12,11 +19,7 @@ const UNAVAILABLE_GRPC = new Set([4 /* DEADLINE_EXCEEDED */, 14 /* UNAVAILABLE *
  */
 export function toLedgerError(err: unknown): LedgerError {
   if (err instanceof LedgerError) return err;
-  if (err instanceof CommitError) {
-    const name = validationCodeName(err.code);
-    const code = name === 'MVCC_READ_CONFLICT' || name === 'PHANTOM_READ_CONFLICT' ? 'MVCC_CONFLICT' : 'INTERNAL';
-    return new LedgerError(code, `transaction invalidated at commit: ${name}`, { cause: err, transactionId: err.transactionId });
-  }
+  if (err instanceof CommitError) return commitFailure(err.code, err.transactionId, err);
   if (err instanceof GatewayError) {
     const transactionId =
       err instanceof EndorseError || err instanceof CommitStatusError ? err.transactionId : 'transactionId' in err && typeof err.transactionId === 'string' ? err.transactionId : undefined;

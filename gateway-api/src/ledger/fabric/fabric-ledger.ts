@@ -14,7 +14,7 @@ import {
   TransactionRequest,
 } from '../ledger';
 import { decodeEnvelope, fabricDataHash, fabricHeaderHash, validationCodeName } from './blocks';
-import { toLedgerError } from './errors';
+import { commitFailure, toLedgerError } from './errors';
 import { NetworkDescription } from './network-description';
 import { nodeCryptoSigner } from './signer';
 
@@ -101,11 +101,7 @@ export class FabricLedger implements Ledger {
         const commit = await this.#order(transaction);
         phase = 'commit';
         const status = await commit.getStatus();
-        if (!status.successful) {
-          const name = validationCodeName(status.code);
-          const code = name === 'MVCC_READ_CONFLICT' || name === 'PHANTOM_READ_CONFLICT' ? 'MVCC_CONFLICT' : 'INTERNAL';
-          throw new LedgerError(code, `transaction invalidated at commit: ${name}`, { transactionId: status.transactionId });
-        }
+        if (!status.successful) throw commitFailure(status.code, status.transactionId);
         return { txId: status.transactionId, blockNumber: Number(status.blockNumber), payload: Buffer.from(transaction.getResult()) };
       } catch (err) {
         const e = toLedgerError(err);
