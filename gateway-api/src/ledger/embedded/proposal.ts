@@ -1,20 +1,21 @@
 import { createHash, KeyObject, randomBytes, sign } from 'node:crypto';
-import { common, msp, peer } from '@hyperledger/fabric-protos';
 import { LedgerIdentity, TransactionRequest } from '../ledger';
+import { encodeMessage, mapEntries } from './protobuf-writer';
 
-const { Timestamp } = require('google-protobuf/google/protobuf/timestamp_pb') as {
-  Timestamp: new () => { setSeconds(s: number): void; setNanos(n: number): void };
-};
+// Field numbers and enum values from Fabric's protos (common/common.proto, msp/identities.proto,
+// peer/chaincode.proto, peer/proposal.proto).
+const HEADER_TYPE_ENDORSER_TRANSACTION = 3;
+const CHAINCODE_TYPE_NODE = 2;
 
-// The creator's serialized identity is the same bytes in every proposal it makes.
-const creators = new WeakMap<LedgerIdentity, Uint8Array>();
-function serializedCreator(identity: LedgerIdentity): Uint8Array {
+// The creator's serialized identity (msp.SerializedIdentity) is the same bytes in every proposal it makes.
+const creators = new WeakMap<LedgerIdentity, Buffer>();
+function serializedCreator(identity: LedgerIdentity): Buffer {
   let bytes = creators.get(identity);
   if (!bytes) {
-    const creator = new msp.SerializedIdentity();
-    creator.setMspid(identity.mspId);
-    creator.setIdBytes(Buffer.from(identity.certificate));
-    bytes = creator.serializeBinary();
+    bytes = encodeMessage([
+      [1, identity.mspId],
+      [2, Buffer.from(identity.certificate)],
+    ]);
     creators.set(identity, bytes);
   }
   return bytes;
@@ -33,13 +34,22 @@ function nextNonce(): Buffer {
   return nonce;
 }
 
+/** The two views of a proposal that fabric-shim's ChaincodeStub reads (the accessors of its protobuf classes). */
+export interface StubChaincodeInput {
+  getArgsList_asU8(): Uint8Array[];
+}
+export interface StubSignedProposal {
+  getProposalBytes(): Uint8Array;
+  getSignature(): Uint8Array;
+}
+
 /** A signed proposal as a client sends it to a peer, plus what the chaincode stub is built from. */
 export interface BuiltProposal {
   readonly txId: string;
   readonly seconds: number;
   readonly nanos: number;
-  readonly signedProposal: peer.SignedProposal;
-  readonly chaincodeInput: peer.ChaincodeInput;
+  readonly signedProposal: StubSignedProposal;
+  readonly chaincodeInput: StubChaincodeInput;
   readonly proposalBytes: Buffer;
   readonly signature: Buffer;
 }
@@ -48,6 +58,7 @@ export interface BuiltProposal {
  * Builds the proposal the way a Fabric client does: a nonce and the creator's
  * serialized identity in the signature header, the transaction ID derived from
  * them, the timestamp in the channel header, and the creator's signature.
+ * fabric-shim's ChaincodeStub decodes these bytes with its own protobuf classes.
  */
 export async function buildProposal(identity: LedgerIdentity, channelId: string, chaincode: string, request: TransactionRequest, nowMs: number, signed = true): Promise<BuiltProposal> {
   const creatorBytes = serializedCreator(identity);
@@ -56,47 +67,52 @@ export async function buildProposal(identity: LedgerIdentity, channelId: string,
 
   const seconds = Math.floor(nowMs / 1000);
   const nanos = (nowMs % 1000) * 1_000_000;
-  const timestamp = new Timestamp();
-  timestamp.setSeconds(seconds);
-  timestamp.setNanos(nanos);
+  const timestamp = encodeMessage([
+    [1, seconds],
+    [2, nanos],
+  ]);
+  const channelHeader = encodeMessage([
+    [1, HEADER_TYPE_ENDORSER_TRANSACTION],
+    [3, timestamp, 'keepEmpty'],
+    [4, channelId],
+    [5, txId],
+  ]);
+  const signatureHeader = encodeMessage([
+    [1, creatorBytes],
+    [2, nonce],
+  ]);
+  const header = encodeMessage([
+    [1, channelHeader],
+    [2, signatureHeader],
+  ]);
 
-  const channelHeader = new common.ChannelHeader();
-  channelHeader.setType(common.HeaderType.ENDORSER_TRANSACTION);
-  channelHeader.setChannelId(channelId);
-  channelHeader.setTxId(txId);
-  channelHeader.setTimestamp(timestamp as never);
-  const signatureHeader = new common.SignatureHeader();
-  signatureHeader.setCreator(creatorBytes);
-  signatureHeader.setNonce(nonce);
-  const header = new common.Header();
-  header.setChannelHeader(channelHeader.serializeBinary());
-  header.setSignatureHeader(signatureHeader.serializeBinary());
+  const args: Buffer[] = [Buffer.from(request.name)];
+  for (const a of request.args ?? []) args.push(Buffer.from(a));
+  const input = encodeMessage(args.map((a) => [1, a, 'keepEmpty'] as const));
+  const chaincodeId = encodeMessage([[2, chaincode]]);
+  const spec = encodeMessage([
+    [1, CHAINCODE_TYPE_NODE],
+    [2, chaincodeId, 'keepEmpty'],
+    [3, input, 'keepEmpty'],
+  ]);
+  const invocation = encodeMessage([[1, spec, 'keepEmpty']]);
+  const payload = encodeMessage([[1, invocation], ...mapEntries(2, request.transient ?? {})]);
 
-  const input = new peer.ChaincodeInput();
-  input.setArgsList([Buffer.from(request.name), ...(request.args ?? []).map((a) => Buffer.from(a))]);
-  const chaincodeId = new peer.ChaincodeID();
-  chaincodeId.setName(chaincode);
-  const spec = new peer.ChaincodeSpec();
-  spec.setType(peer.ChaincodeSpec.Type.NODE);
-  spec.setChaincodeId(chaincodeId);
-  spec.setInput(input);
-  const invocation = new peer.ChaincodeInvocationSpec();
-  invocation.setChaincodeSpec(spec);
-  const payload = new peer.ChaincodeProposalPayload();
-  payload.setInput(invocation.serializeBinary());
-  const transientMap = payload.getTransientmapMap();
-  for (const [k, v] of Object.entries(request.transient ?? {})) transientMap.set(k, v);
-
-  const proposal = new peer.Proposal();
-  proposal.setHeader(header.serializeBinary());
-  proposal.setPayload(payload.serializeBinary());
-  const proposalBytes = Buffer.from(proposal.serializeBinary());
+  const proposalBytes = encodeMessage([
+    [1, header],
+    [2, payload],
+  ]);
   const signature = signed ? await signAsync(proposalBytes, identity.privateKey) : Buffer.alloc(0);
 
-  const signedProposal = new peer.SignedProposal();
-  signedProposal.setProposalBytes(proposalBytes);
-  signedProposal.setSignature(signature);
-  return { txId, seconds, nanos, signedProposal, chaincodeInput: input, proposalBytes, signature };
+  return {
+    txId,
+    seconds,
+    nanos,
+    signedProposal: { getProposalBytes: () => proposalBytes, getSignature: () => signature },
+    chaincodeInput: { getArgsList_asU8: () => args },
+    proposalBytes,
+    signature,
+  };
 }
 
 /** ECDSA with SHA-256 on libuv's thread pool, so signing runs beside the JavaScript thread. */
