@@ -1,7 +1,9 @@
 import { expect } from 'chai';
 import { createHash } from 'node:crypto';
 import { expectLedgerError } from '../support/expect-error';
+import { cachedHandleParameters, shimHandleParameters } from '../../gateway-api/src/ledger/embedded/shim-parameters';
 import { openProbeFixture, ProbeFixture } from '../support/probe';
+import { ProbeContract } from '../support/probe-contract';
 
 describe('embedded ledger: transaction semantics', () => {
   let f: ProbeFixture;
@@ -116,5 +118,61 @@ describe('embedded ledger: transaction semantics', () => {
       await f.submit('DeletePrivate', 'LiangdangPrivate', 'person/1');
       expect(await f.evaluate('GetPrivate', 'LiangdangPrivate', 'person/1')).to.deep.equal({ value: null, hash: '' });
     });
+  });
+});
+
+describe('embedded ledger: transaction arguments', () => {
+  let f: ProbeFixture;
+  before(async () => {
+    f = await openProbeFixture();
+  });
+  after(async () => {
+    await f.cleanup();
+  });
+
+  it('converts and validates arguments by the contract metadata', async () => {
+    expect(await f.evaluate('Repeat', 'ab', '3', 'true')).to.deep.equal({ text: 'ABABAB', timesType: 'number' });
+    await expectLedgerError(f.evaluate('Repeat', 'ab', 'three', 'true'), 'INVALID_ARGUMENT');
+    await expectLedgerError(f.evaluate('Repeat', 'ab', '3', 'maybe'), 'INVALID_ARGUMENT');
+    await expectLedgerError(f.evaluate('Repeat', 'ab', '3'), 'INVALID_ARGUMENT', /Expected 3 parameters, but 2 have been supplied/);
+  });
+
+  it('gives the same values and the same errors as fabric-shim\'s own parameter handling', async () => {
+    // Warm the cache through a real call, then compare both implementations on the same descriptors.
+    await f.evaluate('Repeat', 'x', '1', 'false');
+    const chaincode = new (require('fabric-shim/lib/contract-spi/chaincodefromcontract'))(
+      [ProbeContract],
+      { transaction: 'jsonSerializer', serializers: { jsonSerializer: require('fabric-contract-api').JSONSerializer } },
+      {},
+      'probe',
+      '1',
+    );
+    const marshall = chaincode.contractImplementations.Probe.dataMarshall;
+    const fn = chaincode.metadata.contracts.Probe.transactions.find((t: { name: string }) => t.name === 'Repeat');
+    const outcome = (impl: (...a: unknown[]) => unknown, args: string[]) => {
+      try {
+        return { values: impl.call(marshall, fn, args.map((a) => Buffer.from(a)), '[probe]') };
+      } catch (err) {
+        return { error: (err as Error).message };
+      }
+    };
+    const inputs = [
+      ['ab', '3', 'true'],
+      ['', '0', 'false'],
+      ['ab', 'three', 'true'],
+      ['ab', '3', 'maybe'],
+      ['ab', '-1.5', 'true'],
+      ['ab', '3'],
+      ['ab', '3', 'true', 'extra'],
+      ['{"json":true}', '2', 'false'],
+    ];
+    let refused = 0;
+    for (const args of inputs) {
+      const theirs = outcome(shimHandleParameters as never, args);
+      const ours = outcome(cachedHandleParameters as never, args);
+      expect(ours, args.join(',')).to.deep.equal(theirs);
+      if ('error' in theirs) refused++;
+    }
+    expect(refused).to.equal(4);
   });
 });

@@ -88,6 +88,13 @@ export class ProbeContract extends Contract {
     return JSON.stringify({ value: text(await ctx.stub.getState(key)) });
   }
 
+  /** Typed parameters, so argument conversion and validation by the contract metadata can be tested. */
+  @Transaction(false)
+  async Repeat(_ctx: Context, text: string, times: number, upper: boolean): Promise<string> {
+    const out = text.repeat(times);
+    return JSON.stringify({ text: upper ? out.toUpperCase() : out, timesType: typeof times });
+  }
+
   @Transaction()
   async Put(ctx: Context, key: string, value: string): Promise<void> {
     await ctx.stub.putState(key, Buffer.from(value));

@@ -39,8 +39,8 @@ export class LedgerError extends Error {
 export function fromChaincodeMessage(message: string, options: LedgerErrorOptions = {}): LedgerError {
   const decoded = decodeChaincodeError(message);
   if (decoded) return new LedgerError(decoded.code, decoded.detail, options);
-  // fabric-contract-api's own argument checks (wrong arity, unknown contract) are caller mistakes.
-  if (/^Expected \d+ parameters|Contract name is not known|but got/.test(message)) {
+  // fabric-contract-api's own argument checks (wrong arity or type, unknown contract) are caller mistakes.
+  if (/^Expected \d+ parameters|Contract name is not known|but got|^fromBuffer could not convert data|^Unable to validate parameter/.test(message)) {
     return new LedgerError('INVALID_ARGUMENT', message, options);
   }
   return new LedgerError('INTERNAL', 'the chaincode failed unexpectedly', { ...options, cause: new Error(message) });

@@ -20,6 +20,7 @@ import {
 import { assembleBlock, Block, dataJsonOf, dataHash, GENESIS_PREVIOUS_HASH, headerHash, parseBlock, RangeRead, sha256Hex, TxRecord } from './block-format';
 import { BlockStore, HistoryRecord, PrivateWrite, StateWrite } from './block-store';
 import { buildProposal, signAsync } from './proposal';
+import { cacheParameterValidators } from './shim-parameters';
 import { SimulationResults, TxSimulator } from './tx-simulator';
 import { sameVersion, Version, versionString } from './versions';
 
@@ -131,6 +132,7 @@ export class EmbeddedLedger implements Ledger {
 
   static async open(options: EmbeddedLedgerOptions): Promise<EmbeddedLedger> {
     cacheParsedCertificates();
+    cacheParameterValidators();
     return new EmbeddedLedger(await BlockStore.open(options.dataDir), options);
   }
 
