@@ -7,10 +7,12 @@ const HALF_N = P256_N >> 1n;
 /**
  * A fabric-gateway signer on node:crypto (OpenSSL) rather than the default pure
  * JavaScript one. Use with `hash: hash.none`: the message arrives unhashed and
- * OpenSSL hashes it with SHA-256 while signing. The signature is normalised to low S.
+ * OpenSSL hashes it with SHA-256 while signing, on libuv's thread pool so the
+ * JavaScript thread (HTTP, gRPC) goes on meanwhile. The signature is normalised to low S.
  */
 export function nodeCryptoSigner(privateKey: KeyObject): (message: Uint8Array) => Promise<Uint8Array> {
-  return async (message) => lowS(sign('sha256', message, privateKey));
+  return (message) =>
+    new Promise((resolve, reject) => sign('sha256', message, privateKey, (err, der) => (err ? reject(err) : resolve(lowS(der)))));
 }
 
 export function lowS(der: Buffer): Uint8Array {
