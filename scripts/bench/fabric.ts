@@ -13,6 +13,10 @@
  *   2. open loop at 70% of the direct closed-loop rate for BENCH_OPEN_SECONDS -> p50 / p95 latency
  *   3. evaluates: BENCH_EVALUATES queries, BENCH_EVAL_CONCURRENCY in flight -> queries/s
  *
+ * Each phase runs in two halves in the order direct, REST, REST, direct: the network slows down
+ * as its state, history and block files grow over a run, and this order puts that drift on both
+ * sides equally instead of on whichever goes second. A side's figures are over its two halves.
+ *
  *   npm run bench:fabric         (env: FABRIC_NETWORK, FABRIC_MSP_ID, BENCH_* below)
  */
 import '../../gateway-api/src/quiet-logs';
@@ -24,7 +28,7 @@ import path from 'node:path';
 import { openFabric } from '../../gateway-api/src/ledger/fabric/open-fabric';
 import { drive, figures, printTable, RunFigures } from './stats';
 
-const SUBMITS = Number(process.env.BENCH_SUBMITS ?? 3000);
+const SUBMITS = Number(process.env.BENCH_SUBMITS ?? 6000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 150);
 const OPEN_SECONDS = Number(process.env.BENCH_OPEN_SECONDS ?? 15);
 const EVALUATES = Number(process.env.BENCH_EVALUATES ?? 6000);
@@ -67,19 +71,51 @@ interface Target {
   evaluate: Op;
 }
 
-async function measure(t: Target, openRate: number | undefined): Promise<{ rows: RunFigures[]; closedRate: number }> {
-  const report = (what: string, r: { firstError?: unknown }) => r.firstError && process.stderr.write(`${t.name} ${what}: first error: ${String(r.firstError)}\n`);
-  await drive(200, Math.min(CONCURRENCY, 50), (i) => t.submit(1_000_000 + i)); // warm-up
-  const closed = await drive(SUBMITS, CONCURRENCY, t.submit);
-  report('closed-loop submit', closed);
-  const closedRow = figures(`${t.name} submit, ${CONCURRENCY} in flight`, closed.latencies, closed.failures, closed.seconds);
-  const rate = openRate ?? Math.floor(closedRow.perSecond * 0.7);
-  const open = await openLoop(rate, OPEN_SECONDS, (i) => t.submit(2_000_000 + i));
-  report('open-loop submit', open);
-  const openRow = figures(`${t.name} submit, open loop ${rate}/s`, open.latencies, open.failures, open.seconds);
-  const ev = await drive(EVALUATES, EVAL_CONCURRENCY, t.evaluate);
-  report('evaluate', ev);
-  return { rows: [closedRow, openRow, figures(`${t.name} evaluate, ${EVAL_CONCURRENCY} in flight`, ev.latencies, ev.failures, ev.seconds)], closedRate: closedRow.perSecond };
+type Run = Awaited<ReturnType<typeof drive>>;
+
+function merged(a: Run, b: Run): Run {
+  return { latencies: [...a.latencies, ...b.latencies], failures: a.failures + b.failures, seconds: a.seconds + b.seconds, firstError: a.firstError ?? b.firstError };
+}
+
+/** Runs a phase in halves, direct – REST – REST – direct, and returns each side's two halves merged. */
+async function interleaved(direct: Target, rest: Target, half: (t: Target, part: 0 | 1) => Promise<Run>): Promise<[Run, Run]> {
+  const d0 = await half(direct, 0);
+  const r0 = await half(rest, 0);
+  const r1 = await half(rest, 1);
+  const d1 = await half(direct, 1);
+  return [merged(d0, d1), merged(r0, r1)];
+}
+
+async function measure(direct: Target, rest: Target): Promise<RunFigures[]> {
+  const report = (t: Target, what: string, r: Run) => r.firstError && process.stderr.write(`${t.name} ${what}: first error: ${String(r.firstError)}\n`);
+  // Warm-up of both paths (JIT, connections), submits and evaluates.
+  for (const t of [direct, rest]) {
+    await drive(200, Math.min(CONCURRENCY, 50), (i) => t.submit(1_000_000 + i));
+    await drive(500, EVAL_CONCURRENCY, (i) => t.evaluate(i));
+  }
+  const halfSubmits = Math.ceil(SUBMITS / 2);
+  const [dClosed, rClosed] = await interleaved(direct, rest, (t, part) => drive(halfSubmits, CONCURRENCY, (i) => t.submit(part * halfSubmits + i)));
+  const closedRows = [dClosed, rClosed].map((r, k) => figures(`${k ? 'REST' : 'direct'} submit, ${CONCURRENCY} in flight`, r.latencies, r.failures, r.seconds));
+  const rate = Math.floor((closedRows[0] as RunFigures).perSecond * 0.7);
+  const [dOpen, rOpen] = await interleaved(direct, rest, (t, part) => openLoop(rate, OPEN_SECONDS / 2, (i) => t.submit(2_000_000 + part * 1_000_000 + i)));
+  const halfEvaluates = Math.ceil(EVALUATES / 2);
+  const [dEval, rEval] = await interleaved(direct, rest, (t) => drive(halfEvaluates, EVAL_CONCURRENCY, t.evaluate));
+  for (const [t, what, r] of [
+    [direct, 'closed-loop submit', dClosed],
+    [rest, 'closed-loop submit', rClosed],
+    [direct, 'open-loop submit', dOpen],
+    [rest, 'open-loop submit', rOpen],
+    [direct, 'evaluate', dEval],
+    [rest, 'evaluate', rEval],
+  ] as const) report(t, what, r);
+  return [
+    closedRows[0] as RunFigures,
+    figures(`direct submit, open loop ${rate}/s`, dOpen.latencies, dOpen.failures, dOpen.seconds),
+    figures(`direct evaluate, ${EVAL_CONCURRENCY} in flight`, dEval.latencies, dEval.failures, dEval.seconds),
+    closedRows[1] as RunFigures,
+    figures(`REST submit, open loop ${rate}/s`, rOpen.latencies, rOpen.failures, rOpen.seconds),
+    figures(`REST evaluate, ${EVAL_CONCURRENCY} in flight`, rEval.latencies, rEval.failures, rEval.seconds),
+  ];
 }
 
 function startServer(dir: string): Promise<{ child: ChildProcess; port: number; apiKey: string }> {
@@ -115,38 +151,28 @@ async function main(): Promise<void> {
     );
     const h0 = await ledger.height();
     const member = (prefix: string, i: number) => `${prefix}-${RUN}-${i}`;
-    let direct: Awaited<ReturnType<typeof measure>>;
-    try {
-      direct = await measure(
-        {
-          name: 'direct',
-          submit: (i) => ledger.submit(admin, { name: 'Membership:GrantRole', args: [JSON.stringify({ member: member('d', i), role: 'auditor' })] }),
-          evaluate: (i) => ledger.evaluate(admin, { name: 'Membership:GetMember', args: [JSON.stringify({ mspId: MSP, member: member('d', i % SUBMITS) })] }),
-        },
-        undefined,
-      );
-      rows.push(...direct.rows);
-      const h1 = await ledger.height();
-      process.stdout.write(`direct: ${h1 - h0} blocks\n`);
-    } finally {
-      await ledger.close();
-    }
-
     const { child, port, apiKey } = await startServer(path.join(dir, 'rest'));
     const pool = new Pool(`http://127.0.0.1:${port}`, { connections: Math.max(CONCURRENCY, EVAL_CONCURRENCY), pipelining: 1 });
     try {
-      const rest = await measure(
-        {
-          name: 'REST',
-          submit: (i) => httpCall(pool, apiKey, 'POST', `/api/v1/members/${MSP}:${member('r', i)}/roles`, JSON.stringify({ role: 'auditor' })),
-          evaluate: (i) => httpCall(pool, apiKey, 'GET', `/api/v1/members/${MSP}:${member('r', i % SUBMITS)}`),
-        },
-        Math.floor(direct.closedRate * 0.7),
+      rows.push(
+        ...(await measure(
+          {
+            name: 'direct',
+            submit: (i) => ledger.submit(admin, { name: 'Membership:GrantRole', args: [JSON.stringify({ member: member('d', i), role: 'auditor' })] }),
+            evaluate: (i) => ledger.evaluate(admin, { name: 'Membership:GetMember', args: [JSON.stringify({ mspId: MSP, member: member('d', i % SUBMITS) })] }),
+          },
+          {
+            name: 'REST',
+            submit: (i) => httpCall(pool, apiKey, 'POST', `/api/v1/members/${MSP}:${member('r', i)}/roles`, JSON.stringify({ role: 'auditor' })),
+            evaluate: (i) => httpCall(pool, apiKey, 'GET', `/api/v1/members/${MSP}:${member('r', i % SUBMITS)}`),
+          },
+        )),
       );
-      rows.push(...rest.rows);
+      process.stdout.write(`${(await ledger.height()) - h0} blocks\n`);
     } finally {
       await pool.close();
       child.kill('SIGTERM');
+      await ledger.close();
     }
     printTable(rows);
     const find = (p: string) => rows.find((r) => r.label.startsWith(p))!;
