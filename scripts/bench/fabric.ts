@@ -31,7 +31,7 @@ import { drive, figures, printTable, RunFigures } from './stats';
 const SUBMITS = Number(process.env.BENCH_SUBMITS ?? 6000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 150);
 const OPEN_SECONDS = Number(process.env.BENCH_OPEN_SECONDS ?? 15);
-const EVALUATES = Number(process.env.BENCH_EVALUATES ?? 6000);
+const EVALUATES = Number(process.env.BENCH_EVALUATES ?? 12000);
 const EVAL_CONCURRENCY = Number(process.env.BENCH_EVAL_CONCURRENCY ?? 64);
 const MSP = process.env.FABRIC_MSP_ID ?? 'LiangdangMSP';
 const RUN = Date.now().toString(36);
