@@ -18,6 +18,7 @@ import { DEFAULT_COUNTIES } from '../../gateway-api/src/identity/counties';
 import { Wallet } from '../../gateway-api/src/identity/wallet';
 import { EmbeddedLedger } from '../../gateway-api/src/ledger/embedded/embedded-ledger';
 import { BenchContract } from './bench-contract';
+import { httpCall } from './http-load';
 import { drive, figures, printTable, RunFigures } from './stats';
 
 const SUBMITS = Number(process.env.BENCH_SUBMITS ?? 20000);
@@ -56,18 +57,6 @@ function startServer(dir: string, walletDir: string): Promise<{ child: ChildProc
     child.once('message', (m: { port: number; apiKey: string }) => resolve({ child, ...m }));
     child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
   });
-}
-
-/** One HTTP call on a keep-alive pool (undici: far less client CPU than node:http, which shares these 2 cores). */
-async function httpCall(pool: Pool, apiKey: string, method: 'GET' | 'POST', url: string, body?: string): Promise<void> {
-  const res = await pool.request({
-    method,
-    path: url,
-    headers: { authorization: `Bearer ${apiKey}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    ...(body ? { body } : {}),
-  });
-  await res.body.dump();
-  if (res.statusCode >= 300) throw new Error(`HTTP ${res.statusCode}`);
 }
 
 /** CPU seconds a process has used (user + system), from /proc; undefined where /proc is absent. */

@@ -26,6 +26,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openFabric } from '../../gateway-api/src/ledger/fabric/open-fabric';
+import { httpCall } from './http-load';
 import { drive, figures, printTable, RunFigures } from './stats';
 
 const SUBMITS = Number(process.env.BENCH_SUBMITS ?? 6000);
@@ -124,18 +125,6 @@ function startServer(dir: string): Promise<{ child: ChildProcess; port: number; 
     child.once('message', (m: { port: number; apiKey: string }) => resolve({ child, ...m }));
     child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
   });
-}
-
-/** One HTTP call on a keep-alive pool: undici takes far less client CPU than node:http, and the load generator shares the two cores with the network. */
-async function httpCall(pool: Pool, apiKey: string, method: 'GET' | 'POST', url: string, body?: string): Promise<void> {
-  const res = await pool.request({
-    method,
-    path: url,
-    headers: { authorization: `Bearer ${apiKey}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    ...(body ? { body } : {}),
-  });
-  const text = await res.body.text();
-  if (res.statusCode >= 300) throw new Error(`HTTP ${res.statusCode} ${text.slice(0, 300)}`);
 }
 
 async function main(): Promise<void> {
