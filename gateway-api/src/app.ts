@@ -6,7 +6,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler, ZodTypeProv
 import { ApiKeyStore } from './auth/api-keys';
 import { Ledger } from './ledger/ledger';
 import { IdentityResolver, registerAuth } from './plugins/auth';
-import { registerErrorHandler } from './plugins/error-handler';
+import { registerErrorHandler, sendProblem } from './plugins/error-handler';
 import { registerIdempotency } from './plugins/idempotency';
 import { registerMetrics } from './plugins/metrics';
 import { auditRoutes } from './routes/audit';
@@ -47,6 +47,10 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     logger: deps.logLevel && deps.logLevel !== 'silent' ? { level: deps.logLevel } : false,
     bodyLimit: 1024 * 1024,
     ajv: { customOptions: { coerceTypes: false } },
+    // URLs the router refuses before any route runs (a path parameter over 100 characters, bad
+    // percent-encoding) answer problem+json like every other refusal.
+    frameworkErrors: (error, request, reply) =>
+      sendProblem(reply, request, 'INVALID_ARGUMENT', error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'a path parameter is longer than 100 characters' : error.message),
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

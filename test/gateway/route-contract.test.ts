@@ -102,7 +102,7 @@ describe('gateway: every route — who may call it and what input it takes', () 
     const key = await f.keyFor(LIANGDANG, 'admin');
     const height = await f.ledger.ledger.height();
     const paginated = ops.filter((o) => o.parameters.some((p) => p.in === 'query' && p.name === 'limit'));
-    expect(paginated.length).to.be.greaterThan(30);
+    expect(paginated.length).to.be.greaterThan(20);
     for (const op of paginated) {
       for (const limit of ['0', '-1', 'ten', '1000000', '2.5']) {
         const res = await f.request(op.method, `${urlOf(op)}?limit=${limit}`, key);
@@ -123,6 +123,9 @@ describe('gateway: every route — who may call it and what input it takes', () 
       }
     }
     expect(checked).to.be.greaterThan(20);
+    // Refused by the router itself, before any route: still problem+json with one of our codes.
+    expectProblem(await f.request('GET', '/api/v1/orders/%E0%A4%A', key), 400, 'INVALID_ARGUMENT', 'bad percent-encoding');
+    expectProblem(await f.request('GET', `/api/v1/orders/${'o'.repeat(101)}`), 400, 'INVALID_ARGUMENT', 'a 101-character parameter, without a key');
     expect(await f.ledger.ledger.height(), 'no refused request reached the ledger').to.equal(height);
   });
 });
