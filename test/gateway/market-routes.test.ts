@@ -96,6 +96,44 @@ describe('gateway /api/v1 subjects, assets, orders, alerts: input and access', (
     expect(otherCounty.statusCode).to.equal(403);
   });
 
+  it('merchant bindings and individuals: only the regulator of the subject’s county binds, unbinds or registers', async () => {
+    const third = creditCode('621228', 3003);
+    expect((await call('ldReg', 'POST', '/api/v1/subjects', { creditCode: third })).statusCode).to.equal(201);
+    expect((await call('ldReg', 'POST', `/api/v1/subjects/${third}/access`, { status: 'green', evidenceRefs: ['d-3'] })).statusCode).to.equal(201);
+    const height = await f.ledger.ledger.height();
+    for (const body of [{}, { member: '' }, { member: 'shop', extra: true }, { member: 'x'.repeat(200) }]) {
+      expect((await call('ldReg', 'POST', `/api/v1/subjects/${third}/merchants`, body)).statusCode, JSON.stringify(body)).to.equal(400);
+    }
+    for (const who of ['ldShop', 'hxReg', 'nobody', 'checker']) {
+      expect((await call(who, 'POST', `/api/v1/subjects/${third}/merchants`, { member: 'shop' })).statusCode, who).to.equal(403);
+    }
+    // Any county's regulator registers individuals (in its own private collection); no other role does.
+    for (const who of ['ldShop', 'nobody', 'checker']) {
+      expect((await call(who, 'POST', '/api/v1/subjects/individuals', { idNumber: '62122819900101123X', name: 'Li Si' })).statusCode, who).to.equal(403);
+    }
+    expect(await f.ledger.ledger.height(), 'refusals write nothing').to.equal(height);
+
+    expect((await call('ldReg', 'POST', `/api/v1/subjects/${third}/merchants`, { member: 'shop' })).statusCode).to.equal(201);
+    const bound = await call('nobody', 'GET', `/api/v1/merchant-bindings?mspId=${LIANGDANG}&member=shop`);
+    expect(bound.statusCode, bound.body).to.equal(200);
+    const activeFor = (res: { json(): { items: Array<{ subjectId: string; active?: boolean }> } }) =>
+      res.json().items.filter((b) => b.active !== false).map((b) => b.subjectId);
+    expect(activeFor(bound)).to.include(third);
+    expect((await call('nobody', 'GET', '/api/v1/merchant-bindings?member=shop')).statusCode, 'mspId is required').to.equal(400);
+
+    for (const who of ['ldShop', 'hxReg', 'nobody']) {
+      expect((await call(who, 'DELETE', `/api/v1/subjects/${third}/merchants/shop`)).statusCode, who).to.equal(403);
+    }
+    expect((await call('ldReg', 'DELETE', '/api/v1/subjects/SHORT/merchants/shop')).statusCode, 'not a subject ID').to.equal(400);
+    expect((await call('ldReg', 'DELETE', `/api/v1/subjects/${third}/merchants/bad%20name`)).statusCode, 'not a member name').to.equal(400);
+    expect((await call('ldReg', 'DELETE', `/api/v1/subjects/${corruptCreditCode(third)}/merchants/shop`)).statusCode, 'no such subject').to.equal(404);
+    const unbound = await call('ldReg', 'DELETE', `/api/v1/subjects/${third}/merchants/shop`);
+    expect(unbound.statusCode, unbound.body).to.equal(200);
+    expect(activeFor(await call('nobody', 'GET', `/api/v1/merchant-bindings?mspId=${LIANGDANG}&member=shop`))).to.not.include(third);
+    const again = await call('ldReg', 'DELETE', `/api/v1/subjects/${third}/merchants/shop`);
+    expect(again.statusCode, again.body).to.be.oneOf([404, 409]);
+  });
+
   it('assets: bad input is 400, an unbound merchant is 403, exactly one filter is needed to list', async () => {
     const cert = multipartBody({ content: Buffer.from('organic certificate 77'), contentType: 'application/pdf' });
     const up = await f.app.inject({ method: 'POST', url: '/api/v1/evidence', payload: cert.payload, headers: { ...cert.headers, authorization: `Bearer ${k.ldShop}` } });
