@@ -47,6 +47,14 @@ describe('gateway /api/v1/cases (线索移送)', () => {
     expect(await height()).to.equal(h);
 
     expect((await api('POST', `/cases/${id}/accept`, enfB, { note: 'ours' })).json().result.status).to.equal('accepted');
+    const accepted = await height();
+    for (const key of [enfA, enfC, regB, auditor]) {
+      const r = await api('POST', `/cases/${id}/investigate`, key, {});
+      expect(r.statusCode, r.body).to.equal(403);
+    }
+    expect((await api('POST', `/cases/${id}/investigate`, enfB, { unexpected: 1 })).statusCode).to.equal(400);
+    expect((await api('POST', `/cases/${'c'.repeat(150)}/investigate`, enfB, {})).statusCode).to.equal(400);
+    expect(await height(), 'refusals write nothing').to.equal(accepted);
     expect((await api('POST', `/cases/${id}/reject`, enfB, { reason: 'too late' })).statusCode).to.equal(409);
     const inv = await api('POST', `/cases/${id}/investigate`, enfB);
     expect(inv.statusCode, inv.body).to.equal(200);
@@ -87,6 +95,12 @@ describe('gateway /api/v1/cases (线索移送)', () => {
     const t = await api('POST', '/cases', enfA, lead);
     const id = t.json().result.id;
     expect((await api('POST', `/cases/${id}/reject`, enfB, {})).statusCode).to.equal(400);
+    const before = await height();
+    for (const key of [enfA, enfC, regB, auditor]) {
+      const r = await api('POST', `/cases/${id}/reject`, key, { reason: 'not ours' });
+      expect(r.statusCode, r.body).to.equal(403);
+    }
+    expect(await height(), 'refusals write nothing').to.equal(before);
     const rejected = await api('POST', `/cases/${id}/reject`, enfB, { reason: 'outside our jurisdiction' });
     expect(rejected.json().result.status).to.equal('rejected');
     expect((await api('POST', `/cases/${id}/accept`, enfB, {})).statusCode).to.equal(409);
