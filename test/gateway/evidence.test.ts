@@ -111,6 +111,19 @@ describe('gateway /api/v1/evidence', () => {
     expect(record.json().recognitions.map((r: { mspId: string }) => r.mspId)).to.deep.equal([HUIXIAN]);
   });
 
+  it('a member without any role cannot anchor evidence (403, nothing written); verification is open to every member', async () => {
+    const nobody = await f.keyFor(LIANGDANG, 'no-role');
+    const height = await f.ledger.ledger.height();
+    const refused = await upload(nobody, Buffer.from('a file nobody may anchor'));
+    expect(refused.statusCode, refused.body).to.equal(403);
+    expect(refused.json().code).to.equal('FORBIDDEN');
+    expect(await f.ledger.ledger.height()).to.equal(height);
+    const digest = createHash('sha256').update('a file nobody may anchor').digest('hex');
+    expect((await f.request('GET', `/api/v1/evidence/${digest}/content`, auditor)).statusCode, 'the refused file is not kept').to.equal(404);
+    const verify = await upload(nobody, Buffer.from('a file nobody may anchor'), {}, '/api/v1/evidence/verify');
+    expect(verify.statusCode, verify.body).to.equal(200);
+  });
+
   it('requires an API key', async () => {
     const res = await f.app.inject({ method: 'POST', url: '/api/v1/evidence/verify', ...multipartBody({ content: pdf }) });
     expect(res.statusCode).to.equal(401);
