@@ -118,6 +118,8 @@ describe('gateway /api/v1/fund and /counties: compensation fund (生态补偿基
 
     it('carbon sink counts only once a verifier of another county confirms it', async () => {
       const period = { periodFrom: tradeDay, periodTo: tradeDay };
+      // A county's finance officers or regulators report its carbon sink; a verifier may not.
+      await expectRefusedHttp(w, 403, 'FORBIDDEN', () => f.request('POST', `${API}/fund/carbon-sinks`, key['ver-l'], { ...period, kgCo2e: 5000, evidenceRefs: ['doc:forest-survey-l'] }));
       for (const [short, kg] of [['l', 5000], ['h', 3000], ['f', 5000]] as const) {
         expect(created(await f.request('POST', `${API}/fund/carbon-sinks`, key[`fin-${short}`], { ...period, kgCo2e: kg, evidenceRefs: [`doc:forest-survey-${short}`] }))).to.include({ status: 'reported' });
       }
