@@ -19,7 +19,7 @@ import { Wallet } from '../../gateway-api/src/identity/wallet';
 import { EmbeddedLedger } from '../../gateway-api/src/ledger/embedded/embedded-ledger';
 import { BenchContract } from './bench-contract';
 import { httpCall } from './http-load';
-import { drive, figures, printTable, RunFigures } from './stats';
+import { drive, figures, machineProbe, printTable, RunFigures } from './stats';
 
 const SUBMITS = Number(process.env.BENCH_SUBMITS ?? 20000);
 const EVALUATES = Number(process.env.BENCH_EVALUATES ?? 40000);
@@ -110,8 +110,10 @@ async function main(): Promise<void> {
     const wallet = await Wallet.open(walletDir, DEFAULT_COUNTIES);
     await wallet.issue('LiangdangMSP', 'bench', 'client');
     process.stdout.write(`embedded ledger benchmark: ${SUBMITS} submits, ${EVALUATES} evaluates; ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), Node ${process.version}\n`);
+    process.stdout.write(`before: ${machineProbe()}\n`);
     const rows = [...(await direct(dir, wallet)), ...(await rest(dir, walletDir))];
     printTable(rows);
+    process.stdout.write(`after: ${machineProbe()}\n`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

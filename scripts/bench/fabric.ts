@@ -27,7 +27,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { openFabric } from '../../gateway-api/src/ledger/fabric/open-fabric';
 import { httpCall } from './http-load';
-import { drive, figures, printTable, RunFigures } from './stats';
+import { drive, figures, machineProbe, printTable, RunFigures } from './stats';
 
 const SUBMITS = Number(process.env.BENCH_SUBMITS ?? 6000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 150);
@@ -138,6 +138,7 @@ async function main(): Promise<void> {
       `Fabric benchmark (${MSP}'s peer): ${SUBMITS} Membership:GrantRole submits with ${CONCURRENCY} in flight, then an open loop at 70% of the direct rate for ${OPEN_SECONDS} s, ` +
         `${EVALUATES} Membership:GetMember evaluates; ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}\n`,
     );
+    process.stdout.write(`before: ${machineProbe()}\n`);
     const h0 = await ledger.height();
     const member = (prefix: string, i: number) => `${prefix}-${RUN}-${i}`;
     const { child, port, apiKey } = await startServer(path.join(dir, 'rest'));
@@ -164,6 +165,7 @@ async function main(): Promise<void> {
       await ledger.close();
     }
     printTable(rows);
+    process.stdout.write(`after: ${machineProbe()}\n`);
     const find = (p: string) => rows.find((r) => r.label.startsWith(p))!;
     const ratio = (a: RunFigures, b: RunFigures) => `${((a.perSecond / b.perSecond) * 100).toFixed(1)}%`;
     process.stdout.write(

@@ -2,7 +2,7 @@ import { createPrivateKey } from 'node:crypto';
 import { MessagePort } from 'node:worker_threads';
 import { LedgerError } from '../errors';
 import { Ledger, LedgerIdentity } from '../ledger';
-import { LedgerCall, LedgerReply } from './protocol';
+import { batchedSender, LedgerCall, LedgerReply } from './protocol';
 
 /**
  * Serves a Ledger to another thread over a MessagePort, so the HTTP work of the
@@ -11,7 +11,7 @@ import { LedgerCall, LedgerReply } from './protocol';
 export function hostLedger(ledger: Ledger, port: MessagePort): { close(): void } {
   const identities = new Map<number, LedgerIdentity>();
   const subscriptions = new Map<number, AbortController>();
-  const reply = (m: LedgerReply) => port.postMessage(m);
+  const reply = batchedSender<LedgerReply>((batch) => port.postMessage(batch));
   const fail = (id: number, err: unknown) => {
     const e = err instanceof LedgerError ? err : new LedgerError('INTERNAL', 'the ledger failed', { cause: err });
     reply({ id, ok: false, error: { code: e.code, message: e.message, ...(e.transactionId ? { transactionId: e.transactionId } : {}) } });
@@ -22,7 +22,11 @@ export function hostLedger(ledger: Ledger, port: MessagePort): { close(): void }
     return found;
   };
 
-  port.on('message', (call: LedgerCall) => {
+  port.on('message', (calls: LedgerCall[]) => {
+    for (const call of calls) serve(call);
+  });
+
+  const serve = (call: LedgerCall): void => {
     switch (call.op) {
       case 'identity':
         identities.set(call.identityId, { mspId: call.mspId, certificate: call.certificate, privateKey: createPrivateKey(call.privateKeyPem) });
@@ -64,7 +68,7 @@ export function hostLedger(ledger: Ledger, port: MessagePort): { close(): void }
         subscriptions.get(call.subscription)?.abort();
         return;
     }
-  });
+  };
   return {
     close: () => {
       for (const c of subscriptions.values()) c.abort();

@@ -1,7 +1,7 @@
 import { MessagePort } from 'node:worker_threads';
 import { LedgerError, LedgerErrorCode } from '../errors';
 import { ChainVerification, ChaincodeEvent, EventsOptions, Ledger, LedgerIdentity, SubmitResult, TransactionInfo, TransactionRequest } from '../ledger';
-import { LedgerCall, LedgerReply } from './protocol';
+import { batchedSender, LedgerCall, LedgerReply } from './protocol';
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
 type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
@@ -13,29 +13,35 @@ export class RemoteLedger implements Ledger {
   readonly #pending = new Map<number, Pending>();
   readonly #subscriptions = new Map<number, (m: { event?: ChaincodeEvent; end?: true; error?: string }) => void>();
   readonly #identityIds = new WeakMap<LedgerIdentity, Promise<number>>();
+  readonly #send: (call: LedgerCall) => void;
   #next = 1;
 
   constructor(port: MessagePort, kind: 'embedded' | 'fabric') {
     this.#port = port;
     this.kind = kind;
-    port.on('message', (m: LedgerReply) => {
-      if ('subscription' in m) {
-        this.#subscriptions.get(m.subscription)?.(m);
-        return;
-      }
-      const p = this.#pending.get(m.id);
-      if (!p) return;
-      this.#pending.delete(m.id);
-      if (m.ok) p.resolve(m.value);
-      else p.reject(new LedgerError(m.error.code as LedgerErrorCode, m.error.message, m.error.transactionId ? { transactionId: m.error.transactionId } : {}));
+    this.#send = batchedSender<LedgerCall>((batch) => port.postMessage(batch));
+    port.on('message', (replies: LedgerReply[]) => {
+      for (const m of replies) this.#receive(m);
     });
+  }
+
+  #receive(m: LedgerReply): void {
+    if ('subscription' in m) {
+      this.#subscriptions.get(m.subscription)?.(m);
+      return;
+    }
+    const p = this.#pending.get(m.id);
+    if (!p) return;
+    this.#pending.delete(m.id);
+    if (m.ok) p.resolve(m.value);
+    else p.reject(new LedgerError(m.error.code as LedgerErrorCode, m.error.message, m.error.transactionId ? { transactionId: m.error.transactionId } : {}));
   }
 
   #call<T>(call: DistributiveOmit<LedgerCall, 'id'>): Promise<T> {
     const id = this.#next++;
     return new Promise<T>((resolve, reject) => {
       this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      this.#port.postMessage({ ...call, id });
+      this.#send({ ...call, id } as LedgerCall);
     });
   }
 
@@ -88,11 +94,11 @@ export class RemoteLedger implements Ledger {
       wake?.();
     });
     const abort = () => {
-      this.#port.postMessage({ op: 'unsubscribe', subscription: id, id: this.#next++ } satisfies LedgerCall);
+      this.#send({ op: 'unsubscribe', subscription: id, id: this.#next++ });
       wake?.();
     };
     options.signal?.addEventListener('abort', abort, { once: true });
-    this.#port.postMessage({ op: 'subscribe', id, ...(options.startBlock !== undefined ? { startBlock: options.startBlock } : {}) } satisfies LedgerCall);
+    this.#send({ op: 'subscribe', id, ...(options.startBlock !== undefined ? { startBlock: options.startBlock } : {}) });
     try {
       for (;;) {
         const next = queue.shift();
