@@ -130,6 +130,12 @@ describe(`gateway: ownership transfer and evidence, end to end${overMessagePort 
     expect(owners).to.include(buyer);
     const asset = await get('auditor', `/api/v1/assets/${assetId}`);
     expect(JSON.stringify(asset.json())).to.contain(buyer);
+
+    // The settled price moves the category's index, which any member may read.
+    const index = await get('auditor', '/api/v1/categories/honey/index');
+    expect(index.statusCode, index.body).to.equal(200);
+    expect(index.json()).to.include({ category: 'honey', indexFen: 130_000, settledCount: 1 });
+    expect((await get('auditor', '/api/v1/categories/saffron/index')).statusCode, 'no trade in that category yet').to.equal(404);
   });
 
   it('an auditor downloads the deal, verifies it against the block, and a one-byte change does not match', async () => {
