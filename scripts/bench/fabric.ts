@@ -87,6 +87,8 @@ async function interleaved(direct: Target, rest: Target, half: (t: Target, part:
   return [merged(d0, d1), merged(r0, r1)];
 }
 
+const rowOf = (label: string, r: Run): RunFigures => figures(label, r.latencies, r.failures, r.seconds);
+
 async function measure(direct: Target, rest: Target): Promise<RunFigures[]> {
   const report = (t: Target, what: string, r: Run) => r.firstError && process.stderr.write(`${t.name} ${what}: first error: ${String(r.firstError)}\n`);
   // Warm-up of both paths (JIT, connections), submits and evaluates.
@@ -96,8 +98,7 @@ async function measure(direct: Target, rest: Target): Promise<RunFigures[]> {
   }
   const halfSubmits = Math.ceil(SUBMITS / 2);
   const [dClosed, rClosed] = await interleaved(direct, rest, (t, part) => drive(halfSubmits, CONCURRENCY, (i) => t.submit(part * halfSubmits + i)));
-  const closedRows = [dClosed, rClosed].map((r, k) => figures(`${k ? 'REST' : 'direct'} submit, ${CONCURRENCY} in flight`, r.latencies, r.failures, r.seconds));
-  const rate = Math.floor((closedRows[0] as RunFigures).perSecond * 0.7);
+  const rate = Math.floor(rowOf('', dClosed).perSecond * 0.7);
   const [dOpen, rOpen] = await interleaved(direct, rest, (t, part) => openLoop(rate, OPEN_SECONDS / 2, (i) => t.submit(2_000_000 + part * 1_000_000 + i)));
   const halfEvaluates = Math.ceil(EVALUATES / 2);
   const [dEval, rEval] = await interleaved(direct, rest, (t) => drive(halfEvaluates, EVAL_CONCURRENCY, t.evaluate));
@@ -110,12 +111,12 @@ async function measure(direct: Target, rest: Target): Promise<RunFigures[]> {
     [rest, 'evaluate', rEval],
   ] as const) report(t, what, r);
   return [
-    closedRows[0] as RunFigures,
-    figures(`direct submit, open loop ${rate}/s`, dOpen.latencies, dOpen.failures, dOpen.seconds),
-    figures(`direct evaluate, ${EVAL_CONCURRENCY} in flight`, dEval.latencies, dEval.failures, dEval.seconds),
-    closedRows[1] as RunFigures,
-    figures(`REST submit, open loop ${rate}/s`, rOpen.latencies, rOpen.failures, rOpen.seconds),
-    figures(`REST evaluate, ${EVAL_CONCURRENCY} in flight`, rEval.latencies, rEval.failures, rEval.seconds),
+    rowOf(`direct submit, ${CONCURRENCY} in flight`, dClosed),
+    rowOf(`direct submit, open loop ${rate}/s`, dOpen),
+    rowOf(`direct evaluate, ${EVAL_CONCURRENCY} in flight`, dEval),
+    rowOf(`REST submit, ${CONCURRENCY} in flight`, rClosed),
+    rowOf(`REST submit, open loop ${rate}/s`, rOpen),
+    rowOf(`REST evaluate, ${EVAL_CONCURRENCY} in flight`, rEval),
   ];
 }
 

@@ -44,6 +44,12 @@ describe('chaincode: every transaction validates its input', () => {
     await f?.cleanup();
   });
 
+  /** Submits a SUBMIT-tagged transaction, evaluates any other, as the member holding every role. */
+  const run = (contract: string, tx: TransactionMetadata, args: string[]) => {
+    const request = { name: `${contract}:${tx.name}`, args };
+    return (tx.tag ?? []).includes('SUBMIT') ? f.ledger.submit(everyRole, request) : f.ledger.evaluate(everyRole, request);
+  };
+
   it('the metadata lists the contracts of DESIGN.md with their transactions', () => {
     const contracts = new Set(transactions.map((t) => t.contract));
     expect([...contracts].sort()).to.deep.equal(['Cases', 'Counties', 'Credit', 'Evidence', 'Fund', 'Ip', 'Market', 'Membership', 'Subjects', 'Tax']);
@@ -55,8 +61,7 @@ describe('chaincode: every transaction validates its input', () => {
     const wrong: string[] = [];
     for (const { contract, tx } of transactions) {
       const name = `${contract}:${tx.name}`;
-      const submits = (tx.tag ?? []).includes('SUBMIT');
-      const call = (args: string[]) => (submits ? f.ledger.submit(everyRole, { name, args }) : f.ledger.evaluate(everyRole, { name, args }));
+      const call = (args: string[]) => run(contract, tx, args);
       const arity = tx.parameters?.length ?? 0;
       const badInputs: string[][] = arity === 0 ? [['{}'], ['{}', '{}']] : [['not json'], ['[]'], ['"a string"'], ['null'], ['17'], ['{}', '{}'], []];
       for (const args of badInputs) {
@@ -74,7 +79,7 @@ describe('chaincode: every transaction validates its input', () => {
     for (const { contract, tx } of transactions.filter((t) => (t.tx.parameters?.length ?? 0) === 1)) {
       const name = `${contract}:${tx.name}`;
       const submits = (tx.tag ?? []).includes('SUBMIT');
-      const call = (input: unknown) => (submits ? f.ledger.submit(everyRole, { name, args: [JSON.stringify(input)] }) : f.ledger.evaluate(everyRole, { name, args: [JSON.stringify(input)] }));
+      const call = (input: unknown) => run(contract, tx, [JSON.stringify(input)]);
       // Every write needs something to act on; a read may take an empty object (a list with no filters).
       if (submits) {
         const code = await outcome(call({}));

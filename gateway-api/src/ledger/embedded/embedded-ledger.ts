@@ -19,7 +19,8 @@ import {
 } from '../ledger';
 import { assembleBlock, Block, dataJsonOf, dataHash, GENESIS_PREVIOUS_HASH, headerHash, parseBlock, RangeRead, sha256Hex, TxRecord } from './block-format';
 import { BlockStore, HistoryRecord, PrivateWrite, StateWrite } from './block-store';
-import { buildProposal, signAsync } from './proposal';
+import { signAsync } from '../sign-async';
+import { buildProposal } from './proposal';
 import { cacheParameterValidators } from './shim-parameters';
 import { SimulationResults, TxSimulator } from './tx-simulator';
 import { sameVersion, Version, versionString } from './versions';

@@ -1,5 +1,6 @@
-import { createHash, KeyObject, randomBytes, sign } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { LedgerIdentity, TransactionRequest } from '../ledger';
+import { signAsync } from '../sign-async';
 import { encodeMessage, mapEntries } from './protobuf-writer';
 
 // Field numbers and enum values from Fabric's protos (common/common.proto, msp/identities.proto,
@@ -113,9 +114,4 @@ export async function buildProposal(identity: LedgerIdentity, channelId: string,
     proposalBytes,
     signature,
   };
-}
-
-/** ECDSA with SHA-256 on libuv's thread pool, so signing runs beside the JavaScript thread. */
-export function signAsync(data: Buffer, key: KeyObject): Promise<Buffer> {
-  return new Promise((resolve, reject) => sign('sha256', data, key, (err, sig) => (err ? reject(err) : resolve(sig))));
 }

@@ -1,4 +1,5 @@
-import { KeyObject, sign } from 'node:crypto';
+import { KeyObject } from 'node:crypto';
+import { signAsync } from '../sign-async';
 
 // Order of the P-256 group: Fabric accepts only ECDSA signatures with s ≤ n/2 ("low S").
 const P256_N = BigInt('0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551');
@@ -11,8 +12,7 @@ const HALF_N = P256_N >> 1n;
  * JavaScript thread (HTTP, gRPC) goes on meanwhile. The signature is normalised to low S.
  */
 export function nodeCryptoSigner(privateKey: KeyObject): (message: Uint8Array) => Promise<Uint8Array> {
-  return (message) =>
-    new Promise((resolve, reject) => sign('sha256', message, privateKey, (err, der) => (err ? reject(err) : resolve(lowS(der)))));
+  return async (message) => lowS(await signAsync(message, privateKey));
 }
 
 export function lowS(der: Buffer): Uint8Array {
