@@ -1,9 +1,9 @@
 import { CaseContract } from './credit/case-contract';
 import { CreditContract } from './credit/credit-contract';
 import { EvidenceContract } from './evidence/evidence-contract';
-import { CountiesContract } from './fund/counties-contract';
+import { CountiesContract } from './counties/counties-contract';
 import { FundContract } from './fund/fund-contract';
-import { TaxContract } from './fund/tax-contract';
+import { TaxContract } from './tax/tax-contract';
 import { IpContract } from './ip/ip-contract';
 import { MarketContract } from './market/market-contract';
 import { MembershipContract } from './membership/membership-contract';

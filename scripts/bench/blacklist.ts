@@ -15,7 +15,7 @@ import '../../gateway-api/src/quiet-logs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { contracts } from '../../chaincode/src';
+import { contracts } from '../../chaincode/src/index';
 import { DEFAULT_COUNTIES } from '../../gateway-api/src/identity/counties';
 import { Wallet } from '../../gateway-api/src/identity/wallet';
 import { EmbeddedLedger } from '../../gateway-api/src/ledger/embedded/embedded-ledger';

@@ -8,7 +8,7 @@ import '../../gateway-api/src/quiet-logs';
 import path from 'node:path';
 import { isMainThread, MessageChannel, MessagePort, parentPort, Worker, workerData } from 'node:worker_threads';
 import { z } from 'zod';
-import { contracts } from '../../chaincode/src';
+import { contracts } from '../../chaincode/src/index';
 import { buildApp } from '../../gateway-api/src/app';
 import { ApiKeyStore } from '../../gateway-api/src/auth/api-keys';
 import { DEFAULT_COUNTIES } from '../../gateway-api/src/identity/counties';

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { CaseEvents } from '../../chaincode/src/credit/case-contract';
 import { CreditContractEvents } from '../../chaincode/src/credit/credit-contract';
-import { addMonths, classify, CREDIT_CLASS_RULES, earliestRepairDate, LOOKBACK_DAYS, MIN_PUBLICATION_MONTHS } from '../../chaincode/src/credit/rules';
+import { CREDIT_CLASS_RULES, LOOKBACK_DAYS, MIN_PUBLICATION_MONTHS, addMonths, classify, earliestRepairDate } from '../../chaincode/src/credit/rules';
 import { addDays } from '../../chaincode/src/kernel/time';
 import { blacklistSubject, decision, todayCst, violationInput } from '../support/credit-world';
 import { FENGXIAN, HUIXIAN, LIANGDANG } from '../support/ledger-fixture';

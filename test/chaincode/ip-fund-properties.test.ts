@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { allocate } from '../../chaincode/src/fund/allocation';
-import { taxOf } from '../../chaincode/src/fund/trade-ledger';
+import { taxOf } from '../../chaincode/src/tax/trade-tax';
 import { licensesConflict, royaltyDue, splitRoyalty } from '../../chaincode/src/ip/licensing';
 import { registerIpInput } from '../../chaincode/src/ip/schemas';
 import { addDays } from '../../chaincode/src/kernel/time';

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { TaxEvents } from '../../chaincode/src/fund/tax-contract';
+import { TaxEvents } from '../../chaincode/src/tax/tax-contract';
 import { addDays } from '../../chaincode/src/kernel/time';
 import { AppFixture, openAppFixture } from '../support/app-fixture';
 import { created, expectRefusedHttp, okJson, registerCounties, sale, today, Trader, trader } from '../support/fund-world';

@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import { EmbeddedLedger } from '../../gateway-api/src/ledger/embedded/embedded-ledger';
 import { json, LIANGDANG, openLedgerFixture, sharedWalletDir, LedgerFixture } from '../support/ledger-fixture';
 import { probe } from '../support/probe';
-import { contracts } from '../../chaincode/src';
+import { contracts } from '../../chaincode/src/index';
 import { ProbeContract } from '../support/probe-contract';
 
 const CHILD = path.join(__dirname, '..', 'support', 'durability-child.js');

@@ -1,5 +1,5 @@
 import './setup';
-import { contracts } from '../../chaincode/src';
+import { contracts } from '../../chaincode/src/index';
 import { DEFAULT_COUNTIES } from '../../gateway-api/src/identity/counties';
 import { Wallet } from '../../gateway-api/src/identity/wallet';
 import { EmbeddedLedger } from '../../gateway-api/src/ledger/embedded/embedded-ledger';

@@ -1,20 +1,16 @@
 import { Context } from 'fabric-contract-api';
 import { conflict, invalidArgument, notFound, ruleViolation } from '../kernel/errors';
 import { Caller } from '../kernel/identity';
-import { getRecord, Page, putRecord } from '../kernel/state';
-import { cstDate, txTime } from '../kernel/time';
+import { Page, getRecord, putRecord } from '../kernel/state';
+import { cstDate, today, txTime } from '../kernel/time';
 import { Subjects } from '../subjects/records';
 import { BlacklistEntries, BlacklistEntry, BlacklistStanding, BlacklistStandings, CreditEvent, StandingEntry } from './records';
-import { earliestRepairDate, gravest, inForce, MAX_OPEN_ENTRIES_PER_SUBJECT, restricts } from './rules';
-import { Measure, MEASURES, Severity, subjectIdProblem } from './schemas';
+import { MAX_OPEN_ENTRIES_PER_SUBJECT, earliestRepairDate, gravest, inForce, restricts } from './rules';
+import { MEASURES, Measure, Severity, subjectIdProblem } from './schemas';
 
 /** Index of published entries for listing: [measure | '*', county | '*', endDate, entryId]. */
 const LIST_INDEX = 'blacklist~list';
 const INDEX_VALUE = Buffer.from([0]);
-
-export function today(ctx: Context): string {
-  return cstDate(txTime(ctx).epochMs);
-}
 
 export async function readStanding(ctx: Context, subjectId: string): Promise<BlacklistStanding | undefined> {
   return getRecord(ctx, BlacklistStandings, [subjectId]);

@@ -11,7 +11,7 @@ import { holdsRole, requireRole } from '../membership/access';
 import { issueEntry } from './blacklist';
 import { recordCreditEvent } from './credit-file';
 import { CaseLead, CaseLeads, CaseStep } from './records';
-import { caseRefInput, CaseStatus, caseStepInput, closeCaseInput, CreditEventKind, listCasesInput, rejectCaseInput, transferCaseInput } from './schemas';
+import { CaseStatus, CreditEventKind, caseRefInput, caseStepInput, closeCaseInput, listCasesInput, rejectCaseInput, transferCaseInput } from './schemas';
 
 export const CaseEvents = {
   CaseTransferred: 'cases.CaseTransferred',

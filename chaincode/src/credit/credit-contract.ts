@@ -11,26 +11,11 @@ import { parseInput } from '../kernel/validate';
 import { holdsRole, requireRole } from '../membership/access';
 import { actsFor } from '../subjects/binding';
 import { Subjects } from '../subjects/records';
-import { checkOne, entryView, issueEntry, listInForce, mustGetEntry, today, writeEntry } from './blacklist';
+import { checkOne, entryView, issueEntry, listInForce, mustGetEntry, writeEntry } from './blacklist';
+import { today } from '../kernel/time';
 import { creditStanding, recordCreditEvent } from './credit-file';
 import { BlacklistEntries, BlacklistEntry, CreditEvent, CreditEvents, Objection, Objections, TrailAnchor, TrailAnchors, TrailHead, TrailHeads } from './records';
-import {
-  anchorQueryTrailInput,
-  bulkCheckInput,
-  checkSubjectInput,
-  creditFileInput,
-  entryRefInput,
-  eventRefInput,
-  fileObjectionInput,
-  issueBlacklistInput,
-  listBlacklistInput,
-  recordCreditEventInput,
-  repairInput,
-  resolveObjectionInput,
-  subjectPageInput,
-  trailAnchorsInput,
-  trailRefInput,
-} from './schemas';
+import { anchorQueryTrailInput, bulkCheckInput, checkSubjectInput, creditFileInput, entryRefInput, eventRefInput, fileObjectionInput, issueBlacklistInput, listBlacklistInput, recordCreditEventInput, repairInput, resolveObjectionInput, subjectPageInput, trailAnchorsInput, trailRefInput } from './schemas';
 
 export const CreditContractEvents = {
   EventRecorded: 'credit.EventRecorded',

@@ -1,9 +1,9 @@
 import { Context } from 'fabric-contract-api';
 import { getRecord, putRecord } from '../kernel/state';
-import { cstDate, txTime } from '../kernel/time';
-import { readStanding, inForceEntries } from './blacklist';
+import { cstDate, today, txTime } from '../kernel/time';
+import { inForceEntries, readStanding } from './blacklist';
 import { CreditEvent, CreditEvents, CreditFile, CreditFiles, DayCounts } from './records';
-import { classify, isWaivedFirstViolation, ORDER_DEFAULT, SEVERITY_POINTS, windowStart, WindowCounts } from './rules';
+import { ORDER_DEFAULT, SEVERITY_POINTS, WindowCounts, classify, isWaivedFirstViolation, windowStart } from './rules';
 import { CreditEventKind, Severity } from './schemas';
 
 export interface NewCreditEvent {
@@ -112,15 +112,15 @@ export function windowCounts(file: CreditFile | undefined, today: string): Windo
 
 /** A subject's credit file summary and credit class (信用风险分类) as of the transaction time. */
 export async function creditStanding(ctx: Context, subjectId: string) {
-  const today = cstDate(txTime(ctx).epochMs);
+  const date = today(ctx);
   const file = await getRecord(ctx, CreditFiles, [subjectId]);
   const standing = await readStanding(ctx, subjectId);
-  const blacklistedBy = inForceEntries(standing, today).map((e) => e.id);
-  const counts = windowCounts(file, today);
+  const blacklistedBy = inForceEntries(standing, date).map((e) => e.id);
+  const counts = windowCounts(file, date);
   const verdict = classify(counts, blacklistedBy.length > 0);
   return {
     subjectId,
-    asOf: today,
+    asOf: date,
     creditClass: verdict.creditClass,
     classRule: { row: verdict.rule, label: verdict.label },
     window: counts,

@@ -1,10 +1,6 @@
+import { Actor } from '../kernel/actor';
 import { defineRecordType } from '../kernel/state';
 import { CaseStatus, CreditEventKind, Measure, Severity } from './schemas';
-
-export interface Actor {
-  readonly mspId: string;
-  readonly member: string;
-}
 
 /**
  * One credit event (信用事件) of a subject, appended and never changed.

@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { calendarDateSchema } from '../kernel/dates';
 import { mspIdSchema, pageQuerySchema } from '../kernel/schemas';
-import { evidenceRefsSchema, recordIdSchema, requiredEvidenceRefsSchema, sha256HexSchema, subjectIdSchema } from '../evidence/schemas';
+import { evidenceRefsSchema, recordIdSchema, requiredEvidenceRefsSchema, sha256HexSchema, subjectIdSchema } from '../kernel/ids';
 import { creditCodeProblem } from '../kernel/credit-code';
 
 /** Kinds of credit events (信用事件). `fulfilment` (履约) is the positive kind; the others are violations. */
@@ -31,15 +32,6 @@ export const checkedSubjectIdSchema = z.string().superRefine((code, ctx) => {
   const problem = subjectIdProblem(code);
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
-
-/** A calendar date in China Standard Time, YYYY-MM-DD, that exists on the calendar. */
-export const cstDateSchema = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
-  .refine((d) => {
-    const ms = Date.parse(`${d}T00:00:00Z`);
-    return Number.isFinite(ms) && new Date(ms).toISOString().slice(0, 10) === d && d >= '2000-01-01' && d <= '2099-12-31';
-  }, 'must be a calendar date between 2000-01-01 and 2099-12-31');
 
 const measuresSchema = z
   .array(z.enum(MEASURES))
@@ -77,8 +69,8 @@ export const blacklistDecisionShape = {
   /** The legal provision the decision rests on (法律依据). */
   legalBasis: textSchema(300),
   measures: measuresSchema,
-  startDate: cstDateSchema,
-  endDate: cstDateSchema,
+  startDate: calendarDateSchema,
+  endDate: calendarDateSchema,
   decisionEvidenceRefs: requiredEvidenceRefsSchema,
 };
 

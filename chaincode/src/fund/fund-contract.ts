@@ -10,41 +10,13 @@ import { parseInput } from '../kernel/validate';
 import { requireRole } from '../membership/access';
 import { Role } from '../kernel/schemas';
 import { allocate } from './allocation';
-import { allCounties, getCounty } from './counties';
+import { allCounties, getCounty } from '../counties/counties';
 import { fundRestriction } from './fund-eligibility';
-import {
-  Actor,
-  CarbonSink,
-  CarbonSinks,
-  Contribution,
-  Contributions,
-  CountyAllocation,
-  Disbursement,
-  Disbursements,
-  FundBalance,
-  FundBalances,
-  MetricDefinition,
-  PaymentRefUses,
-  Payouts,
-  Round,
-  Rounds,
-  VolumeDays,
-} from './records';
-import {
-  carbonSinkRefInput,
-  confirmCarbonSinkInput,
-  datesOf,
-  listContributionsInput,
-  listDisbursementsInput,
-  listRoundsInput,
-  MetricInput,
-  proposeRoundInput,
-  recordContributionInput,
-  recordDisbursementInput,
-  reportCarbonSinkInput,
-  roundRefInput,
-  tradeVolumeInput,
-} from './schemas';
+import { Actor } from '../kernel/actor';
+import { CarbonSink, CarbonSinks, Contribution, Contributions, CountyAllocation, Disbursement, Disbursements, FundBalance, FundBalances, MetricDefinition, PaymentRefUses, Payouts, Round, Rounds } from './records';
+import { VolumeDays } from '../market/trade-statistics';
+import { MetricInput, carbonSinkRefInput, confirmCarbonSinkInput, listContributionsInput, listDisbursementsInput, listRoundsInput, proposeRoundInput, recordContributionInput, recordDisbursementInput, reportCarbonSinkInput, roundRefInput, tradeVolumeInput } from './schemas';
+import { datesOf } from '../kernel/dates';
 
 export const FundEvents = {
   ContributionRecorded: 'fund.ContributionRecorded',

@@ -1,6 +1,6 @@
 import { Context } from 'fabric-contract-api';
 import { mayReceiveFunds } from '../credit/blacklist';
-import { County } from './counties';
+import { County } from '../counties/counties';
 
 /**
  * Whether a county is restricted from fund eligibility (joint punishment, 联合惩戒). A county

@@ -1,54 +1,7 @@
 import { z } from 'zod';
-import { addDays } from '../kernel/time';
-import { basisPointsSchema, creditCodeSchema, mspIdSchema, pageQuerySchema, positiveFenSchema } from '../kernel/schemas';
-import { recordIdSchema, requiredEvidenceRefsSchema } from '../evidence/schemas';
-import { paymentRefSchema } from '../market/schemas';
-
-/** A CST calendar day, YYYY-MM-DD, that exists. */
-export const dayDateSchema = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
-  .refine((d) => {
-    const ms = Date.parse(`${d}T00:00:00Z`);
-    return Number.isFinite(ms) && new Date(ms).toISOString().slice(0, 10) === d;
-  }, 'is not a calendar date');
-
-/** Longest fund period / statement range in days, so a round reads at most days × counties records. */
-export const MAX_PERIOD_DAYS = 366;
-
-export function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
-}
-
-/** Every CST day from `from` to `to` inclusive (callers' schemas cap the length). */
-export function datesOf(from: string, to: string): string[] {
-  const n = daysBetween(from, to);
-  const out: string[] = [];
-  for (let i = 0; i <= n; i++) out.push(addDays(from, i));
-  return out;
-}
-
-/** Adds the "to not before from" and the length cap to a shape with two date fields. */
-function periodRefinement(fromKey: string, toKey: string, maxDays = MAX_PERIOD_DAYS) {
-  return (v: Record<string, unknown>, ctx: z.RefinementCtx): void => {
-    const from = v[fromKey];
-    const to = v[toKey];
-    if (typeof from !== 'string' || typeof to !== 'string') return;
-    if (to < from) ctx.addIssue({ code: 'custom', path: [toKey], message: `must not be before ${fromKey}` });
-    else if (daysBetween(from, to) + 1 > maxDays) ctx.addIssue({ code: 'custom', path: [toKey], message: `the period may be at most ${maxDays} days` });
-  };
-}
-
-// ---------------------------------------------------------------- counties
-
-export const registerCountyInput = z.strictObject({
-  name: z.string().min(1).max(100),
-  division: z.string().regex(/^\d{6}$/, 'must be a six-digit administrative division code'),
-  creditCode: creditCodeSchema.optional(),
-});
-export const countyRefInput = z.strictObject({ mspId: mspIdSchema });
-
-// ---------------------------------------------------------------- fund
+import { calendarDateSchema, periodRefinement } from '../kernel/dates';
+import { paymentRefSchema, recordIdSchema, requiredEvidenceRefsSchema } from '../kernel/ids';
+import { basisPointsSchema, mspIdSchema, pageQuerySchema, positiveFenSchema } from '../kernel/schemas';
 
 export const recordContributionInput = z.strictObject({
   amountFen: positiveFenSchema,
@@ -57,7 +10,7 @@ export const recordContributionInput = z.strictObject({
 });
 export const listContributionsInput = z.strictObject({ county: mspIdSchema, ...pageQuerySchema.shape });
 
-export const periodShape = { periodFrom: dayDateSchema, periodTo: dayDateSchema };
+export const periodShape = { periodFrom: calendarDateSchema, periodTo: calendarDateSchema };
 
 /** Carbon sink in kilograms of CO2 equivalent (integers; 1 tCO2e = 1000). */
 export const reportCarbonSinkInput = z
@@ -142,29 +95,3 @@ export const recordDisbursementInput = z.strictObject({
 export const listDisbursementsInput = z.strictObject({ roundId: roundIdSchema, ...pageQuerySchema.shape });
 
 export const tradeVolumeInput = z.strictObject({ county: mspIdSchema, ...periodShape }).superRefine(periodRefinement('periodFrom', 'periodTo'));
-
-// ---------------------------------------------------------------- tax sharing
-
-export const proposeTaxAgreementInput = z
-  .strictObject({
-    /** The other county of the agreement; the caller's county is the first. */
-    counterpartCounty: mspIdSchema,
-    /** Tax on a cross-region trade between the two: floor(price × taxRateBp / 10000). */
-    taxRateBp: basisPointsSchema.refine((v) => v > 0, 'must be more than zero'),
-    /** Share of the tax going to the producing (origin) county; the consuming (buyer) county gets the rest. */
-    originShareBp: basisPointsSchema,
-    validFrom: dayDateSchema,
-    validTo: dayDateSchema,
-    note: z.string().max(500).optional(),
-  })
-  .superRefine((v, ctx) => {
-    if (v.validTo < v.validFrom) ctx.addIssue({ code: 'custom', path: ['validTo'], message: 'must not be before validFrom' });
-  });
-export const agreementIdSchema = recordIdSchema;
-export const agreementRefInput = z.strictObject({ agreementId: agreementIdSchema });
-export const countyPairShape = { countyA: mspIdSchema, countyB: mspIdSchema };
-export const listAgreementsInput = z.strictObject({ ...countyPairShape, ...pageQuerySchema.shape });
-export const taxStatementInput = z
-  .strictObject({ ...countyPairShape, from: dayDateSchema, to: dayDateSchema })
-  .superRefine(periodRefinement('from', 'to'));
-export const listTaxEntriesInput = z.strictObject({ ...countyPairShape, date: dayDateSchema, ...pageQuerySchema.shape });

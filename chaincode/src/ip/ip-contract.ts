@@ -5,36 +5,18 @@ import { conflict, forbidden, ruleViolation } from '../kernel/errors';
 import { emit } from '../kernel/events';
 import { Caller } from '../kernel/identity';
 import { checkPageSize, getRecord, listByIndex, listRecords, mustGetRecord, putRecord } from '../kernel/state';
-import { addDays, cstDate, txTime } from '../kernel/time';
+import { addDays, cstDate, today, txTime } from '../kernel/time';
 import { parseInput } from '../kernel/validate';
 import { requireRole } from '../membership/access';
-import { requireKnownCounty } from '../fund/counties';
-import { datesOf } from '../fund/schemas';
+import { requireKnownCounty } from '../counties/counties';
+import { datesOf } from '../kernel/dates';
 import { requireMerchantFor } from '../subjects/binding';
 import { Subjects } from '../subjects/records';
 import { licensingRestriction } from './licensing-eligibility';
-import {
-  APPROVAL_THRESHOLD_BP,
-  effectiveLicensesOf,
-  licenseStateOn,
-  refuseConflicts,
-  requireLicenseCapacity,
-  royaltyDue,
-  splitRoyalty,
-} from './licensing';
-import { Actor, IpAsset, IpAssets, License, Licenses, RoyaltyDays, RoyaltyReport, RoyaltyReports, RoyaltyShares } from './records';
-import {
-  ipRefInput,
-  licenseRefInput,
-  listIpInput,
-  listLicensesInput,
-  listRoyaltyReportsInput,
-  registerIpInput,
-  reportRoyaltyInput,
-  requestLicenseInput,
-  revokeLicenseInput,
-  royaltyStatementInput,
-} from './schemas';
+import { APPROVAL_THRESHOLD_BP, effectiveLicensesOf, licenseStateOn, refuseConflicts, requireLicenseCapacity, royaltyDue, splitRoyalty } from './licensing';
+import { Actor } from '../kernel/actor';
+import { IpAsset, IpAssets, License, Licenses, RoyaltyDays, RoyaltyReport, RoyaltyReports, RoyaltyShares } from './records';
+import { ipRefInput, licenseRefInput, listIpInput, listLicensesInput, listRoyaltyReportsInput, registerIpInput, reportRoyaltyInput, requestLicenseInput, revokeLicenseInput, royaltyStatementInput } from './schemas';
 
 export const IpEvents = {
   IpRegistered: 'ip.IpRegistered',
@@ -209,8 +191,8 @@ export class IpContract extends CountyContract {
   async GetLicense(ctx: Context, inputJson: string): Promise<string> {
     const input = parseInput(licenseRefInput, inputJson);
     const license = await mustGetRecord(ctx, Licenses, [input.licenseId], 'license');
-    const today = cstDate(txTime(ctx).epochMs);
-    return canonicalJson({ ...license, stateToday: licenseStateOn(license, today), today });
+    const date = today(ctx);
+    return canonicalJson({ ...license, stateToday: licenseStateOn(license, date), today: date });
   }
 
   @Transaction(false)

@@ -2,7 +2,7 @@ import { Context } from 'fabric-contract-api';
 import { conflict, ruleViolation } from '../kernel/errors';
 import { applyBasisPoints, largestRemainderSplit } from '../kernel/money';
 import { getRecord, scanIndexBounded } from '../kernel/state';
-import { cstDate, txTime } from '../kernel/time';
+import { today } from '../kernel/time';
 import { License, Licenses, OwnerShare, RoyaltyPart } from './records';
 
 /** Licenses one IP may have in all (any state): the overlap rule reads at most this many. */
@@ -84,8 +84,8 @@ export async function requireListingLicense(ctx: Context, asset: { licenseRef?: 
   if (!asset.licenseRef) throw ruleViolation('a cultural-IP derivative must refer to its license (licenseRef)');
   const license = await getRecord(ctx, Licenses, [asset.licenseRef]);
   if (!license) throw ruleViolation(`license ${asset.licenseRef} does not exist`);
-  const today = cstDate(txTime(ctx).epochMs);
-  if (!activeOn(license, today)) throw ruleViolation(`license ${license.id} is not active on ${today} (${licenseStateOn(license, today)})`);
+  const date = today(ctx);
+  if (!activeOn(license, date)) throw ruleViolation(`license ${license.id} is not active on ${date} (${licenseStateOn(license, date)})`);
   if (license.licenseeSubjectId !== asset.ownerSubjectId) throw ruleViolation(`license ${license.id} is held by ${license.licenseeSubjectId}, not by the seller ${asset.ownerSubjectId}`);
   if (!license.categories.includes(asset.category)) throw ruleViolation(`license ${license.id} does not cover the category ${asset.category}`);
   if (!license.territory.includes(asset.originCounty)) throw ruleViolation(`license ${license.id} does not cover the county ${asset.originCounty}`);

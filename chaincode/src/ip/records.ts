@@ -1,10 +1,6 @@
+import { Actor } from '../kernel/actor';
 import { defineRecordType } from '../kernel/state';
 import { IpKind } from './schemas';
-
-export interface Actor {
-  readonly mspId: string;
-  readonly member: string;
-}
 
 export interface OwnerShare {
   readonly county: string;

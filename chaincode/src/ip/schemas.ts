@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { basisPointsSchema, creditCodeSchema, fenSchema, mspIdSchema, pageQuerySchema } from '../kernel/schemas';
-import { recordIdSchema, requiredEvidenceRefsSchema } from '../evidence/schemas';
-import { categorySchema } from '../market/schemas';
-import { dayDateSchema, MAX_PERIOD_DAYS, daysBetween } from '../fund/schemas';
+import { categorySchema, recordIdSchema, requiredEvidenceRefsSchema } from '../kernel/ids';
+import { MAX_PERIOD_DAYS, calendarDateSchema, daysBetween } from '../kernel/dates';
 
 export const IP_KINDS = ['intangible-heritage', 'folk-event', 'regional-brand', 'geographic-indication'] as const;
 export type IpKind = (typeof IP_KINDS)[number];
@@ -48,8 +47,8 @@ export const licenseTermsShape = {
   categories: z.array(categorySchema).min(1).max(20).refine(distinct, 'each category may appear once'),
   /** Counties (MSP IDs) where the licensee may use the IP. */
   territory: z.array(mspIdSchema).min(1).max(32).refine(distinct, 'each county may appear once'),
-  termFrom: dayDateSchema,
-  termTo: dayDateSchema,
+  termFrom: calendarDateSchema,
+  termTo: calendarDateSchema,
   exclusive: z.boolean(),
   /** Royalty on reported sales, basis points. */
   royaltyRateBp: basisPointsSchema.optional(),
@@ -77,8 +76,8 @@ export const revokeLicenseShape = {
 export const revokeLicenseInput = z.strictObject({ licenseId: licenseIdSchema, ...revokeLicenseShape });
 
 export const royaltyReportShape = {
-  periodFrom: dayDateSchema,
-  periodTo: dayDateSchema,
+  periodFrom: calendarDateSchema,
+  periodTo: calendarDateSchema,
   /** Sales of licensed products in the period, fen. */
   salesFen: fenSchema,
   note: z.string().max(500).optional(),
@@ -90,5 +89,5 @@ export function royaltyPeriodRefinement(v: { periodFrom: string; periodTo: strin
 export const reportRoyaltyInput = z.strictObject({ licenseId: licenseIdSchema, ...royaltyReportShape }).superRefine(royaltyPeriodRefinement);
 export const listRoyaltyReportsInput = z.strictObject({ licenseId: licenseIdSchema, ...pageQuerySchema.shape });
 export const royaltyStatementInput = z
-  .strictObject({ county: mspIdSchema, from: dayDateSchema, to: dayDateSchema })
+  .strictObject({ county: mspIdSchema, from: calendarDateSchema, to: calendarDateSchema })
   .superRefine((v, ctx) => royaltyPeriodRefinement({ periodFrom: v.from, periodTo: v.to }, ctx));

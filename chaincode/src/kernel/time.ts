@@ -28,3 +28,8 @@ export function addDays(date: string, days: number): string {
   const ms = Date.parse(`${date}T00:00:00Z`) + days * DAY_MS;
   return new Date(ms).toISOString().slice(0, 10);
 }
+
+/** Today's date (CST) as the transaction sees it: the day of its timestamp. */
+export function today(ctx: Context): string {
+  return cstDate(txTime(ctx).epochMs);
+}

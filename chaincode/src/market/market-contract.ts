@@ -9,49 +9,15 @@ import { addDays, cstDate, txTime } from '../kernel/time';
 import { parseInput } from '../kernel/validate';
 import { requireRole } from '../membership/access';
 import { anchorEvidenceRecord, digestsOf } from '../evidence/anchor';
-import { recordSettledTrade } from '../fund/trade-ledger';
+import { recordTradeTax } from '../tax/trade-tax';
+import { recordTradeVolume } from './trade-statistics';
 import { recordOrderDefault, recordOrderFulfilment } from '../credit/credit-file';
 import { actsFor, requireMerchantFor } from '../subjects/binding';
-import { maySubjectTrade, requireMayTrade } from '../subjects/trade-eligibility';
+import { maySubjectTrade, requireMayTrade } from '../credit/trade-eligibility';
 import { checkListingRules } from './listing-rules';
-import {
-  Alert,
-  Alerts,
-  Asset,
-  Assets,
-  Cancellation,
-  CategoryIndexes,
-  Deal,
-  FaultParty,
-  Order,
-  Orders,
-  OwnershipTransfer,
-  OwnershipTransfers,
-  Party,
-  Trade,
-  Trades,
-} from './records';
-import { countPairTrade, DEFAULT_RISK_CONFIG, loadRiskConfig, orderRiskReasons, saveRiskConfig, updateCategoryIndex } from './risk';
-import {
-  alertRefInput,
-  assetRefInput,
-  cancelOrderInput,
-  categoryRefInput,
-  listAlertsInput,
-  listAssetsByOwnerInput,
-  listListedAssetsInput,
-  listOrdersInput,
-  listTradesInput,
-  orderRefInput,
-  ownershipHistoryInput,
-  placeOrderInput,
-  recordVerificationInput,
-  registerAssetInput,
-  resolveAlertInput,
-  setListingInput,
-  setRiskConfigInput,
-  settleOrderInput,
-} from './schemas';
+import { Alert, Alerts, Asset, Assets, Cancellation, CategoryIndexes, Deal, FaultParty, Order, Orders, OwnershipTransfer, OwnershipTransfers, Party, Trade, Trades } from './records';
+import { DEFAULT_RISK_CONFIG, countPairTrade, loadRiskConfig, orderRiskReasons, saveRiskConfig, updateCategoryIndex } from './risk';
+import { alertRefInput, assetRefInput, cancelOrderInput, categoryRefInput, listAlertsInput, listAssetsByOwnerInput, listListedAssetsInput, listOrdersInput, listTradesInput, orderRefInput, ownershipHistoryInput, placeOrderInput, recordVerificationInput, registerAssetInput, resolveAlertInput, setListingInput, setRiskConfigInput, settleOrderInput } from './schemas';
 
 export const MarketEvents = {
   AssetRegistered: 'market.AssetRegistered',
@@ -381,7 +347,8 @@ export class MarketContract extends CountyContract {
     await putRecord(ctx, Assets, transferred, asset);
     await putRecord(ctx, OwnershipTransfers, transfer);
     await putRecord(ctx, Trades, trade);
-    await recordSettledTrade(ctx, trade);
+    await recordTradeVolume(ctx, trade);
+    await recordTradeTax(ctx, trade);
     await updateCategoryIndex(ctx, asset.category, previous.priceFen, config, time.iso);
     await countPairTrade(ctx, previous.buyerSubjectId, previous.sellerSubjectId, time.epochMs);
     await recordOrderFulfilment(ctx, order, merchant);

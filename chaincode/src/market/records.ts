@@ -1,10 +1,9 @@
+import { Actor } from '../kernel/actor';
 import { defineRecordType } from '../kernel/state';
 import { AssetKind, CERTIFICATION_KINDS } from './schemas';
 
-export interface Party {
-  readonly mspId: string;
-  readonly member: string;
-}
+/** A member acting in the trade flow. */
+export type Party = Actor;
 
 /** `listed`: open to orders; `reserved`: an order is open on it; `held`: owned, not for sale. */
 export type AssetStatus = 'listed' | 'reserved' | 'held';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { calendarDateSchema } from '../kernel/dates';
+import { categorySchema, evidenceRefsSchema, paymentRefSchema, recordIdSchema, requiredEvidenceRefsSchema, sha256HexSchema, subjectIdSchema } from '../kernel/ids';
 import { fenSchema, mspIdSchema, pageQuerySchema, positiveFenSchema } from '../kernel/schemas';
-import { evidenceRefsSchema, recordIdSchema, requiredEvidenceRefsSchema, sha256HexSchema, subjectIdSchema } from '../evidence/schemas';
 
 export const ASSET_KINDS = ['eco-product', 'ip-derivative', 'rural-resource'] as const;
 export type AssetKind = (typeof ASSET_KINDS)[number];
@@ -8,11 +9,6 @@ export type AssetKind = (typeof ASSET_KINDS)[number];
 /** Certification evidence an eco product refers to (soil test, production record, organic certificate, carbon footprint). */
 export const CERTIFICATION_KINDS = ['soil-test', 'production-record', 'organic-certificate', 'carbon-footprint', 'other'] as const;
 
-export const categorySchema = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters, digits and dashes, e.g. honey or walnut-oil');
 
 /** Reference to an IP license; checked by the listing rules (licenseCheck). */
 export const licenseRefSchema = z.string().max(128);
@@ -20,12 +16,6 @@ export const licenseRefSchema = z.string().max(128);
 export const assetIdSchema = recordIdSchema;
 export const orderIdSchema = recordIdSchema;
 export const alertIdSchema = recordIdSchema;
-
-export const paymentRefSchema = z
-  .string()
-  .min(1)
-  .max(128)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9:._/#-]*$/, 'must be letters, digits and : . _ / # -');
 
 export const registerAssetInput = z.strictObject({
   /** The subject that owns the asset; the caller must be a merchant acting for it. */
@@ -137,6 +127,6 @@ export const categoryRefInput = z.strictObject({ category: categorySchema });
 export const listTradesInput = z.strictObject({
   originCounty: mspIdSchema,
   /** Settlement day of the trades (CST, YYYY-MM-DD). */
-  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD'),
+  date: calendarDateSchema,
   ...pageQuerySchema.shape,
 });

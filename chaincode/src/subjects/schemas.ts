@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { creditCodeSchema, memberNameSchema, mspIdSchema, pageQuerySchema, positiveFenSchema } from '../kernel/schemas';
-import { requiredEvidenceRefsSchema, subjectIdSchema } from '../evidence/schemas';
+import { requiredEvidenceRefsSchema, subjectIdSchema } from '../kernel/ids';
 
 export { subjectIdSchema };
 

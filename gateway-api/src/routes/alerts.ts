@@ -1,7 +1,7 @@
 import { FastifyPluginAsync } from 'fastify';
 import { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { evidenceRefsSchema } from '../../../chaincode/src/evidence/schemas';
+import { evidenceRefsSchema } from '../../../chaincode/src/kernel/ids';
 import { alertIdSchema } from '../../../chaincode/src/market/schemas';
 import { evaluateJson, submitJson } from '../ledger/calls';
 import { Ledger } from '../ledger/ledger';

@@ -1,8 +1,8 @@
 import { FastifyPluginAsync } from 'fastify';
 import { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { subjectIdSchema } from '../../../chaincode/src/evidence/schemas';
-import { assetIdSchema, categorySchema, registerAssetInput } from '../../../chaincode/src/market/schemas';
+import { categorySchema, subjectIdSchema } from '../../../chaincode/src/kernel/ids';
+import { assetIdSchema, registerAssetInput } from '../../../chaincode/src/market/schemas';
 import { positiveFenSchema } from '../../../chaincode/src/kernel/schemas';
 import { ApiError } from '../errors';
 import { evaluateJson, submitJson } from '../ledger/calls';

@@ -2,14 +2,8 @@ import { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { mspIdSchema } from '../../../chaincode/src/kernel/schemas';
-import { recordIdSchema } from '../../../chaincode/src/evidence/schemas';
-import {
-  bulkCheckInput,
-  checkedSubjectIdSchema,
-  issueBlacklistInput,
-  MEASURES,
-  OBJECTION_DECISIONS,
-} from '../../../chaincode/src/credit/schemas';
+import { recordIdSchema } from '../../../chaincode/src/kernel/ids';
+import { MEASURES, OBJECTION_DECISIONS, bulkCheckInput, checkedSubjectIdSchema, issueBlacklistInput } from '../../../chaincode/src/credit/schemas';
 import { Lookup, QueryTrail } from '../audit/query-trail';
 import { ApiError } from '../errors';
 import { evaluateJson, submitJson } from '../ledger/calls';

@@ -1,7 +1,7 @@
 import { FastifyPluginAsync } from 'fastify';
 import { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { recordIdSchema } from '../../../chaincode/src/evidence/schemas';
+import { recordIdSchema } from '../../../chaincode/src/kernel/ids';
 import { mspIdSchema } from '../../../chaincode/src/kernel/schemas';
 import { closeCaseDecision, transferCaseInput } from '../../../chaincode/src/credit/schemas';
 import { evaluateJson, submitJson } from '../ledger/calls';

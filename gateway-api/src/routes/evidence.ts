@@ -1,7 +1,8 @@
 import { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { evidenceRefsInput, mediaTypeSchema } from '../../../chaincode/src/evidence/schemas';
+import { evidenceRefsInput } from '../../../chaincode/src/evidence/schemas';
+import { mediaTypeSchema } from '../../../chaincode/src/kernel/ids';
 import { ApiError } from '../errors';
 import { BlobStore, digestStream } from '../evidence/blob-store';
 import { evaluateJson, submitJson } from '../ledger/calls';

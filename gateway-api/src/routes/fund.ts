@@ -1,19 +1,11 @@
 import { FastifyPluginAsync } from 'fastify';
 import { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { mspIdSchema } from '../../../chaincode/src/kernel/schemas';
-import {
-  carbonSinkRefShape,
-  confirmCarbonSinkInput,
-  dayDateSchema,
-  proposeRoundInput,
-  recordContributionInput,
-  registerCountyInput,
-  reportCarbonSinkInput,
-  roundIdSchema,
-} from '../../../chaincode/src/fund/schemas';
-import { paymentRefSchema } from '../../../chaincode/src/market/schemas';
-import { positiveFenSchema } from '../../../chaincode/src/kernel/schemas';
+import { mspIdSchema, positiveFenSchema } from '../../../chaincode/src/kernel/schemas';
+import { carbonSinkRefShape, confirmCarbonSinkInput, proposeRoundInput, recordContributionInput, reportCarbonSinkInput, roundIdSchema } from '../../../chaincode/src/fund/schemas';
+import { calendarDateSchema } from '../../../chaincode/src/kernel/dates';
+import { registerCountyInput } from '../../../chaincode/src/counties/schemas';
+import { paymentRefSchema } from '../../../chaincode/src/kernel/ids';
 import { evaluateJson, submitJson } from '../ledger/calls';
 import { Ledger, LedgerIdentity } from '../ledger/ledger';
 import { callerOf } from '../plugins/auth';
@@ -114,7 +106,7 @@ export const fundRoutes = (ledger: Ledger, publicIdentity: () => Promise<LedgerI
       schema: {
         tags: ['fund'],
         summary: "Settled eco-product trade volume of an origin county over a period (at most 366 days), from the ledger's own trades",
-        querystring: z.object({ county: mspIdSchema, periodFrom: dayDateSchema, periodTo: dayDateSchema }),
+        querystring: z.object({ county: mspIdSchema, periodFrom: calendarDateSchema, periodTo: calendarDateSchema }),
         response: ok,
       },
     },

@@ -2,18 +2,8 @@ import { FastifyPluginAsync } from 'fastify';
 import { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { mspIdSchema } from '../../../chaincode/src/kernel/schemas';
-import { dayDateSchema } from '../../../chaincode/src/fund/schemas';
-import {
-  IP_KINDS,
-  ipIdSchema,
-  licenseIdSchema,
-  licenseTermsRefinement,
-  licenseTermsShape,
-  registerIpInput,
-  revokeLicenseShape,
-  royaltyPeriodRefinement,
-  royaltyReportShape,
-} from '../../../chaincode/src/ip/schemas';
+import { calendarDateSchema } from '../../../chaincode/src/kernel/dates';
+import { IP_KINDS, ipIdSchema, licenseIdSchema, licenseTermsRefinement, licenseTermsShape, registerIpInput, revokeLicenseShape, royaltyPeriodRefinement, royaltyReportShape } from '../../../chaincode/src/ip/schemas';
 import { evaluateJson, submitJson } from '../ledger/calls';
 import { Ledger } from '../ledger/ledger';
 import { callerOf } from '../plugins/auth';
@@ -134,7 +124,7 @@ export const ipRoutes = (ledger: Ledger): FastifyPluginAsync => async (base) => 
       schema: {
         tags: ['ip'],
         summary: "A county's royalty statement: income from royalty reports made on the days from..to (at most 366), in total and per day",
-        querystring: z.object({ county: mspIdSchema, from: dayDateSchema, to: dayDateSchema }),
+        querystring: z.object({ county: mspIdSchema, from: calendarDateSchema, to: calendarDateSchema }),
         response: ok,
       },
     },

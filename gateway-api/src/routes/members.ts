@@ -1,7 +1,7 @@
 import { FastifyPluginAsync } from 'fastify';
 import { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ROLES, roleSchema, mspIdSchema, memberNameSchema } from '../../../chaincode/src/kernel/schemas';
+import { ROLES, memberNameSchema, mspIdSchema, roleSchema } from '../../../chaincode/src/kernel/schemas';
 import { ApiKeyStore } from '../auth/api-keys';
 import { ApiError } from '../errors';
 import { evaluateJson, submitJson } from '../ledger/calls';

@@ -3,7 +3,7 @@ import { FastifyPluginAsync } from 'fastify';
 import { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { creditCodeSchema, memberNameSchema, mspIdSchema, positiveFenSchema } from '../../../chaincode/src/kernel/schemas';
-import { requiredEvidenceRefsSchema, subjectIdSchema } from '../../../chaincode/src/evidence/schemas';
+import { requiredEvidenceRefsSchema, subjectIdSchema } from '../../../chaincode/src/kernel/ids';
 import { ACCESS_STATUSES, individualTransientSchema } from '../../../chaincode/src/subjects/schemas';
 import { evaluateJson, submitJson } from '../ledger/calls';
 import { Ledger } from '../ledger/ledger';

@@ -2,7 +2,8 @@ import { FastifyPluginAsync } from 'fastify';
 import { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { mspIdSchema } from '../../../chaincode/src/kernel/schemas';
-import { agreementIdSchema, dayDateSchema, proposeTaxAgreementInput } from '../../../chaincode/src/fund/schemas';
+import { agreementIdSchema, proposeTaxAgreementInput } from '../../../chaincode/src/tax/schemas';
+import { calendarDateSchema } from '../../../chaincode/src/kernel/dates';
 import { evaluateJson, submitJson } from '../ledger/calls';
 import { Ledger } from '../ledger/ledger';
 import { callerOf } from '../plugins/auth';
@@ -61,7 +62,7 @@ export const taxRoutes = (ledger: Ledger): FastifyPluginAsync => async (base) =>
       schema: {
         tags: ['tax'],
         summary: "A county pair's statement over days from..to (at most 366): cross-region trades, price, tax and each county's share, in total and per day",
-        querystring: z.object({ ...pair, from: dayDateSchema, to: dayDateSchema }),
+        querystring: z.object({ ...pair, from: calendarDateSchema, to: calendarDateSchema }),
         response: ok,
       },
     },
@@ -74,7 +75,7 @@ export const taxRoutes = (ledger: Ledger): FastifyPluginAsync => async (base) =>
       schema: {
         tags: ['tax'],
         summary: 'The tax recorded for each settled cross-region trade between two counties on one day',
-        querystring: pageQuery.extend({ ...pair, date: dayDateSchema }),
+        querystring: pageQuery.extend({ ...pair, date: calendarDateSchema }),
         response: ok,
       },
     },

@@ -8,7 +8,7 @@ import { mustGetRecord, putRecord, scanBounded } from '../kernel/state';
 import { txTime } from '../kernel/time';
 import { parseInput } from '../kernel/validate';
 import { rolesOf } from '../membership/access';
-import { Counties, County, getCounty, MAX_COUNTIES } from './counties';
+import { Counties, County, MAX_COUNTIES, getCounty } from './counties';
 import { countyRefInput, registerCountyInput } from './schemas';
 
 export const CountiesEvents = {

@@ -1,8 +1,8 @@
 import { Context } from 'fabric-contract-api';
 import { ruleViolation } from '../kernel/errors';
 import { getRecord } from '../kernel/state';
-import { mayTradeUnderBlacklist } from '../credit/blacklist';
-import { Subject, Subjects } from './records';
+import { mayTradeUnderBlacklist } from './blacklist';
+import { Subject, Subjects } from '../subjects/records';
 
 export interface TradeVerdict {
   readonly allowed: boolean;

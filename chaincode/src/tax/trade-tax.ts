@@ -1,9 +1,8 @@
 import { Context } from 'fabric-contract-api';
 import { conflict } from '../kernel/errors';
-import { applyBasisPoints, BASIS_POINTS, largestRemainderSplit } from '../kernel/money';
+import { BASIS_POINTS, applyBasisPoints, largestRemainderSplit } from '../kernel/money';
 import { getRecord, putRecord, scanIndexBounded } from '../kernel/state';
-import { Trade } from '../market/records';
-import { TaxAgreement, TaxAgreements, TaxDay, TaxDays, TaxEntries, TaxEntry, VolumeDays } from './records';
+import { TaxAgreement, TaxAgreements, TaxDay, TaxDays, TaxEntries, TaxEntry } from './records';
 
 /**
  * Tax on a cross-region trade when no agreement is in force between the two counties:
@@ -46,23 +45,24 @@ export function taxOf(priceFen: number, agreement: TaxAgreement | undefined): { 
   return { taxRateBp, taxFen, originShareBp, originShareFen, buyerShareFen };
 }
 
+/** What the tax of a settled trade is computed from (the market's trade record has these fields). */
+export interface TaxableTrade {
+  readonly orderId: string;
+  readonly originCounty: string;
+  readonly buyerCounty: string;
+  readonly crossRegion: boolean;
+  readonly priceFen: number;
+  /** Settlement day, CST. */
+  readonly date: string;
+  readonly settledAt: string;
+}
+
 /**
- * Called by the market's settlement, in the settling transaction, with the trade it records:
- * adds a settled eco product's price to its origin county's volume for the day (the fund's
- * trade-volume metric), and records a cross-region trade's tax and split under the tax
- * agreement in force, with the county pair's running day totals (tax statements).
- * Reads only keys the settlement does not write; writes no event (the settlement emits its own).
+ * Called by the market's settlement, in the settling transaction: records a cross-region trade's
+ * tax and split under the agreement in force, with the county pair's running day totals (tax
+ * statements). Reads only keys the settlement does not write; writes no event.
  */
-export async function recordSettledTrade(ctx: Context, trade: Trade): Promise<void> {
-  if (trade.assetKind === 'eco-product') {
-    const previous = await getRecord(ctx, VolumeDays, [trade.originCounty, trade.date]);
-    await putRecord(
-      ctx,
-      VolumeDays,
-      { county: trade.originCounty, date: trade.date, volumeFen: (previous?.volumeFen ?? 0) + trade.priceFen, trades: (previous?.trades ?? 0) + 1 },
-      previous,
-    );
-  }
+export async function recordTradeTax(ctx: Context, trade: TaxableTrade): Promise<void> {
   if (!trade.crossRegion || trade.originCounty === trade.buyerCounty) return;
   const [countyA, countyB] = countyPair(trade.originCounty, trade.buyerCounty);
   const agreement = agreementInForce(await agreementsOfPair(ctx, countyA, countyB), trade.date);

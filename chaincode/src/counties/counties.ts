@@ -1,6 +1,6 @@
 import { Context } from 'fabric-contract-api';
 import { conflict, invalidArgument } from '../kernel/errors';
-import { getRecord, scanBounded, defineRecordType } from '../kernel/state';
+import { defineRecordType, getRecord, scanBounded } from '../kernel/state';
 
 /**
  * The set of counties taking part in the shared fund, IP library and tax sharing.

@@ -7,10 +7,11 @@ import { checkPageSize, getRecord, listByIndex, listRecords, mustGetRecord, putR
 import { cstDate, txTime } from '../kernel/time';
 import { parseInput } from '../kernel/validate';
 import { requireRole } from '../membership/access';
-import { getCounty, requireKnownCounty } from './counties';
+import { getCounty, requireKnownCounty } from '../counties/counties';
 import { TaxAgreement, TaxAgreements, TaxDays, TaxEntries } from './records';
-import { agreementRefInput, datesOf, listAgreementsInput, listTaxEntriesInput, proposeTaxAgreementInput, taxStatementInput } from './schemas';
-import { agreementsOfPair, countyPair, DEFAULT_TAX_RATE_BP, MAX_AGREEMENTS_PER_PAIR } from './trade-ledger';
+import { agreementRefInput, listAgreementsInput, listTaxEntriesInput, proposeTaxAgreementInput, taxStatementInput } from './schemas';
+import { datesOf } from '../kernel/dates';
+import { DEFAULT_TAX_RATE_BP, MAX_AGREEMENTS_PER_PAIR, agreementsOfPair, countyPair } from './trade-tax';
 
 export const TaxEvents = {
   AgreementProposed: 'tax.AgreementProposed',
