@@ -1,31 +1,229 @@
-import { Actor } from '../kernel/actor';
+import { z } from 'zod';
+import { actorSchema } from '../kernel/actor';
+import { CASE_STATUSES, CREDIT_EVENT_KINDS, MEASURES, SEVERITIES } from './schemas';
 import { defineRecordType } from '../kernel/state';
-import { CaseStatus, CreditEventKind, Measure, Severity } from './schemas';
 
 /**
  * One credit event (信用事件) of a subject, appended and never changed.
  * outcome: `fulfilment` (positive), `warning` (a violation waived under 首违不罚),
  * `penalty` (a violation that counts toward the credit class).
  */
-export interface CreditEvent {
-  readonly id: string;
-  readonly subjectId: string;
+export const creditEventSchema = z.strictObject({
+  id: z.string(),
+  subjectId: z.string(),
   /** Position in the subject's credit file, from 1. */
-  readonly seq: number;
-  readonly kind: CreditEventKind;
-  readonly severity?: Severity;
-  readonly harmfulConsequence?: boolean;
-  readonly outcome: 'fulfilment' | 'warning' | 'penalty';
-  readonly summary: string;
-  readonly evidenceRefs: string[];
-  readonly issuingCounty: string;
-  readonly issuedBy: Actor & { readonly role: 'enforcement' | 'regulator' | 'trade-flow' };
-  readonly source: { readonly type: 'manual' } | { readonly type: 'order'; readonly orderId: string } | { readonly type: 'case'; readonly caseId: string };
+  seq: z.number(),
+  kind: z.enum(CREDIT_EVENT_KINDS),
+  severity: z.enum(SEVERITIES).optional(),
+  harmfulConsequence: z.boolean().optional(),
+  outcome: z.enum(['fulfilment', 'warning', 'penalty']),
+  summary: z.string(),
+  evidenceRefs: z.array(z.string()),
+  issuingCounty: z.string(),
+  issuedBy: actorSchema.extend({
+  role: z.enum(['enforcement', 'regulator', 'trade-flow']),
+}),
+  source: z.union([z.strictObject({
+  type: z.literal('manual'),
+}), z.strictObject({
+  type: z.literal('order'),
+  orderId: z.string(),
+}), z.strictObject({
+  type: z.literal('case'),
+  caseId: z.string(),
+})]),
   /** CST calendar date of the event (the transaction's). */
-  readonly date: string;
-  readonly at: string;
-  readonly txId: string;
-}
+  date: z.string(),
+  at: z.string(),
+  txId: z.string(),
+});
+export type CreditEvent = z.infer<typeof creditEventSchema>;
+
+/** Per-day counts inside the look-back window. */
+export const dayCountsSchema = z.strictObject({
+  date: z.string(),
+  fulfilments: z.number(),
+  minor: z.number(),
+  serious: z.number(),
+  grave: z.number(),
+  warnings: z.number(),
+});
+export type DayCounts = z.infer<typeof dayCountsSchema>;
+
+/**
+ * A subject's credit file summary: running counters and per-day counts of the last
+ * LOOKBACK_DAYS days (older days pruned on every write), so the class is computed
+ * from at most one record, however long the history.
+ */
+export const creditFileSchema = z.strictObject({
+  subjectId: z.string(),
+  eventCount: z.number(),
+  fulfilmentCount: z.number(),
+  /** Violations ever recorded, warnings included: the first-violation rule reads this. */
+  violationCount: z.number(),
+  warningCount: z.number(),
+  penaltyCount: z.number(),
+  recentDays: z.array(dayCountsSchema),
+  lastEventAt: z.string(),
+});
+export type CreditFile = z.infer<typeof creditFileSchema>;
+
+/** published: in the list (restricting between its dates); repaired / revoked: lifted, kept in history. */
+export const entryStatusSchema = z.enum(['published', 'repaired', 'revoked']);
+export type EntryStatus = z.infer<typeof entryStatusSchema>;
+
+export const objectionSummarySchema = z.strictObject({
+  seq: z.number(),
+  status: z.enum(['open', 'upheld', 'withdrawn']),
+  filedAt: z.string(),
+  resolvedAt: z.string().optional(),
+});
+export type ObjectionSummary = z.infer<typeof objectionSummarySchema>;
+
+/** A blacklist entry (失信名单): traceable to its authority, basis and evidence. */
+export const blacklistEntrySchema = z.strictObject({
+  id: z.string(),
+  subjectId: z.string(),
+  subjectKind: z.enum(['enterprise', 'individual']),
+  /** Registered name of an enterprise subject, when the subject is registered (public information). */
+  subjectName: z.string().optional(),
+  subjectCounty: z.string().optional(),
+  reason: z.string(),
+  legalBasis: z.string(),
+  severity: z.enum(SEVERITIES),
+  measures: z.array(z.enum(MEASURES)),
+  startDate: z.string(),
+  endDate: z.string(),
+  /** First day credit repair may be approved (minimum publication period by severity). */
+  repairableFrom: z.string(),
+  decisionEvidenceRefs: z.array(z.string()),
+  basisEventIds: z.array(z.string()),
+  caseId: z.string().optional(),
+  issuingCounty: z.string(),
+  issuedBy: actorSchema,
+  issuedAt: z.string(),
+  issueTxId: z.string(),
+  status: entryStatusSchema,
+  objectionCount: z.number(),
+  objection: objectionSummarySchema.optional(),
+  repair: z.strictObject({
+  by: actorSchema,
+  at: z.string(),
+  txId: z.string(),
+  rectificationEvidenceRefs: z.array(z.string()),
+  note: z.string().optional(),
+}).optional(),
+  revocation: z.strictObject({
+  by: actorSchema,
+  at: z.string(),
+  txId: z.string(),
+  reason: z.string(),
+}).optional(),
+  updatedAt: z.string(),
+});
+export type BlacklistEntry = z.infer<typeof blacklistEntrySchema>;
+
+/** What a check needs of an open entry, kept on the subject's standing. */
+export const standingEntrySchema = z.strictObject({
+  id: z.string(),
+  measures: z.array(z.enum(MEASURES)),
+  startDate: z.string(),
+  endDate: z.string(),
+  severity: z.enum(SEVERITIES),
+  issuingCounty: z.string(),
+  underObjection: z.boolean(),
+});
+export type StandingEntry = z.infer<typeof standingEntrySchema>;
+
+/**
+ * A subject's open blacklist entries (published, not repaired or revoked; expired ones
+ * are pruned on the next write): the bounded index the joint-punishment checks read with
+ * a single key lookup, whatever the size of the list.
+ */
+export const blacklistStandingSchema = z.strictObject({
+  subjectId: z.string(),
+  entries: z.array(standingEntrySchema),
+});
+export type BlacklistStanding = z.infer<typeof blacklistStandingSchema>;
+
+/** An objection (异议) to an entry, appended; its status changes once when resolved. */
+export const objectionSchema = z.strictObject({
+  entryId: z.string(),
+  seq: z.number(),
+  subjectId: z.string(),
+  grounds: z.string(),
+  evidenceRefs: z.array(z.string()),
+  filedBy: actorSchema.extend({
+  role: z.enum(['merchant', 'regulator']),
+}),
+  filedAt: z.string(),
+  fileTxId: z.string(),
+  status: z.enum(['open', 'upheld', 'withdrawn']),
+  resolvedBy: actorSchema.optional(),
+  resolvedAt: z.string().optional(),
+  resolveTxId: z.string().optional(),
+  note: z.string().optional(),
+  resolutionEvidenceRefs: z.array(z.string()).optional(),
+});
+export type Objection = z.infer<typeof objectionSchema>;
+
+/** One step of a case lead, as recorded on the case. */
+export const caseStepSchema = z.strictObject({
+  status: z.enum(CASE_STATUSES),
+  by: actorSchema,
+  at: z.string(),
+  txId: z.string(),
+  note: z.string().optional(),
+});
+export type CaseStep = z.infer<typeof caseStepSchema>;
+
+/** A case lead (线索移送) from one county's enforcement to another's. */
+export const caseLeadSchema = z.strictObject({
+  id: z.string(),
+  fromCounty: z.string(),
+  toCounty: z.string(),
+  subjectId: z.string(),
+  summary: z.string(),
+  evidenceRefs: z.array(z.string()),
+  status: z.enum(CASE_STATUSES),
+  steps: z.array(caseStepSchema),
+  decision: z.strictObject({
+  finding: z.enum(['violation', 'no-violation']),
+  summary: z.string(),
+  evidenceRefs: z.array(z.string()),
+  creditEventId: z.string().optional(),
+  creditOutcome: z.enum(['warning', 'penalty']).optional(),
+  blacklistEntryId: z.string().optional(),
+}).optional(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type CaseLead = z.infer<typeof caseLeadSchema>;
+
+/** One anchor of a gateway's blacklist query trail: the running digest after entry `toEntry`. */
+export const trailAnchorSchema = z.strictObject({
+  trailId: z.string(),
+  seq: z.number(),
+  fromEntry: z.number(),
+  toEntry: z.number(),
+  digest: z.string(),
+  county: z.string(),
+  anchoredBy: actorSchema,
+  at: z.string(),
+  txId: z.string(),
+});
+export type TrailAnchor = z.infer<typeof trailAnchorSchema>;
+
+/** The latest anchor of a trail: continuity (each anchor starts right after the previous) is checked against it. */
+export const trailHeadSchema = z.strictObject({
+  trailId: z.string(),
+  county: z.string(),
+  anchors: z.number(),
+  lastEntry: z.number(),
+  lastDigest: z.string(),
+  updatedAt: z.string(),
+});
+export type TrailHead = z.infer<typeof trailHeadSchema>;
 
 export const CreditEvents = defineRecordType<CreditEvent>({
   type: 'creditevent',
@@ -36,79 +234,11 @@ export const CreditEvents = defineRecordType<CreditEvent>({
   },
 });
 
-/** Per-day counts inside the look-back window. */
-export interface DayCounts {
-  readonly date: string;
-  readonly fulfilments: number;
-  readonly minor: number;
-  readonly serious: number;
-  readonly grave: number;
-  readonly warnings: number;
-}
-
-/**
- * A subject's credit file summary: running counters and per-day counts of the last
- * LOOKBACK_DAYS days (older days pruned on every write), so the class is computed
- * from at most one record, however long the history.
- */
-export interface CreditFile {
-  readonly subjectId: string;
-  readonly eventCount: number;
-  readonly fulfilmentCount: number;
-  /** Violations ever recorded, warnings included: the first-violation rule reads this. */
-  readonly violationCount: number;
-  readonly warningCount: number;
-  readonly penaltyCount: number;
-  readonly recentDays: DayCounts[];
-  readonly lastEventAt: string;
-}
-
 export const CreditFiles = defineRecordType<CreditFile>({
   type: 'creditfile',
   keyArity: 1,
   keyOf: (f) => [f.subjectId],
 });
-
-/** published: in the list (restricting between its dates); repaired / revoked: lifted, kept in history. */
-export type EntryStatus = 'published' | 'repaired' | 'revoked';
-
-export interface ObjectionSummary {
-  readonly seq: number;
-  readonly status: 'open' | 'upheld' | 'withdrawn';
-  readonly filedAt: string;
-  readonly resolvedAt?: string;
-}
-
-/** A blacklist entry (失信名单): traceable to its authority, basis and evidence. */
-export interface BlacklistEntry {
-  readonly id: string;
-  readonly subjectId: string;
-  readonly subjectKind: 'enterprise' | 'individual';
-  /** Registered name of an enterprise subject, when the subject is registered (public information). */
-  readonly subjectName?: string;
-  readonly subjectCounty?: string;
-  readonly reason: string;
-  readonly legalBasis: string;
-  readonly severity: Severity;
-  readonly measures: Measure[];
-  readonly startDate: string;
-  readonly endDate: string;
-  /** First day credit repair may be approved (minimum publication period by severity). */
-  readonly repairableFrom: string;
-  readonly decisionEvidenceRefs: string[];
-  readonly basisEventIds: string[];
-  readonly caseId?: string;
-  readonly issuingCounty: string;
-  readonly issuedBy: Actor;
-  readonly issuedAt: string;
-  readonly issueTxId: string;
-  readonly status: EntryStatus;
-  readonly objectionCount: number;
-  readonly objection?: ObjectionSummary;
-  readonly repair?: { readonly by: Actor; readonly at: string; readonly txId: string; readonly rectificationEvidenceRefs: string[]; readonly note?: string };
-  readonly revocation?: { readonly by: Actor; readonly at: string; readonly txId: string; readonly reason: string };
-  readonly updatedAt: string;
-}
 
 export const BlacklistEntries = defineRecordType<BlacklistEntry>({
   type: 'blacklist',
@@ -120,87 +250,17 @@ export const BlacklistEntries = defineRecordType<BlacklistEntry>({
   },
 });
 
-/** What a check needs of an open entry, kept on the subject's standing. */
-export interface StandingEntry {
-  readonly id: string;
-  readonly measures: Measure[];
-  readonly startDate: string;
-  readonly endDate: string;
-  readonly severity: Severity;
-  readonly issuingCounty: string;
-  readonly underObjection: boolean;
-}
-
-/**
- * A subject's open blacklist entries (published, not repaired or revoked; expired ones
- * are pruned on the next write): the bounded index the joint-punishment checks read with
- * a single key lookup, whatever the size of the list.
- */
-export interface BlacklistStanding {
-  readonly subjectId: string;
-  readonly entries: StandingEntry[];
-}
-
 export const BlacklistStandings = defineRecordType<BlacklistStanding>({
   type: 'blstanding',
   keyArity: 1,
   keyOf: (s) => [s.subjectId],
 });
 
-/** An objection (异议) to an entry, appended; its status changes once when resolved. */
-export interface Objection {
-  readonly entryId: string;
-  readonly seq: number;
-  readonly subjectId: string;
-  readonly grounds: string;
-  readonly evidenceRefs: string[];
-  readonly filedBy: Actor & { readonly role: 'merchant' | 'regulator' };
-  readonly filedAt: string;
-  readonly fileTxId: string;
-  readonly status: 'open' | 'upheld' | 'withdrawn';
-  readonly resolvedBy?: Actor;
-  readonly resolvedAt?: string;
-  readonly resolveTxId?: string;
-  readonly note?: string;
-  readonly resolutionEvidenceRefs?: string[];
-}
-
 export const Objections = defineRecordType<Objection>({
   type: 'objection',
   keyArity: 2,
   keyOf: (o) => [o.entryId, String(o.seq).padStart(4, '0')],
 });
-
-/** One step of a case lead, as recorded on the case. */
-export interface CaseStep {
-  readonly status: CaseStatus;
-  readonly by: Actor;
-  readonly at: string;
-  readonly txId: string;
-  readonly note?: string;
-}
-
-/** A case lead (线索移送) from one county's enforcement to another's. */
-export interface CaseLead {
-  readonly id: string;
-  readonly fromCounty: string;
-  readonly toCounty: string;
-  readonly subjectId: string;
-  readonly summary: string;
-  readonly evidenceRefs: string[];
-  readonly status: CaseStatus;
-  readonly steps: CaseStep[];
-  readonly decision?: {
-    readonly finding: 'violation' | 'no-violation';
-    readonly summary: string;
-    readonly evidenceRefs: string[];
-    readonly creditEventId?: string;
-    readonly creditOutcome?: 'warning' | 'penalty';
-    readonly blacklistEntryId?: string;
-  };
-  readonly createdAt: string;
-  readonly updatedAt: string;
-}
 
 export const CaseLeads = defineRecordType<CaseLead>({
   type: 'caselead',
@@ -212,34 +272,11 @@ export const CaseLeads = defineRecordType<CaseLead>({
   },
 });
 
-/** One anchor of a gateway's blacklist query trail: the running digest after entry `toEntry`. */
-export interface TrailAnchor {
-  readonly trailId: string;
-  readonly seq: number;
-  readonly fromEntry: number;
-  readonly toEntry: number;
-  readonly digest: string;
-  readonly county: string;
-  readonly anchoredBy: Actor;
-  readonly at: string;
-  readonly txId: string;
-}
-
 export const TrailAnchors = defineRecordType<TrailAnchor>({
   type: 'trailanchor',
   keyArity: 2,
   keyOf: (a) => [a.trailId, String(a.seq).padStart(10, '0')],
 });
-
-/** The latest anchor of a trail: continuity (each anchor starts right after the previous) is checked against it. */
-export interface TrailHead {
-  readonly trailId: string;
-  readonly county: string;
-  readonly anchors: number;
-  readonly lastEntry: number;
-  readonly lastDigest: string;
-  readonly updatedAt: string;
-}
 
 export const TrailHeads = defineRecordType<TrailHead>({
   type: 'trailhead',

@@ -1,39 +1,46 @@
+import { z } from 'zod';
 import { defineRecordType } from '../kernel/state';
 
-export interface EvidenceRefs {
-  readonly subjectIds?: string[];
-  readonly caseIds?: string[];
-  readonly orderIds?: string[];
-}
+export const evidenceRefsSchema = z.strictObject({
+  subjectIds: z.array(z.string()).optional(),
+  caseIds: z.array(z.string()).optional(),
+  orderIds: z.array(z.string()).optional(),
+});
+export type EvidenceRefs = z.infer<typeof evidenceRefsSchema>;
 
 /** The ledger's proof of a file the gateway keeps: its digests, and who anchored it when. */
-export interface EvidenceRecord {
-  readonly sha256: string;
-  readonly sm3: string;
-  readonly sizeBytes: number;
-  readonly mediaType: string;
-  readonly refs: EvidenceRefs;
-  readonly description?: string;
-  readonly submitter: { readonly mspId: string; readonly member: string };
-  readonly txId: string;
-  readonly anchoredAt: string;
-}
+export const evidenceRecordSchema = z.strictObject({
+  sha256: z.string(),
+  sm3: z.string(),
+  sizeBytes: z.number(),
+  mediaType: z.string(),
+  refs: evidenceRefsSchema,
+  description: z.string().optional(),
+  submitter: z.strictObject({
+  mspId: z.string(),
+  member: z.string(),
+}),
+  txId: z.string(),
+  anchoredAt: z.string(),
+});
+export type EvidenceRecord = z.infer<typeof evidenceRecordSchema>;
+
+/** One county's enforcement recognising another county's evidence (证据互认); once per county. */
+export const evidenceRecognitionSchema = z.strictObject({
+  sha256: z.string(),
+  mspId: z.string(),
+  member: z.string(),
+  note: z.string().optional(),
+  txId: z.string(),
+  recognizedAt: z.string(),
+});
+export type EvidenceRecognition = z.infer<typeof evidenceRecognitionSchema>;
 
 export const EvidenceRecords = defineRecordType<EvidenceRecord>({
   type: 'evidence',
   keyArity: 1,
   keyOf: (e) => [e.sha256],
 });
-
-/** One county's enforcement recognising another county's evidence (证据互认); once per county. */
-export interface EvidenceRecognition {
-  readonly sha256: string;
-  readonly mspId: string;
-  readonly member: string;
-  readonly note?: string;
-  readonly txId: string;
-  readonly recognizedAt: string;
-}
 
 export const EvidenceRecognitions = defineRecordType<EvidenceRecognition>({
   type: 'evidencerecognition',

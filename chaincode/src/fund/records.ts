@@ -1,17 +1,128 @@
-import { Actor } from '../kernel/actor';
+import { z } from 'zod';
+import { actorSchema } from '../kernel/actor';
 import { defineRecordType } from '../kernel/state';
 
 /** A contribution to the compensation fund (生态补偿基金) by a county, with its payment reference. */
-export interface Contribution {
-  readonly id: string;
-  readonly county: string;
-  readonly amountFen: number;
-  readonly paymentRef: string;
-  readonly note?: string;
-  readonly recordedBy: Actor;
-  readonly at: string;
-  readonly txId: string;
-}
+export const contributionSchema = z.strictObject({
+  id: z.string(),
+  county: z.string(),
+  amountFen: z.number(),
+  paymentRef: z.string(),
+  note: z.string().optional(),
+  recordedBy: actorSchema,
+  at: z.string(),
+  txId: z.string(),
+});
+export type Contribution = z.infer<typeof contributionSchema>;
+
+/** A payment reference used once per county (contributions and disbursements alike). */
+export const paymentRefUseSchema = z.strictObject({
+  county: z.string(),
+  paymentRef: z.string(),
+  usedBy: z.string(),
+  txId: z.string(),
+});
+export type PaymentRefUse = z.infer<typeof paymentRefUseSchema>;
+
+/** The fund's money: contributed in total, and committed to finalized rounds. committed ≤ contributed. */
+export const fundBalanceSchema = z.strictObject({
+  id: z.literal('fund'),
+  contributedFen: z.number(),
+  committedFen: z.number(),
+});
+export type FundBalance = z.infer<typeof fundBalanceSchema>;
+
+export const carbonSinkStatusSchema = z.enum(['reported', 'confirmed', 'rejected']);
+export type CarbonSinkStatus = z.infer<typeof carbonSinkStatusSchema>;
+
+/** Carbon sink reported by a county for a period, counted only once a verifier confirms it. */
+export const carbonSinkSchema = z.strictObject({
+  county: z.string(),
+  periodFrom: z.string(),
+  periodTo: z.string(),
+  kgCo2e: z.number(),
+  evidenceRefs: z.array(z.string()),
+  note: z.string().optional(),
+  status: carbonSinkStatusSchema,
+  reportedBy: actorSchema,
+  reportedAt: z.string(),
+  reportTxId: z.string(),
+  decidedBy: actorSchema.optional(),
+  decidedAt: z.string().optional(),
+  decisionTxId: z.string().optional(),
+  decisionNote: z.string().optional(),
+});
+export type CarbonSink = z.infer<typeof carbonSinkSchema>;
+
+export const metricDefinitionSchema = z.strictObject({
+  metric: z.enum(['trade-volume', 'carbon-sink', 'indicator']),
+  name: z.string().optional(),
+  weightBp: z.number(),
+  /** Sum of the metric over eligible counties; a metric whose total is 0 carries no weight. */
+  eligibleTotal: z.number(),
+});
+export type MetricDefinition = z.infer<typeof metricDefinitionSchema>;
+
+export const countyAllocationSchema = z.strictObject({
+  county: z.string(),
+  /** Metric values by metric key (`trade-volume`, `carbon-sink`, `indicator:<name>`). */
+  values: z.record(z.string(), z.number()),
+  eligible: z.boolean(),
+  restriction: z.string().optional(),
+  amountFen: z.number(),
+});
+export type CountyAllocation = z.infer<typeof countyAllocationSchema>;
+
+export const roundApprovalSchema = z.strictObject({
+  county: z.string(),
+  by: actorSchema,
+  at: z.string(),
+  txId: z.string(),
+});
+export type RoundApproval = z.infer<typeof roundApprovalSchema>;
+
+/** An allocation round: proposed, approved by a majority of counties' finance, finalized and immutable. */
+export const roundSchema = z.strictObject({
+  id: z.string(),
+  periodFrom: z.string(),
+  periodTo: z.string(),
+  poolFen: z.number(),
+  metrics: z.array(metricDefinitionSchema),
+  /** The counties of the round: the registered counties when it was proposed. */
+  allocations: z.array(countyAllocationSchema),
+  approvalsNeeded: z.number(),
+  approvals: z.array(roundApprovalSchema),
+  status: z.enum(['proposed', 'finalized']),
+  note: z.string().optional(),
+  proposedBy: actorSchema,
+  proposedAt: z.string(),
+  proposeTxId: z.string(),
+  finalizedBy: actorSchema.optional(),
+  finalizedAt: z.string().optional(),
+  finalizeTxId: z.string().optional(),
+});
+export type Round = z.infer<typeof roundSchema>;
+
+/** Paid out of a finalized round to one county so far (the round itself never changes again). */
+export const payoutSchema = z.strictObject({
+  roundId: z.string(),
+  county: z.string(),
+  disbursedFen: z.number(),
+  disbursements: z.number(),
+});
+export type Payout = z.infer<typeof payoutSchema>;
+
+export const disbursementSchema = z.strictObject({
+  roundId: z.string(),
+  county: z.string(),
+  amountFen: z.number(),
+  paymentRef: z.string(),
+  note: z.string().optional(),
+  recordedBy: actorSchema,
+  at: z.string(),
+  txId: z.string(),
+});
+export type Disbursement = z.infer<typeof disbursementSchema>;
 
 export const Contributions = defineRecordType<Contribution>({
   type: 'fundcontribution',
@@ -20,26 +131,11 @@ export const Contributions = defineRecordType<Contribution>({
   indexes: { byCounty: (c) => [c.county] },
 });
 
-/** A payment reference used once per county (contributions and disbursements alike). */
-export interface PaymentRefUse {
-  readonly county: string;
-  readonly paymentRef: string;
-  readonly usedBy: string;
-  readonly txId: string;
-}
-
 export const PaymentRefUses = defineRecordType<PaymentRefUse>({
   type: 'fundpaymentref',
   keyArity: 2,
   keyOf: (p) => [p.county, p.paymentRef],
 });
-
-/** The fund's money: contributed in total, and committed to finalized rounds. committed ≤ contributed. */
-export interface FundBalance {
-  readonly id: 'fund';
-  readonly contributedFen: number;
-  readonly committedFen: number;
-}
 
 export const FundBalances = defineRecordType<FundBalance>({
   type: 'fundbalance',
@@ -47,76 +143,11 @@ export const FundBalances = defineRecordType<FundBalance>({
   keyOf: (b) => [b.id],
 });
 
-export type CarbonSinkStatus = 'reported' | 'confirmed' | 'rejected';
-
-/** Carbon sink reported by a county for a period, counted only once a verifier confirms it. */
-export interface CarbonSink {
-  readonly county: string;
-  readonly periodFrom: string;
-  readonly periodTo: string;
-  readonly kgCo2e: number;
-  readonly evidenceRefs: string[];
-  readonly note?: string;
-  readonly status: CarbonSinkStatus;
-  readonly reportedBy: Actor;
-  readonly reportedAt: string;
-  readonly reportTxId: string;
-  readonly decidedBy?: Actor;
-  readonly decidedAt?: string;
-  readonly decisionTxId?: string;
-  readonly decisionNote?: string;
-}
-
 export const CarbonSinks = defineRecordType<CarbonSink>({
   type: 'fundcarbon',
   keyArity: 3,
   keyOf: (c) => [c.county, c.periodFrom, c.periodTo],
 });
-
-export interface MetricDefinition {
-  readonly metric: 'trade-volume' | 'carbon-sink' | 'indicator';
-  readonly name?: string;
-  readonly weightBp: number;
-  /** Sum of the metric over eligible counties; a metric whose total is 0 carries no weight. */
-  readonly eligibleTotal: number;
-}
-
-export interface CountyAllocation {
-  readonly county: string;
-  /** Metric values by metric key (`trade-volume`, `carbon-sink`, `indicator:<name>`). */
-  readonly values: Record<string, number>;
-  readonly eligible: boolean;
-  readonly restriction?: string;
-  readonly amountFen: number;
-}
-
-export interface RoundApproval {
-  readonly county: string;
-  readonly by: Actor;
-  readonly at: string;
-  readonly txId: string;
-}
-
-/** An allocation round: proposed, approved by a majority of counties' finance, finalized and immutable. */
-export interface Round {
-  readonly id: string;
-  readonly periodFrom: string;
-  readonly periodTo: string;
-  readonly poolFen: number;
-  readonly metrics: MetricDefinition[];
-  /** The counties of the round: the registered counties when it was proposed. */
-  readonly allocations: CountyAllocation[];
-  readonly approvalsNeeded: number;
-  readonly approvals: RoundApproval[];
-  readonly status: 'proposed' | 'finalized';
-  readonly note?: string;
-  readonly proposedBy: Actor;
-  readonly proposedAt: string;
-  readonly proposeTxId: string;
-  readonly finalizedBy?: Actor;
-  readonly finalizedAt?: string;
-  readonly finalizeTxId?: string;
-}
 
 export const Rounds = defineRecordType<Round>({
   type: 'fundround',
@@ -125,30 +156,11 @@ export const Rounds = defineRecordType<Round>({
   indexes: { byStatus: (r) => [r.status, r.periodFrom] },
 });
 
-/** Paid out of a finalized round to one county so far (the round itself never changes again). */
-export interface Payout {
-  readonly roundId: string;
-  readonly county: string;
-  readonly disbursedFen: number;
-  readonly disbursements: number;
-}
-
 export const Payouts = defineRecordType<Payout>({
   type: 'fundpayout',
   keyArity: 2,
   keyOf: (p) => [p.roundId, p.county],
 });
-
-export interface Disbursement {
-  readonly roundId: string;
-  readonly county: string;
-  readonly amountFen: number;
-  readonly paymentRef: string;
-  readonly note?: string;
-  readonly recordedBy: Actor;
-  readonly at: string;
-  readonly txId: string;
-}
 
 export const Disbursements = defineRecordType<Disbursement>({
   type: 'funddisbursement',

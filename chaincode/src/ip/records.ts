@@ -1,25 +1,134 @@
-import { Actor } from '../kernel/actor';
+import { z } from 'zod';
+import { actorSchema } from '../kernel/actor';
+import { IP_KINDS } from './schemas';
 import { defineRecordType } from '../kernel/state';
-import { IpKind } from './schemas';
 
-export interface OwnerShare {
-  readonly county: string;
-  readonly shareBp: number;
-}
+export const ownerShareSchema = z.strictObject({
+  county: z.string(),
+  shareBp: z.number(),
+});
+export type OwnerShare = z.infer<typeof ownerShareSchema>;
 
 /** An IP asset of the regional cultural-IP library (区域文化IP库), co-owned by counties. */
-export interface IpAsset {
-  readonly id: string;
-  readonly title: string;
-  readonly kind: IpKind;
-  readonly description?: string;
+export const ipAssetSchema = z.strictObject({
+  id: z.string(),
+  title: z.string(),
+  kind: z.enum(IP_KINDS),
+  description: z.string().optional(),
   /** Shares in basis points summing to exactly 10000. */
-  readonly owners: OwnerShare[];
-  readonly proofEvidenceRefs: string[];
-  readonly registeredBy: Actor;
-  readonly registeredAt: string;
-  readonly registerTxId: string;
-}
+  owners: z.array(ownerShareSchema),
+  proofEvidenceRefs: z.array(z.string()),
+  registeredBy: actorSchema,
+  registeredAt: z.string(),
+  registerTxId: z.string(),
+});
+export type IpAsset = z.infer<typeof ipAssetSchema>;
+
+export const licenseApprovalSchema = z.strictObject({
+  county: z.string(),
+  shareBp: z.number(),
+  by: actorSchema,
+  at: z.string(),
+  txId: z.string(),
+});
+export type LicenseApproval = z.infer<typeof licenseApprovalSchema>;
+
+export const revocationSchema = z.strictObject({
+  ground: z.enum(['infringement', 'breach']),
+  reason: z.string(),
+  evidenceRefs: z.array(z.string()),
+  by: actorSchema,
+  at: z.string(),
+  /** CST day of the revocation: royalty periods may run up to it. */
+  date: z.string(),
+  txId: z.string(),
+});
+export type Revocation = z.infer<typeof revocationSchema>;
+
+/**
+ * `requested` until owners holding more than 5000 bp approved, then `effective` (active on the
+ * days of its term: expiry needs no transaction) until `revoked`.
+ */
+export const licenseStatusSchema = z.enum(['requested', 'effective', 'revoked']);
+export type LicenseStatus = z.infer<typeof licenseStatusSchema>;
+
+export const licenseSchema = z.strictObject({
+  id: z.string(),
+  ipId: z.string(),
+  licenseeSubjectId: z.string(),
+  categories: z.array(z.string()),
+  territory: z.array(z.string()),
+  termFrom: z.string(),
+  termTo: z.string(),
+  exclusive: z.boolean(),
+  royaltyRateBp: z.number(),
+  fixedFeeFen: z.number(),
+  status: licenseStatusSchema,
+  approvals: z.array(licenseApprovalSchema),
+  approvedShareBp: z.number(),
+  requestedBy: actorSchema,
+  requestedAt: z.string(),
+  requestTxId: z.string(),
+  effectiveAt: z.string().optional(),
+  revocation: revocationSchema.optional(),
+  /** The first day of the next royalty period: reports run back to back from the term's start. */
+  nextReportFrom: z.string(),
+  reports: z.number(),
+});
+export type License = z.infer<typeof licenseSchema>;
+
+export const royaltyPartSchema = z.strictObject({
+  county: z.string(),
+  shareBp: z.number(),
+  amountFen: z.number(),
+});
+export type RoyaltyPart = z.infer<typeof royaltyPartSchema>;
+
+/** A licensee's royalty report for a period, with the royalty due and its split among co-owners. */
+export const royaltyReportSchema = z.strictObject({
+  id: z.string(),
+  licenseId: z.string(),
+  ipId: z.string(),
+  licenseeSubjectId: z.string(),
+  periodFrom: z.string(),
+  periodTo: z.string(),
+  salesFen: z.number(),
+  royaltyRateBp: z.number(),
+  fixedFeeFen: z.number(),
+  /** floor(sales × rate / 10000) + fixed fee. */
+  royaltyDueFen: z.number(),
+  /** Largest-remainder split by share: sums exactly to royaltyDueFen. */
+  parts: z.array(royaltyPartSchema),
+  note: z.string().optional(),
+  reportedBy: actorSchema,
+  reportedAt: z.string(),
+  /** CST day of the report: the day it counts on in county statements. */
+  date: z.string(),
+  txId: z.string(),
+});
+export type RoyaltyReport = z.infer<typeof royaltyReportSchema>;
+
+/** A county's royalty income from one report (statement detail). */
+export const royaltyShareSchema = z.strictObject({
+  county: z.string(),
+  date: z.string(),
+  reportId: z.string(),
+  licenseId: z.string(),
+  ipId: z.string(),
+  periodFrom: z.string(),
+  periodTo: z.string(),
+  amountFen: z.number(),
+});
+export type RoyaltyShare = z.infer<typeof royaltyShareSchema>;
+
+/** A county's royalty income per CST day, kept as a running total (statements read ≤ 366 of them). */
+export const royaltyDaySchema = z.strictObject({
+  county: z.string(),
+  date: z.string(),
+  amountFen: z.number(),
+  reports: z.number(),
+});
+export type RoyaltyDay = z.infer<typeof royaltyDaySchema>;
 
 export const IpAssets = defineRecordType<IpAsset>({
   type: 'ipasset',
@@ -27,55 +136,6 @@ export const IpAssets = defineRecordType<IpAsset>({
   keyOf: (a) => [a.id],
   indexes: { byKind: (a) => [a.kind] },
 });
-
-export interface LicenseApproval {
-  readonly county: string;
-  readonly shareBp: number;
-  readonly by: Actor;
-  readonly at: string;
-  readonly txId: string;
-}
-
-export interface Revocation {
-  readonly ground: 'infringement' | 'breach';
-  readonly reason: string;
-  readonly evidenceRefs: string[];
-  readonly by: Actor;
-  readonly at: string;
-  /** CST day of the revocation: royalty periods may run up to it. */
-  readonly date: string;
-  readonly txId: string;
-}
-
-/**
- * `requested` until owners holding more than 5000 bp approved, then `effective` (active on the
- * days of its term: expiry needs no transaction) until `revoked`.
- */
-export type LicenseStatus = 'requested' | 'effective' | 'revoked';
-
-export interface License {
-  readonly id: string;
-  readonly ipId: string;
-  readonly licenseeSubjectId: string;
-  readonly categories: string[];
-  readonly territory: string[];
-  readonly termFrom: string;
-  readonly termTo: string;
-  readonly exclusive: boolean;
-  readonly royaltyRateBp: number;
-  readonly fixedFeeFen: number;
-  readonly status: LicenseStatus;
-  readonly approvals: LicenseApproval[];
-  readonly approvedShareBp: number;
-  readonly requestedBy: Actor;
-  readonly requestedAt: string;
-  readonly requestTxId: string;
-  readonly effectiveAt?: string;
-  readonly revocation?: Revocation;
-  /** The first day of the next royalty period: reports run back to back from the term's start. */
-  readonly nextReportFrom: string;
-  readonly reports: number;
-}
 
 export const Licenses = defineRecordType<License>({
   type: 'license',
@@ -89,66 +149,17 @@ export const Licenses = defineRecordType<License>({
   },
 });
 
-export interface RoyaltyPart {
-  readonly county: string;
-  readonly shareBp: number;
-  readonly amountFen: number;
-}
-
-/** A licensee's royalty report for a period, with the royalty due and its split among co-owners. */
-export interface RoyaltyReport {
-  readonly id: string;
-  readonly licenseId: string;
-  readonly ipId: string;
-  readonly licenseeSubjectId: string;
-  readonly periodFrom: string;
-  readonly periodTo: string;
-  readonly salesFen: number;
-  readonly royaltyRateBp: number;
-  readonly fixedFeeFen: number;
-  /** floor(sales × rate / 10000) + fixed fee. */
-  readonly royaltyDueFen: number;
-  /** Largest-remainder split by share: sums exactly to royaltyDueFen. */
-  readonly parts: RoyaltyPart[];
-  readonly note?: string;
-  readonly reportedBy: Actor;
-  readonly reportedAt: string;
-  /** CST day of the report: the day it counts on in county statements. */
-  readonly date: string;
-  readonly txId: string;
-}
-
 export const RoyaltyReports = defineRecordType<RoyaltyReport>({
   type: 'royaltyreport',
   keyArity: 2,
   keyOf: (r) => [r.licenseId, r.periodFrom],
 });
 
-/** A county's royalty income from one report (statement detail). */
-export interface RoyaltyShare {
-  readonly county: string;
-  readonly date: string;
-  readonly reportId: string;
-  readonly licenseId: string;
-  readonly ipId: string;
-  readonly periodFrom: string;
-  readonly periodTo: string;
-  readonly amountFen: number;
-}
-
 export const RoyaltyShares = defineRecordType<RoyaltyShare>({
   type: 'royaltyshare',
   keyArity: 3,
   keyOf: (s) => [s.county, s.date, s.reportId],
 });
-
-/** A county's royalty income per CST day, kept as a running total (statements read ≤ 366 of them). */
-export interface RoyaltyDay {
-  readonly county: string;
-  readonly date: string;
-  readonly amountFen: number;
-  readonly reports: number;
-}
 
 export const RoyaltyDays = defineRecordType<RoyaltyDay>({
   type: 'royaltyday',

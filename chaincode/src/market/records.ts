@@ -1,40 +1,262 @@
-import { Actor } from '../kernel/actor';
+import { z } from 'zod';
+import { actorSchema } from '../kernel/actor';
+import { ASSET_KINDS, CERTIFICATION_KINDS } from './schemas';
 import { defineRecordType } from '../kernel/state';
-import { AssetKind, CERTIFICATION_KINDS } from './schemas';
 
 /** A member acting in the trade flow. */
-export type Party = Actor;
+export const partySchema = actorSchema;
+export type Party = z.infer<typeof partySchema>;
 
 /** `listed`: open to orders; `reserved`: an order is open on it; `held`: owned, not for sale. */
-export type AssetStatus = 'listed' | 'reserved' | 'held';
+export const assetStatusSchema = z.enum(['listed', 'reserved', 'held']);
+export type AssetStatus = z.infer<typeof assetStatusSchema>;
 
-export interface Certification {
-  readonly kind: (typeof CERTIFICATION_KINDS)[number];
-  readonly sha256: string;
-}
+export const certificationSchema = z.strictObject({
+  kind: z.enum(CERTIFICATION_KINDS),
+  sha256: z.string(),
+});
+export type Certification = z.infer<typeof certificationSchema>;
 
-export interface Asset {
-  readonly id: string;
-  readonly kind: AssetKind;
-  readonly title: string;
-  readonly category: string;
+export const assetSchema = z.strictObject({
+  id: z.string(),
+  kind: z.enum(ASSET_KINDS),
+  title: z.string(),
+  category: z.string(),
   /** County (MSP ID) where the asset was registered: its owner's county at registration. */
-  readonly originCounty: string;
-  readonly ownerSubjectId: string;
-  readonly costFen: number;
-  readonly priceFen: number;
-  readonly evidenceRefs: string[];
-  readonly certifications: Certification[];
-  readonly licenseRef?: string;
-  readonly status: AssetStatus;
-  readonly openOrderId?: string;
+  originCounty: z.string(),
+  ownerSubjectId: z.string(),
+  costFen: z.number(),
+  priceFen: z.number(),
+  evidenceRefs: z.array(z.string()),
+  certifications: z.array(certificationSchema),
+  licenseRef: z.string().optional(),
+  status: assetStatusSchema,
+  openOrderId: z.string().optional(),
   /** Completed sales; ownership transfer records are numbered 0 (registration) to transferCount. */
-  readonly transferCount: number;
-  readonly registeredBy: Party;
-  readonly registeredAt: string;
-  readonly registerTxId: string;
-  readonly updatedAt: string;
-}
+  transferCount: z.number(),
+  registeredBy: partySchema,
+  registeredAt: z.string(),
+  registerTxId: z.string(),
+  updatedAt: z.string(),
+});
+export type Asset = z.infer<typeof assetSchema>;
+
+/** One entry of an asset's ownership history (确权), appended and never changed. */
+export const ownershipTransferSchema = z.strictObject({
+  assetId: z.string(),
+  seq: z.number(),
+  kind: z.enum(['registration', 'sale']),
+  fromSubjectId: z.string().optional(),
+  toSubjectId: z.string(),
+  orderId: z.string().optional(),
+  priceFen: z.number().optional(),
+  crossRegion: z.boolean().optional(),
+  settlementDate: z.string().optional(),
+  evidenceSha256: z.string().optional(),
+  at: z.string(),
+  txId: z.string(),
+});
+export type OwnershipTransfer = z.infer<typeof ownershipTransferSchema>;
+
+/**
+ * ordered → verified → settled, with cancelled reachable from ordered and verified,
+ * and suspended (risk alert) between ordered and a regulator's decision.
+ */
+export const orderStatusSchema = z.enum(['ordered', 'suspended', 'verified', 'settled', 'cancelled']);
+export type OrderStatus = z.infer<typeof orderStatusSchema>;
+
+export const faultPartySchema = z.enum(['buyer', 'seller', 'none']);
+export type FaultParty = z.infer<typeof faultPartySchema>;
+
+export const verificationSchema = z.strictObject({
+  result: z.enum(['pass', 'fail']),
+  evidenceRefs: z.array(z.string()),
+  note: z.string().optional(),
+  verifier: partySchema,
+  at: z.string(),
+  txId: z.string(),
+});
+export type Verification = z.infer<typeof verificationSchema>;
+
+export const cancellationSchema = z.strictObject({
+  by: partySchema.extend({
+  role: z.enum(['buyer', 'seller', 'verifier', 'regulator']),
+}),
+  reason: z.string(),
+  faultParty: faultPartySchema,
+  depositFen: z.number(),
+  /** What the buyer gets back: twice the deposit (seller at fault), the deposit (no fault), or nothing. */
+  refundToBuyerFen: z.number(),
+  /** The deposit the seller keeps (buyer at fault). */
+  forfeitedToSellerFen: z.number(),
+  at: z.string(),
+  txId: z.string(),
+});
+export type Cancellation = z.infer<typeof cancellationSchema>;
+
+/** The deal as anchored in evidence: its canonical JSON is the evidence file. */
+export const dealSchema = z.strictObject({
+  type: z.literal('county-ledger/deal'),
+  version: z.literal(1),
+  orderId: z.string(),
+  assetId: z.string(),
+  assetKind: z.enum(ASSET_KINDS),
+  category: z.string(),
+  title: z.string(),
+  sellerSubjectId: z.string(),
+  buyerSubjectId: z.string(),
+  sellerCounty: z.string(),
+  buyerCounty: z.string(),
+  originCounty: z.string(),
+  crossRegion: z.boolean(),
+  priceFen: z.number(),
+  depositFen: z.number(),
+  balanceFen: z.number(),
+  depositPaymentRef: z.string(),
+  paymentRef: z.string(),
+  orderedAt: z.string(),
+  verification: verificationSchema,
+  settledAt: z.string(),
+  settlementDate: z.string(),
+  settleTxId: z.string(),
+});
+export type Deal = z.infer<typeof dealSchema>;
+
+export const settlementSchema = z.strictObject({
+  paymentRef: z.string(),
+  balanceFen: z.number(),
+  /** T+1: the CST calendar day after the settlement transaction. */
+  settlementDate: z.string(),
+  settledBy: partySchema,
+  at: z.string(),
+  txId: z.string(),
+  evidenceSha256: z.string(),
+  evidenceSm3: z.string(),
+  deal: dealSchema,
+});
+export type Settlement = z.infer<typeof settlementSchema>;
+
+export const orderSchema = z.strictObject({
+  id: z.string(),
+  assetId: z.string(),
+  category: z.string(),
+  sellerSubjectId: z.string(),
+  buyerSubjectId: z.string(),
+  sellerCounty: z.string(),
+  buyerCounty: z.string(),
+  originCounty: z.string(),
+  crossRegion: z.boolean(),
+  priceFen: z.number(),
+  depositFen: z.number(),
+  depositPaymentRef: z.string(),
+  status: orderStatusSchema,
+  orderedBy: partySchema,
+  orderedAt: z.string(),
+  orderTxId: z.string(),
+  /** Last CST day on which verification is due (while ordered). */
+  verifyBy: z.string(),
+  /** Last CST day on which the balance is due (once verified). */
+  payBy: z.string().optional(),
+  alertId: z.string().optional(),
+  suspendedFrom: z.literal('ordered').optional(),
+  verification: verificationSchema.optional(),
+  settlement: settlementSchema.optional(),
+  cancellation: cancellationSchema.optional(),
+  updatedAt: z.string(),
+});
+export type Order = z.infer<typeof orderSchema>;
+
+export const alertReasonSchema = z.union([z.strictObject({
+  rule: z.literal('price-deviation'),
+  priceFen: z.number(),
+  indexFen: z.number(),
+  deviationBp: z.number(),
+  limitBp: z.number(),
+}), z.strictObject({
+  rule: z.literal('pair-frequency'),
+  settledInWindow: z.number(),
+  limit: z.number(),
+  windowHours: z.literal(24),
+})]);
+export type AlertReason = z.infer<typeof alertReasonSchema>;
+
+/** 异常交易预警: a red alert suspending an order until a regulator decides. */
+export const alertSchema = z.strictObject({
+  id: z.string(),
+  orderId: z.string(),
+  level: z.literal('red'),
+  reasons: z.array(alertReasonSchema),
+  sellerSubjectId: z.string(),
+  buyerSubjectId: z.string(),
+  sellerCounty: z.string(),
+  buyerCounty: z.string(),
+  status: z.enum(['open', 'cleared', 'rejected']),
+  raisedAt: z.string(),
+  raiseTxId: z.string(),
+  resolvedBy: partySchema.optional(),
+  resolvedAt: z.string().optional(),
+  resolveTxId: z.string().optional(),
+  note: z.string().optional(),
+  evidenceRefs: z.array(z.string()).optional(),
+});
+export type Alert = z.infer<typeof alertSchema>;
+
+/**
+ * A category's moving index: the mean (floor) of its latest `indexWindow` settled
+ * prices, kept as a running record updated by every settlement of the category.
+ */
+export const categoryIndexSchema = z.strictObject({
+  category: z.string(),
+  /** Latest settled prices, oldest first, at most the configured window. */
+  recentPricesFen: z.array(z.number()),
+  indexFen: z.number(),
+  settledCount: z.number(),
+  updatedAt: z.string(),
+});
+export type CategoryIndex = z.infer<typeof categoryIndexSchema>;
+
+/**
+ * Settled trades between two subjects (unordered pair) in one UTC hour: a bounded
+ * bucket. The 24-hour rule reads the 25 buckets that cover the window.
+ */
+export const pairBucketSchema = z.strictObject({
+  subjectA: z.string(),
+  subjectB: z.string(),
+  /** Hours since the epoch. */
+  hour: z.number(),
+  count: z.number(),
+  /** Settlement times (epoch ms), at most MAX_BUCKET_TIMES; beyond that only `count` grows. */
+  timesMs: z.array(z.number()),
+});
+export type PairBucket = z.infer<typeof pairBucketSchema>;
+
+export const riskConfigSchema = z.strictObject({
+  priceDeviationBp: z.number(),
+  indexWindow: z.number(),
+  indexMinSamples: z.number(),
+  pairTradeLimit: z.number(),
+  verificationDays: z.number(),
+  paymentDays: z.number(),
+  updatedBy: partySchema.optional(),
+  updatedAt: z.string().optional(),
+});
+export type RiskConfig = z.infer<typeof riskConfigSchema>;
+
+/** A settled trade, for statistics (trade volume per origin county and day; cross-region tax sharing). */
+export const tradeSchema = z.strictObject({
+  date: z.string(),
+  orderId: z.string(),
+  assetId: z.string(),
+  assetKind: z.enum(ASSET_KINDS),
+  category: z.string(),
+  originCounty: z.string(),
+  sellerCounty: z.string(),
+  buyerCounty: z.string(),
+  crossRegion: z.boolean(),
+  priceFen: z.number(),
+  settledAt: z.string(),
+});
+export type Trade = z.infer<typeof tradeSchema>;
 
 export const Assets = defineRecordType<Asset>({
   type: 'asset',
@@ -46,125 +268,11 @@ export const Assets = defineRecordType<Asset>({
   },
 });
 
-/** One entry of an asset's ownership history (确权), appended and never changed. */
-export interface OwnershipTransfer {
-  readonly assetId: string;
-  readonly seq: number;
-  readonly kind: 'registration' | 'sale';
-  readonly fromSubjectId?: string;
-  readonly toSubjectId: string;
-  readonly orderId?: string;
-  readonly priceFen?: number;
-  readonly crossRegion?: boolean;
-  readonly settlementDate?: string;
-  readonly evidenceSha256?: string;
-  readonly at: string;
-  readonly txId: string;
-}
-
 export const OwnershipTransfers = defineRecordType<OwnershipTransfer>({
   type: 'ownership',
   keyArity: 2,
   keyOf: (t) => [t.assetId, String(t.seq).padStart(8, '0')],
 });
-
-/**
- * ordered → verified → settled, with cancelled reachable from ordered and verified,
- * and suspended (risk alert) between ordered and a regulator's decision.
- */
-export type OrderStatus = 'ordered' | 'suspended' | 'verified' | 'settled' | 'cancelled';
-export type FaultParty = 'buyer' | 'seller' | 'none';
-
-export interface Verification {
-  readonly result: 'pass' | 'fail';
-  readonly evidenceRefs: string[];
-  readonly note?: string;
-  readonly verifier: Party;
-  readonly at: string;
-  readonly txId: string;
-}
-
-export interface Cancellation {
-  readonly by: Party & { readonly role: 'buyer' | 'seller' | 'verifier' | 'regulator' };
-  readonly reason: string;
-  readonly faultParty: FaultParty;
-  readonly depositFen: number;
-  /** What the buyer gets back: twice the deposit (seller at fault), the deposit (no fault), or nothing. */
-  readonly refundToBuyerFen: number;
-  /** The deposit the seller keeps (buyer at fault). */
-  readonly forfeitedToSellerFen: number;
-  readonly at: string;
-  readonly txId: string;
-}
-
-/** The deal as anchored in evidence: its canonical JSON is the evidence file. */
-export interface Deal {
-  readonly type: 'county-ledger/deal';
-  readonly version: 1;
-  readonly orderId: string;
-  readonly assetId: string;
-  readonly assetKind: AssetKind;
-  readonly category: string;
-  readonly title: string;
-  readonly sellerSubjectId: string;
-  readonly buyerSubjectId: string;
-  readonly sellerCounty: string;
-  readonly buyerCounty: string;
-  readonly originCounty: string;
-  readonly crossRegion: boolean;
-  readonly priceFen: number;
-  readonly depositFen: number;
-  readonly balanceFen: number;
-  readonly depositPaymentRef: string;
-  readonly paymentRef: string;
-  readonly orderedAt: string;
-  readonly verification: Verification;
-  readonly settledAt: string;
-  readonly settlementDate: string;
-  readonly settleTxId: string;
-}
-
-export interface Settlement {
-  readonly paymentRef: string;
-  readonly balanceFen: number;
-  /** T+1: the CST calendar day after the settlement transaction. */
-  readonly settlementDate: string;
-  readonly settledBy: Party;
-  readonly at: string;
-  readonly txId: string;
-  readonly evidenceSha256: string;
-  readonly evidenceSm3: string;
-  readonly deal: Deal;
-}
-
-export interface Order {
-  readonly id: string;
-  readonly assetId: string;
-  readonly category: string;
-  readonly sellerSubjectId: string;
-  readonly buyerSubjectId: string;
-  readonly sellerCounty: string;
-  readonly buyerCounty: string;
-  readonly originCounty: string;
-  readonly crossRegion: boolean;
-  readonly priceFen: number;
-  readonly depositFen: number;
-  readonly depositPaymentRef: string;
-  readonly status: OrderStatus;
-  readonly orderedBy: Party;
-  readonly orderedAt: string;
-  readonly orderTxId: string;
-  /** Last CST day on which verification is due (while ordered). */
-  readonly verifyBy: string;
-  /** Last CST day on which the balance is due (once verified). */
-  readonly payBy?: string;
-  readonly alertId?: string;
-  readonly suspendedFrom?: 'ordered';
-  readonly verification?: Verification;
-  readonly settlement?: Settlement;
-  readonly cancellation?: Cancellation;
-  readonly updatedAt: string;
-}
 
 export const Orders = defineRecordType<Order>({
   type: 'order',
@@ -176,30 +284,6 @@ export const Orders = defineRecordType<Order>({
   },
 });
 
-export type AlertReason =
-  | { readonly rule: 'price-deviation'; readonly priceFen: number; readonly indexFen: number; readonly deviationBp: number; readonly limitBp: number }
-  | { readonly rule: 'pair-frequency'; readonly settledInWindow: number; readonly limit: number; readonly windowHours: 24 };
-
-/** 异常交易预警: a red alert suspending an order until a regulator decides. */
-export interface Alert {
-  readonly id: string;
-  readonly orderId: string;
-  readonly level: 'red';
-  readonly reasons: AlertReason[];
-  readonly sellerSubjectId: string;
-  readonly buyerSubjectId: string;
-  readonly sellerCounty: string;
-  readonly buyerCounty: string;
-  readonly status: 'open' | 'cleared' | 'rejected';
-  readonly raisedAt: string;
-  readonly raiseTxId: string;
-  readonly resolvedBy?: Party;
-  readonly resolvedAt?: string;
-  readonly resolveTxId?: string;
-  readonly note?: string;
-  readonly evidenceRefs?: string[];
-}
-
 export const Alerts = defineRecordType<Alert>({
   type: 'alert',
   keyArity: 1,
@@ -209,38 +293,11 @@ export const Alerts = defineRecordType<Alert>({
   },
 });
 
-/**
- * A category's moving index: the mean (floor) of its latest `indexWindow` settled
- * prices, kept as a running record updated by every settlement of the category.
- */
-export interface CategoryIndex {
-  readonly category: string;
-  /** Latest settled prices, oldest first, at most the configured window. */
-  readonly recentPricesFen: number[];
-  readonly indexFen: number;
-  readonly settledCount: number;
-  readonly updatedAt: string;
-}
-
 export const CategoryIndexes = defineRecordType<CategoryIndex>({
   type: 'categoryindex',
   keyArity: 1,
   keyOf: (c) => [c.category],
 });
-
-/**
- * Settled trades between two subjects (unordered pair) in one UTC hour: a bounded
- * bucket. The 24-hour rule reads the 25 buckets that cover the window.
- */
-export interface PairBucket {
-  readonly subjectA: string;
-  readonly subjectB: string;
-  /** Hours since the epoch. */
-  readonly hour: number;
-  readonly count: number;
-  /** Settlement times (epoch ms), at most MAX_BUCKET_TIMES; beyond that only `count` grows. */
-  readonly timesMs: number[];
-}
 
 export const PairBuckets = defineRecordType<PairBucket>({
   type: 'pairbucket',
@@ -248,37 +305,11 @@ export const PairBuckets = defineRecordType<PairBucket>({
   keyOf: (b) => [b.subjectA, b.subjectB, String(b.hour).padStart(10, '0')],
 });
 
-export interface RiskConfig {
-  readonly priceDeviationBp: number;
-  readonly indexWindow: number;
-  readonly indexMinSamples: number;
-  readonly pairTradeLimit: number;
-  readonly verificationDays: number;
-  readonly paymentDays: number;
-  readonly updatedBy?: Party;
-  readonly updatedAt?: string;
-}
-
 export const RiskConfigs = defineRecordType<RiskConfig & { readonly id: 'market' }>({
   type: 'riskconfig',
   keyArity: 1,
   keyOf: (c) => [c.id],
 });
-
-/** A settled trade, for statistics (trade volume per origin county and day; cross-region tax sharing). */
-export interface Trade {
-  readonly date: string;
-  readonly orderId: string;
-  readonly assetId: string;
-  readonly assetKind: AssetKind;
-  readonly category: string;
-  readonly originCounty: string;
-  readonly sellerCounty: string;
-  readonly buyerCounty: string;
-  readonly crossRegion: boolean;
-  readonly priceFen: number;
-  readonly settledAt: string;
-}
 
 export const Trades = defineRecordType<Trade>({
   type: 'trade',

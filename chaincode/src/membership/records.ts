@@ -1,20 +1,35 @@
-import { Role } from '../kernel/schemas';
+import { z } from 'zod';
+import { roleSchema } from '../kernel/schemas';
 import { defineRecordType } from '../kernel/state';
 
 /** A role held (or once held) by a member of a county. */
-export interface RoleGrant {
-  readonly mspId: string;
-  readonly member: string;
-  readonly role: Role;
-  readonly active: boolean;
-  readonly grantedBy: string;
-  readonly grantedAt: string;
-  readonly grantTxId: string;
-  readonly revokedBy?: string;
-  readonly revokedAt?: string;
-  readonly revokeTxId?: string;
-  readonly note?: string;
-}
+export const roleGrantSchema = z.strictObject({
+  mspId: z.string(),
+  member: z.string(),
+  role: roleSchema,
+  active: z.boolean(),
+  grantedBy: z.string(),
+  grantedAt: z.string(),
+  grantTxId: z.string(),
+  revokedBy: z.string().optional(),
+  revokedAt: z.string().optional(),
+  revokeTxId: z.string().optional(),
+  note: z.string().optional(),
+});
+export type RoleGrant = z.infer<typeof roleGrantSchema>;
+
+/** One grant or revocation, appended and never changed: the queryable grant history. */
+export const roleChangeSchema = z.strictObject({
+  mspId: z.string(),
+  member: z.string(),
+  role: roleSchema,
+  action: z.enum(['granted', 'revoked']),
+  by: z.string(),
+  at: z.string(),
+  txId: z.string(),
+  note: z.string().optional(),
+});
+export type RoleChange = z.infer<typeof roleChangeSchema>;
 
 export const RoleGrants = defineRecordType<RoleGrant>({
   type: 'role',
@@ -25,18 +40,6 @@ export const RoleGrants = defineRecordType<RoleGrant>({
     holders: (g) => (g.active ? [g.mspId, g.role] : undefined),
   },
 });
-
-/** One grant or revocation, appended and never changed: the queryable grant history. */
-export interface RoleChange {
-  readonly mspId: string;
-  readonly member: string;
-  readonly role: Role;
-  readonly action: 'granted' | 'revoked';
-  readonly by: string;
-  readonly at: string;
-  readonly txId: string;
-  readonly note?: string;
-}
 
 export const RoleChanges = defineRecordType<RoleChange>({
   type: 'rolechange',

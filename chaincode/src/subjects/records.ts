@@ -1,30 +1,79 @@
+import { z } from 'zod';
 import { defineRecordType } from '../kernel/state';
 
 /** `pending` until the county regulator first sets green, orange or red (三色审核). */
-export type AccessStatus = 'pending' | 'green' | 'orange' | 'red';
-export type SubjectKind = 'enterprise' | 'individual';
+export const accessStatusSchema = z.enum(['pending', 'green', 'orange', 'red']);
+export type AccessStatus = z.infer<typeof accessStatusSchema>;
+
+export const subjectKindSchema = z.enum(['enterprise', 'individual']);
+export type SubjectKind = z.infer<typeof subjectKindSchema>;
 
 /** A market subject (经营主体) in shared state: no personal data. */
-export interface Subject {
+export const subjectSchema = z.strictObject({
   /** Enterprise: its credit code. Individual: `ind-` + HMAC of the ID number. */
-  readonly id: string;
-  readonly kind: SubjectKind;
+  id: z.string(),
+  kind: subjectKindSchema,
   /** The county (MSP ID) that registered the subject and whose regulator decides its access. */
-  readonly county: string;
-  readonly creditCode?: string;
+  county: z.string(),
+  creditCode: z.string().optional(),
   /** Administrative division code embedded in an enterprise's credit code. */
-  readonly division?: string;
-  readonly name?: string;
-  readonly idHash?: string;
-  readonly access: AccessStatus;
-  readonly tradeLimitFen?: number;
-  readonly accessEvidenceRefs: string[];
-  readonly accessSetBy?: string;
-  readonly accessSetAt?: string;
-  readonly registeredBy: string;
-  readonly registeredAt: string;
-  readonly registerTxId: string;
-}
+  division: z.string().optional(),
+  name: z.string().optional(),
+  idHash: z.string().optional(),
+  access: accessStatusSchema,
+  tradeLimitFen: z.number().optional(),
+  accessEvidenceRefs: z.array(z.string()),
+  accessSetBy: z.string().optional(),
+  accessSetAt: z.string().optional(),
+  registeredBy: z.string(),
+  registeredAt: z.string(),
+  registerTxId: z.string(),
+});
+export type Subject = z.infer<typeof subjectSchema>;
+
+/** One access decision, appended and never changed. */
+export const accessChangeSchema = z.strictObject({
+  subjectId: z.string(),
+  status: accessStatusSchema,
+  previousStatus: accessStatusSchema,
+  tradeLimitFen: z.number().optional(),
+  evidenceRefs: z.array(z.string()),
+  reason: z.string().optional(),
+  mspId: z.string(),
+  by: z.string(),
+  at: z.string(),
+  txId: z.string(),
+});
+export type AccessChange = z.infer<typeof accessChangeSchema>;
+
+/**
+ * A merchant member allowed to act for a subject (list its assets, buy for it).
+ * Bound by a regulator of the subject's county, only for members of that county.
+ */
+export const merchantBindingSchema = z.strictObject({
+  subjectId: z.string(),
+  mspId: z.string(),
+  member: z.string(),
+  active: z.boolean(),
+  boundBy: z.string(),
+  boundAt: z.string(),
+  bindTxId: z.string(),
+  note: z.string().optional(),
+  unboundBy: z.string().optional(),
+  unboundAt: z.string().optional(),
+  unbindTxId: z.string().optional(),
+});
+export type MerchantBinding = z.infer<typeof merchantBindingSchema>;
+
+/** Personal data of an individual, in the county's private data collection only. */
+export const individualPrivateDataSchema = z.strictObject({
+  subjectId: z.string(),
+  idNumber: z.string(),
+  name: z.string(),
+  registeredAt: z.string(),
+  txId: z.string(),
+});
+export type IndividualPrivateData = z.infer<typeof individualPrivateDataSchema>;
 
 export const Subjects = defineRecordType<Subject>({
   type: 'subject',
@@ -35,43 +84,11 @@ export const Subjects = defineRecordType<Subject>({
   },
 });
 
-/** One access decision, appended and never changed. */
-export interface AccessChange {
-  readonly subjectId: string;
-  readonly status: AccessStatus;
-  readonly previousStatus: AccessStatus;
-  readonly tradeLimitFen?: number;
-  readonly evidenceRefs: string[];
-  readonly reason?: string;
-  readonly mspId: string;
-  readonly by: string;
-  readonly at: string;
-  readonly txId: string;
-}
-
 export const AccessChanges = defineRecordType<AccessChange>({
   type: 'accesschange',
   keyArity: 3,
   keyOf: (c) => [c.subjectId, c.at, c.txId],
 });
-
-/**
- * A merchant member allowed to act for a subject (list its assets, buy for it).
- * Bound by a regulator of the subject's county, only for members of that county.
- */
-export interface MerchantBinding {
-  readonly subjectId: string;
-  readonly mspId: string;
-  readonly member: string;
-  readonly active: boolean;
-  readonly boundBy: string;
-  readonly boundAt: string;
-  readonly bindTxId: string;
-  readonly note?: string;
-  readonly unboundBy?: string;
-  readonly unboundAt?: string;
-  readonly unbindTxId?: string;
-}
 
 export const MerchantBindings = defineRecordType<MerchantBinding>({
   type: 'merchantbinding',
@@ -82,15 +99,6 @@ export const MerchantBindings = defineRecordType<MerchantBinding>({
     byMember: (b) => (b.active ? [b.mspId, b.member] : undefined),
   },
 });
-
-/** Personal data of an individual, in the county's private data collection only. */
-export interface IndividualPrivateData {
-  readonly subjectId: string;
-  readonly idNumber: string;
-  readonly name: string;
-  readonly registeredAt: string;
-  readonly txId: string;
-}
 
 /** Private data collection of a county: `<mspId>-private`. */
 export function privateCollectionOf(mspId: string): string {

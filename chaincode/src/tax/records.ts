@@ -1,34 +1,71 @@
-import { Actor } from '../kernel/actor';
+import { z } from 'zod';
+import { actorSchema } from '../kernel/actor';
 import { defineRecordType } from '../kernel/state';
 
-export interface AgreementApproval {
-  readonly county: string;
-  readonly by: Actor;
-  readonly at: string;
-  readonly txId: string;
-}
+export const agreementApprovalSchema = z.strictObject({
+  county: z.string(),
+  by: actorSchema,
+  at: z.string(),
+  txId: z.string(),
+});
+export type AgreementApproval = z.infer<typeof agreementApprovalSchema>;
 
 /**
  * A bilateral tax sharing agreement (税收分成). `countyA` < `countyB` (MSP IDs in byte order).
  * For every settled cross-region trade between them within the validity days, the tax is
  * floor(price × taxRateBp / 10000), split origin county : buyer county = originShareBp : rest.
  */
-export interface TaxAgreement {
-  readonly id: string;
-  readonly countyA: string;
-  readonly countyB: string;
-  readonly taxRateBp: number;
-  readonly originShareBp: number;
-  readonly validFrom: string;
-  readonly validTo: string;
-  readonly note?: string;
-  readonly status: 'proposed' | 'effective';
-  readonly approvals: AgreementApproval[];
-  readonly proposedBy: Actor;
-  readonly proposedAt: string;
-  readonly proposeTxId: string;
-  readonly effectiveAt?: string;
-}
+export const taxAgreementSchema = z.strictObject({
+  id: z.string(),
+  countyA: z.string(),
+  countyB: z.string(),
+  taxRateBp: z.number(),
+  originShareBp: z.number(),
+  validFrom: z.string(),
+  validTo: z.string(),
+  note: z.string().optional(),
+  status: z.enum(['proposed', 'effective']),
+  approvals: z.array(agreementApprovalSchema),
+  proposedBy: actorSchema,
+  proposedAt: z.string(),
+  proposeTxId: z.string(),
+  effectiveAt: z.string().optional(),
+});
+export type TaxAgreement = z.infer<typeof taxAgreementSchema>;
+
+/** The tax recorded for one settled cross-region trade. */
+export const taxEntrySchema = z.strictObject({
+  countyA: z.string(),
+  countyB: z.string(),
+  date: z.string(),
+  orderId: z.string(),
+  originCounty: z.string(),
+  buyerCounty: z.string(),
+  priceFen: z.number(),
+  taxRateBp: z.number(),
+  taxFen: z.number(),
+  originShareBp: z.number(),
+  originShareFen: z.number(),
+  buyerShareFen: z.number(),
+  /** The agreement in force on the trade's day; absent when none was (the whole tax stays with the origin county). */
+  agreementId: z.string().optional(),
+  settledAt: z.string(),
+});
+export type TaxEntry = z.infer<typeof taxEntrySchema>;
+
+/** Running totals of a county pair's cross-region trades on one day, for statements (≤ 366 reads). */
+export const taxDaySchema = z.strictObject({
+  countyA: z.string(),
+  countyB: z.string(),
+  date: z.string(),
+  trades: z.number(),
+  priceFen: z.number(),
+  taxFen: z.number(),
+  /** Tax due to each county of the pair that day. */
+  shareAFen: z.number(),
+  shareBFen: z.number(),
+});
+export type TaxDay = z.infer<typeof taxDaySchema>;
 
 export const TaxAgreements = defineRecordType<TaxAgreement>({
   type: 'taxagreement',
@@ -37,43 +74,11 @@ export const TaxAgreements = defineRecordType<TaxAgreement>({
   indexes: { byPair: (a) => [a.countyA, a.countyB] },
 });
 
-/** The tax recorded for one settled cross-region trade. */
-export interface TaxEntry {
-  readonly countyA: string;
-  readonly countyB: string;
-  readonly date: string;
-  readonly orderId: string;
-  readonly originCounty: string;
-  readonly buyerCounty: string;
-  readonly priceFen: number;
-  readonly taxRateBp: number;
-  readonly taxFen: number;
-  readonly originShareBp: number;
-  readonly originShareFen: number;
-  readonly buyerShareFen: number;
-  /** The agreement in force on the trade's day; absent when none was (the whole tax stays with the origin county). */
-  readonly agreementId?: string;
-  readonly settledAt: string;
-}
-
 export const TaxEntries = defineRecordType<TaxEntry>({
   type: 'taxentry',
   keyArity: 4,
   keyOf: (e) => [e.countyA, e.countyB, e.date, e.orderId],
 });
-
-/** Running totals of a county pair's cross-region trades on one day, for statements (≤ 366 reads). */
-export interface TaxDay {
-  readonly countyA: string;
-  readonly countyB: string;
-  readonly date: string;
-  readonly trades: number;
-  readonly priceFen: number;
-  readonly taxFen: number;
-  /** Tax due to each county of the pair that day. */
-  readonly shareAFen: number;
-  readonly shareBFen: number;
-}
 
 export const TaxDays = defineRecordType<TaxDay>({
   type: 'taxday',

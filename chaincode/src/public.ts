@@ -1,0 +1,24 @@
+/**
+ * What the gateway may use of the chaincode: the contracts (for the embedded ledger), the
+ * transaction catalogue, the shared vocabulary and the few domain constants and input shapes
+ * that routes build their parameters from. The gateway imports the chaincode through this
+ * module only (test/architecture/gateway-imports.test.ts).
+ */
+export { contracts } from './index';
+export { allTransactions, tx } from './catalogue';
+export type { InputOf, OutputOf, TransactionDefinition } from './kernel/transaction';
+export { pageSchema } from './kernel/transaction';
+
+export { canonicalJson } from './kernel/canonical-json';
+export { creditCodeCheckCharacter } from './kernel/credit-code';
+export { decodeChaincodeError } from './kernel/errors';
+export { describeIssues } from './kernel/validate';
+export { basisPointsSchema, creditCodeSchema, fenSchema, memberNameSchema, mspIdSchema, positiveFenSchema, ROLES, roleSchema } from './kernel/schemas';
+export type { Role } from './kernel/schemas';
+export { calendarDateSchema } from './kernel/dates';
+export { categorySchema, evidenceRefsSchema, mediaTypeSchema, paymentRefSchema, recordIdSchema, requiredEvidenceRefsSchema, sha256HexSchema, subjectIdSchema } from './kernel/ids';
+
+export { ACCESS_STATUSES, individualTransientSchema } from './subjects/schemas';
+export { checkedSubjectIdSchema, MEASURES, OBJECTION_DECISIONS } from './credit/schemas';
+export { IP_KINDS, licenseTermsRefinement, licenseTermsShape, revokeLicenseShape, royaltyPeriodRefinement, royaltyReportShape } from './ip/schemas';
+export { carbonSinkRefShape } from './fund/schemas';
