@@ -1,26 +1,40 @@
 import { z } from 'zod';
-import { evaluated, submitted } from '../kernel/transaction';
+import { evaluated, pageSchema, submitted } from '../kernel/transaction';
+import { alertSchema, assetSchema, categoryIndexSchema, orderSchema, ownershipTransferSchema, riskConfigSchema, tradeSchema } from './records';
 import { alertRefInput, assetRefInput, cancelOrderInput, categoryRefInput, listAlertsInput, listAssetsByOwnerInput, listListedAssetsInput, listOrdersInput, listTradesInput, orderRefInput, ownershipHistoryInput, placeOrderInput, recordVerificationInput, registerAssetInput, resolveAlertInput, setListingInput, setRiskConfigInput, settleOrderInput } from './schemas';
+
+/** A regulator's decision on a risk alert: the decided alert and its order as the decision left it. */
+export const alertDecisionSchema = z
+  .strictObject({ alert: alertSchema, order: orderSchema })
+  .describe("A regulator's decision on a risk alert: the alert as decided and its order as the decision left it (continued or cancelled).");
+
+/** The risk parameters alone, without who set them (the built-in defaults). */
+export const riskParametersSchema = riskConfigSchema.omit({ updatedBy: true, updatedAt: true }).describe('Risk parameters without who set them and when.');
+
+/** The current risk parameters (the defaults until a regulator sets them), with the built-in defaults beside them. */
+export const currentRiskConfigSchema = riskConfigSchema
+  .extend({ defaults: riskParametersSchema })
+  .describe('The risk parameters in force (the defaults until a regulator sets them, then who set them and when), with the built-in defaults.');
 
 /** The Market contract's transactions (see market-contract.ts). */
 export const marketTransactions = {
-  registerAsset: submitted('Market', 'RegisterAsset', registerAssetInput, z.unknown()),
-  setListing: submitted('Market', 'SetListing', setListingInput, z.unknown()),
-  getAsset: evaluated('Market', 'GetAsset', assetRefInput, z.unknown()),
-  ownershipHistory: evaluated('Market', 'OwnershipHistory', ownershipHistoryInput, z.unknown()),
-  listListedAssets: evaluated('Market', 'ListListedAssets', listListedAssetsInput, z.unknown()),
-  listAssetsByOwner: evaluated('Market', 'ListAssetsByOwner', listAssetsByOwnerInput, z.unknown()),
-  placeOrder: submitted('Market', 'PlaceOrder', placeOrderInput, z.unknown()),
-  recordVerification: submitted('Market', 'RecordVerification', recordVerificationInput, z.unknown()),
-  settleOrder: submitted('Market', 'SettleOrder', settleOrderInput, z.unknown()),
-  cancelOrder: submitted('Market', 'CancelOrder', cancelOrderInput, z.unknown()),
-  getOrder: evaluated('Market', 'GetOrder', orderRefInput, z.unknown()),
-  listOrders: evaluated('Market', 'ListOrders', listOrdersInput, z.unknown()),
-  listTrades: evaluated('Market', 'ListTrades', listTradesInput, z.unknown()),
-  resolveAlert: submitted('Market', 'ResolveAlert', resolveAlertInput, z.unknown()),
-  getAlert: evaluated('Market', 'GetAlert', alertRefInput, z.unknown()),
-  listAlerts: evaluated('Market', 'ListAlerts', listAlertsInput, z.unknown()),
-  setRiskConfig: submitted('Market', 'SetRiskConfig', setRiskConfigInput, z.unknown()),
-  getRiskConfig: evaluated('Market', 'GetRiskConfig', undefined, z.unknown()),
-  getCategoryIndex: evaluated('Market', 'GetCategoryIndex', categoryRefInput, z.unknown()),
+  registerAsset: submitted('Market', 'RegisterAsset', registerAssetInput, assetSchema),
+  setListing: submitted('Market', 'SetListing', setListingInput, assetSchema),
+  getAsset: evaluated('Market', 'GetAsset', assetRefInput, assetSchema),
+  ownershipHistory: evaluated('Market', 'OwnershipHistory', ownershipHistoryInput, pageSchema(ownershipTransferSchema)),
+  listListedAssets: evaluated('Market', 'ListListedAssets', listListedAssetsInput, pageSchema(assetSchema)),
+  listAssetsByOwner: evaluated('Market', 'ListAssetsByOwner', listAssetsByOwnerInput, pageSchema(assetSchema)),
+  placeOrder: submitted('Market', 'PlaceOrder', placeOrderInput, orderSchema),
+  recordVerification: submitted('Market', 'RecordVerification', recordVerificationInput, orderSchema),
+  settleOrder: submitted('Market', 'SettleOrder', settleOrderInput, orderSchema),
+  cancelOrder: submitted('Market', 'CancelOrder', cancelOrderInput, orderSchema),
+  getOrder: evaluated('Market', 'GetOrder', orderRefInput, orderSchema),
+  listOrders: evaluated('Market', 'ListOrders', listOrdersInput, pageSchema(orderSchema)),
+  listTrades: evaluated('Market', 'ListTrades', listTradesInput, pageSchema(tradeSchema)),
+  resolveAlert: submitted('Market', 'ResolveAlert', resolveAlertInput, alertDecisionSchema),
+  getAlert: evaluated('Market', 'GetAlert', alertRefInput, alertSchema),
+  listAlerts: evaluated('Market', 'ListAlerts', listAlertsInput, pageSchema(alertSchema)),
+  setRiskConfig: submitted('Market', 'SetRiskConfig', setRiskConfigInput, riskConfigSchema),
+  getRiskConfig: evaluated('Market', 'GetRiskConfig', undefined, currentRiskConfigSchema),
+  getCategoryIndex: evaluated('Market', 'GetCategoryIndex', categoryRefInput, categoryIndexSchema),
 };
