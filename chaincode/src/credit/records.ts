@@ -123,6 +123,37 @@ export const blacklistEntrySchema = z.strictObject({
 });
 export type BlacklistEntry = z.infer<typeof blacklistEntrySchema>;
 
+/** An entry as the Credit contract answers it (blacklist.ts entryView): the record and its state today. */
+export const blacklistEntryViewSchema = blacklistEntrySchema
+  .extend({
+    /** Published and in force today (between its start and end dates). */
+    active: z.boolean(),
+    /** Its latest objection is open. */
+    underObjection: z.boolean(),
+  })
+  .describe('A blacklist entry with whether it is in force today and whether it is under objection.');
+export type BlacklistEntryView = z.infer<typeof blacklistEntryViewSchema>;
+
+/** Public disclosure of an entry (信用公示, blacklist.ts publicView): enterprises only, no evidence refs, member names or basis events. */
+export const publicBlacklistEntrySchema = z
+  .strictObject({
+    id: z.string(),
+    /** The enterprise's unified social credit code (its subject ID). */
+    creditCode: z.string(),
+    subjectName: z.string().optional(),
+    reason: z.string(),
+    legalBasis: z.string(),
+    severity: z.enum(SEVERITIES),
+    measures: z.array(z.enum(MEASURES)),
+    startDate: z.string(),
+    endDate: z.string(),
+    issuingCounty: z.string(),
+    underObjection: z.boolean(),
+    active: z.boolean(),
+  })
+  .describe('A blacklist entry as publicly disclosed: an enterprise entry without evidence, member names or basis events.');
+export type PublicBlacklistEntry = z.infer<typeof publicBlacklistEntrySchema>;
+
 /** What a check needs of an open entry, kept on the subject's standing. */
 export const standingEntrySchema = z.strictObject({
   id: z.string(),
@@ -166,6 +197,12 @@ export const objectionSchema = z.strictObject({
   resolutionEvidenceRefs: z.array(z.string()).optional(),
 });
 export type Objection = z.infer<typeof objectionSchema>;
+
+/** An entry with its objections (GetEntry). */
+export const blacklistEntryWithObjectionsSchema = blacklistEntryViewSchema
+  .extend({ objections: z.array(objectionSchema) })
+  .describe('A blacklist entry with its state today and every objection filed to it, oldest first.');
+export type BlacklistEntryWithObjections = z.infer<typeof blacklistEntryWithObjectionsSchema>;
 
 /** One step of a case lead, as recorded on the case. */
 export const caseStepSchema = z.strictObject({

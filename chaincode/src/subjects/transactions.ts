@@ -1,17 +1,18 @@
-import { z } from 'zod';
-import { evaluated, submitted } from '../kernel/transaction';
+import { evaluated, pageSchema, submitted } from '../kernel/transaction';
+import { accessChangeSchema, individualPrivateDataSchema, merchantBindingSchema, subjectSchema } from './records';
 import { accessHistoryInput, bindMerchantInput, listBindingsInput, listSubjectsInput, registerEnterpriseInput, registerIndividualInput, setAccessInput, subjectRefInput } from './schemas';
 
 /** The Subjects contract's transactions (see subjects-contract.ts). */
 export const subjectsTransactions = {
-  registerEnterprise: submitted('Subjects', 'RegisterEnterprise', registerEnterpriseInput, z.unknown()),
-  registerIndividual: submitted('Subjects', 'RegisterIndividual', registerIndividualInput, z.unknown()),
-  setAccess: submitted('Subjects', 'SetAccess', setAccessInput, z.unknown()),
-  bindMerchant: submitted('Subjects', 'BindMerchant', bindMerchantInput, z.unknown()),
-  unbindMerchant: submitted('Subjects', 'UnbindMerchant', bindMerchantInput, z.unknown()),
-  getSubject: evaluated('Subjects', 'GetSubject', subjectRefInput, z.unknown()),
-  getPersonalData: evaluated('Subjects', 'GetPersonalData', subjectRefInput, z.unknown()),
-  accessHistory: evaluated('Subjects', 'AccessHistory', accessHistoryInput, z.unknown()),
-  listSubjects: evaluated('Subjects', 'ListSubjects', listSubjectsInput, z.unknown()),
-  listBindings: evaluated('Subjects', 'ListBindings', listBindingsInput, z.unknown()),
+  registerEnterprise: submitted('Subjects', 'RegisterEnterprise', registerEnterpriseInput, subjectSchema),
+  registerIndividual: submitted('Subjects', 'RegisterIndividual', registerIndividualInput, subjectSchema),
+  setAccess: submitted('Subjects', 'SetAccess', setAccessInput, subjectSchema),
+  bindMerchant: submitted('Subjects', 'BindMerchant', bindMerchantInput, merchantBindingSchema),
+  unbindMerchant: submitted('Subjects', 'UnbindMerchant', bindMerchantInput, merchantBindingSchema),
+  getSubject: evaluated('Subjects', 'GetSubject', subjectRefInput, subjectSchema),
+  /** The private data record as stored in the county's collection. */
+  getPersonalData: evaluated('Subjects', 'GetPersonalData', subjectRefInput, individualPrivateDataSchema),
+  accessHistory: evaluated('Subjects', 'AccessHistory', accessHistoryInput, pageSchema(accessChangeSchema)),
+  listSubjects: evaluated('Subjects', 'ListSubjects', listSubjectsInput, pageSchema(subjectSchema)),
+  listBindings: evaluated('Subjects', 'ListBindings', listBindingsInput, pageSchema(merchantBindingSchema)),
 };
