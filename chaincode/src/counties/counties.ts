@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { Context } from 'fabric-contract-api';
 import { conflict, invalidArgument } from '../kernel/errors';
 import { defineRecordType, getRecord, scanBounded } from '../kernel/state';
@@ -12,17 +13,18 @@ import { defineRecordType, getRecord, scanBounded } from '../kernel/state';
  * it stands when a round is proposed; the set is bounded by MAX_COUNTIES so every read of
  * it is a bounded scan.
  */
-export interface County {
-  readonly mspId: string;
-  readonly name: string;
+export const countySchema = z.strictObject({
+  mspId: z.string(),
+  name: z.string(),
   /** Administrative division code (GB/T 2260), six digits. */
-  readonly division: string;
+  division: z.string(),
   /** Unified social credit code of the county government (机关), used for fund-eligibility checks. */
-  readonly creditCode?: string;
-  readonly registeredBy: string;
-  readonly registeredAt: string;
-  readonly registerTxId: string;
-}
+  creditCode: z.string().optional(),
+  registeredBy: z.string(),
+  registeredAt: z.string(),
+  registerTxId: z.string(),
+});
+export type County = Readonly<z.infer<typeof countySchema>>;
 
 export const Counties = defineRecordType<County>({
   type: 'county',

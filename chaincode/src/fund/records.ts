@@ -32,6 +32,17 @@ export const fundBalanceSchema = z.strictObject({
 });
 export type FundBalance = z.infer<typeof fundBalanceSchema>;
 
+/** The fund's money as GetBalance answers it: the balance record's totals and what is left for new rounds. */
+export const balanceSchema = z
+  .strictObject({
+    contributedFen: z.number().int(),
+    committedFen: z.number().int(),
+    /** contributed − committed: what new rounds may allocate. */
+    availableFen: z.number().int(),
+  })
+  .describe("The fund's money: contributed in total, committed to finalized rounds, and available for new rounds.");
+export type Balance = z.infer<typeof balanceSchema>;
+
 export const carbonSinkStatusSchema = z.enum(['reported', 'confirmed', 'rejected']);
 export type CarbonSinkStatus = z.infer<typeof carbonSinkStatusSchema>;
 
@@ -103,6 +114,15 @@ export const roundSchema = z.strictObject({
 });
 export type Round = z.infer<typeof roundSchema>;
 
+/** A round with what has been disbursed to each of its counties so far (GetRound). */
+export const roundWithPayoutsSchema = roundSchema
+  .extend({
+    /** Disbursed so far, fen, by county of the round (0 for a county not paid yet). */
+    disbursedFen: z.record(z.string(), z.number().int()),
+  })
+  .describe('An allocation round, with the amount disbursed so far to each of its counties.');
+export type RoundWithPayouts = z.infer<typeof roundWithPayoutsSchema>;
+
 /** Paid out of a finalized round to one county so far (the round itself never changes again). */
 export const payoutSchema = z.strictObject({
   roundId: z.string(),
@@ -123,6 +143,17 @@ export const disbursementSchema = z.strictObject({
   txId: z.string(),
 });
 export type Disbursement = z.infer<typeof disbursementSchema>;
+
+/** A disbursement just recorded, with the county's payout from the round so far and its allocation (RecordDisbursement). */
+export const disbursementWithPayoutSchema = disbursementSchema
+  .extend({
+    /** Disbursed to the county from the round so far, this disbursement included. */
+    disbursedFen: z.number().int(),
+    /** The county's allocation in the round: disbursements never exceed it. */
+    allocatedFen: z.number().int(),
+  })
+  .describe("A recorded disbursement, with the total disbursed so far to the county from the round and the county's allocation in it.");
+export type DisbursementWithPayout = z.infer<typeof disbursementWithPayoutSchema>;
 
 export const Contributions = defineRecordType<Contribution>({
   type: 'fundcontribution',

@@ -1,21 +1,38 @@
 import { z } from 'zod';
-import { evaluated, submitted } from '../kernel/transaction';
+import { evaluated, pageSchema, submitted } from '../kernel/transaction';
+import { balanceSchema, carbonSinkSchema, contributionSchema, disbursementSchema, disbursementWithPayoutSchema, roundSchema, roundWithPayoutsSchema } from './records';
 import { carbonSinkRefInput, confirmCarbonSinkInput, listContributionsInput, listDisbursementsInput, listRoundsInput, proposeRoundInput, recordContributionInput, recordDisbursementInput, reportCarbonSinkInput, roundRefInput, tradeVolumeInput } from './schemas';
+
+export const tradeVolumeDaySchema = z
+  .strictObject({ date: z.string(), volumeFen: z.number().int(), trades: z.number().int() })
+  .describe("An origin county's settled eco-product trade volume on one CST day, and the number of trades.");
+
+export const tradeVolumeSchema = z
+  .strictObject({
+    county: z.string(),
+    periodFrom: z.string(),
+    periodTo: z.string(),
+    volumeFen: z.number().int(),
+    trades: z.number().int(),
+    /** Only the days with settled trades, in date order. */
+    days: z.array(tradeVolumeDaySchema),
+  })
+  .describe("An origin county's settled eco-product trade volume over a period: the total, the number of trades, and the days with trades.");
 
 /** The Fund contract's transactions (see fund-contract.ts). */
 export const fundTransactions = {
-  recordContribution: submitted('Fund', 'RecordContribution', recordContributionInput, z.unknown()),
-  listContributions: evaluated('Fund', 'ListContributions', listContributionsInput, z.unknown()),
-  getBalance: evaluated('Fund', 'GetBalance', undefined, z.unknown()),
-  reportCarbonSink: submitted('Fund', 'ReportCarbonSink', reportCarbonSinkInput, z.unknown()),
-  confirmCarbonSink: submitted('Fund', 'ConfirmCarbonSink', confirmCarbonSinkInput, z.unknown()),
-  getCarbonSink: evaluated('Fund', 'GetCarbonSink', carbonSinkRefInput, z.unknown()),
-  tradeVolume: evaluated('Fund', 'TradeVolume', tradeVolumeInput, z.unknown()),
-  proposeRound: submitted('Fund', 'ProposeRound', proposeRoundInput, z.unknown()),
-  approveRound: submitted('Fund', 'ApproveRound', roundRefInput, z.unknown()),
-  finalizeRound: submitted('Fund', 'FinalizeRound', roundRefInput, z.unknown()),
-  recordDisbursement: submitted('Fund', 'RecordDisbursement', recordDisbursementInput, z.unknown()),
-  getRound: evaluated('Fund', 'GetRound', roundRefInput, z.unknown()),
-  listRounds: evaluated('Fund', 'ListRounds', listRoundsInput, z.unknown()),
-  listDisbursements: evaluated('Fund', 'ListDisbursements', listDisbursementsInput, z.unknown()),
+  recordContribution: submitted('Fund', 'RecordContribution', recordContributionInput, contributionSchema),
+  listContributions: evaluated('Fund', 'ListContributions', listContributionsInput, pageSchema(contributionSchema)),
+  getBalance: evaluated('Fund', 'GetBalance', undefined, balanceSchema),
+  reportCarbonSink: submitted('Fund', 'ReportCarbonSink', reportCarbonSinkInput, carbonSinkSchema),
+  confirmCarbonSink: submitted('Fund', 'ConfirmCarbonSink', confirmCarbonSinkInput, carbonSinkSchema),
+  getCarbonSink: evaluated('Fund', 'GetCarbonSink', carbonSinkRefInput, carbonSinkSchema),
+  tradeVolume: evaluated('Fund', 'TradeVolume', tradeVolumeInput, tradeVolumeSchema),
+  proposeRound: submitted('Fund', 'ProposeRound', proposeRoundInput, roundSchema),
+  approveRound: submitted('Fund', 'ApproveRound', roundRefInput, roundSchema),
+  finalizeRound: submitted('Fund', 'FinalizeRound', roundRefInput, roundSchema),
+  recordDisbursement: submitted('Fund', 'RecordDisbursement', recordDisbursementInput, disbursementWithPayoutSchema),
+  getRound: evaluated('Fund', 'GetRound', roundRefInput, roundWithPayoutsSchema),
+  listRounds: evaluated('Fund', 'ListRounds', listRoundsInput, pageSchema(roundSchema)),
+  listDisbursements: evaluated('Fund', 'ListDisbursements', listDisbursementsInput, pageSchema(disbursementSchema)),
 };

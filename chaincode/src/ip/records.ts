@@ -77,6 +77,20 @@ export const licenseSchema = z.strictObject({
 });
 export type License = z.infer<typeof licenseSchema>;
 
+/** What a license is on a day: requested, pending (effective, term not begun), active, expired or revoked. */
+export const licenseStateSchema = z.enum(['requested', 'pending', 'active', 'expired', 'revoked']);
+export type LicenseState = z.infer<typeof licenseStateSchema>;
+
+/** A license with what it is on the day it is read (GetLicense). */
+export const licenseTodaySchema = licenseSchema
+  .extend({
+    stateToday: licenseStateSchema,
+    /** The CST day the state is given for. */
+    today: z.string(),
+  })
+  .describe('A license, with what it is today (requested, pending, active, expired or revoked) and the CST day it was read on.');
+export type LicenseToday = z.infer<typeof licenseTodaySchema>;
+
 export const royaltyPartSchema = z.strictObject({
   county: z.string(),
   shareBp: z.number(),

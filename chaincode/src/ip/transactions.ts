@@ -1,18 +1,35 @@
 import { z } from 'zod';
-import { evaluated, submitted } from '../kernel/transaction';
+import { evaluated, pageSchema, submitted } from '../kernel/transaction';
+import { ipAssetSchema, licenseSchema, licenseTodaySchema, royaltyReportSchema } from './records';
 import { ipRefInput, licenseRefInput, listIpInput, listLicensesInput, listRoyaltyReportsInput, registerIpInput, reportRoyaltyInput, requestLicenseInput, revokeLicenseInput, royaltyStatementInput } from './schemas';
+
+export const royaltyStatementDaySchema = z
+  .strictObject({ date: z.string(), amountFen: z.number().int(), reports: z.number().int() })
+  .describe("A county's royalty income on one CST report day of its statement, and the number of reports of that day.");
+
+export const royaltyStatementSchema = z
+  .strictObject({
+    county: z.string(),
+    from: z.string(),
+    to: z.string(),
+    amountFen: z.number().int(),
+    reports: z.number().int(),
+    /** Only the days with reports, in date order. */
+    days: z.array(royaltyStatementDaySchema),
+  })
+  .describe("A county's royalty statement for a range of report days: its total royalty income and number of reports, and the days with reports.");
 
 /** The Ip contract's transactions (see ip-contract.ts). */
 export const ipTransactions = {
-  registerIp: submitted('Ip', 'RegisterIp', registerIpInput, z.unknown()),
-  getIp: evaluated('Ip', 'GetIp', ipRefInput, z.unknown()),
-  listIp: evaluated('Ip', 'ListIp', listIpInput, z.unknown()),
-  requestLicense: submitted('Ip', 'RequestLicense', requestLicenseInput, z.unknown()),
-  approveLicense: submitted('Ip', 'ApproveLicense', licenseRefInput, z.unknown()),
-  revokeLicense: submitted('Ip', 'RevokeLicense', revokeLicenseInput, z.unknown()),
-  getLicense: evaluated('Ip', 'GetLicense', licenseRefInput, z.unknown()),
-  listLicenses: evaluated('Ip', 'ListLicenses', listLicensesInput, z.unknown()),
-  reportRoyalty: submitted('Ip', 'ReportRoyalty', reportRoyaltyInput, z.unknown()),
-  listRoyaltyReports: evaluated('Ip', 'ListRoyaltyReports', listRoyaltyReportsInput, z.unknown()),
-  royaltyStatement: evaluated('Ip', 'RoyaltyStatement', royaltyStatementInput, z.unknown()),
+  registerIp: submitted('Ip', 'RegisterIp', registerIpInput, ipAssetSchema),
+  getIp: evaluated('Ip', 'GetIp', ipRefInput, ipAssetSchema),
+  listIp: evaluated('Ip', 'ListIp', listIpInput, pageSchema(ipAssetSchema)),
+  requestLicense: submitted('Ip', 'RequestLicense', requestLicenseInput, licenseSchema),
+  approveLicense: submitted('Ip', 'ApproveLicense', licenseRefInput, licenseSchema),
+  revokeLicense: submitted('Ip', 'RevokeLicense', revokeLicenseInput, licenseSchema),
+  getLicense: evaluated('Ip', 'GetLicense', licenseRefInput, licenseTodaySchema),
+  listLicenses: evaluated('Ip', 'ListLicenses', listLicensesInput, pageSchema(licenseSchema)),
+  reportRoyalty: submitted('Ip', 'ReportRoyalty', reportRoyaltyInput, royaltyReportSchema),
+  listRoyaltyReports: evaluated('Ip', 'ListRoyaltyReports', listRoyaltyReportsInput, pageSchema(royaltyReportSchema)),
+  royaltyStatement: evaluated('Ip', 'RoyaltyStatement', royaltyStatementInput, royaltyStatementSchema),
 };
