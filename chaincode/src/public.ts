@@ -18,7 +18,8 @@ export type { Role } from './kernel/schemas';
 export { calendarDateSchema } from './kernel/dates';
 export { categorySchema, evidenceRefsSchema, mediaTypeSchema, paymentRefSchema, recordIdSchema, requiredEvidenceRefsSchema, sha256HexSchema, subjectIdSchema } from './kernel/ids';
 
-export { ACCESS_STATUSES, individualTransientSchema } from './subjects/schemas';
-export { checkedSubjectIdSchema, MEASURES, OBJECTION_DECISIONS } from './credit/schemas';
+export { accessDecisionShape, individualTransientSchema, refineAccessDecision } from './subjects/schemas';
+export { checkedSubjectIdSchema, closeCaseDecision, MEASURES, OBJECTION_DECISIONS } from './credit/schemas';
 export { IP_KINDS, licenseTermsRefinement, licenseTermsShape, revokeLicenseShape, royaltyPeriodRefinement, royaltyReportShape } from './ip/schemas';
 export { carbonSinkRefShape } from './fund/schemas';
+export { publicBlacklistEntrySchema } from './credit/records';

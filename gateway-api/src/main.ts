@@ -1,9 +1,9 @@
 import './quiet-logs';
+import { contracts } from '../../chaincode/src/public';
 import { existsSync, mkdirSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { contracts } from '../../chaincode/src/index';
 import { buildApp } from './app';
 import { ApiKeyStore } from './auth/api-keys';
 import { GatewayConfig, loadConfig } from './config';

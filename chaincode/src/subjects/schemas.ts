@@ -27,23 +27,26 @@ export const individualTransientSchema = z.strictObject({
 });
 export const INDIVIDUAL_TRANSIENT_KEYS = ['idNumber', 'name'] as const;
 
-export const setAccessInput = z
-  .strictObject({
-    subjectId: subjectIdSchema,
-    status: z.enum(ACCESS_STATUSES),
-    /** Required for orange: the largest trade amount (fen) the subject may take part in. */
-    tradeLimitFen: positiveFenSchema.optional(),
-    evidenceRefs: requiredEvidenceRefsSchema,
-    reason: z.string().max(500).optional(),
-  })
-  .superRefine((v, ctx) => {
-    if (v.status === 'orange' && v.tradeLimitFen === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['tradeLimitFen'], message: 'is required for orange access' });
-    }
-    if (v.status !== 'orange' && v.tradeLimitFen !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['tradeLimitFen'], message: 'applies only to orange access' });
-    }
-  });
+/** Access decision fields besides the subject (the gateway takes the subject from the URL). */
+export const accessDecisionShape = {
+  status: z.enum(ACCESS_STATUSES),
+  /** Required for orange: the largest trade amount (fen) the subject may take part in. */
+  tradeLimitFen: positiveFenSchema.optional(),
+  evidenceRefs: requiredEvidenceRefsSchema,
+  reason: z.string().max(500).optional(),
+};
+
+/** Orange access needs a trade limit; green and red take none. */
+export function refineAccessDecision(v: { status: string; tradeLimitFen?: number | undefined }, ctx: z.RefinementCtx): void {
+  if (v.status === 'orange' && v.tradeLimitFen === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['tradeLimitFen'], message: 'is required for orange access' });
+  }
+  if (v.status !== 'orange' && v.tradeLimitFen !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['tradeLimitFen'], message: 'applies only to orange access' });
+  }
+}
+
+export const setAccessInput = z.strictObject({ subjectId: subjectIdSchema, ...accessDecisionShape }).superRefine(refineAccessDecision);
 export type SetAccessInput = z.infer<typeof setAccessInput>;
 
 export const subjectRefInput = z.strictObject({ subjectId: subjectIdSchema });

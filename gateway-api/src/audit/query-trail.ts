@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { canonicalJson, tx } from '../../../chaincode/src/public';
 import { mkdirSync } from 'node:fs';
 import { ClassicLevel } from 'classic-level';
-import { canonicalJson } from '../../../chaincode/src/kernel/canonical-json';
-import { evaluateJson, submitJson } from '../ledger/calls';
+import { evaluate, submit } from '../ledger/calls';
 import { LedgerError } from '../ledger/errors';
 import { Ledger, LedgerIdentity } from '../ledger/ledger';
 
@@ -166,7 +166,7 @@ export class QueryTrail {
       const last = await this.#ledgerLastEntry(trailId, identity);
       this.#anchored.set(mspId, last);
       if (head.seq <= last) return { anchored: false, trailId, toEntry: last };
-      const r = await submitJson<{ toEntry: number }>(this.#ledger, identity, 'Credit:AnchorQueryTrail', { trailId, fromEntry: last + 1, toEntry: head.seq, digest: head.digest });
+      const r = await submit(this.#ledger, identity, tx.credit.anchorQueryTrail, { trailId, fromEntry: last + 1, toEntry: head.seq, digest: head.digest });
       this.#anchored.set(mspId, head.seq);
       return { anchored: true, trailId, fromEntry: last + 1, toEntry: head.seq, digest: head.digest, txId: r.txId, blockNumber: r.blockNumber };
     });
@@ -174,7 +174,7 @@ export class QueryTrail {
 
   async #ledgerLastEntry(trailId: string, identity: LedgerIdentity): Promise<number> {
     try {
-      return (await evaluateJson<{ lastEntry: number }>(this.#ledger, identity, 'Credit:GetQueryTrailHead', { trailId })).lastEntry;
+      return (await evaluate(this.#ledger, identity, tx.credit.getQueryTrailHead, { trailId })).lastEntry;
     } catch (err) {
       if (err instanceof LedgerError && err.code === 'NOT_FOUND') return 0;
       throw err;
@@ -198,7 +198,7 @@ export class QueryTrail {
     const anchors: LedgerAnchor[] = [];
     let cursor: string | undefined;
     do {
-      const page: { items: LedgerAnchor[]; nextCursor?: string } = await evaluateJson(this.#ledger, identity, 'Credit:ListQueryTrailAnchors', { trailId, limit: 200, ...(cursor ? { cursor } : {}) });
+      const page: { items: LedgerAnchor[]; nextCursor?: string } = await evaluate(this.#ledger, identity, tx.credit.listQueryTrailAnchors, { trailId, limit: 200, ...(cursor ? { cursor } : {}) });
       anchors.push(...page.items);
       cursor = page.nextCursor;
     } while (cursor);

@@ -1,14 +1,14 @@
 import { Readable } from 'node:stream';
-import { creditCodeCheckCharacter } from '../../../chaincode/src/kernel/credit-code';
+import { creditCodeCheckCharacter, Role, tx } from '../../../chaincode/src/public';
 import { ApiKeyStore } from '../auth/api-keys';
 import { BlobStore } from '../evidence/blob-store';
 import { County } from '../identity/counties';
 import { Wallet } from '../identity/wallet';
-import { submitJson } from '../ledger/calls';
+import { submit } from '../ledger/calls';
 import { Ledger, LedgerIdentity } from '../ledger/ledger';
 
 /** Demo members of every county and the roles their county admin grants them. */
-const DEMO_MEMBERS: ReadonlyArray<{ member: string; roles: string[] }> = [
+const DEMO_MEMBERS: ReadonlyArray<{ member: string; roles: Role[] }> = [
   { member: 'regulator', roles: ['regulator'] },
   { member: 'enforcement', roles: ['enforcement'] },
   { member: 'verifier', roles: ['verifier'] },
@@ -50,40 +50,42 @@ export async function seedDemo(ledger: Ledger, wallet: Wallet, keys: ApiKeyStore
   for (const county of counties) {
     await wallet.issue(county.mspId, 'admin', 'admin');
     out.push({ mspId: county.mspId, member: 'admin', roles: ['county-admin'], apiKey: (await keys.create(county.mspId, 'admin')).apiKey });
-    await submitJson(ledger, who(county.mspId, 'admin'), 'Counties:Register', { name: county.name, division: county.division });
+    await submit(ledger, who(county.mspId, 'admin'), tx.counties.register, { name: county.name, division: county.division });
     for (const { member, roles } of DEMO_MEMBERS) {
       await wallet.issue(county.mspId, member, 'client');
-      for (const role of roles) await submitJson(ledger, who(county.mspId, 'admin'), 'Membership:GrantRole', { member, role, note: 'demo seed' });
+      for (const role of roles) await submit(ledger, who(county.mspId, 'admin'), tx.membership.grantRole, { member, role, note: 'demo seed' });
       out.push({ mspId: county.mspId, member, roles, apiKey: (await keys.create(county.mspId, member)).apiKey });
     }
     const code = demoCreditCode(county.division, 1);
     enterprises[county.mspId] = code;
     const regulator = who(county.mspId, 'regulator');
-    await submitJson(ledger, regulator, 'Subjects:RegisterEnterprise', { creditCode: code, name: `${county.name} Eco Cooperative` });
-    await submitJson(ledger, regulator, 'Subjects:SetAccess', { subjectId: code, status: 'green', evidenceRefs: ['demo-access-decision'] });
-    await submitJson(ledger, regulator, 'Subjects:BindMerchant', { subjectId: code, member: 'merchant' });
+    await submit(ledger, regulator, tx.subjects.registerEnterprise, { creditCode: code, name: `${county.name} Eco Cooperative` });
+    await submit(ledger, regulator, tx.subjects.setAccess, { subjectId: code, status: 'green', evidenceRefs: ['demo-access-decision'] });
+    await submit(ledger, regulator, tx.subjects.bindMerchant, { subjectId: code, member: 'merchant' });
   }
   const [a, b] = counties;
-  if (!a || !b) return { keys: out, enterprises };
+  const seller = a && enterprises[a.mspId];
+  const buyer = b && enterprises[b.mspId];
+  if (!a || !b || !seller || !buyer) return { keys: out, enterprises };
 
   // County A lists two eco products with an anchored soil test; county B buys the first.
   const sellerMerchant = who(a.mspId, 'merchant');
   const soil = Buffer.from(`Soil test report, ${a.name}: heavy metals below GB 15618 limits.\n`);
   const stored = await blobs.put(Readable.from([soil]), 1024 * 1024);
-  await submitJson(ledger, sellerMerchant, 'Evidence:Anchor', {
+  await submit(ledger, sellerMerchant, tx.evidence.anchor, {
     sha256: stored.sha256, sm3: stored.sm3, sizeBytes: stored.sizeBytes, mediaType: 'text/plain', description: 'demo soil test',
   });
-  const certifications = [{ kind: 'soil-test', sha256: stored.sha256 }];
-  const honey = await submitJson<{ id: string }>(ledger, sellerMerchant, 'Market:RegisterAsset', {
-    ownerSubjectId: enterprises[a.mspId], kind: 'eco-product', title: 'Wild mountain honey, 50 jars', category: 'honey', costFen: 100_000, priceFen: 150_000, certifications,
+  const certifications = [{ kind: 'soil-test' as const, sha256: stored.sha256 }];
+  const honey = await submit(ledger, sellerMerchant, tx.market.registerAsset, {
+    ownerSubjectId: seller, kind: 'eco-product', title: 'Wild mountain honey, 50 jars', category: 'honey', costFen: 100_000, priceFen: 150_000, certifications,
   });
-  const oil = await submitJson<{ id: string }>(ledger, sellerMerchant, 'Market:RegisterAsset', {
-    ownerSubjectId: enterprises[a.mspId], kind: 'eco-product', title: 'Cold-pressed walnut oil, 20 bottles', category: 'walnut-oil', costFen: 40_000, priceFen: 60_000, certifications,
+  const oil = await submit(ledger, sellerMerchant, tx.market.registerAsset, {
+    ownerSubjectId: seller, kind: 'eco-product', title: 'Cold-pressed walnut oil, 20 bottles', category: 'walnut-oil', costFen: 40_000, priceFen: 60_000, certifications,
   });
-  const order = await submitJson<{ id: string }>(ledger, who(b.mspId, 'merchant'), 'Market:PlaceOrder', {
-    assetId: honey.result.id, buyerSubjectId: enterprises[b.mspId], depositFen: 30_000, depositPaymentRef: 'DEMO-DEPOSIT-1',
+  const order = await submit(ledger, who(b.mspId, 'merchant'), tx.market.placeOrder, {
+    assetId: honey.result.id, buyerSubjectId: buyer, depositFen: 30_000, depositPaymentRef: 'DEMO-DEPOSIT-1',
   });
-  await submitJson(ledger, who(b.mspId, 'verifier'), 'Market:RecordVerification', { orderId: order.result.id, result: 'pass', evidenceRefs: ['demo-site-visit'] });
-  await submitJson(ledger, who(b.mspId, 'merchant'), 'Market:SettleOrder', { orderId: order.result.id, paymentRef: 'DEMO-BALANCE-1' });
+  await submit(ledger, who(b.mspId, 'verifier'), tx.market.recordVerification, { orderId: order.result.id, result: 'pass', evidenceRefs: ['demo-site-visit'] });
+  await submit(ledger, who(b.mspId, 'merchant'), tx.market.settleOrder, { orderId: order.result.id, paymentRef: 'DEMO-BALANCE-1' });
   return { keys: out, enterprises, settledOrderId: order.result.id, listedAssetId: oil.result.id };
 }

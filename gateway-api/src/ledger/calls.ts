@@ -1,4 +1,5 @@
 import { Ledger, LedgerIdentity } from './ledger';
+import { InputOf, OutputOf, TransactionDefinition } from '../../../chaincode/src/public';
 
 /** A submitted transaction's answer as the API returns it. */
 export interface Submitted<T = unknown> {
@@ -7,24 +8,43 @@ export interface Submitted<T = unknown> {
   readonly result: T;
 }
 
-/** Submits a chaincode transaction that takes one JSON argument and answers JSON. */
-export async function submitJson<T = unknown>(
+let answersChecked = false;
+
+/**
+ * Makes every call below check the chaincode's answer against the definition's output schema and
+ * throw on a mismatch. The test suite turns it on (test/support/setup.ts), so every answer any
+ * test receives is checked against what the catalogue and the OpenAPI document say.
+ */
+export function checkAnswersAgainstCatalogue(on = true): void {
+  answersChecked = on;
+}
+
+/** Submits a catalogued transaction with its one JSON argument; answers its typed result. */
+export async function submit<D extends TransactionDefinition>(
   ledger: Ledger,
   identity: LedgerIdentity,
-  name: string,
-  input?: unknown,
+  definition: D,
+  input: InputOf<D>,
   transient?: Readonly<Record<string, Buffer>>,
-): Promise<Submitted<T>> {
-  const args = input === undefined ? [] : [JSON.stringify(input)];
-  const r = await ledger.submit(identity, { name, args, ...(transient ? { transient } : {}) });
-  return { txId: r.txId, blockNumber: r.blockNumber, result: parse(r.payload) as T };
+): Promise<Submitted<OutputOf<D>>> {
+  const r = await ledger.submit(identity, { name: definition.qualifiedName, args: argsOf(input), ...(transient ? { transient } : {}) });
+  return { txId: r.txId, blockNumber: r.blockNumber, result: answerOf(definition, r.payload) };
 }
 
-export async function evaluateJson<T = unknown>(ledger: Ledger, identity: LedgerIdentity, name: string, input?: unknown): Promise<T> {
-  const args = input === undefined ? [] : [JSON.stringify(input)];
-  return parse(await ledger.evaluate(identity, { name, args })) as T;
+/** Evaluates a catalogued transaction (read on the caller's peer, never ordered). */
+export async function evaluate<D extends TransactionDefinition>(ledger: Ledger, identity: LedgerIdentity, definition: D, input: InputOf<D>): Promise<OutputOf<D>> {
+  return answerOf(definition, await ledger.evaluate(identity, { name: definition.qualifiedName, args: argsOf(input) }));
 }
 
-function parse(payload: Buffer): unknown {
-  return payload.length === 0 ? null : JSON.parse(payload.toString('utf8'));
+function argsOf(input: unknown): string[] {
+  return input === undefined ? [] : [JSON.stringify(input)];
+}
+
+function answerOf<D extends TransactionDefinition>(definition: D, payload: Buffer): OutputOf<D> {
+  const value: unknown = payload.length === 0 ? null : JSON.parse(payload.toString('utf8'));
+  if (answersChecked) {
+    const checked = definition.output.safeParse(value);
+    if (!checked.success) throw new Error(`the answer of ${definition.qualifiedName} does not match its catalogue schema: ${checked.error.message}`);
+  }
+  return value as OutputOf<D>;
 }

@@ -1,4 +1,4 @@
-import { decodeChaincodeError } from '../../../chaincode/src/kernel/errors';
+import { decodeChaincodeError } from '../../../chaincode/src/public';
 
 /**
  * The gateway's error family. Transport errors (embedded or Fabric) are turned

@@ -1,12 +1,13 @@
 import { FastifyPluginAsync } from 'fastify';
+import { tx } from '../../../chaincode/src/public';
 import { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { evidenceRefsSchema } from '../../../chaincode/src/kernel/ids';
-import { alertIdSchema } from '../../../chaincode/src/market/schemas';
-import { evaluateJson, submitJson } from '../ledger/calls';
+import { evaluate, submit } from '../ledger/calls';
 import { Ledger } from '../ledger/ledger';
 import { callerOf } from '../plugins/auth';
-import { errorResponses, pageQuery, submittedSchema } from '../schemas/common';
+import { answerResponses, bodyOf, createdResponses, pageQuery } from '../schemas/common';
+
+const alertParams = z.object({ id: tx.market.getAlert.input.shape.alertId });
 
 /** Risk alerts (异常交易预警) and their clearance by a regulator. */
 export const alertRoutes = (ledger: Ledger): FastifyPluginAsync => async (base) => {
@@ -14,14 +15,14 @@ export const alertRoutes = (ledger: Ledger): FastifyPluginAsync => async (base) 
 
   app.get(
     '/alerts',
-    { schema: { tags: ['alerts'], summary: 'Risk alerts by status', querystring: pageQuery.extend({ status: z.enum(['open', 'cleared', 'rejected']).default('open') }), response: { 200: z.unknown(), ...errorResponses } } },
-    async (req) => evaluateJson(ledger, callerOf(req).identity, 'Market:ListAlerts', req.query),
+    { schema: { tags: ['alerts'], summary: 'Risk alerts by status', querystring: pageQuery.extend({ status: z.enum(['open', 'cleared', 'rejected']).default('open') }), response: answerResponses(tx.market.listAlerts) } },
+    async (req) => evaluate(ledger, callerOf(req).identity, tx.market.listAlerts, req.query),
   );
 
   app.get(
     '/alerts/:id',
-    { schema: { tags: ['alerts'], summary: 'A risk alert', params: z.object({ id: alertIdSchema }), response: { 200: z.unknown(), ...errorResponses } } },
-    async (req) => evaluateJson(ledger, callerOf(req).identity, 'Market:GetAlert', { alertId: req.params.id }),
+    { schema: { tags: ['alerts'], summary: 'A risk alert', params: alertParams, response: answerResponses(tx.market.getAlert) } },
+    async (req) => evaluate(ledger, callerOf(req).identity, tx.market.getAlert, { alertId: req.params.id }),
   );
 
   app.post(
@@ -31,11 +32,11 @@ export const alertRoutes = (ledger: Ledger): FastifyPluginAsync => async (base) 
       schema: {
         tags: ['alerts'],
         summary: "Clear (the order continues) or reject (the order is cancelled) an alert: regulator of the seller's or buyer's county",
-        params: z.object({ id: alertIdSchema }),
-        body: z.strictObject({ decision: z.enum(['clear', 'reject']), note: z.string().min(1).max(500), evidenceRefs: evidenceRefsSchema.optional() }),
-        response: { 201: submittedSchema, ...errorResponses },
+        params: alertParams,
+        body: bodyOf(tx.market.resolveAlert.input, 'alertId'),
+        response: createdResponses(tx.market.resolveAlert),
       },
     },
-    async (req, reply) => reply.code(201).send(await submitJson(ledger, callerOf(req).identity, 'Market:ResolveAlert', { alertId: req.params.id, ...req.body })),
+    async (req, reply) => reply.code(201).send(await submit(ledger, callerOf(req).identity, tx.market.resolveAlert, { alertId: req.params.id, ...req.body })),
   );
 };

@@ -1,20 +1,17 @@
 import { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { MEASURES, Role, checkedSubjectIdSchema, mspIdSchema, tx } from '../../../chaincode/src/public';
 import { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { mspIdSchema } from '../../../chaincode/src/kernel/schemas';
-import { recordIdSchema } from '../../../chaincode/src/kernel/ids';
-import { MEASURES, OBJECTION_DECISIONS, bulkCheckInput, checkedSubjectIdSchema, issueBlacklistInput } from '../../../chaincode/src/credit/schemas';
 import { Lookup, QueryTrail } from '../audit/query-trail';
 import { ApiError } from '../errors';
-import { evaluateJson, submitJson } from '../ledger/calls';
+import { evaluate, submit } from '../ledger/calls';
 import { Ledger } from '../ledger/ledger';
 import { callerOf } from '../plugins/auth';
-import { errorResponses, pageQuery, submittedSchema } from '../schemas/common';
+import { answerResponses, bodyOf, createdResponses, errorResponses, pageQuery, submittedSchema } from '../schemas/common';
 import { creditRoutes } from './credit';
 import { queryTrailRoutes } from './query-trail';
 
-const idParams = z.object({ id: recordIdSchema });
-const evidenceRefs = z.array(z.string().min(1).max(128).regex(/^[A-Za-z0-9][A-Za-z0-9:._/#-]*$/)).max(20);
+const idParams = z.object({ id: tx.credit.getEntry.input.shape.entryId });
 
 /** Records blacklist lookups of an authenticated caller in the query audit trail before answering. */
 export function recordLookups(trail: QueryTrail, req: FastifyRequest, lookups: readonly Lookup[]) {
@@ -51,11 +48,11 @@ export const blacklistRoutes = (ledger: Ledger, options: BlacklistRouteOptions):
         tags: ['blacklist'],
         summary:
           "Blacklist a subject (enforcement or regulator; issuing county = the caller's) on the basis of its recorded violation events. The gravest basis event sets the severity and so the minimum publication period before repair.",
-        body: issueBlacklistInput,
-        response: { 201: submittedSchema, ...errorResponses },
+        body: tx.credit.issueBlacklist.input,
+        response: createdResponses(tx.credit.issueBlacklist),
       },
     },
-    async (req, reply) => reply.code(201).send(await submitJson(ledger, callerOf(req).identity, 'Credit:IssueBlacklist', req.body)),
+    async (req, reply) => reply.code(201).send(await submit(ledger, callerOf(req).identity, tx.credit.issueBlacklist, req.body)),
   );
 
   app.get(
@@ -65,13 +62,13 @@ export const blacklistRoutes = (ledger: Ledger, options: BlacklistRouteOptions):
         tags: ['blacklist'],
         summary: 'Entries in force today, optionally by issuing county and measure (cursor pagination; a page may hold fewer items than the limit)',
         querystring: pageQuery.extend({ county: mspIdSchema.optional(), measure: z.enum(MEASURES).optional() }),
-        response: { 200: z.unknown(), ...errorResponses },
+        response: answerResponses(tx.credit.listBlacklist),
       },
     },
     async (req) => {
       const { county, measure } = req.query;
       await recordLookups(trail, req, [{ kind: 'list', filter: { ...(county ? { county } : {}), ...(measure ? { measure } : {}) } }]);
-      return evaluateJson(ledger, callerOf(req).identity, 'Credit:ListBlacklist', req.query);
+      return evaluate(ledger, callerOf(req).identity, tx.credit.listBlacklist, req.query);
     },
   );
 
@@ -81,13 +78,13 @@ export const blacklistRoutes = (ledger: Ledger, options: BlacklistRouteOptions):
       schema: {
         tags: ['blacklist'],
         summary: 'Bulk check of up to 1000 credit codes (or ind- subject IDs); a malformed code is reported in its own item and does not fail the batch',
-        body: bulkCheckInput,
-        response: { 200: z.unknown(), ...errorResponses },
+        body: tx.credit.checkSubjects.input,
+        response: answerResponses(tx.credit.checkSubjects),
       },
     },
     async (req) => {
       await recordLookups(trail, req, req.body.codes.map((code) => ({ kind: 'bulk-check' as const, code })));
-      return evaluateJson(ledger, callerOf(req).identity, 'Credit:CheckSubjects', req.body);
+      return evaluate(ledger, callerOf(req).identity, tx.credit.checkSubjects, req.body);
     },
   );
 
@@ -98,20 +95,20 @@ export const blacklistRoutes = (ledger: Ledger, options: BlacklistRouteOptions):
         tags: ['blacklist'],
         summary: 'Is this subject restricted now (trading, licensing, fund), by which entries, and is any under objection?',
         params: z.object({ code: checkedSubjectIdSchema }),
-        response: { 200: z.unknown(), ...errorResponses },
+        response: answerResponses(tx.credit.checkSubject),
       },
     },
     async (req) => {
       await recordLookups(trail, req, [{ kind: 'check', code: req.params.code }]);
-      return evaluateJson(ledger, callerOf(req).identity, 'Credit:CheckSubject', { subjectId: req.params.code });
+      return evaluate(ledger, callerOf(req).identity, tx.credit.checkSubject, { subjectId: req.params.code });
     },
   );
 
   app.get(
     '/blacklist/:id',
-    { schema: { tags: ['blacklist'], summary: 'A blacklist entry with its objections, and whether it is active today', params: idParams, response: { 200: z.unknown(), ...errorResponses } } },
+    { schema: { tags: ['blacklist'], summary: 'A blacklist entry with its objections, and whether it is active today', params: idParams, response: answerResponses(tx.credit.getEntry) } },
     async (req) => {
-      const entry = await evaluateJson<{ subjectId: string }>(ledger, callerOf(req).identity, 'Credit:GetEntry', { entryId: req.params.id });
+      const entry = await evaluate(ledger, callerOf(req).identity, tx.credit.getEntry, { entryId: req.params.id });
       await recordLookups(trail, req, [{ kind: 'entry', code: entry.subjectId, filter: { entryId: req.params.id } }]);
       return entry;
     },
@@ -125,11 +122,11 @@ export const blacklistRoutes = (ledger: Ledger, options: BlacklistRouteOptions):
         tags: ['blacklist'],
         summary: "Object to an entry (异议): the subject's merchant, or a regulator of the subject's county on its behalf. The entry shows under objection until the issuing county resolves it.",
         params: idParams,
-        body: z.strictObject({ grounds: z.string().trim().min(1).max(1000), evidenceRefs: evidenceRefs.optional() }),
-        response: { 201: submittedSchema, ...errorResponses },
+        body: bodyOf(tx.credit.fileObjection.input, 'entryId'),
+        response: createdResponses(tx.credit.fileObjection),
       },
     },
-    async (req, reply) => reply.code(201).send(await submitJson(ledger, callerOf(req).identity, 'Credit:FileObjection', { entryId: req.params.id, ...req.body })),
+    async (req, reply) => reply.code(201).send(await submit(ledger, callerOf(req).identity, tx.credit.fileObjection, { entryId: req.params.id, ...req.body })),
   );
 
   app.post(
@@ -140,11 +137,11 @@ export const blacklistRoutes = (ledger: Ledger, options: BlacklistRouteOptions):
         tags: ['blacklist'],
         summary: 'The issuing county (enforcement or regulator) resolves the open objection: upheld (the entry stands) or withdrawn (the entry is revoked, kept in history)',
         params: idParams,
-        body: z.strictObject({ decision: z.enum(OBJECTION_DECISIONS), note: z.string().trim().min(1).max(1000), evidenceRefs: evidenceRefs.optional() }),
-        response: { 200: submittedSchema, ...errorResponses },
+        body: bodyOf(tx.credit.resolveObjection.input, 'entryId'),
+        response: { 200: submittedSchema(tx.credit.resolveObjection.output), ...errorResponses },
       },
     },
-    async (req) => submitJson(ledger, callerOf(req).identity, 'Credit:ResolveObjection', { entryId: req.params.id, ...req.body }),
+    async (req) => submit(ledger, callerOf(req).identity, tx.credit.resolveObjection, { entryId: req.params.id, ...req.body }),
   );
 
   app.post(
@@ -155,11 +152,11 @@ export const blacklistRoutes = (ledger: Ledger, options: BlacklistRouteOptions):
         tags: ['blacklist'],
         summary: "Credit repair (信用修复): the issuing county's enforcement, after the minimum publication period, with rectification evidence; the entry becomes inactive and stays in history",
         params: idParams,
-        body: z.strictObject({ rectificationEvidenceRefs: evidenceRefs.min(1), note: z.string().max(1000).optional() }),
-        response: { 200: submittedSchema, ...errorResponses },
+        body: bodyOf(tx.credit.repairBlacklist.input, 'entryId'),
+        response: { 200: submittedSchema(tx.credit.repairBlacklist.output), ...errorResponses },
       },
     },
-    async (req) => submitJson(ledger, callerOf(req).identity, 'Credit:RepairBlacklist', { entryId: req.params.id, ...req.body }),
+    async (req) => submit(ledger, callerOf(req).identity, tx.credit.repairBlacklist, { entryId: req.params.id, ...req.body }),
   );
 
   await app.register(creditRoutes(ledger, trail));
@@ -167,7 +164,7 @@ export const blacklistRoutes = (ledger: Ledger, options: BlacklistRouteOptions):
 };
 
 /** Refuses callers that do not hold `role` (read from the ledger, as the chaincode would). */
-export async function requireGatewayRole(ledger: Ledger, req: FastifyRequest, role: string): Promise<void> {
-  const me = await evaluateJson<{ roles: string[] }>(ledger, callerOf(req).identity, 'Membership:WhoAmI');
+export async function requireGatewayRole(ledger: Ledger, req: FastifyRequest, role: Role): Promise<void> {
+  const me = await evaluate(ledger, callerOf(req).identity, tx.membership.whoAmI, undefined);
   if (!me.roles.includes(role)) throw new ApiError('FORBIDDEN', `this needs the ${role} role`);
 }

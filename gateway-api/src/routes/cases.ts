@@ -1,16 +1,15 @@
 import { FastifyPluginAsync } from 'fastify';
+import { closeCaseDecision, mspIdSchema, tx } from '../../../chaincode/src/public';
 import { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { recordIdSchema } from '../../../chaincode/src/kernel/ids';
-import { mspIdSchema } from '../../../chaincode/src/kernel/schemas';
-import { closeCaseDecision, transferCaseInput } from '../../../chaincode/src/credit/schemas';
-import { evaluateJson, submitJson } from '../ledger/calls';
+import { evaluate, submit } from '../ledger/calls';
 import { Ledger } from '../ledger/ledger';
 import { callerOf } from '../plugins/auth';
-import { errorResponses, pageQuery, submittedSchema } from '../schemas/common';
+import { answerResponses, bodyOf, createdResponses, errorResponses, pageQuery, submittedSchema } from '../schemas/common';
 
-const idParams = z.object({ id: recordIdSchema });
-const noteBody = z.strictObject({ note: z.string().trim().max(1000).optional() }).nullish();
+const idParams = z.object({ id: tx.cases.getCase.input.shape.caseId });
+/** Accepting and starting an investigation take an optional note; an empty body is fine. */
+const noteBody = bodyOf(tx.cases.acceptCase.input, 'caseId').nullish();
 
 /**
  * Case lead transfer (线索移送): county A's enforcement transfers, county B's enforcement
@@ -26,21 +25,21 @@ export const caseRoutes = (ledger: Ledger): FastifyPluginAsync => async (base) =
       schema: {
         tags: ['cases'],
         summary: "Transfer a case lead with evidence to another county's enforcement (enforcement; from = the caller's county)",
-        body: transferCaseInput,
-        response: { 201: submittedSchema, ...errorResponses },
+        body: tx.cases.transferCase.input,
+        response: createdResponses(tx.cases.transferCase),
       },
     },
-    async (req, reply) => reply.code(201).send(await submitJson(ledger, callerOf(req).identity, 'Cases:TransferCase', req.body)),
+    async (req, reply) => reply.code(201).send(await submit(ledger, callerOf(req).identity, tx.cases.transferCase, req.body)),
   );
 
-  const step = (path: string, name: string, summary: string) =>
+  const step = (path: string, definition: typeof tx.cases.acceptCase | typeof tx.cases.investigateCase, summary: string) =>
     app.post(
       `/cases/:id/${path}`,
-      { config: { submits: true }, schema: { tags: ['cases'], summary, params: idParams, body: noteBody, response: { 200: submittedSchema, ...errorResponses } } },
-      async (req) => submitJson(ledger, callerOf(req).identity, name, { caseId: req.params.id, ...(req.body ?? {}) }),
+      { config: { submits: true }, schema: { tags: ['cases'], summary, params: idParams, body: noteBody, response: { 200: submittedSchema(definition.output), ...errorResponses } } },
+      async (req) => submit(ledger, callerOf(req).identity, definition, { caseId: req.params.id, ...(req.body ?? {}) }),
     );
-  step('accept', 'Cases:AcceptCase', "Accept a transferred lead (the receiving county's enforcement)");
-  step('investigate', 'Cases:InvestigateCase', "Start investigating an accepted lead (the receiving county's enforcement)");
+  step('accept', tx.cases.acceptCase, "Accept a transferred lead (the receiving county's enforcement)");
+  step('investigate', tx.cases.investigateCase, "Start investigating an accepted lead (the receiving county's enforcement)");
 
   app.post(
     '/cases/:id/reject',
@@ -50,11 +49,11 @@ export const caseRoutes = (ledger: Ledger): FastifyPluginAsync => async (base) =
         tags: ['cases'],
         summary: "Reject a transferred lead with a reason (the receiving county's enforcement)",
         params: idParams,
-        body: z.strictObject({ reason: z.string().trim().min(1).max(1000) }),
-        response: { 200: submittedSchema, ...errorResponses },
+        body: bodyOf(tx.cases.rejectCase.input, 'caseId'),
+        response: { 200: submittedSchema(tx.cases.rejectCase.output), ...errorResponses },
       },
     },
-    async (req) => submitJson(ledger, callerOf(req).identity, 'Cases:RejectCase', { caseId: req.params.id, ...req.body }),
+    async (req) => submit(ledger, callerOf(req).identity, tx.cases.rejectCase, { caseId: req.params.id, ...req.body }),
   );
 
   app.post(
@@ -67,16 +66,16 @@ export const caseRoutes = (ledger: Ledger): FastifyPluginAsync => async (base) =
           "Close an investigated lead with the decision (the receiving county's enforcement). A violation finding is recorded as a credit event of the subject and may blacklist it in the same transaction (首违不罚 applies).",
         params: idParams,
         body: closeCaseDecision,
-        response: { 200: submittedSchema, ...errorResponses },
+        response: { 200: submittedSchema(tx.cases.closeCase.output), ...errorResponses },
       },
     },
-    async (req) => submitJson(ledger, callerOf(req).identity, 'Cases:CloseCase', { caseId: req.params.id, ...req.body }),
+    async (req) => submit(ledger, callerOf(req).identity, tx.cases.closeCase, { caseId: req.params.id, ...req.body }),
   );
 
   app.get(
     '/cases/:id',
-    { schema: { tags: ['cases'], summary: "A case lead (the two counties' enforcement and auditors)", params: idParams, response: { 200: z.unknown(), ...errorResponses } } },
-    async (req) => evaluateJson(ledger, callerOf(req).identity, 'Cases:GetCase', { caseId: req.params.id }),
+    { schema: { tags: ['cases'], summary: "A case lead (the two counties' enforcement and auditors)", params: idParams, response: answerResponses(tx.cases.getCase) } },
+    async (req) => evaluate(ledger, callerOf(req).identity, tx.cases.getCase, { caseId: req.params.id }),
   );
 
   app.get(
@@ -86,12 +85,12 @@ export const caseRoutes = (ledger: Ledger): FastifyPluginAsync => async (base) =
         tags: ['cases'],
         summary: "A county's outgoing or incoming case leads (that county's enforcement and auditors); county defaults to the caller's",
         querystring: pageQuery.extend({ county: mspIdSchema.optional(), direction: z.enum(['outgoing', 'incoming']) }),
-        response: { 200: z.unknown(), ...errorResponses },
+        response: answerResponses(tx.cases.listCases),
       },
     },
     async (req) => {
       const caller = callerOf(req);
-      return evaluateJson(ledger, caller.identity, 'Cases:ListCases', { ...req.query, county: req.query.county ?? caller.mspId });
+      return evaluate(ledger, caller.identity, tx.cases.listCases, { ...req.query, county: req.query.county ?? caller.mspId });
     },
   );
 };

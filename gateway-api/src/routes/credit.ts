@@ -1,12 +1,12 @@
 import { FastifyPluginAsync } from 'fastify';
+import { checkedSubjectIdSchema, tx } from '../../../chaincode/src/public';
 import { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { checkedSubjectIdSchema, recordCreditEventInput } from '../../../chaincode/src/credit/schemas';
 import { QueryTrail } from '../audit/query-trail';
-import { evaluateJson, submitJson } from '../ledger/calls';
+import { evaluate, submit } from '../ledger/calls';
 import { Ledger } from '../ledger/ledger';
 import { callerOf } from '../plugins/auth';
-import { errorResponses, pageQuery, submittedSchema } from '../schemas/common';
+import { answerResponses, createdResponses, pageQuery } from '../schemas/common';
 import { recordLookups } from './blacklist';
 
 const codeParams = z.object({ code: checkedSubjectIdSchema });
@@ -23,11 +23,11 @@ export const creditRoutes = (ledger: Ledger, trail: QueryTrail): FastifyPluginAs
         tags: ['credit'],
         summary:
           'Record a credit event of a subject (enforcement or regulator): fulfilment (履约) or a violation with severity and whether it caused harmful consequences. A first minor violation without harmful consequence is recorded as a warning only (首违不罚).',
-        body: recordCreditEventInput,
-        response: { 201: submittedSchema, ...errorResponses },
+        body: tx.credit.recordEvent.input,
+        response: createdResponses(tx.credit.recordEvent),
       },
     },
-    async (req, reply) => reply.code(201).send(await submitJson(ledger, callerOf(req).identity, 'Credit:RecordEvent', req.body)),
+    async (req, reply) => reply.code(201).send(await submit(ledger, callerOf(req).identity, tx.credit.recordEvent, req.body)),
   );
 
   app.get(
@@ -37,19 +37,19 @@ export const creditRoutes = (ledger: Ledger, trail: QueryTrail): FastifyPluginAs
         tags: ['credit'],
         summary: "A subject's credit file and credit class (信用风险分类 A/B/C/D) as of today, with the look-back window counts and the rule row that gave the class",
         params: codeParams,
-        response: { 200: z.unknown(), ...errorResponses },
+        response: answerResponses(tx.credit.getCreditFile),
       },
     },
     async (req) => {
       await recordLookups(trail, req, [{ kind: 'credit-file', code: req.params.code }]);
-      return evaluateJson(ledger, callerOf(req).identity, 'Credit:GetCreditFile', { subjectId: req.params.code });
+      return evaluate(ledger, callerOf(req).identity, tx.credit.getCreditFile, { subjectId: req.params.code });
     },
   );
 
   app.get(
     '/subjects/:code/credit/events',
-    { schema: { tags: ['credit'], summary: "A subject's credit events, oldest first", params: codeParams, querystring: pageQuery, response: { 200: z.unknown(), ...errorResponses } } },
-    async (req) => evaluateJson(ledger, callerOf(req).identity, 'Credit:ListEvents', { subjectId: req.params.code, ...req.query }),
+    { schema: { tags: ['credit'], summary: "A subject's credit events, oldest first", params: codeParams, querystring: pageQuery, response: answerResponses(tx.credit.listEvents) } },
+    async (req) => evaluate(ledger, callerOf(req).identity, tx.credit.listEvents, { subjectId: req.params.code, ...req.query }),
   );
 
   app.get(
@@ -60,12 +60,12 @@ export const creditRoutes = (ledger: Ledger, trail: QueryTrail): FastifyPluginAs
         summary: "A subject's full blacklist history (published, repaired and revoked entries), oldest first",
         params: codeParams,
         querystring: pageQuery,
-        response: { 200: z.unknown(), ...errorResponses },
+        response: answerResponses(tx.credit.subjectHistory),
       },
     },
     async (req) => {
       await recordLookups(trail, req, [{ kind: 'history', code: req.params.code }]);
-      return evaluateJson(ledger, callerOf(req).identity, 'Credit:SubjectHistory', { subjectId: req.params.code, ...req.query });
+      return evaluate(ledger, callerOf(req).identity, tx.credit.subjectHistory, { subjectId: req.params.code, ...req.query });
     },
   );
 };

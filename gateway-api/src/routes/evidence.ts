@@ -1,23 +1,35 @@
 import { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { describeIssues, mediaTypeSchema, tx } from '../../../chaincode/src/public';
 import { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { evidenceRefsInput } from '../../../chaincode/src/evidence/schemas';
-import { mediaTypeSchema } from '../../../chaincode/src/kernel/ids';
 import { ApiError } from '../errors';
 import { BlobStore, digestStream } from '../evidence/blob-store';
-import { evaluateJson, submitJson } from '../ledger/calls';
+import { evaluate, submit } from '../ledger/calls';
 import { LedgerError } from '../ledger/errors';
-import { Ledger } from '../ledger/ledger';
+import { Ledger, LedgerIdentity } from '../ledger/ledger';
 import { callerOf } from '../plugins/auth';
-import { errorResponses, submittedSchema } from '../schemas/common';
-import { describeIssues } from '../../../chaincode/src/kernel/validate';
+import { answerResponses, bodyOf, createdResponses, errorResponses, submittedSchema } from '../schemas/common';
+import { fileDigestsSchema, transactionInfoSchema } from '../schemas/ledger';
 
 const digestParams = z.object({ digest: z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 hex digest') });
 
-interface EvidenceView {
-  record: { sha256: string; txId: string; mediaType: string; sizeBytes: number };
-  recognitions: unknown[];
-}
+const evidenceView = tx.evidence.get.output;
+/** A stored file answers its existing record (200); a new one answers the anchoring transaction (201). */
+const uploadResponses = {
+  200: evidenceView.extend({ existing: z.literal(true) }).describe('the file was already anchored: its record'),
+  201: submittedSchema(tx.evidence.anchor.output).extend({ existing: z.literal(false) }),
+  ...errorResponses,
+};
+const verification = z
+  .strictObject({
+    match: z.boolean().describe('digests match an anchored record whose transaction is VALID'),
+    digests: fileDigestsSchema,
+    record: evidenceView.shape.record.optional(),
+    recognitions: evidenceView.shape.recognitions.optional(),
+    recognitionsTruncated: z.boolean().optional(),
+    transaction: transactionInfoSchema.nullable().optional(),
+  })
+  .describe('what the gateway recomputed and what the ledger holds');
 
 /** The single file part of a multipart upload, with the form fields that came before it. */
 async function filePart(req: FastifyRequest) {
@@ -45,22 +57,24 @@ export const evidenceRoutes = (ledger: Ledger, blobs: BlobStore, maxBytes: numbe
         summary:
           'Upload an evidence file (multipart/form-data: optional fields "refs" (JSON: subjectIds, caseIds, orderIds) and "description" BEFORE the "file" part). The file is stored by its SHA-256; its digests are anchored on the ledger. Uploading a stored file returns the existing record.',
         consumes: ['multipart/form-data'],
-        response: { 200: z.unknown(), 201: z.unknown(), ...errorResponses },
+        response: uploadResponses,
       },
     },
     async (req, reply) => {
       const caller = callerOf(req);
       const part = await filePart(req);
-      let refs: unknown;
+      let refs: z.output<typeof tx.evidence.anchor.input.shape.refs>;
       const refsText = fieldValue(part, 'refs');
       if (refsText !== undefined) {
+        let json: unknown;
         try {
-          refs = JSON.parse(refsText);
+          json = JSON.parse(refsText);
         } catch {
           throw new ApiError('INVALID_ARGUMENT', 'refs must be JSON, e.g. {"orderIds":["ord-1"]}');
         }
-        const parsed = evidenceRefsInput.safeParse(refs);
+        const parsed = tx.evidence.anchor.input.shape.refs.safeParse(json);
         if (!parsed.success) throw new ApiError('INVALID_ARGUMENT', `refs: ${describeIssues(parsed.error)}`);
+        refs = parsed.data;
       }
       const description = fieldValue(part, 'description');
       const mediaType = mediaTypeSchema.safeParse(part.mimetype.toLowerCase()).success ? part.mimetype.toLowerCase() : 'application/octet-stream';
@@ -69,7 +83,7 @@ export const evidenceRoutes = (ledger: Ledger, blobs: BlobStore, maxBytes: numbe
       const existing = await findEvidence(ledger, caller.identity, stored.sha256);
       if (existing) return reply.code(200).send({ existing: true, ...existing });
       try {
-        const anchored = await submitJson(ledger, caller.identity, 'Evidence:Anchor', {
+        const anchored = await submit(ledger, caller.identity, tx.evidence.anchor, {
           sha256: stored.sha256,
           sm3: stored.sm3,
           sizeBytes: stored.sizeBytes,
@@ -97,7 +111,7 @@ export const evidenceRoutes = (ledger: Ledger, blobs: BlobStore, maxBytes: numbe
         summary:
           'Verify a file: recompute its digests and, if anchored, show the transaction, block number, validation code, timestamp and endorsing organisations read from the block',
         consumes: ['multipart/form-data'],
-        response: { 200: z.unknown(), ...errorResponses },
+        response: { 200: verification, ...errorResponses },
       },
     },
     async (req) => {
@@ -107,28 +121,28 @@ export const evidenceRoutes = (ledger: Ledger, blobs: BlobStore, maxBytes: numbe
       if (part.file.truncated) throw new ApiError('PAYLOAD_TOO_LARGE', `the file exceeds the ${maxBytes}-byte limit`);
       const found = await findEvidence(ledger, caller.identity, digests.sha256);
       if (!found) return { match: false, digests };
-      const tx = await ledger.getTransaction(found.record.txId);
+      const transaction = await ledger.getTransaction(found.record.txId);
       return {
-        match: tx?.validationCode === 'VALID' && found.record.sm3 === digests.sm3,
+        match: transaction?.validationCode === 'VALID' && found.record.sm3 === digests.sm3,
         digests,
         record: found.record,
         recognitions: found.recognitions,
-        transaction: tx ?? null,
+        transaction: transaction ?? null,
       };
     },
   );
 
   app.get(
     '/evidence/:digest',
-    { schema: { tags: ['evidence'], summary: 'The evidence record of a SHA-256 digest', params: digestParams, response: { 200: z.unknown(), ...errorResponses } } },
-    async (req) => evaluateJson(ledger, callerOf(req).identity, 'Evidence:Get', { sha256: req.params.digest }),
+    { schema: { tags: ['evidence'], summary: 'The evidence record of a SHA-256 digest', params: digestParams, response: answerResponses(tx.evidence.get) } },
+    async (req) => evaluate(ledger, callerOf(req).identity, tx.evidence.get, { sha256: req.params.digest }),
   );
 
   app.get(
     '/evidence/:digest/content',
-    { schema: { tags: ['evidence'], summary: 'Download the evidence file', params: digestParams } },
+    { schema: { tags: ['evidence'], summary: 'Download the evidence file', params: digestParams, response: { 200: z.any().describe('the file, byte for byte, with its recorded media type'), ...errorResponses } } },
     async (req, reply) => {
-      const view = await evaluateJson<EvidenceView>(ledger, callerOf(req).identity, 'Evidence:Get', { sha256: req.params.digest });
+      const view = await evaluate(ledger, callerOf(req).identity, tx.evidence.get, { sha256: req.params.digest });
       const file = await blobs.open(req.params.digest);
       if (!file) throw new ApiError('NOT_FOUND', 'the ledger has the record but this gateway does not hold the file');
       return reply.type(view.record.mediaType).header('content-length', file.sizeBytes).send(file.stream);
@@ -143,20 +157,20 @@ export const evidenceRoutes = (ledger: Ledger, blobs: BlobStore, maxBytes: numbe
         tags: ['evidence'],
         summary: "Recognise another county's evidence (证据互认): enforcement only, once per county",
         params: digestParams,
-        body: z.strictObject({ note: z.string().max(500).optional() }).optional(),
-        response: { 201: submittedSchema, ...errorResponses },
+        body: bodyOf(tx.evidence.recognize.input, 'sha256').optional(),
+        response: createdResponses(tx.evidence.recognize),
       },
     },
     async (req, reply) => {
-      const r = await submitJson(ledger, callerOf(req).identity, 'Evidence:Recognize', { sha256: req.params.digest, ...(req.body ?? {}) });
+      const r = await submit(ledger, callerOf(req).identity, tx.evidence.recognize, { sha256: req.params.digest, ...(req.body ?? {}) });
       return reply.code(201).send(r);
     },
   );
 };
 
-async function findEvidence(ledger: Ledger, identity: Parameters<typeof evaluateJson>[1], sha256: string) {
+async function findEvidence(ledger: Ledger, identity: LedgerIdentity, sha256: string) {
   try {
-    return await evaluateJson<EvidenceView & { record: { sm3: string } }>(ledger, identity, 'Evidence:Get', { sha256 });
+    return await evaluate(ledger, identity, tx.evidence.get, { sha256 });
   } catch (err) {
     if (err instanceof LedgerError && err.code === 'NOT_FOUND') return undefined;
     throw err;

@@ -1,42 +1,30 @@
 import { FastifyPluginAsync } from 'fastify';
+import { calendarDateSchema, carbonSinkRefShape, mspIdSchema, pageSchema, paymentRefSchema, positiveFenSchema, tx } from '../../../chaincode/src/public';
 import { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { mspIdSchema, positiveFenSchema } from '../../../chaincode/src/kernel/schemas';
-import { carbonSinkRefShape, confirmCarbonSinkInput, proposeRoundInput, recordContributionInput, reportCarbonSinkInput, roundIdSchema } from '../../../chaincode/src/fund/schemas';
-import { calendarDateSchema } from '../../../chaincode/src/kernel/dates';
-import { registerCountyInput } from '../../../chaincode/src/counties/schemas';
-import { paymentRefSchema } from '../../../chaincode/src/kernel/ids';
-import { evaluateJson, submitJson } from '../ledger/calls';
+import { evaluate, submit } from '../ledger/calls';
 import { Ledger, LedgerIdentity } from '../ledger/ledger';
 import { callerOf } from '../plugins/auth';
 import { publicRateLimitOptions, rateLimit } from '../plugins/rate-limit';
-import { errorResponses, pageQuery, submittedSchema } from '../schemas/common';
+import { answerResponses, createdResponses, errorResponses, pageQuery } from '../schemas/common';
 
-const roundParams = z.object({ id: roundIdSchema });
-const ok = { 200: z.unknown(), ...errorResponses };
-const created = { 201: submittedSchema, ...errorResponses };
+const roundParams = z.object({ id: tx.fund.getRound.input.shape.roundId });
 
-interface RoundView {
-  id: string;
-  periodFrom: string;
-  periodTo: string;
-  poolFen: number;
-  metrics: unknown[];
-  allocations: Array<{ county: string; values: Record<string, number>; eligible: boolean; amountFen: number }>;
-  approvalsNeeded: number;
-  approvals: Array<{ county: string; at: string; txId: string }>;
-  status: string;
-  proposedAt: string;
-  proposeTxId: string;
-  finalizedAt?: string;
-  finalizeTxId?: string;
-}
+const roundSchema = tx.fund.listRounds.output.shape.items.element;
 
 /**
  * What the public sees of a finalized round: counties, amounts, metrics, approving counties and
  * the transactions, but no member names (who in a county approved is not public).
  */
-export function publicRound(r: RoundView) {
+export const publicRoundSchema = roundSchema
+  .pick({ id: true, periodFrom: true, periodTo: true, poolFen: true, metrics: true, approvalsNeeded: true, proposedAt: true, proposeTxId: true, finalizedAt: true, finalizeTxId: true })
+  .extend({
+    allocations: z.array(roundSchema.shape.allocations.element.omit({ restriction: true })),
+    approvals: z.array(roundSchema.shape.approvals.element.omit({ by: true })),
+  })
+  .describe('a finalized allocation round as the public sees it');
+
+export function publicRound(r: z.output<typeof roundSchema>): z.output<typeof publicRoundSchema> {
   return {
     id: r.id,
     periodFrom: r.periodFrom,
@@ -48,8 +36,8 @@ export function publicRound(r: RoundView) {
     approvals: r.approvals.map((a) => ({ county: a.county, at: a.at, txId: a.txId })),
     proposedAt: r.proposedAt,
     proposeTxId: r.proposeTxId,
-    finalizedAt: r.finalizedAt,
-    finalizeTxId: r.finalizeTxId,
+    ...(r.finalizedAt !== undefined ? { finalizedAt: r.finalizedAt } : {}),
+    ...(r.finalizeTxId !== undefined ? { finalizeTxId: r.finalizeTxId } : {}),
   };
 }
 
@@ -66,17 +54,17 @@ export const fundRoutes = (ledger: Ledger, publicIdentity: () => Promise<LedgerI
       schema: {
         tags: ['fund'],
         summary: "Register your own county in the counties registry (county admin, once): the set fund majorities, IP co-ownership and tax sharing count over",
-        body: registerCountyInput,
-        response: created,
+        body: tx.counties.register.input,
+        response: createdResponses(tx.counties.register),
       },
     },
-    async (req, reply) => reply.code(201).send(await submitJson(ledger, callerOf(req).identity, 'Counties:Register', req.body)),
+    async (req, reply) => reply.code(201).send(await submit(ledger, callerOf(req).identity, tx.counties.register, req.body)),
   );
 
-  app.get('/counties', { schema: { tags: ['fund'], summary: 'Registered counties', response: ok } }, async (req) => evaluateJson(ledger, callerOf(req).identity, 'Counties:List'));
+  app.get('/counties', { schema: { tags: ['fund'], summary: 'Registered counties', response: answerResponses(tx.counties.list) } }, async (req) => evaluate(ledger, callerOf(req).identity, tx.counties.list, undefined));
 
-  app.get('/counties/:mspId', { schema: { tags: ['fund'], summary: 'A registered county', params: z.object({ mspId: mspIdSchema }), response: ok } }, async (req) =>
-    evaluateJson(ledger, callerOf(req).identity, 'Counties:Get', { mspId: req.params.mspId }),
+  app.get('/counties/:mspId', { schema: { tags: ['fund'], summary: 'A registered county', params: z.object({ mspId: mspIdSchema }), response: answerResponses(tx.counties.get) } }, async (req) =>
+    evaluate(ledger, callerOf(req).identity, tx.counties.get, { mspId: req.params.mspId }),
   );
 
   // ---------------------------------------------------------------- contributions and carbon sink
@@ -85,19 +73,19 @@ export const fundRoutes = (ledger: Ledger, publicIdentity: () => Promise<LedgerI
     '/fund/contributions',
     {
       config: { submits: true },
-      schema: { tags: ['fund'], summary: "Record your county's contribution to the fund with its payment reference (finance)", body: recordContributionInput, response: created },
+      schema: { tags: ['fund'], summary: "Record your county's contribution to the fund with its payment reference (finance)", body: tx.fund.recordContribution.input, response: createdResponses(tx.fund.recordContribution) },
     },
-    async (req, reply) => reply.code(201).send(await submitJson(ledger, callerOf(req).identity, 'Fund:RecordContribution', req.body)),
+    async (req, reply) => reply.code(201).send(await submit(ledger, callerOf(req).identity, tx.fund.recordContribution, req.body)),
   );
 
   app.get(
     '/fund/contributions',
-    { schema: { tags: ['fund'], summary: 'Contributions of a county', querystring: pageQuery.extend({ county: mspIdSchema }), response: ok } },
-    async (req) => evaluateJson(ledger, callerOf(req).identity, 'Fund:ListContributions', req.query),
+    { schema: { tags: ['fund'], summary: 'Contributions of a county', querystring: pageQuery.extend({ county: mspIdSchema }), response: answerResponses(tx.fund.listContributions) } },
+    async (req) => evaluate(ledger, callerOf(req).identity, tx.fund.listContributions, req.query),
   );
 
-  app.get('/fund/balance', { schema: { tags: ['fund'], summary: 'Contributed, committed to finalized rounds, and available', response: ok } }, async (req) =>
-    evaluateJson(ledger, callerOf(req).identity, 'Fund:GetBalance'),
+  app.get('/fund/balance', { schema: { tags: ['fund'], summary: 'Contributed, committed to finalized rounds, and available', response: answerResponses(tx.fund.getBalance) } }, async (req) =>
+    evaluate(ledger, callerOf(req).identity, tx.fund.getBalance, undefined),
   );
 
   app.get(
@@ -107,10 +95,10 @@ export const fundRoutes = (ledger: Ledger, publicIdentity: () => Promise<LedgerI
         tags: ['fund'],
         summary: "Settled eco-product trade volume of an origin county over a period (at most 366 days), from the ledger's own trades",
         querystring: z.object({ county: mspIdSchema, periodFrom: calendarDateSchema, periodTo: calendarDateSchema }),
-        response: ok,
+        response: answerResponses(tx.fund.tradeVolume),
       },
     },
-    async (req) => evaluateJson(ledger, callerOf(req).identity, 'Fund:TradeVolume', req.query),
+    async (req) => evaluate(ledger, callerOf(req).identity, tx.fund.tradeVolume, req.query),
   );
 
   app.post(
@@ -120,26 +108,26 @@ export const fundRoutes = (ledger: Ledger, publicIdentity: () => Promise<LedgerI
       schema: {
         tags: ['fund'],
         summary: "Report your county's carbon sink for a period in kg CO2e, with evidence (finance or regulator); it counts once a verifier of another county confirms it",
-        body: reportCarbonSinkInput,
-        response: created,
+        body: tx.fund.reportCarbonSink.input,
+        response: createdResponses(tx.fund.reportCarbonSink),
       },
     },
-    async (req, reply) => reply.code(201).send(await submitJson(ledger, callerOf(req).identity, 'Fund:ReportCarbonSink', req.body)),
+    async (req, reply) => reply.code(201).send(await submit(ledger, callerOf(req).identity, tx.fund.reportCarbonSink, req.body)),
   );
 
   app.get(
     '/fund/carbon-sinks',
-    { schema: { tags: ['fund'], summary: "A county's carbon sink report for a period", querystring: z.object(carbonSinkRefShape), response: ok } },
-    async (req) => evaluateJson(ledger, callerOf(req).identity, 'Fund:GetCarbonSink', req.query),
+    { schema: { tags: ['fund'], summary: "A county's carbon sink report for a period", querystring: z.object(carbonSinkRefShape), response: answerResponses(tx.fund.getCarbonSink) } },
+    async (req) => evaluate(ledger, callerOf(req).identity, tx.fund.getCarbonSink, req.query),
   );
 
   app.post(
     '/fund/carbon-sinks/confirmation',
     {
       config: { submits: true },
-      schema: { tags: ['fund'], summary: "Confirm or reject another county's carbon sink report (verifier)", body: confirmCarbonSinkInput, response: created },
+      schema: { tags: ['fund'], summary: "Confirm or reject another county's carbon sink report (verifier)", body: tx.fund.confirmCarbonSink.input, response: createdResponses(tx.fund.confirmCarbonSink) },
     },
-    async (req, reply) => reply.code(201).send(await submitJson(ledger, callerOf(req).identity, 'Fund:ConfirmCarbonSink', req.body)),
+    async (req, reply) => reply.code(201).send(await submit(ledger, callerOf(req).identity, tx.fund.confirmCarbonSink, req.body)),
   );
 
   // ---------------------------------------------------------------- rounds
@@ -152,21 +140,21 @@ export const fundRoutes = (ledger: Ledger, publicIdentity: () => Promise<LedgerI
         tags: ['fund'],
         summary:
           'Propose an allocation round for a finished period (finance). Metrics: trade-volume (computed from settled eco-product trades), carbon-sink (confirmed reports), indicators with values; weights sum to 10000. Amount per county = pool × weighted share, largest remainder.',
-        body: proposeRoundInput,
-        response: created,
+        body: tx.fund.proposeRound.input,
+        response: createdResponses(tx.fund.proposeRound),
       },
     },
-    async (req, reply) => reply.code(201).send(await submitJson(ledger, callerOf(req).identity, 'Fund:ProposeRound', req.body)),
+    async (req, reply) => reply.code(201).send(await submit(ledger, callerOf(req).identity, tx.fund.proposeRound, req.body)),
   );
 
   app.get(
     '/fund/rounds',
-    { schema: { tags: ['fund'], summary: 'Rounds by status', querystring: pageQuery.extend({ status: z.enum(['proposed', 'finalized']) }), response: ok } },
-    async (req) => evaluateJson(ledger, callerOf(req).identity, 'Fund:ListRounds', req.query),
+    { schema: { tags: ['fund'], summary: 'Rounds by status', querystring: pageQuery.extend({ status: z.enum(['proposed', 'finalized']) }), response: answerResponses(tx.fund.listRounds) } },
+    async (req) => evaluate(ledger, callerOf(req).identity, tx.fund.listRounds, req.query),
   );
 
-  app.get('/fund/rounds/:id', { schema: { tags: ['fund'], summary: 'A round, with what has been disbursed to each county', params: roundParams, response: ok } }, async (req) =>
-    evaluateJson(ledger, callerOf(req).identity, 'Fund:GetRound', { roundId: req.params.id }),
+  app.get('/fund/rounds/:id', { schema: { tags: ['fund'], summary: 'A round, with what has been disbursed to each county', params: roundParams, response: answerResponses(tx.fund.getRound) } }, async (req) =>
+    evaluate(ledger, callerOf(req).identity, tx.fund.getRound, { roundId: req.params.id }),
   );
 
   const noBody = z.strictObject({}).nullish();
@@ -175,18 +163,18 @@ export const fundRoutes = (ledger: Ledger, publicIdentity: () => Promise<LedgerI
     '/fund/rounds/:id/approvals',
     {
       config: { submits: true },
-      schema: { tags: ['fund'], summary: "Approve a proposed round for your county (finance of a county of the round, once per county)", params: roundParams, body: noBody, response: created },
+      schema: { tags: ['fund'], summary: "Approve a proposed round for your county (finance of a county of the round, once per county)", params: roundParams, body: noBody, response: createdResponses(tx.fund.approveRound) },
     },
-    async (req, reply) => reply.code(201).send(await submitJson(ledger, callerOf(req).identity, 'Fund:ApproveRound', { roundId: req.params.id })),
+    async (req, reply) => reply.code(201).send(await submit(ledger, callerOf(req).identity, tx.fund.approveRound, { roundId: req.params.id })),
   );
 
   app.post(
     '/fund/rounds/:id/finalization',
     {
       config: { submits: true },
-      schema: { tags: ['fund'], summary: 'Finalize a round approved by a majority of its counties (finance); it never changes again', params: roundParams, body: noBody, response: created },
+      schema: { tags: ['fund'], summary: 'Finalize a round approved by a majority of its counties (finance); it never changes again', params: roundParams, body: noBody, response: createdResponses(tx.fund.finalizeRound) },
     },
-    async (req, reply) => reply.code(201).send(await submitJson(ledger, callerOf(req).identity, 'Fund:FinalizeRound', { roundId: req.params.id })),
+    async (req, reply) => reply.code(201).send(await submit(ledger, callerOf(req).identity, tx.fund.finalizeRound, { roundId: req.params.id })),
   );
 
   app.post(
@@ -198,16 +186,16 @@ export const fundRoutes = (ledger: Ledger, publicIdentity: () => Promise<LedgerI
         summary: "Record a payment to a county against a finalized round (finance of a county of the round); never more than the county's allocation",
         params: roundParams,
         body: z.strictObject({ county: mspIdSchema, amountFen: positiveFenSchema, paymentRef: paymentRefSchema, note: z.string().max(500).optional() }),
-        response: created,
+        response: createdResponses(tx.fund.recordDisbursement),
       },
     },
-    async (req, reply) => reply.code(201).send(await submitJson(ledger, callerOf(req).identity, 'Fund:RecordDisbursement', { roundId: req.params.id, ...req.body })),
+    async (req, reply) => reply.code(201).send(await submit(ledger, callerOf(req).identity, tx.fund.recordDisbursement, { roundId: req.params.id, ...req.body })),
   );
 
   app.get(
     '/fund/rounds/:id/disbursements',
-    { schema: { tags: ['fund'], summary: 'Disbursements of a round', params: roundParams, querystring: pageQuery, response: ok } },
-    async (req) => evaluateJson(ledger, callerOf(req).identity, 'Fund:ListDisbursements', { roundId: req.params.id, ...req.query }),
+    { schema: { tags: ['fund'], summary: 'Disbursements of a round', params: roundParams, querystring: pageQuery, response: answerResponses(tx.fund.listDisbursements) } },
+    async (req) => evaluate(ledger, callerOf(req).identity, tx.fund.listDisbursements, { roundId: req.params.id, ...req.query }),
   );
 
   // ---------------------------------------------------------------- public disclosure (透明治理)
@@ -222,11 +210,11 @@ export const fundRoutes = (ledger: Ledger, publicIdentity: () => Promise<LedgerI
         summary: 'Finalized allocation rounds: period, pool, metrics, amount per county and approving counties (no authentication, no personal data)',
         security: [],
         querystring: pageQuery,
-        response: ok,
+        response: { 200: pageSchema(publicRoundSchema), ...errorResponses },
       },
     },
     async (req) => {
-      const page = await evaluateJson<{ items: RoundView[]; nextCursor?: string }>(ledger, await publicIdentity(), 'Fund:ListRounds', { status: 'finalized', ...req.query });
+      const page = await evaluate(ledger, await publicIdentity(), tx.fund.listRounds, { status: 'finalized', ...req.query });
       return { items: page.items.map(publicRound), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
     },
   );

@@ -1,13 +1,13 @@
 import { FastifyPluginAsync } from 'fastify';
+import { ROLES, mspIdSchema, roleSchema, tx } from '../../../chaincode/src/public';
 import { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ROLES, memberNameSchema, mspIdSchema, roleSchema } from '../../../chaincode/src/kernel/schemas';
 import { ApiKeyStore } from '../auth/api-keys';
 import { ApiError } from '../errors';
-import { evaluateJson, submitJson } from '../ledger/calls';
+import { evaluate, submit } from '../ledger/calls';
 import { Ledger } from '../ledger/ledger';
 import { callerOf } from '../plugins/auth';
-import { errorResponses, memberIdSchema, pageQuery, splitMemberId, submittedSchema } from '../schemas/common';
+import { answerResponses, bodyOf, createdResponses, errorResponses, memberIdSchema, pageQuery, splitMemberId, submittedSchema } from '../schemas/common';
 
 export interface MemberOnboarding {
   /** Issues a ledger identity for a new member of a county. */
@@ -15,19 +15,12 @@ export interface MemberOnboarding {
   has(mspId: string, member: string): boolean;
 }
 
-interface WhoAmI {
-  mspId: string;
-  member: string;
-  isCountyAdmin: boolean;
-  roles: string[];
-}
-
 export const memberRoutes = (ledger: Ledger, keys: ApiKeyStore, onboarding: MemberOnboarding): FastifyPluginAsync => async (base) => {
   const app = base.withTypeProvider<ZodTypeProvider>();
   const idParams = z.object({ id: memberIdSchema });
 
-  app.get('/members/me', { schema: { tags: ['members'], summary: 'Who am I: county, member name and roles', response: { 200: z.unknown(), ...errorResponses } } }, async (req) =>
-    evaluateJson<WhoAmI>(ledger, callerOf(req).identity, 'Membership:WhoAmI'),
+  app.get('/members/me', { schema: { tags: ['members'], summary: 'Who am I: county, member name and roles', response: answerResponses(tx.membership.whoAmI) } }, async (req) =>
+    evaluate(ledger, callerOf(req).identity, tx.membership.whoAmI, undefined),
   );
 
   app.post(
@@ -37,13 +30,13 @@ export const memberRoutes = (ledger: Ledger, keys: ApiKeyStore, onboarding: Memb
       schema: {
         tags: ['members'],
         summary: 'Onboard a member of your county: issues a ledger identity and an API key (shown once). County admins only.',
-        body: z.strictObject({ member: memberNameSchema }),
+        body: z.strictObject({ member: tx.membership.grantRole.input.shape.member }),
         response: { 201: z.object({ id: z.string(), mspId: z.string(), member: z.string(), apiKey: z.string() }), ...errorResponses },
       },
     },
     async (req, reply) => {
       const caller = callerOf(req);
-      const me = await evaluateJson<WhoAmI>(ledger, caller.identity, 'Membership:WhoAmI');
+      const me = await evaluate(ledger, caller.identity, tx.membership.whoAmI, undefined);
       if (!me.isCountyAdmin && !me.roles.includes('county-admin')) throw new ApiError('FORBIDDEN', 'only a county admin can onboard members');
       if (onboarding.has(caller.mspId, req.body.member)) throw new ApiError('CONFLICT', `${req.body.member} already exists in ${caller.mspId}`);
       await onboarding.issue(caller.mspId, req.body.member, 'client');
@@ -59,20 +52,20 @@ export const memberRoutes = (ledger: Ledger, keys: ApiKeyStore, onboarding: Memb
         tags: ['members'],
         summary: 'Active holders of a role in a county',
         querystring: pageQuery.extend({ mspId: mspIdSchema, role: roleSchema }),
-        response: { 200: z.unknown(), ...errorResponses },
+        response: answerResponses(tx.membership.listRoleHolders),
       },
     },
-    async (req) => evaluateJson(ledger, callerOf(req).identity, 'Membership:ListRoleHolders', req.query),
+    async (req) => evaluate(ledger, callerOf(req).identity, tx.membership.listRoleHolders, req.query),
   );
 
-  app.get('/members/:id', { schema: { tags: ['members'], summary: "A member's roles and grants", params: idParams, response: { 200: z.unknown(), ...errorResponses } } }, async (req) =>
-    evaluateJson(ledger, callerOf(req).identity, 'Membership:GetMember', splitMemberId(req.params.id)),
+  app.get('/members/:id', { schema: { tags: ['members'], summary: "A member's roles and grants", params: idParams, response: answerResponses(tx.membership.getMember) } }, async (req) =>
+    evaluate(ledger, callerOf(req).identity, tx.membership.getMember, splitMemberId(req.params.id)),
   );
 
   app.get(
     '/members/:id/roles/history',
-    { schema: { tags: ['members'], summary: 'Grant and revocation history of a member', params: idParams, querystring: pageQuery, response: { 200: z.unknown(), ...errorResponses } } },
-    async (req) => evaluateJson(ledger, callerOf(req).identity, 'Membership:RoleHistory', { ...splitMemberId(req.params.id), ...req.query }),
+    { schema: { tags: ['members'], summary: 'Grant and revocation history of a member', params: idParams, querystring: pageQuery, response: answerResponses(tx.membership.roleHistory) } },
+    async (req) => evaluate(ledger, callerOf(req).identity, tx.membership.roleHistory, { ...splitMemberId(req.params.id), ...req.query }),
   );
 
   app.post(
@@ -83,15 +76,15 @@ export const memberRoutes = (ledger: Ledger, keys: ApiKeyStore, onboarding: Memb
         tags: ['members'],
         summary: 'Grant a role to a member of your own county (county admin)',
         params: idParams,
-        body: z.strictObject({ role: roleSchema, note: z.string().max(500).optional() }),
-        response: { 201: submittedSchema, ...errorResponses },
+        body: bodyOf(tx.membership.grantRole.input, 'member'),
+        response: createdResponses(tx.membership.grantRole),
       },
     },
     async (req, reply) => {
       const target = splitMemberId(req.params.id);
       const caller = callerOf(req);
       if (target.mspId !== caller.mspId) throw new ApiError('FORBIDDEN', `a county admin of ${caller.mspId} cannot grant roles in ${target.mspId}`);
-      const result = await submitJson(ledger, caller.identity, 'Membership:GrantRole', { member: target.member, role: req.body.role, note: req.body.note });
+      const result = await submit(ledger, caller.identity, tx.membership.grantRole, { member: target.member, ...req.body });
       return reply.code(201).send(result);
     },
   );
@@ -103,14 +96,14 @@ export const memberRoutes = (ledger: Ledger, keys: ApiKeyStore, onboarding: Memb
         tags: ['members'],
         summary: 'Revoke a role from a member of your own county (county admin)',
         params: z.object({ id: memberIdSchema, role: z.enum(ROLES) }),
-        response: { 200: submittedSchema, ...errorResponses },
+        response: { 200: submittedSchema(tx.membership.revokeRole.output), ...errorResponses },
       },
     },
     async (req) => {
       const target = splitMemberId(req.params.id);
       const caller = callerOf(req);
       if (target.mspId !== caller.mspId) throw new ApiError('FORBIDDEN', `a county admin of ${caller.mspId} cannot revoke roles in ${target.mspId}`);
-      return submitJson(ledger, caller.identity, 'Membership:RevokeRole', { member: target.member, role: req.params.role });
+      return submit(ledger, caller.identity, tx.membership.revokeRole, { member: target.member, role: req.params.role });
     },
   );
 };

@@ -1,19 +1,14 @@
 import { FastifyPluginAsync } from 'fastify';
+import { calendarDateSchema, canonicalJson, mspIdSchema, subjectIdSchema, tx } from '../../../chaincode/src/public';
 import { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { canonicalJson } from '../../../chaincode/src/kernel/canonical-json';
-import { mspIdSchema } from '../../../chaincode/src/kernel/schemas';
-import { paymentRefSchema, requiredEvidenceRefsSchema, subjectIdSchema } from '../../../chaincode/src/kernel/ids';
-import { orderIdSchema, placeOrderInput, setRiskConfigInput } from '../../../chaincode/src/market/schemas';
 import { ApiError } from '../errors';
-import { evaluateJson, submitJson } from '../ledger/calls';
+import { evaluate, submit } from '../ledger/calls';
 import { Ledger } from '../ledger/ledger';
 import { callerOf } from '../plugins/auth';
-import { errorResponses, pageQuery, submittedSchema } from '../schemas/common';
+import { answerResponses, bodyOf, createdResponses, errorResponses, pageQuery, submittedSchema } from '../schemas/common';
 
-const orderParams = z.object({ id: orderIdSchema });
-const ok = { 200: z.unknown(), ...errorResponses };
-const created = { 201: submittedSchema, ...errorResponses };
+const orderParams = z.object({ id: tx.market.getOrder.input.shape.orderId });
 
 /** The trade flow: order with deposit → on-site verification → settlement (确权), or cancellation. */
 export const orderRoutes = (ledger: Ledger): FastifyPluginAsync => async (base) => {
@@ -26,11 +21,11 @@ export const orderRoutes = (ledger: Ledger): FastifyPluginAsync => async (base) 
       schema: {
         tags: ['orders'],
         summary: 'Order a listed asset with a deposit, 0 < deposit ≤ 20% of price (merchant bound to the buyer)',
-        body: placeOrderInput,
-        response: created,
+        body: tx.market.placeOrder.input,
+        response: createdResponses(tx.market.placeOrder),
       },
     },
-    async (req, reply) => reply.code(201).send(await submitJson(ledger, callerOf(req).identity, 'Market:PlaceOrder', req.body)),
+    async (req, reply) => reply.code(201).send(await submit(ledger, callerOf(req).identity, tx.market.placeOrder, req.body)),
   );
 
   app.get(
@@ -40,14 +35,14 @@ export const orderRoutes = (ledger: Ledger): FastifyPluginAsync => async (base) 
         tags: ['orders'],
         summary: "A subject's orders as buyer or seller",
         querystring: pageQuery.extend({ subjectId: subjectIdSchema, side: z.enum(['buyer', 'seller']) }),
-        response: ok,
+        response: answerResponses(tx.market.listOrders),
       },
     },
-    async (req) => evaluateJson(ledger, callerOf(req).identity, 'Market:ListOrders', req.query),
+    async (req) => evaluate(ledger, callerOf(req).identity, tx.market.listOrders, req.query),
   );
 
-  app.get('/orders/:id', { schema: { tags: ['orders'], summary: 'An order', params: orderParams, response: ok } }, async (req) =>
-    evaluateJson(ledger, callerOf(req).identity, 'Market:GetOrder', { orderId: req.params.id }),
+  app.get('/orders/:id', { schema: { tags: ['orders'], summary: 'An order', params: orderParams, response: answerResponses(tx.market.getOrder) } }, async (req) =>
+    evaluate(ledger, callerOf(req).identity, tx.market.getOrder, { orderId: req.params.id }),
   );
 
   app.get(
@@ -60,7 +55,7 @@ export const orderRoutes = (ledger: Ledger): FastifyPluginAsync => async (base) 
       },
     },
     async (req, reply) => {
-      const order = await evaluateJson<{ settlement?: { deal: unknown } }>(ledger, callerOf(req).identity, 'Market:GetOrder', { orderId: req.params.id });
+      const order = await evaluate(ledger, callerOf(req).identity, tx.market.getOrder, { orderId: req.params.id });
       if (!order.settlement) throw new ApiError('NOT_FOUND', `order ${req.params.id} is not settled`);
       return reply.type('application/json').header('content-disposition', `attachment; filename="deal-${req.params.id}.json"`).send(canonicalJson(order.settlement.deal));
     },
@@ -74,12 +69,12 @@ export const orderRoutes = (ledger: Ledger): FastifyPluginAsync => async (base) 
         tags: ['orders'],
         summary: 'Record the on-site verification, pass or fail (verifier bound to neither party)',
         params: orderParams,
-        body: z.strictObject({ result: z.enum(['pass', 'fail']), evidenceRefs: requiredEvidenceRefsSchema, note: z.string().max(500).optional() }),
-        response: created,
+        body: bodyOf(tx.market.recordVerification.input, 'orderId'),
+        response: createdResponses(tx.market.recordVerification),
       },
     },
     async (req, reply) =>
-      reply.code(201).send(await submitJson(ledger, callerOf(req).identity, 'Market:RecordVerification', { orderId: req.params.id, ...req.body })),
+      reply.code(201).send(await submit(ledger, callerOf(req).identity, tx.market.recordVerification, { orderId: req.params.id, ...req.body })),
   );
 
   app.post(
@@ -90,11 +85,11 @@ export const orderRoutes = (ledger: Ledger): FastifyPluginAsync => async (base) 
         tags: ['orders'],
         summary: 'Pay the balance and transfer ownership; settles T+1 and anchors the deal evidence (merchant bound to the buyer)',
         params: orderParams,
-        body: z.strictObject({ paymentRef: paymentRefSchema }),
-        response: created,
+        body: bodyOf(tx.market.settleOrder.input, 'orderId'),
+        response: createdResponses(tx.market.settleOrder),
       },
     },
-    async (req, reply) => reply.code(201).send(await submitJson(ledger, callerOf(req).identity, 'Market:SettleOrder', { orderId: req.params.id, ...req.body })),
+    async (req, reply) => reply.code(201).send(await submit(ledger, callerOf(req).identity, tx.market.settleOrder, { orderId: req.params.id, ...req.body })),
   );
 
   app.post(
@@ -105,11 +100,11 @@ export const orderRoutes = (ledger: Ledger): FastifyPluginAsync => async (base) 
         tags: ['orders'],
         summary: 'Cancel an order; the deposit follows the fault rule (seller at fault: twice back; buyer at fault: forfeited)',
         params: orderParams,
-        body: z.strictObject({ reason: z.string().min(1).max(500) }),
-        response: created,
+        body: bodyOf(tx.market.cancelOrder.input, 'orderId'),
+        response: createdResponses(tx.market.cancelOrder),
       },
     },
-    async (req, reply) => reply.code(201).send(await submitJson(ledger, callerOf(req).identity, 'Market:CancelOrder', { orderId: req.params.id, ...req.body })),
+    async (req, reply) => reply.code(201).send(await submit(ledger, callerOf(req).identity, tx.market.cancelOrder, { orderId: req.params.id, ...req.body })),
   );
 
   app.get(
@@ -118,20 +113,20 @@ export const orderRoutes = (ledger: Ledger): FastifyPluginAsync => async (base) 
       schema: {
         tags: ['orders'],
         summary: 'Settled trades by origin county and CST day',
-        querystring: pageQuery.extend({ originCounty: mspIdSchema, date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD') }),
-        response: ok,
+        querystring: pageQuery.extend({ originCounty: mspIdSchema, date: calendarDateSchema }),
+        response: answerResponses(tx.market.listTrades),
       },
     },
-    async (req) => evaluateJson(ledger, callerOf(req).identity, 'Market:ListTrades', req.query),
+    async (req) => evaluate(ledger, callerOf(req).identity, tx.market.listTrades, req.query),
   );
 
-  app.get('/risk-config', { schema: { tags: ['alerts'], summary: 'Risk rule parameters', response: ok } }, async (req) =>
-    evaluateJson(ledger, callerOf(req).identity, 'Market:GetRiskConfig'),
+  app.get('/risk-config', { schema: { tags: ['alerts'], summary: 'Risk rule parameters', response: answerResponses(tx.market.getRiskConfig) } }, async (req) =>
+    evaluate(ledger, callerOf(req).identity, tx.market.getRiskConfig, undefined),
   );
 
   app.put(
     '/risk-config',
-    { schema: { tags: ['alerts'], summary: 'Change risk rule parameters (regulator)', body: setRiskConfigInput, response: { 200: submittedSchema, ...errorResponses } } },
-    async (req) => submitJson(ledger, callerOf(req).identity, 'Market:SetRiskConfig', req.body),
+    { schema: { tags: ['alerts'], summary: 'Change risk rule parameters (regulator)', body: tx.market.setRiskConfig.input, response: { 200: submittedSchema(tx.market.setRiskConfig.output), ...errorResponses } } },
+    async (req) => submit(ledger, callerOf(req).identity, tx.market.setRiskConfig, req.body),
   );
 };

@@ -1,13 +1,13 @@
 import { FastifyPluginAsync } from 'fastify';
+import { MEASURES, mspIdSchema, pageSchema, publicBlacklistEntrySchema, tx } from '../../../chaincode/src/public';
 import { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { MEASURES } from '../../../chaincode/src/credit/schemas';
-import { mspIdSchema } from '../../../chaincode/src/kernel/schemas';
-import { tradeVolumeInput } from '../../../chaincode/src/fund/schemas';
-import { evaluateJson } from '../ledger/calls';
+import { evaluate } from '../ledger/calls';
 import { Ledger, LedgerIdentity } from '../ledger/ledger';
 import { publicRateLimitOptions, rateLimit, RateLimitOptions } from '../plugins/rate-limit';
 import { errorResponses, pageQuery } from '../schemas/common';
+
+const publicBlacklistPage = pageSchema(publicBlacklistEntrySchema);
 
 /**
  * Public disclosure (透明治理): trade statistics, and the blacklist (信用公示): active enterprise entries, without
@@ -27,10 +27,14 @@ export const publicBlacklistRoutes = (ledger: Ledger, publicIdentity: () => Prom
         summary: 'Active enterprise blacklist entries (no authentication, no personal data; rate limited per IP → 429 RATE_LIMITED)',
         security: [],
         querystring: pageQuery.extend({ county: mspIdSchema.optional(), measure: z.enum(MEASURES).optional() }),
-        response: { 200: z.unknown(), 400: errorResponses[400], 429: errorResponses[400].describe('too many requests (RATE_LIMITED)') },
+        response: { 200: publicBlacklistPage, 400: errorResponses[400], 429: errorResponses[400].describe('too many requests (RATE_LIMITED)') },
       },
     },
-    async (req) => evaluateJson(ledger, await publicIdentity(), 'Credit:ListBlacklist', { ...req.query, publicView: true }),
+    async (req) => {
+      // With publicView the chaincode answers only the public form of enterprise entries.
+      const page = await evaluate(ledger, await publicIdentity(), tx.credit.listBlacklist, { ...req.query, publicView: true });
+      return page as z.output<typeof publicBlacklistPage>;
+    },
   );
 
   app.get(
@@ -42,10 +46,10 @@ export const publicBlacklistRoutes = (ledger: Ledger, publicIdentity: () => Prom
         summary:
           'Trade statistics (透明治理): settled eco-product trade volume and count of a county of origin, per CST day over a period of at most 366 days (no authentication, no parties named; rate limited)',
         security: [],
-        querystring: tradeVolumeInput,
-        response: { 200: z.unknown(), 400: errorResponses[400], 429: errorResponses[400].describe('too many requests (RATE_LIMITED)') },
+        querystring: tx.fund.tradeVolume.input,
+        response: { 200: tx.fund.tradeVolume.output, 400: errorResponses[400], 429: errorResponses[400].describe('too many requests (RATE_LIMITED)') },
       },
     },
-    async (req) => evaluateJson(ledger, await publicIdentity(), 'Fund:TradeVolume', req.query),
+    async (req) => evaluate(ledger, await publicIdentity(), tx.fund.tradeVolume, req.query),
   );
 };

@@ -1,7 +1,7 @@
 import { FastifyPluginAsync } from 'fastify';
+import { mspIdSchema } from '../../../chaincode/src/public';
 import { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { mspIdSchema } from '../../../chaincode/src/kernel/schemas';
 import { QueryTrail } from '../audit/query-trail';
 import { Ledger } from '../ledger/ledger';
 import { callerOf } from '../plugins/auth';

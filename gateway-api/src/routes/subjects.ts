@@ -1,18 +1,14 @@
 import { createHmac } from 'node:crypto';
+import { accessDecisionShape, individualTransientSchema, refineAccessDecision, memberNameSchema, mspIdSchema, subjectIdSchema, tx } from '../../../chaincode/src/public';
 import { FastifyPluginAsync } from 'fastify';
 import { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { creditCodeSchema, memberNameSchema, mspIdSchema, positiveFenSchema } from '../../../chaincode/src/kernel/schemas';
-import { requiredEvidenceRefsSchema, subjectIdSchema } from '../../../chaincode/src/kernel/ids';
-import { ACCESS_STATUSES, individualTransientSchema } from '../../../chaincode/src/subjects/schemas';
-import { evaluateJson, submitJson } from '../ledger/calls';
+import { evaluate, submit } from '../ledger/calls';
 import { Ledger } from '../ledger/ledger';
 import { callerOf } from '../plugins/auth';
-import { errorResponses, pageQuery, submittedSchema } from '../schemas/common';
+import { answerResponses, bodyOf, createdResponses, errorResponses, pageQuery, submittedSchema } from '../schemas/common';
 
 const subjectParams = z.object({ code: subjectIdSchema });
-const ok = { 200: z.unknown(), ...errorResponses };
-const created = { 201: submittedSchema, ...errorResponses };
 
 /**
  * Subjects and market access (市场准入). Individuals are identified by an HMAC of
@@ -29,11 +25,11 @@ export const subjectRoutes = (ledger: Ledger, subjectHmacKey: Buffer): FastifyPl
       schema: {
         tags: ['subjects'],
         summary: 'Register an enterprise by its unified social credit code (regulator of your county)',
-        body: z.strictObject({ creditCode: creditCodeSchema, name: z.string().min(1).max(200).optional() }),
-        response: created,
+        body: tx.subjects.registerEnterprise.input,
+        response: createdResponses(tx.subjects.registerEnterprise),
       },
     },
-    async (req, reply) => reply.code(201).send(await submitJson(ledger, callerOf(req).identity, 'Subjects:RegisterEnterprise', req.body)),
+    async (req, reply) => reply.code(201).send(await submit(ledger, callerOf(req).identity, tx.subjects.registerEnterprise, req.body)),
   );
 
   app.post(
@@ -45,32 +41,32 @@ export const subjectRoutes = (ledger: Ledger, subjectHmacKey: Buffer): FastifyPl
         summary:
           "Register an individual (regulator). The ID number and name go only to your county's private data collection; the subject ID is ind-<HMAC of the ID number>.",
         body: individualTransientSchema,
-        response: created,
+        response: createdResponses(tx.subjects.registerIndividual),
       },
     },
     async (req, reply) => {
       const idHash = createHmac('sha256', subjectHmacKey).update(req.body.idNumber).digest('hex');
       const transient = { idNumber: Buffer.from(req.body.idNumber), name: Buffer.from(req.body.name) };
-      return reply.code(201).send(await submitJson(ledger, callerOf(req).identity, 'Subjects:RegisterIndividual', { idHash }, transient));
+      return reply.code(201).send(await submit(ledger, callerOf(req).identity, tx.subjects.registerIndividual, { idHash }, transient));
     },
   );
 
   app.get(
     '/subjects',
-    { schema: { tags: ['subjects'], summary: 'Subjects registered by a county', querystring: pageQuery.extend({ county: mspIdSchema }), response: ok } },
-    async (req) => evaluateJson(ledger, callerOf(req).identity, 'Subjects:ListSubjects', req.query),
+    { schema: { tags: ['subjects'], summary: 'Subjects registered by a county', querystring: pageQuery.extend({ county: mspIdSchema }), response: answerResponses(tx.subjects.listSubjects) } },
+    async (req) => evaluate(ledger, callerOf(req).identity, tx.subjects.listSubjects, req.query),
   );
 
   app.get(
     '/subjects/:code',
-    { schema: { tags: ['subjects'], summary: 'A subject and its market access status', params: subjectParams, response: ok } },
-    async (req) => evaluateJson(ledger, callerOf(req).identity, 'Subjects:GetSubject', { subjectId: req.params.code }),
+    { schema: { tags: ['subjects'], summary: 'A subject and its market access status', params: subjectParams, response: answerResponses(tx.subjects.getSubject) } },
+    async (req) => evaluate(ledger, callerOf(req).identity, tx.subjects.getSubject, { subjectId: req.params.code }),
   );
 
   app.get(
     '/subjects/:code/personal-data',
-    { schema: { tags: ['subjects'], summary: "An individual's ID number and name from the county's private collection (regulator of that county)", params: subjectParams, response: ok } },
-    async (req) => evaluateJson(ledger, callerOf(req).identity, 'Subjects:GetPersonalData', { subjectId: req.params.code }),
+    { schema: { tags: ['subjects'], summary: "An individual's ID number and name from the county's private collection (regulator of that county)", params: subjectParams, response: answerResponses(tx.subjects.getPersonalData) } },
+    async (req) => evaluate(ledger, callerOf(req).identity, tx.subjects.getPersonalData, { subjectId: req.params.code }),
   );
 
   app.post(
@@ -81,23 +77,18 @@ export const subjectRoutes = (ledger: Ledger, subjectHmacKey: Buffer): FastifyPl
         tags: ['subjects'],
         summary: 'Set market access green / orange (with a trade limit) / red (regulator of the subject’s county)',
         params: subjectParams,
-        body: z.strictObject({
-          status: z.enum(ACCESS_STATUSES),
-          tradeLimitFen: positiveFenSchema.optional(),
-          evidenceRefs: requiredEvidenceRefsSchema,
-          reason: z.string().max(500).optional(),
-        }),
-        response: created,
+        body: z.strictObject(accessDecisionShape).superRefine(refineAccessDecision),
+        response: createdResponses(tx.subjects.setAccess),
       },
     },
     async (req, reply) =>
-      reply.code(201).send(await submitJson(ledger, callerOf(req).identity, 'Subjects:SetAccess', { subjectId: req.params.code, ...req.body })),
+      reply.code(201).send(await submit(ledger, callerOf(req).identity, tx.subjects.setAccess, { subjectId: req.params.code, ...req.body })),
   );
 
   app.get(
     '/subjects/:code/access/history',
-    { schema: { tags: ['subjects'], summary: 'Access decisions of a subject, oldest first', params: subjectParams, querystring: pageQuery, response: ok } },
-    async (req) => evaluateJson(ledger, callerOf(req).identity, 'Subjects:AccessHistory', { subjectId: req.params.code, ...req.query }),
+    { schema: { tags: ['subjects'], summary: 'Access decisions of a subject, oldest first', params: subjectParams, querystring: pageQuery, response: answerResponses(tx.subjects.accessHistory) } },
+    async (req) => evaluate(ledger, callerOf(req).identity, tx.subjects.accessHistory, { subjectId: req.params.code, ...req.query }),
   );
 
   app.post(
@@ -108,12 +99,12 @@ export const subjectRoutes = (ledger: Ledger, subjectHmacKey: Buffer): FastifyPl
         tags: ['subjects'],
         summary: 'Bind a merchant member of your county to act for the subject (regulator of the subject’s county)',
         params: subjectParams,
-        body: z.strictObject({ member: memberNameSchema, note: z.string().max(500).optional() }),
-        response: created,
+        body: bodyOf(tx.subjects.bindMerchant.input, 'subjectId'),
+        response: createdResponses(tx.subjects.bindMerchant),
       },
     },
     async (req, reply) =>
-      reply.code(201).send(await submitJson(ledger, callerOf(req).identity, 'Subjects:BindMerchant', { subjectId: req.params.code, ...req.body })),
+      reply.code(201).send(await submit(ledger, callerOf(req).identity, tx.subjects.bindMerchant, { subjectId: req.params.code, ...req.body })),
   );
 
   app.delete(
@@ -123,10 +114,10 @@ export const subjectRoutes = (ledger: Ledger, subjectHmacKey: Buffer): FastifyPl
         tags: ['subjects'],
         summary: 'Unbind a merchant (regulator of the subject’s county)',
         params: z.object({ code: subjectIdSchema, member: memberNameSchema }),
-        response: { 200: submittedSchema, ...errorResponses },
+        response: { 200: submittedSchema(tx.subjects.unbindMerchant.output), ...errorResponses },
       },
     },
-    async (req) => submitJson(ledger, callerOf(req).identity, 'Subjects:UnbindMerchant', { subjectId: req.params.code, member: req.params.member }),
+    async (req) => submit(ledger, callerOf(req).identity, tx.subjects.unbindMerchant, { subjectId: req.params.code, member: req.params.member }),
   );
 
   app.get(
@@ -136,9 +127,9 @@ export const subjectRoutes = (ledger: Ledger, subjectHmacKey: Buffer): FastifyPl
         tags: ['subjects'],
         summary: 'The subjects a merchant member acts for',
         querystring: pageQuery.extend({ mspId: mspIdSchema, member: memberNameSchema }),
-        response: ok,
+        response: answerResponses(tx.subjects.listBindings),
       },
     },
-    async (req) => evaluateJson(ledger, callerOf(req).identity, 'Subjects:ListBindings', req.query),
+    async (req) => evaluate(ledger, callerOf(req).identity, tx.subjects.listBindings, req.query),
   );
 };

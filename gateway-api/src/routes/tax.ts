@@ -1,17 +1,13 @@
 import { FastifyPluginAsync } from 'fastify';
+import { calendarDateSchema, mspIdSchema, tx } from '../../../chaincode/src/public';
 import { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { mspIdSchema } from '../../../chaincode/src/kernel/schemas';
-import { agreementIdSchema, proposeTaxAgreementInput } from '../../../chaincode/src/tax/schemas';
-import { calendarDateSchema } from '../../../chaincode/src/kernel/dates';
-import { evaluateJson, submitJson } from '../ledger/calls';
+import { evaluate, submit } from '../ledger/calls';
 import { Ledger } from '../ledger/ledger';
 import { callerOf } from '../plugins/auth';
-import { errorResponses, pageQuery, submittedSchema } from '../schemas/common';
+import { answerResponses, createdResponses, pageQuery } from '../schemas/common';
 
-const agreementParams = z.object({ id: agreementIdSchema });
-const ok = { 200: z.unknown(), ...errorResponses };
-const created = { 201: submittedSchema, ...errorResponses };
+const agreementParams = z.object({ id: tx.tax.getAgreement.input.shape.agreementId });
 const pair = { countyA: mspIdSchema, countyB: mspIdSchema };
 
 /** Tax sharing between producing and consuming counties (税收分成). */
@@ -26,19 +22,19 @@ export const taxRoutes = (ledger: Ledger): FastifyPluginAsync => async (base) =>
         tags: ['tax'],
         summary:
           'Propose a tax sharing agreement with another county (finance): tax rate on cross-region trades between the two and the origin county’s share, for validity days; in force once both counties’ finance approve',
-        body: proposeTaxAgreementInput,
-        response: created,
+        body: tx.tax.proposeAgreement.input,
+        response: createdResponses(tx.tax.proposeAgreement),
       },
     },
-    async (req, reply) => reply.code(201).send(await submitJson(ledger, callerOf(req).identity, 'Tax:ProposeAgreement', req.body)),
+    async (req, reply) => reply.code(201).send(await submit(ledger, callerOf(req).identity, tx.tax.proposeAgreement, req.body)),
   );
 
-  app.get('/tax/agreements', { schema: { tags: ['tax'], summary: 'Agreements between two counties', querystring: pageQuery.extend(pair), response: ok } }, async (req) =>
-    evaluateJson(ledger, callerOf(req).identity, 'Tax:ListAgreements', req.query),
+  app.get('/tax/agreements', { schema: { tags: ['tax'], summary: 'Agreements between two counties', querystring: pageQuery.extend(pair), response: answerResponses(tx.tax.listAgreements) } }, async (req) =>
+    evaluate(ledger, callerOf(req).identity, tx.tax.listAgreements, req.query),
   );
 
-  app.get('/tax/agreements/:id', { schema: { tags: ['tax'], summary: 'A tax sharing agreement', params: agreementParams, response: ok } }, async (req) =>
-    evaluateJson(ledger, callerOf(req).identity, 'Tax:GetAgreement', { agreementId: req.params.id }),
+  app.get('/tax/agreements/:id', { schema: { tags: ['tax'], summary: 'A tax sharing agreement', params: agreementParams, response: answerResponses(tx.tax.getAgreement) } }, async (req) =>
+    evaluate(ledger, callerOf(req).identity, tx.tax.getAgreement, { agreementId: req.params.id }),
   );
 
   app.post(
@@ -50,10 +46,10 @@ export const taxRoutes = (ledger: Ledger): FastifyPluginAsync => async (base) =>
         summary: 'Approve an agreement for your county (finance of one of its two counties, once per county)',
         params: agreementParams,
         body: z.strictObject({}).nullish(),
-        response: created,
+        response: createdResponses(tx.tax.approveAgreement),
       },
     },
-    async (req, reply) => reply.code(201).send(await submitJson(ledger, callerOf(req).identity, 'Tax:ApproveAgreement', { agreementId: req.params.id })),
+    async (req, reply) => reply.code(201).send(await submit(ledger, callerOf(req).identity, tx.tax.approveAgreement, { agreementId: req.params.id })),
   );
 
   app.get(
@@ -63,10 +59,10 @@ export const taxRoutes = (ledger: Ledger): FastifyPluginAsync => async (base) =>
         tags: ['tax'],
         summary: "A county pair's statement over days from..to (at most 366): cross-region trades, price, tax and each county's share, in total and per day",
         querystring: z.object({ ...pair, from: calendarDateSchema, to: calendarDateSchema }),
-        response: ok,
+        response: answerResponses(tx.tax.statement),
       },
     },
-    async (req) => evaluateJson(ledger, callerOf(req).identity, 'Tax:Statement', req.query),
+    async (req) => evaluate(ledger, callerOf(req).identity, tx.tax.statement, req.query),
   );
 
   app.get(
@@ -76,9 +72,9 @@ export const taxRoutes = (ledger: Ledger): FastifyPluginAsync => async (base) =>
         tags: ['tax'],
         summary: 'The tax recorded for each settled cross-region trade between two counties on one day',
         querystring: pageQuery.extend({ ...pair, date: calendarDateSchema }),
-        response: ok,
+        response: answerResponses(tx.tax.listEntries),
       },
     },
-    async (req) => evaluateJson(ledger, callerOf(req).identity, 'Tax:ListEntries', req.query),
+    async (req) => evaluate(ledger, callerOf(req).identity, tx.tax.listEntries, req.query),
   );
 };

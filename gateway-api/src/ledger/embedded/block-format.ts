@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson } from '../../../../chaincode/src/kernel/canonical-json';
+import { canonicalJson } from '../../../../chaincode/src/public';
 
 /**
  * The embedded ledger's block: the same shape of facts a Fabric block carries

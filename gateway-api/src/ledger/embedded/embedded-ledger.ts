@@ -1,10 +1,10 @@
 // fabric-contract-api installs the reflect-metadata polyfill that @peculiar/x509 (via ../../identity/county-ca)
 // needs at load time; load it first so this module can be imported on its own.
 import 'fabric-contract-api';
+import { canonicalJson } from '../../../../chaincode/src/public';
 import './shim-logging';
 import { EventEmitter } from 'node:events';
 import { createHash, createPublicKey, KeyObject, X509Certificate } from 'node:crypto';
-import { canonicalJson } from '../../../../chaincode/src/kernel/canonical-json';
 import { issuedBy } from '../../identity/county-ca';
 import { fromChaincodeMessage, LedgerError } from '../errors';
 import {
