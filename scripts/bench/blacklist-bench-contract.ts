@@ -15,6 +15,9 @@ export function benchSubject(i: number): string {
   return first17 + creditCodeCheckCharacter(first17);
 }
 
+/** The blacklist bench contract's one transaction: seeds entries in bulk, positional arguments. */
+export const BLACKLIST_BENCH_SEED = 'BlacklistBench:Seed';
+
 /**
  * Benchmark-only contract: seeds many blacklist entries per transaction through the same
  * writeEntry() the Credit contract uses (entry, subject standing, list index), skipping

@@ -11,6 +11,7 @@
  *   npm run bench:blacklist
  *   BENCH_LARGE=100000 BENCH_SINGLE=3000 BENCH_BULK=30 npm run bench:blacklist
  */
+import { tx } from '../../chaincode/src/catalogue';
 import '../../gateway-api/src/quiet-logs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -20,7 +21,7 @@ import { DEFAULT_COUNTIES } from '../../gateway-api/src/identity/counties';
 import { Wallet } from '../../gateway-api/src/identity/wallet';
 import { EmbeddedLedger } from '../../gateway-api/src/ledger/embedded/embedded-ledger';
 import { LedgerIdentity } from '../../gateway-api/src/ledger/ledger';
-import { benchSubject, BlacklistBenchContract } from './blacklist-bench-contract';
+import { BLACKLIST_BENCH_SEED, benchSubject, BlacklistBenchContract } from './blacklist-bench-contract';
 import { drive, figures, printTable, RunFigures } from './stats';
 
 const SMALL = Number(process.env.BENCH_SMALL ?? 1000);
@@ -36,7 +37,7 @@ async function seed(ledger: EmbeddedLedger, id: LedgerIdentity, from: number, to
   const batches = Math.ceil((to - from) / SEED_BATCH);
   const r = await drive(batches, SEED_CONCURRENCY, (b) => {
     const start = from + b * SEED_BATCH;
-    return ledger.submit(id, { name: 'BlacklistBench:Seed', args: [String(start), String(Math.min(SEED_BATCH, to - start))] });
+    return ledger.submit(id, { name: BLACKLIST_BENCH_SEED, args: [String(start), String(Math.min(SEED_BATCH, to - start))] });
   });
   if (r.firstError) throw r.firstError;
   return (Date.now() - started) / 1000;
@@ -56,15 +57,15 @@ function codeFor(i: number, listed: number): string {
 
 async function measure(ledger: EmbeddedLedger, id: LedgerIdentity, listed: number): Promise<{ single: RunFigures; bulk: RunFigures; bulkCodesPerSecond: number }> {
   // Warm-up (JIT) on codes outside the measured set.
-  await drive(200, 4, (i) => ledger.evaluate(id, { name: 'Credit:CheckSubject', args: [JSON.stringify({ subjectId: benchSubject(20_000_000 + i) })] }));
+  await drive(200, 4, (i) => ledger.evaluate(id, { name: tx.credit.checkSubject.qualifiedName, args: [JSON.stringify({ subjectId: benchSubject(20_000_000 + i) })] }));
   const s = await drive(SINGLE, 4, async (i) => {
-    const r = JSON.parse((await ledger.evaluate(id, { name: 'Credit:CheckSubject', args: [JSON.stringify({ subjectId: codeFor(i, listed) })] })).toString('utf8'));
+    const r = JSON.parse((await ledger.evaluate(id, { name: tx.credit.checkSubject.qualifiedName, args: [JSON.stringify({ subjectId: codeFor(i, listed) })] })).toString('utf8'));
     if (r.blacklisted !== (i % 2 === 0)) throw new Error(`check of ${codeFor(i, listed)} answered ${r.blacklisted}`);
   });
   if (s.firstError) throw s.firstError;
   const b = await drive(BULK, 2, async (k) => {
     const codes = Array.from({ length: BULK_SIZE }, (_, j) => codeFor(k * BULK_SIZE + j, listed));
-    const r = JSON.parse((await ledger.evaluate(id, { name: 'Credit:CheckSubjects', args: [JSON.stringify({ codes })] })).toString('utf8'));
+    const r = JSON.parse((await ledger.evaluate(id, { name: tx.credit.checkSubjects.qualifiedName, args: [JSON.stringify({ codes })] })).toString('utf8'));
     if (r.count !== BULK_SIZE) throw new Error('bulk check answered the wrong count');
   });
   if (b.firstError) throw b.firstError;

@@ -17,7 +17,7 @@ import { contracts } from '../../chaincode/src/index';
 import { DEFAULT_COUNTIES } from '../../gateway-api/src/identity/counties';
 import { Wallet } from '../../gateway-api/src/identity/wallet';
 import { EmbeddedLedger } from '../../gateway-api/src/ledger/embedded/embedded-ledger';
-import { BenchContract } from './bench-contract';
+import { BENCH_TRANSACTIONS, BenchContract } from './bench-contract';
 import { httpCall } from './http-load';
 import { drive, figures, machineProbe, printTable, RunFigures } from './stats';
 
@@ -36,10 +36,10 @@ async function direct(dir: string, wallet: Wallet): Promise<RunFigures[]> {
   });
   const id = wallet.ledgerIdentity('LiangdangMSP', 'bench');
   // Warm-up: JIT and LevelDB caches.
-  await drive(1000, CONCURRENCY, (i) => ledger.submit(id, { name: 'Bench:Put', args: [`w${i}`, 'x'] }));
-  const s = await drive(SUBMITS, CONCURRENCY, (i) => ledger.submit(id, { name: 'Bench:Put', args: [`k${i}`, `value-${i}`] }));
+  await drive(1000, CONCURRENCY, (i) => ledger.submit(id, { name: BENCH_TRANSACTIONS.put, args: [`w${i}`, 'x'] }));
+  const s = await drive(SUBMITS, CONCURRENCY, (i) => ledger.submit(id, { name: BENCH_TRANSACTIONS.put, args: [`k${i}`, `value-${i}`] }));
   if (s.firstError) process.stderr.write(`direct submit error: ${String(s.firstError)}\n`);
-  const e = await drive(EVALUATES, EVAL_CONCURRENCY, (i) => ledger.evaluate(id, { name: 'Bench:Get', args: [`k${i % SUBMITS}`] }));
+  const e = await drive(EVALUATES, EVAL_CONCURRENCY, (i) => ledger.evaluate(id, { name: BENCH_TRANSACTIONS.get, args: [`k${i % SUBMITS}`] }));
   if (e.firstError) process.stderr.write(`direct evaluate error: ${String(e.firstError)}\n`);
   const blocks = await ledger.height();
   await ledger.close();

@@ -19,6 +19,7 @@
  *
  *   npm run bench:fabric         (env: FABRIC_NETWORK, FABRIC_MSP_ID, BENCH_* below)
  */
+import { tx } from '../../chaincode/src/catalogue';
 import '../../gateway-api/src/quiet-logs';
 import { fork, ChildProcess } from 'node:child_process';
 import { Pool } from 'undici';
@@ -149,8 +150,8 @@ async function main(): Promise<void> {
         ...(await measure(
           {
             name: 'direct',
-            submit: (i) => ledger.submit(admin, { name: 'Membership:GrantRole', args: [JSON.stringify({ member: member('d', i), role: 'auditor' })] }),
-            evaluate: (i) => ledger.evaluate(admin, { name: 'Membership:GetMember', args: [JSON.stringify({ mspId: MSP, member: member('d', i % SUBMITS) })] }),
+            submit: (i) => ledger.submit(admin, { name: tx.membership.grantRole.qualifiedName, args: [JSON.stringify({ member: member('d', i), role: 'auditor' })] }),
+            evaluate: (i) => ledger.evaluate(admin, { name: tx.membership.getMember.qualifiedName, args: [JSON.stringify({ mspId: MSP, member: member('d', i % SUBMITS) })] }),
           },
           {
             name: 'REST',

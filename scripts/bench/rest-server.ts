@@ -18,7 +18,7 @@ import { Ledger } from '../../gateway-api/src/ledger/ledger';
 import { hostLedger } from '../../gateway-api/src/ledger/remote/ledger-host';
 import { RemoteLedger } from '../../gateway-api/src/ledger/remote/remote-ledger';
 import { callerOf } from '../../gateway-api/src/plugins/auth';
-import { BenchContract } from './bench-contract';
+import { BENCH_TRANSACTIONS, BenchContract } from './bench-contract';
 
 interface Setup {
   readonly dir: string;
@@ -32,12 +32,12 @@ async function serve(ledger: Ledger, setup: Setup): Promise<number> {
   const app = await buildApp({ ledger, keys, identities: wallet, stateDir: path.join(setup.dir, 'rest-gateway') });
   app.post('/bench/records', { config: { submits: true }, schema: { hide: true, body: z.object({ key: z.string().max(64), value: z.string().max(1024) }) } }, async (req, reply) => {
     const body = req.body as { key: string; value: string };
-    const r = await ledger.submit(callerOf(req).identity, { name: 'Bench:Put', args: [body.key, body.value] });
+    const r = await ledger.submit(callerOf(req).identity, { name: BENCH_TRANSACTIONS.put, args: [body.key, body.value] });
     return reply.code(201).send({ txId: r.txId, blockNumber: r.blockNumber });
   });
   app.get('/bench/records/:key', { schema: { hide: true, params: z.object({ key: z.string().max(64) }) } }, async (req) => {
     const { key } = req.params as { key: string };
-    return { key, value: (await ledger.evaluate(callerOf(req).identity, { name: 'Bench:Get', args: [key] })).toString('utf8') };
+    return { key, value: (await ledger.evaluate(callerOf(req).identity, { name: BENCH_TRANSACTIONS.get, args: [key] })).toString('utf8') };
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();

@@ -1,3 +1,4 @@
+import { tx } from '../../chaincode/src/catalogue';
 import { expect } from 'chai';
 import { CaseEvents } from '../../chaincode/src/credit/case-contract';
 import { CreditContractEvents } from '../../chaincode/src/credit/credit-contract';
@@ -55,57 +56,57 @@ describe('chaincode: credit files, blacklist, objections, repair (Credit:)', () 
   });
   afterEach(async () => w.cleanup());
 
-  const file = (subjectId: string) => w.evaluate(reader, 'Credit:GetCreditFile', { subjectId });
+  const file = (subjectId: string) => w.evaluate(reader, tx.credit.getCreditFile, { subjectId });
 
   describe('credit events and class', () => {
     it('enforcement and regulators record events; other roles may not; events carry issuing county and role', async () => {
-      const r = await w.submitTx(enfB, 'Credit:RecordEvent', violationInput(c.seller));
+      const r = await w.submitTx(enfB, tx.credit.recordEvent, violationInput(c.seller));
       expect(r.event?.name).to.equal(CreditContractEvents.EventRecorded);
       expect(r.result).to.include({ subjectId: c.seller, kind: 'eco-violation', severity: 'serious', outcome: 'penalty', issuingCounty: HUIXIAN, seq: 1 });
       expect(r.result.issuedBy).to.deep.equal({ mspId: HUIXIAN, member: 'enf-b', role: 'enforcement' });
-      const byReg = await w.submit(regA, 'Credit:RecordEvent', { subjectId: c.seller, kind: 'fulfilment', summary: 'court judgment fulfilled', evidenceRefs: ['doc:j-1'] });
+      const byReg = await w.submit(regA, tx.credit.recordEvent, { subjectId: c.seller, kind: 'fulfilment', summary: 'court judgment fulfilled', evidenceRefs: ['doc:j-1'] });
       expect(byReg).to.include({ outcome: 'fulfilment', seq: 2 });
       expect(byReg.issuedBy.role).to.equal('regulator');
-      await w.expectRefused('FORBIDDEN', () => w.submit(auditor, 'Credit:RecordEvent', violationInput(c.seller)));
-      await w.expectRefused('FORBIDDEN', () => w.submit(c.sellerMerchant, 'Credit:RecordEvent', violationInput(c.seller)));
-      const list = await w.evaluate(reader, 'Credit:ListEvents', { subjectId: c.seller });
+      await w.expectRefused('FORBIDDEN', () => w.submit(auditor, tx.credit.recordEvent, violationInput(c.seller)));
+      await w.expectRefused('FORBIDDEN', () => w.submit(c.sellerMerchant, tx.credit.recordEvent, violationInput(c.seller)));
+      const list = await w.evaluate(reader, tx.credit.listEvents, { subjectId: c.seller });
       expect(list.items.map((e: any) => e.seq)).to.deep.equal([1, 2]);
-      expect((await w.evaluate(reader, 'Credit:GetEvent', { eventId: r.result.id })).id).to.equal(r.result.id);
+      expect((await w.evaluate(reader, tx.credit.getEvent, { eventId: r.result.id })).id).to.equal(r.result.id);
     });
 
     it('refuses bad input: bad credit code, missing severity, severity on a fulfilment, unknown kind, no evidence', async () => {
-      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(enfA, 'Credit:RecordEvent', violationInput(corruptCreditCode(c.seller))));
-      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(enfA, 'Credit:RecordEvent', violationInput(c.seller, { severity: undefined })));
-      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(enfA, 'Credit:RecordEvent', violationInput(c.seller, { kind: 'fulfilment' })));
-      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(enfA, 'Credit:RecordEvent', violationInput(c.seller, { kind: 'littering' })));
-      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(enfA, 'Credit:RecordEvent', violationInput(c.seller, { evidenceRefs: [] })));
-      await w.expectRefused('INVALID_ARGUMENT', () => w.submitRaw(enfA, 'Credit:RecordEvent', ['{not json']));
+      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(enfA, tx.credit.recordEvent, violationInput(corruptCreditCode(c.seller))));
+      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(enfA, tx.credit.recordEvent, violationInput(c.seller, { severity: undefined })));
+      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(enfA, tx.credit.recordEvent, violationInput(c.seller, { kind: 'fulfilment' })));
+      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(enfA, tx.credit.recordEvent, violationInput(c.seller, { kind: 'littering' })));
+      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(enfA, tx.credit.recordEvent, violationInput(c.seller, { evidenceRefs: [] })));
+      await w.expectRefused('INVALID_ARGUMENT', () => w.submitRaw(enfA, tx.credit.recordEvent, ['{not json']));
     });
 
     it('class follows the points of penalised events: B (new) → A (3 fulfilments) → B (1 point) → C (3 points) → D (10 points)', async () => {
       expect((await file(c.buyer)).creditClass).to.equal('B');
-      const fulfil = () => w.submit(regA, 'Credit:RecordEvent', { subjectId: c.buyer, kind: 'fulfilment', summary: 'contract fulfilled', evidenceRefs: ['doc:f'] });
+      const fulfil = () => w.submit(regA, tx.credit.recordEvent, { subjectId: c.buyer, kind: 'fulfilment', summary: 'contract fulfilled', evidenceRefs: ['doc:f'] });
       await fulfil();
       await fulfil();
       expect((await file(c.buyer)).creditClass).to.equal('B');
       await fulfil();
       expect((await file(c.buyer)).creditClass).to.equal('A');
       // First minor harmful violation: a penalty (harm present), 1 point.
-      await w.submit(enfA, 'Credit:RecordEvent', violationInput(c.buyer, { severity: 'minor', harmfulConsequence: true }));
+      await w.submit(enfA, tx.credit.recordEvent, violationInput(c.buyer, { severity: 'minor', harmfulConsequence: true }));
       let f = await file(c.buyer);
       expect(f).to.include({ creditClass: 'B' });
       expect(f.window).to.include({ points: 1, minor: 1, fulfilments: 3 });
-      await w.submit(enfA, 'Credit:RecordEvent', violationInput(c.buyer, { severity: 'minor', harmfulConsequence: false }));
+      await w.submit(enfA, tx.credit.recordEvent, violationInput(c.buyer, { severity: 'minor', harmfulConsequence: false }));
       expect((await file(c.buyer)).window.points).to.equal(2);
       expect((await file(c.buyer)).creditClass).to.equal('B');
-      await w.submit(enfA, 'Credit:RecordEvent', violationInput(c.buyer, { severity: 'minor', harmfulConsequence: false }));
+      await w.submit(enfA, tx.credit.recordEvent, violationInput(c.buyer, { severity: 'minor', harmfulConsequence: false }));
       expect((await file(c.buyer)).creditClass).to.equal('C');
-      await w.submit(enfA, 'Credit:RecordEvent', violationInput(c.buyer, { severity: 'serious' }));
-      await w.submit(enfA, 'Credit:RecordEvent', violationInput(c.buyer, { severity: 'serious' }));
+      await w.submit(enfA, tx.credit.recordEvent, violationInput(c.buyer, { severity: 'serious' }));
+      await w.submit(enfA, tx.credit.recordEvent, violationInput(c.buyer, { severity: 'serious' }));
       f = await file(c.buyer);
       expect(f.window.points).to.equal(9);
       expect(f.creditClass).to.equal('C');
-      await w.submit(enfA, 'Credit:RecordEvent', violationInput(c.buyer, { severity: 'minor', harmfulConsequence: false }));
+      await w.submit(enfA, tx.credit.recordEvent, violationInput(c.buyer, { severity: 'minor', harmfulConsequence: false }));
       f = await file(c.buyer);
       expect(f.window.points).to.equal(10);
       expect(f.creditClass).to.equal('D');
@@ -115,7 +116,7 @@ describe('chaincode: credit files, blacklist, objections, repair (Credit:)', () 
     it('an event counts for LOOKBACK_DAYS days and drops out of the window the day after, with no transaction', async () => {
       const clock = useClock();
       try {
-        await w.submit(enfA, 'Credit:RecordEvent', violationInput(c.buyer, { severity: 'serious' }));
+        await w.submit(enfA, tx.credit.recordEvent, violationInput(c.buyer, { severity: 'serious' }));
         const day0 = todayCst();
         clock.advanceDays(LOOKBACK_DAYS - 1);
         expect(todayCst()).to.equal(addDays(day0, LOOKBACK_DAYS - 1));
@@ -131,19 +132,19 @@ describe('chaincode: credit files, blacklist, objections, repair (Credit:)', () 
     });
 
     it('首违不罚: the first minor violation without harmful consequence is a warning, scores nothing and founds no blacklist entry', async () => {
-      const first = await w.submit(enfA, 'Credit:RecordEvent', violationInput(c.buyer, { severity: 'minor', harmfulConsequence: false }));
+      const first = await w.submit(enfA, tx.credit.recordEvent, violationInput(c.buyer, { severity: 'minor', harmfulConsequence: false }));
       expect(first.outcome).to.equal('warning');
       const f = await file(c.buyer);
       expect(f.window).to.include({ points: 0, warnings: 1 });
       expect(f.creditClass).to.equal('B');
-      await w.expectRefused('RULE_VIOLATION', () => w.submit(enfA, 'Credit:IssueBlacklist', { subjectId: c.buyer, basisEventIds: [first.id], ...decision() }), /首违不罚/);
-      const check = await w.evaluate(reader, 'Credit:CheckSubject', { subjectId: c.buyer });
+      await w.expectRefused('RULE_VIOLATION', () => w.submit(enfA, tx.credit.issueBlacklist, { subjectId: c.buyer, basisEventIds: [first.id], ...decision() }), /首违不罚/);
+      const check = await w.evaluate(reader, tx.credit.checkSubject, { subjectId: c.buyer });
       expect(check.blacklisted).to.equal(false);
       // The second one is no longer the first.
-      const second = await w.submit(enfA, 'Credit:RecordEvent', violationInput(c.buyer, { severity: 'minor', harmfulConsequence: false }));
+      const second = await w.submit(enfA, tx.credit.recordEvent, violationInput(c.buyer, { severity: 'minor', harmfulConsequence: false }));
       expect(second.outcome).to.equal('penalty');
       // Not minor, or harmful: never waived even when first.
-      expect((await w.submit(enfA, 'Credit:RecordEvent', violationInput(c.seller, { severity: 'serious', harmfulConsequence: false }))).outcome).to.equal('penalty');
+      expect((await w.submit(enfA, tx.credit.recordEvent, violationInput(c.seller, { severity: 'serious', harmfulConsequence: false }))).outcome).to.equal('penalty');
     });
 
     it('the trade flow writes its own events: settlement → fulfilment of both parties; cancellation → default of the party at fault (first one a warning)', async () => {
@@ -151,17 +152,17 @@ describe('chaincode: credit files, blacklist, objections, repair (Credit:)', () 
       const o1 = await order(c, a1.id);
       await verify(c, o1.id);
       await settle(c, o1.id);
-      const buyerEvents = (await w.evaluate(reader, 'Credit:ListEvents', { subjectId: c.buyer })).items;
+      const buyerEvents = (await w.evaluate(reader, tx.credit.listEvents, { subjectId: c.buyer })).items;
       expect(buyerEvents.map((e: any) => [e.kind, e.outcome, e.source.orderId])).to.deep.equal([['fulfilment', 'fulfilment', o1.id]]);
       expect(buyerEvents[0].issuedBy.role).to.equal('trade-flow');
-      expect((await w.evaluate(reader, 'Credit:ListEvents', { subjectId: c.seller })).items.map((e: any) => e.kind)).to.deep.equal(['fulfilment']);
+      expect((await w.evaluate(reader, tx.credit.listEvents, { subjectId: c.seller })).items.map((e: any) => e.kind)).to.deep.equal(['fulfilment']);
 
       const a2 = await listEco(c);
       const o2 = await order(c, a2.id);
-      await w.submit(c.buyerMerchant, 'Market:CancelOrder', { orderId: o2.id, reason: 'changed plans' });
+      await w.submit(c.buyerMerchant, tx.market.cancelOrder, { orderId: o2.id, reason: 'changed plans' });
       const o3 = await order(c, a2.id);
-      await w.submit(c.buyerMerchant, 'Market:CancelOrder', { orderId: o3.id, reason: 'changed plans again' });
-      const defaults = (await w.evaluate(reader, 'Credit:ListEvents', { subjectId: c.buyer })).items.filter((e: any) => e.kind === 'default');
+      await w.submit(c.buyerMerchant, tx.market.cancelOrder, { orderId: o3.id, reason: 'changed plans again' });
+      const defaults = (await w.evaluate(reader, tx.credit.listEvents, { subjectId: c.buyer })).items.filter((e: any) => e.kind === 'default');
       expect(defaults.map((e: any) => [e.outcome, e.issuingCounty, e.source.orderId])).to.deep.equal([
         ['warning', HUIXIAN, o2.id],
         ['penalty', HUIXIAN, o3.id],
@@ -169,7 +170,7 @@ describe('chaincode: credit files, blacklist, objections, repair (Credit:)', () 
       // A failed verification is the seller's default.
       const o4 = await order(c, a2.id);
       await verify(c, o4.id, 'fail');
-      const sellerEvents = (await w.evaluate(reader, 'Credit:ListEvents', { subjectId: c.seller })).items;
+      const sellerEvents = (await w.evaluate(reader, tx.credit.listEvents, { subjectId: c.seller })).items;
       expect(sellerEvents.map((e: any) => [e.kind, e.outcome])).to.deep.equal([
         ['fulfilment', 'fulfilment'],
         ['default', 'warning'],
@@ -181,8 +182,8 @@ describe('chaincode: credit files, blacklist, objections, repair (Credit:)', () 
     it('county A blacklists with a trading restriction; every county refuses the subject, until A repairs after the minimum period', async () => {
       const clock = useClock();
       try {
-        const event = await w.submit(enfA, 'Credit:RecordEvent', violationInput(c.buyer));
-        const issued = await w.submitTx(enfA, 'Credit:IssueBlacklist', { subjectId: c.buyer, basisEventIds: [event.id], ...decision() });
+        const event = await w.submit(enfA, tx.credit.recordEvent, violationInput(c.buyer));
+        const issued = await w.submitTx(enfA, tx.credit.issueBlacklist, { subjectId: c.buyer, basisEventIds: [event.id], ...decision() });
         expect(issued.event?.name).to.equal(CreditContractEvents.BlacklistIssued);
         const entry = issued.result;
         expect(entry).to.include({ subjectId: c.buyer, issuingCounty: LIANGDANG, severity: 'serious', status: 'published', subjectKind: 'enterprise', subjectCounty: HUIXIAN });
@@ -191,26 +192,26 @@ describe('chaincode: credit files, blacklist, objections, repair (Credit:)', () 
 
         const asset = await listEco(c);
         await w.expectRefused('RULE_VIOLATION', () => order(c, asset.id), /blacklisted with a trading restriction by LiangdangMSP/);
-        const check = await w.evaluate(reader, 'Credit:CheckSubject', { subjectId: c.buyer });
+        const check = await w.evaluate(reader, tx.credit.checkSubject, { subjectId: c.buyer });
         expect(check).to.include({ blacklisted: true, underObjection: false });
         expect(check.restricted).to.deep.equal({ trading: true, licensing: false, fund: false });
         expect((await file(c.buyer)).creditClass).to.equal('D');
 
         const repair = { entryId: entry.id, rectificationEvidenceRefs: ['doc:rectified-1'] };
-        await w.expectRefused('RULE_VIOLATION', () => w.submit(enfA, 'Credit:RepairBlacklist', repair), /minimum publication period/);
+        await w.expectRefused('RULE_VIOLATION', () => w.submit(enfA, tx.credit.repairBlacklist, repair), /minimum publication period/);
         clock.advanceDays(200);
-        await w.expectRefused('FORBIDDEN', () => w.submit(enfB, 'Credit:RepairBlacklist', repair));
-        await w.expectRefused('FORBIDDEN', () => w.submit(regA, 'Credit:RepairBlacklist', repair));
-        await w.expectRefused('INVALID_ARGUMENT', () => w.submit(enfA, 'Credit:RepairBlacklist', { entryId: entry.id, rectificationEvidenceRefs: [] }));
-        const repaired = await w.submitTx(enfA, 'Credit:RepairBlacklist', repair);
+        await w.expectRefused('FORBIDDEN', () => w.submit(enfB, tx.credit.repairBlacklist, repair));
+        await w.expectRefused('FORBIDDEN', () => w.submit(regA, tx.credit.repairBlacklist, repair));
+        await w.expectRefused('INVALID_ARGUMENT', () => w.submit(enfA, tx.credit.repairBlacklist, { entryId: entry.id, rectificationEvidenceRefs: [] }));
+        const repaired = await w.submitTx(enfA, tx.credit.repairBlacklist, repair);
         expect(repaired.event?.name).to.equal(CreditContractEvents.BlacklistRepaired);
         expect(repaired.result).to.include({ status: 'repaired', active: false });
-        await w.expectRefused('CONFLICT', () => w.submit(enfA, 'Credit:RepairBlacklist', repair));
+        await w.expectRefused('CONFLICT', () => w.submit(enfA, tx.credit.repairBlacklist, repair));
 
         expect((await order(c, asset.id)).status).to.equal('ordered');
-        const history = await w.evaluate(reader, 'Credit:SubjectHistory', { subjectId: c.buyer });
+        const history = await w.evaluate(reader, tx.credit.subjectHistory, { subjectId: c.buyer });
         expect(history.items.map((e: any) => [e.id, e.status])).to.deep.equal([[entry.id, 'repaired']]);
-        expect((await w.evaluate(reader, 'Credit:ListBlacklist', {})).items).to.deep.equal([]);
+        expect((await w.evaluate(reader, tx.credit.listBlacklist, {})).items).to.deep.equal([]);
       } finally {
         clock.restore();
       }
@@ -222,17 +223,17 @@ describe('chaincode: credit files, blacklist, objections, repair (Credit:)', () 
         const entry = await blacklistSubject(w, enfA, c.buyer, { startDate: addDays(todayCst(), 2), endDate: addDays(todayCst(), 5) });
         const asset = await listEco(c);
         const height = await w.f.ledger.height();
-        expect((await w.evaluate(reader, 'Credit:CheckSubject', { subjectId: c.buyer })).blacklisted).to.equal(false);
+        expect((await w.evaluate(reader, tx.credit.checkSubject, { subjectId: c.buyer })).blacklisted).to.equal(false);
         clock.advanceDays(2);
-        expect((await w.evaluate(reader, 'Credit:CheckSubject', { subjectId: c.buyer })).entries.map((e: any) => e.id)).to.deep.equal([entry.id]);
-        expect((await w.evaluate(reader, 'Credit:ListBlacklist', { measure: 'trading' })).items.map((e: any) => e.id)).to.deep.equal([entry.id]);
+        expect((await w.evaluate(reader, tx.credit.checkSubject, { subjectId: c.buyer })).entries.map((e: any) => e.id)).to.deep.equal([entry.id]);
+        expect((await w.evaluate(reader, tx.credit.listBlacklist, { measure: 'trading' })).items.map((e: any) => e.id)).to.deep.equal([entry.id]);
         clock.advanceDays(3);
-        expect((await w.evaluate(reader, 'Credit:CheckSubject', { subjectId: c.buyer })).blacklisted).to.equal(true);
+        expect((await w.evaluate(reader, tx.credit.checkSubject, { subjectId: c.buyer })).blacklisted).to.equal(true);
         expect(await w.f.ledger.height()).to.equal(height);
         clock.advanceDays(1);
-        expect((await w.evaluate(reader, 'Credit:CheckSubject', { subjectId: c.buyer })).blacklisted).to.equal(false);
-        expect((await w.evaluate(reader, 'Credit:ListBlacklist', {})).items).to.deep.equal([]);
-        expect((await w.evaluate(reader, 'Credit:GetEntry', { entryId: entry.id })).active).to.equal(false);
+        expect((await w.evaluate(reader, tx.credit.checkSubject, { subjectId: c.buyer })).blacklisted).to.equal(false);
+        expect((await w.evaluate(reader, tx.credit.listBlacklist, {})).items).to.deep.equal([]);
+        expect((await w.evaluate(reader, tx.credit.getEntry, { entryId: entry.id })).active).to.equal(false);
         expect((await order(c, asset.id)).status).to.equal('ordered');
       } finally {
         clock.restore();
@@ -241,33 +242,33 @@ describe('chaincode: credit files, blacklist, objections, repair (Credit:)', () 
 
     it('licensing and fund measures restrict only those checks', async () => {
       await blacklistSubject(w, enfA, c.buyer, { measures: ['licensing', 'fund'] });
-      const check = await w.evaluate(reader, 'Credit:CheckSubject', { subjectId: c.buyer });
+      const check = await w.evaluate(reader, tx.credit.checkSubject, { subjectId: c.buyer });
       expect(check.restricted).to.deep.equal({ trading: false, licensing: true, fund: true });
       expect((await order(c, (await listEco(c)).id)).status).to.equal('ordered');
     });
 
     it('refuses bad decisions: dates in the wrong order, backdated start, unknown or repeated measures, no basis, a fulfilment or another subject as basis, roles', async () => {
-      const event = await w.submit(enfA, 'Credit:RecordEvent', violationInput(c.buyer));
+      const event = await w.submit(enfA, tx.credit.recordEvent, violationInput(c.buyer));
       const good = { subjectId: c.buyer, basisEventIds: [event.id], ...decision() };
       const today = todayCst();
-      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(enfA, 'Credit:IssueBlacklist', { ...good, startDate: addDays(today, 10), endDate: addDays(today, 9) }), /endDate/);
-      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(enfA, 'Credit:IssueBlacklist', { ...good, endDate: '2025-02-30' }));
-      await w.expectRefused('RULE_VIOLATION', () => w.submit(enfA, 'Credit:IssueBlacklist', { ...good, startDate: addDays(today, -1) }), /before the decision date/);
-      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(enfA, 'Credit:IssueBlacklist', { ...good, measures: ['travel'] }));
-      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(enfA, 'Credit:IssueBlacklist', { ...good, measures: ['trading', 'trading'] }));
-      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(enfA, 'Credit:IssueBlacklist', { ...good, measures: [] }));
-      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(enfA, 'Credit:IssueBlacklist', { ...good, basisEventIds: [] }));
-      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(enfA, 'Credit:IssueBlacklist', { ...good, subjectId: corruptCreditCode(c.buyer) }));
-      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(enfA, 'Credit:IssueBlacklist', { ...good, legalBasis: '' }));
-      await w.expectRefused('NOT_FOUND', () => w.submit(enfA, 'Credit:IssueBlacklist', { ...good, basisEventIds: ['ce-nope-0'] }));
-      const fulfil = await w.submit(regA, 'Credit:RecordEvent', { subjectId: c.buyer, kind: 'fulfilment', summary: 'ok', evidenceRefs: ['doc:1'] });
-      await w.expectRefused('RULE_VIOLATION', () => w.submit(enfA, 'Credit:IssueBlacklist', { ...good, basisEventIds: [fulfil.id] }), /fulfilment/);
-      await w.expectRefused('RULE_VIOLATION', () => w.submit(enfA, 'Credit:IssueBlacklist', { ...good, subjectId: c.seller }), /not/);
-      await w.expectRefused('FORBIDDEN', () => w.submit(auditor, 'Credit:IssueBlacklist', good));
-      await w.expectRefused('FORBIDDEN', () => w.submit(c.buyerMerchant, 'Credit:IssueBlacklist', good));
+      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(enfA, tx.credit.issueBlacklist, { ...good, startDate: addDays(today, 10), endDate: addDays(today, 9) }), /endDate/);
+      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(enfA, tx.credit.issueBlacklist, { ...good, endDate: '2025-02-30' }));
+      await w.expectRefused('RULE_VIOLATION', () => w.submit(enfA, tx.credit.issueBlacklist, { ...good, startDate: addDays(today, -1) }), /before the decision date/);
+      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(enfA, tx.credit.issueBlacklist, { ...good, measures: ['travel'] }));
+      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(enfA, tx.credit.issueBlacklist, { ...good, measures: ['trading', 'trading'] }));
+      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(enfA, tx.credit.issueBlacklist, { ...good, measures: [] }));
+      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(enfA, tx.credit.issueBlacklist, { ...good, basisEventIds: [] }));
+      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(enfA, tx.credit.issueBlacklist, { ...good, subjectId: corruptCreditCode(c.buyer) }));
+      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(enfA, tx.credit.issueBlacklist, { ...good, legalBasis: '' }));
+      await w.expectRefused('NOT_FOUND', () => w.submit(enfA, tx.credit.issueBlacklist, { ...good, basisEventIds: ['ce-nope-0'] }));
+      const fulfil = await w.submit(regA, tx.credit.recordEvent, { subjectId: c.buyer, kind: 'fulfilment', summary: 'ok', evidenceRefs: ['doc:1'] });
+      await w.expectRefused('RULE_VIOLATION', () => w.submit(enfA, tx.credit.issueBlacklist, { ...good, basisEventIds: [fulfil.id] }), /fulfilment/);
+      await w.expectRefused('RULE_VIOLATION', () => w.submit(enfA, tx.credit.issueBlacklist, { ...good, subjectId: c.seller }), /not/);
+      await w.expectRefused('FORBIDDEN', () => w.submit(auditor, tx.credit.issueBlacklist, good));
+      await w.expectRefused('FORBIDDEN', () => w.submit(c.buyerMerchant, tx.credit.issueBlacklist, good));
       // The gravest basis event sets the severity.
-      const grave = await w.submit(enfB, 'Credit:RecordEvent', violationInput(c.buyer, { severity: 'grave', kind: 'infringement' }));
-      const entry = await w.submit(enfA, 'Credit:IssueBlacklist', { ...good, basisEventIds: [event.id, grave.id] });
+      const grave = await w.submit(enfB, tx.credit.recordEvent, violationInput(c.buyer, { severity: 'grave', kind: 'infringement' }));
+      const entry = await w.submit(enfA, tx.credit.issueBlacklist, { ...good, basisEventIds: [event.id, grave.id] });
       expect(entry.severity).to.equal('grave');
       expect(entry.repairableFrom).to.equal(addMonths(entry.startDate, 36));
     });
@@ -275,7 +276,7 @@ describe('chaincode: credit files, blacklist, objections, repair (Credit:)', () 
     it('bulk check: up to 1000 codes, malformed ones reported per item; more is refused', async () => {
       const entry = await blacklistSubject(w, enfA, c.buyer);
       const codes = [c.buyer, c.seller, corruptCreditCode(c.seller), 'nonsense', `ind-${'a'.repeat(64)}`];
-      const r = await w.evaluate(reader, 'Credit:CheckSubjects', { codes });
+      const r = await w.evaluate(reader, tx.credit.checkSubjects, { codes });
       expect(r).to.include({ count: 5, invalid: 2, blacklisted: 1 });
       expect(r.items.map((i: any) => [i.code, i.valid, i.blacklisted])).to.deep.equal([
         [c.buyer, true, true],
@@ -287,16 +288,16 @@ describe('chaincode: credit files, blacklist, objections, repair (Credit:)', () 
       expect(r.items[0].entries[0].id).to.equal(entry.id);
       expect(r.items[2].problem).to.match(/check character/);
       const many = Array.from({ length: 1000 }, (_, i) => creditCode('621228', 500_000 + i));
-      expect((await w.evaluate(reader, 'Credit:CheckSubjects', { codes: many })).count).to.equal(1000);
+      expect((await w.evaluate(reader, tx.credit.checkSubjects, { codes: many })).count).to.equal(1000);
       let err: any;
       try {
-        await w.evaluate(reader, 'Credit:CheckSubjects', { codes: [...many, c.buyer] });
+        await w.evaluate(reader, tx.credit.checkSubjects, { codes: [...many, c.buyer] });
       } catch (e) {
         err = e;
       }
       expect(err?.code).to.equal('INVALID_ARGUMENT');
       try {
-        await w.evaluate(reader, 'Credit:CheckSubject', { subjectId: corruptCreditCode(c.buyer) });
+        await w.evaluate(reader, tx.credit.checkSubject, { subjectId: corruptCreditCode(c.buyer) });
         err = undefined;
       } catch (e) {
         err = e;
@@ -310,27 +311,27 @@ describe('chaincode: credit files, blacklist, objections, repair (Credit:)', () 
       await blacklistSubject(w, enfA, subjects[1] as string, { measures: ['licensing'] });
       await blacklistSubject(w, enfB, subjects[2] as string, { measures: ['trading', 'fund'] });
       await blacklistSubject(w, enfB, subjects[3] as string, { measures: ['fund'], endDate: addDays(todayCst(), 30) });
-      const ids = async (input: Record<string, unknown>) => (await w.evaluate(reader, 'Credit:ListBlacklist', input)).items.map((e: any) => e.subjectId).sort();
+      const ids = async (input: Record<string, unknown>) => (await w.evaluate(reader, tx.credit.listBlacklist, input)).items.map((e: any) => e.subjectId).sort();
       expect(await ids({})).to.deep.equal([...subjects].sort());
       expect(await ids({ county: LIANGDANG })).to.deep.equal([subjects[0], subjects[1]].sort());
       expect(await ids({ measure: 'trading' })).to.deep.equal([subjects[0], subjects[2]].sort());
       expect(await ids({ county: HUIXIAN, measure: 'fund' })).to.deep.equal([subjects[2], subjects[3]].sort());
-      const p1 = await w.evaluate(reader, 'Credit:ListBlacklist', { limit: 3 });
+      const p1 = await w.evaluate(reader, tx.credit.listBlacklist, { limit: 3 });
       expect(p1.items).to.have.length(3);
       expect(p1.nextCursor).to.be.a('string');
-      const p2 = await w.evaluate(reader, 'Credit:ListBlacklist', { limit: 3, cursor: p1.nextCursor });
+      const p2 = await w.evaluate(reader, tx.credit.listBlacklist, { limit: 3, cursor: p1.nextCursor });
       expect(p2.items).to.have.length(1);
       expect(p2).to.not.have.property('nextCursor');
       // The shortest entry (30 days) comes first: the index is ordered by end date.
       expect(p1.items[0].subjectId).to.equal(subjects[3]);
       let err: any;
       try {
-        await w.evaluate(reader, 'Credit:ListBlacklist', { county: HUIXIAN, cursor: p1.nextCursor });
+        await w.evaluate(reader, tx.credit.listBlacklist, { county: HUIXIAN, cursor: p1.nextCursor });
       } catch (e) {
         err = e;
       }
       expect(err?.code).to.equal('INVALID_ARGUMENT');
-      const pub = await w.evaluate(reader, 'Credit:ListBlacklist', { publicView: true });
+      const pub = await w.evaluate(reader, tx.credit.listBlacklist, { publicView: true });
       for (const item of pub.items) {
         expect(item).to.include.keys(['id', 'creditCode', 'reason', 'legalBasis', 'severity', 'measures', 'startDate', 'endDate', 'issuingCounty', 'underObjection']);
         expect(item).to.not.have.any.keys('decisionEvidenceRefs', 'issuedBy', 'basisEventIds', 'subjectKind');
@@ -341,36 +342,36 @@ describe('chaincode: credit files, blacklist, objections, repair (Credit:)', () 
     it('objection: by the subject\'s merchant or its county regulator; visible in checks until the issuing county resolves it', async () => {
       const entry = await blacklistSubject(w, enfA, c.buyer);
       const objection = { entryId: entry.id, grounds: 'the waste water came from a neighbouring plant', evidenceRefs: ['doc:objection-1'] };
-      await w.expectRefused('FORBIDDEN', () => w.submit(c.sellerMerchant, 'Credit:FileObjection', objection));
-      await w.expectRefused('FORBIDDEN', () => w.submit(regA, 'Credit:FileObjection', objection));
-      await w.expectRefused('FORBIDDEN', () => w.submit(enfB, 'Credit:FileObjection', objection));
-      const filed = await w.submitTx(c.buyerMerchant, 'Credit:FileObjection', objection);
+      await w.expectRefused('FORBIDDEN', () => w.submit(c.sellerMerchant, tx.credit.fileObjection, objection));
+      await w.expectRefused('FORBIDDEN', () => w.submit(regA, tx.credit.fileObjection, objection));
+      await w.expectRefused('FORBIDDEN', () => w.submit(enfB, tx.credit.fileObjection, objection));
+      const filed = await w.submitTx(c.buyerMerchant, tx.credit.fileObjection, objection);
       expect(filed.event?.name).to.equal(CreditContractEvents.ObjectionFiled);
       expect(filed.result).to.include({ underObjection: true, active: true });
-      await w.expectRefused('CONFLICT', () => w.submit(c.regB, 'Credit:FileObjection', objection));
-      const check = await w.evaluate(reader, 'Credit:CheckSubject', { subjectId: c.buyer });
+      await w.expectRefused('CONFLICT', () => w.submit(c.regB, tx.credit.fileObjection, objection));
+      const check = await w.evaluate(reader, tx.credit.checkSubject, { subjectId: c.buyer });
       expect(check).to.include({ blacklisted: true, underObjection: true });
       expect(check.entries[0].underObjection).to.equal(true);
       // Still restricting while under objection.
       await w.expectRefused('RULE_VIOLATION', () => order(c, listEcoId));
       const resolve = { entryId: entry.id, decision: 'upheld', note: 'inspection confirmed the source' };
-      await w.expectRefused('FORBIDDEN', () => w.submit(enfB, 'Credit:ResolveObjection', resolve));
-      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(enfA, 'Credit:ResolveObjection', { ...resolve, decision: 'maybe' }));
-      const upheld = await w.submitTx(enfA, 'Credit:ResolveObjection', resolve);
+      await w.expectRefused('FORBIDDEN', () => w.submit(enfB, tx.credit.resolveObjection, resolve));
+      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(enfA, tx.credit.resolveObjection, { ...resolve, decision: 'maybe' }));
+      const upheld = await w.submitTx(enfA, tx.credit.resolveObjection, resolve);
       expect(upheld.event?.name).to.equal(CreditContractEvents.ObjectionResolved);
       expect(upheld.result).to.include({ underObjection: false, status: 'published', active: true });
-      await w.expectRefused('CONFLICT', () => w.submit(enfA, 'Credit:ResolveObjection', resolve));
+      await w.expectRefused('CONFLICT', () => w.submit(enfA, tx.credit.resolveObjection, resolve));
       // A second objection, filed by the subject's county regulator, and the entry withdrawn.
-      await w.submit(c.regB, 'Credit:FileObjection', { ...objection, grounds: 'new evidence' });
-      const withdrawn = await w.submit(regA, 'Credit:ResolveObjection', { ...resolve, decision: 'withdrawn', note: 'new evidence accepted' });
+      await w.submit(c.regB, tx.credit.fileObjection, { ...objection, grounds: 'new evidence' });
+      const withdrawn = await w.submit(regA, tx.credit.resolveObjection, { ...resolve, decision: 'withdrawn', note: 'new evidence accepted' });
       expect(withdrawn).to.include({ status: 'revoked', active: false, underObjection: false });
-      expect((await w.evaluate(reader, 'Credit:CheckSubject', { subjectId: c.buyer })).blacklisted).to.equal(false);
-      const got = await w.evaluate(auditor, 'Credit:GetEntry', { entryId: entry.id });
+      expect((await w.evaluate(reader, tx.credit.checkSubject, { subjectId: c.buyer })).blacklisted).to.equal(false);
+      const got = await w.evaluate(auditor, tx.credit.getEntry, { entryId: entry.id });
       expect(got.objections.map((o: any) => [o.seq, o.status, o.filedBy.role])).to.deep.equal([
         [1, 'upheld', 'merchant'],
         [2, 'withdrawn', 'regulator'],
       ]);
-      await w.expectRefused('CONFLICT', () => w.submit(c.buyerMerchant, 'Credit:FileObjection', objection));
+      await w.expectRefused('CONFLICT', () => w.submit(c.buyerMerchant, tx.credit.fileObjection, objection));
     });
     let listEcoId: string;
     beforeEach(async () => {
@@ -381,16 +382,16 @@ describe('chaincode: credit files, blacklist, objections, repair (Credit:)', () 
   describe('query trail anchors', () => {
     it('anchors must continue the chain; a trail belongs to one county; bad digests refused', async () => {
       const sha = 'ab'.repeat(32);
-      const a1 = await w.submitTx(c.regA, 'Credit:AnchorQueryTrail', { trailId: 'gw-test', fromEntry: 1, toEntry: 10, digest: sha });
+      const a1 = await w.submitTx(c.regA, tx.credit.anchorQueryTrail, { trailId: 'gw-test', fromEntry: 1, toEntry: 10, digest: sha });
       expect(a1.event?.name).to.equal(CreditContractEvents.QueryTrailAnchored);
-      await w.expectRefused('CONFLICT', () => w.submit(c.regA, 'Credit:AnchorQueryTrail', { trailId: 'gw-test', fromEntry: 1, toEntry: 12, digest: sha }));
-      await w.expectRefused('FORBIDDEN', () => w.submit(c.regB, 'Credit:AnchorQueryTrail', { trailId: 'gw-test', fromEntry: 11, toEntry: 12, digest: sha }));
-      await w.expectRefused('FORBIDDEN', () => w.submit(reader, 'Credit:AnchorQueryTrail', { trailId: 'gw-other', fromEntry: 1, toEntry: 1, digest: sha }));
-      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(c.regA, 'Credit:AnchorQueryTrail', { trailId: 'gw-test', fromEntry: 11, toEntry: 10, digest: sha }));
-      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(c.regA, 'Credit:AnchorQueryTrail', { trailId: 'gw-test', fromEntry: 11, toEntry: 12, digest: 'xyz' }));
-      await w.submit(c.regA, 'Credit:AnchorQueryTrail', { trailId: 'gw-test', fromEntry: 11, toEntry: 12, digest: sha });
-      expect(await w.evaluate(reader, 'Credit:GetQueryTrailHead', { trailId: 'gw-test' })).to.include({ anchors: 2, lastEntry: 12, county: LIANGDANG });
-      expect((await w.evaluate(reader, 'Credit:ListQueryTrailAnchors', { trailId: 'gw-test' })).items.map((a: any) => a.toEntry)).to.deep.equal([10, 12]);
+      await w.expectRefused('CONFLICT', () => w.submit(c.regA, tx.credit.anchorQueryTrail, { trailId: 'gw-test', fromEntry: 1, toEntry: 12, digest: sha }));
+      await w.expectRefused('FORBIDDEN', () => w.submit(c.regB, tx.credit.anchorQueryTrail, { trailId: 'gw-test', fromEntry: 11, toEntry: 12, digest: sha }));
+      await w.expectRefused('FORBIDDEN', () => w.submit(reader, tx.credit.anchorQueryTrail, { trailId: 'gw-other', fromEntry: 1, toEntry: 1, digest: sha }));
+      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(c.regA, tx.credit.anchorQueryTrail, { trailId: 'gw-test', fromEntry: 11, toEntry: 10, digest: sha }));
+      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(c.regA, tx.credit.anchorQueryTrail, { trailId: 'gw-test', fromEntry: 11, toEntry: 12, digest: 'xyz' }));
+      await w.submit(c.regA, tx.credit.anchorQueryTrail, { trailId: 'gw-test', fromEntry: 11, toEntry: 12, digest: sha });
+      expect(await w.evaluate(reader, tx.credit.getQueryTrailHead, { trailId: 'gw-test' })).to.include({ anchors: 2, lastEntry: 12, county: LIANGDANG });
+      expect((await w.evaluate(reader, tx.credit.listQueryTrailAnchors, { trailId: 'gw-test' })).items.map((a: any) => a.toEntry)).to.deep.equal([10, 12]);
     });
   });
 });
@@ -416,20 +417,20 @@ describe('chaincode: case lead transfer (Cases:)', () => {
   after(async () => w.cleanup());
 
   const transfer = (who: Who = enfA, overrides: Record<string, unknown> = {}) =>
-    w.submit(who, 'Cases:TransferCase', { toCounty: HUIXIAN, subjectId: subject, summary: 'illegal sand mining seen upstream', evidenceRefs: ['doc:lead-1'], ...overrides });
+    w.submit(who, tx.cases.transferCase, { toCounty: HUIXIAN, subjectId: subject, summary: 'illegal sand mining seen upstream', evidenceRefs: ['doc:lead-1'], ...overrides });
 
   it('transferred → accepted → investigating → closed with a violation and a blacklist entry in the same transaction', async () => {
-    const t = await w.submitTx(enfA, 'Cases:TransferCase', { toCounty: HUIXIAN, subjectId: subject, summary: 'lead', evidenceRefs: ['doc:lead-1'] });
+    const t = await w.submitTx(enfA, tx.cases.transferCase, { toCounty: HUIXIAN, subjectId: subject, summary: 'lead', evidenceRefs: ['doc:lead-1'] });
     expect(t.event?.name).to.equal(CaseEvents.CaseTransferred);
     const id = t.result.id;
     expect(t.result).to.include({ status: 'transferred', fromCounty: LIANGDANG, toCounty: HUIXIAN });
     // Only B's enforcement moves it; A, C, a regulator and an auditor may not.
-    for (const who of [enfA, enfC, regB, auditor]) await w.expectRefused('FORBIDDEN', () => w.submit(who, 'Cases:AcceptCase', { caseId: id }));
-    await w.expectRefused('CONFLICT', () => w.submit(enfB, 'Cases:InvestigateCase', { caseId: id }));
-    expect((await w.submitTx(enfB, 'Cases:AcceptCase', { caseId: id, note: 'ours' })).event?.name).to.equal(CaseEvents.CaseAccepted);
-    await w.expectRefused('CONFLICT', () => w.submit(enfB, 'Cases:RejectCase', { caseId: id, reason: 'late' }));
-    await w.expectRefused('CONFLICT', () => w.submit(enfB, 'Cases:CloseCase', { caseId: id, finding: 'no-violation', summary: 'x', evidenceRefs: ['doc:x'] }));
-    expect((await w.submitTx(enfB, 'Cases:InvestigateCase', { caseId: id })).event?.name).to.equal(CaseEvents.CaseInvestigating);
+    for (const who of [enfA, enfC, regB, auditor]) await w.expectRefused('FORBIDDEN', () => w.submit(who, tx.cases.acceptCase, { caseId: id }));
+    await w.expectRefused('CONFLICT', () => w.submit(enfB, tx.cases.investigateCase, { caseId: id }));
+    expect((await w.submitTx(enfB, tx.cases.acceptCase, { caseId: id, note: 'ours' })).event?.name).to.equal(CaseEvents.CaseAccepted);
+    await w.expectRefused('CONFLICT', () => w.submit(enfB, tx.cases.rejectCase, { caseId: id, reason: 'late' }));
+    await w.expectRefused('CONFLICT', () => w.submit(enfB, tx.cases.closeCase, { caseId: id, finding: 'no-violation', summary: 'x', evidenceRefs: ['doc:x'] }));
+    expect((await w.submitTx(enfB, tx.cases.investigateCase, { caseId: id })).event?.name).to.equal(CaseEvents.CaseInvestigating);
     const close = {
       caseId: id,
       finding: 'violation',
@@ -438,56 +439,56 @@ describe('chaincode: case lead transfer (Cases:)', () => {
       violation: { kind: 'eco-violation', severity: 'grave', harmfulConsequence: true },
       blacklist: decision({ measures: ['trading', 'licensing', 'fund'] }),
     };
-    await w.expectRefused('FORBIDDEN', () => w.submit(enfA, 'Cases:CloseCase', close));
-    await w.expectRefused('INVALID_ARGUMENT', () => w.submit(enfB, 'Cases:CloseCase', { ...close, violation: undefined }));
-    await w.expectRefused('INVALID_ARGUMENT', () => w.submit(enfB, 'Cases:CloseCase', { ...close, blacklist: decision({ endDate: '2001-01-01' }) }));
-    const closed = await w.submitTx(enfB, 'Cases:CloseCase', close);
+    await w.expectRefused('FORBIDDEN', () => w.submit(enfA, tx.cases.closeCase, close));
+    await w.expectRefused('INVALID_ARGUMENT', () => w.submit(enfB, tx.cases.closeCase, { ...close, violation: undefined }));
+    await w.expectRefused('INVALID_ARGUMENT', () => w.submit(enfB, tx.cases.closeCase, { ...close, blacklist: decision({ endDate: '2001-01-01' }) }));
+    const closed = await w.submitTx(enfB, tx.cases.closeCase, close);
     expect(closed.event?.name).to.equal(CaseEvents.CaseClosed);
     expect(closed.result.status).to.equal('closed');
     expect(closed.result.steps.map((s: any) => s.status)).to.deep.equal(['transferred', 'accepted', 'investigating', 'closed']);
     const entryId = closed.result.decision.blacklistEntryId;
-    const entry = await w.evaluate(auditor, 'Credit:GetEntry', { entryId });
+    const entry = await w.evaluate(auditor, tx.credit.getEntry, { entryId });
     expect(entry).to.include({ caseId: id, issuingCounty: HUIXIAN, severity: 'grave', active: true });
     expect(entry.basisEventIds).to.deep.equal([closed.result.decision.creditEventId]);
-    await w.expectRefused('CONFLICT', () => w.submit(enfB, 'Cases:CloseCase', close));
+    await w.expectRefused('CONFLICT', () => w.submit(enfB, tx.cases.closeCase, close));
     // Reads: the two counties' enforcement and auditors.
-    expect((await w.evaluate(enfA, 'Cases:GetCase', { caseId: id })).id).to.equal(id);
-    expect((await w.evaluate(auditor, 'Cases:GetCase', { caseId: id })).id).to.equal(id);
+    expect((await w.evaluate(enfA, tx.cases.getCase, { caseId: id })).id).to.equal(id);
+    expect((await w.evaluate(auditor, tx.cases.getCase, { caseId: id })).id).to.equal(id);
     for (const who of [enfC, regB]) {
       let err: any;
       try {
-        await w.evaluate(who, 'Cases:GetCase', { caseId: id });
+        await w.evaluate(who, tx.cases.getCase, { caseId: id });
       } catch (e) {
         err = e;
       }
       expect(err?.code).to.equal('FORBIDDEN');
     }
-    expect((await w.evaluate(enfB, 'Cases:ListCases', { county: HUIXIAN, direction: 'incoming' })).items.map((c: any) => c.id)).to.include(id);
-    expect((await w.evaluate(auditor, 'Cases:ListCases', { county: LIANGDANG, direction: 'outgoing' })).items.map((c: any) => c.id)).to.include(id);
+    expect((await w.evaluate(enfB, tx.cases.listCases, { county: HUIXIAN, direction: 'incoming' })).items.map((c: any) => c.id)).to.include(id);
+    expect((await w.evaluate(auditor, tx.cases.listCases, { county: LIANGDANG, direction: 'outgoing' })).items.map((c: any) => c.id)).to.include(id);
   });
 
   it('rejection ends a lead; a lead to one\'s own county, without evidence or by a non-enforcement role is refused', async () => {
     const lead = await transfer();
-    await w.expectRefused('INVALID_ARGUMENT', () => w.submit(enfB, 'Cases:RejectCase', { caseId: lead.id }));
-    const rejected = await w.submitTx(enfB, 'Cases:RejectCase', { caseId: lead.id, reason: 'outside our jurisdiction' });
+    await w.expectRefused('INVALID_ARGUMENT', () => w.submit(enfB, tx.cases.rejectCase, { caseId: lead.id }));
+    const rejected = await w.submitTx(enfB, tx.cases.rejectCase, { caseId: lead.id, reason: 'outside our jurisdiction' });
     expect(rejected.event?.name).to.equal(CaseEvents.CaseRejected);
     expect(rejected.result.status).to.equal('rejected');
-    await w.expectRefused('CONFLICT', () => w.submit(enfB, 'Cases:AcceptCase', { caseId: lead.id }));
+    await w.expectRefused('CONFLICT', () => w.submit(enfB, tx.cases.acceptCase, { caseId: lead.id }));
     await w.expectRefused('RULE_VIOLATION', () => transfer(enfA, { toCounty: LIANGDANG }));
     await w.expectRefused('INVALID_ARGUMENT', () => transfer(enfA, { evidenceRefs: [] }));
     await w.expectRefused('INVALID_ARGUMENT', () => transfer(enfA, { subjectId: corruptCreditCode(subject).replace(/./, 'I') }));
     await w.expectRefused('FORBIDDEN', () => transfer(auditor));
-    await w.expectRefused('NOT_FOUND', () => w.submit(enfB, 'Cases:AcceptCase', { caseId: 'case-missing' }));
+    await w.expectRefused('NOT_FOUND', () => w.submit(enfB, tx.cases.acceptCase, { caseId: 'case-missing' }));
   });
 
   it('a waived first violation closes the case as a warning but cannot blacklist (首违不罚)', async () => {
     const fresh = creditCode('621227', 880_002);
     const lead = await transfer(enfA, { subjectId: fresh });
-    await w.submit(enfB, 'Cases:AcceptCase', { caseId: lead.id });
-    await w.submit(enfB, 'Cases:InvestigateCase', { caseId: lead.id });
+    await w.submit(enfB, tx.cases.acceptCase, { caseId: lead.id });
+    await w.submit(enfB, tx.cases.investigateCase, { caseId: lead.id });
     const base = { caseId: lead.id, finding: 'violation', summary: 'minor labelling fault', evidenceRefs: ['doc:r'], violation: { kind: 'other-violation', severity: 'minor', harmfulConsequence: false } };
-    await w.expectRefused('RULE_VIOLATION', () => w.submit(enfB, 'Cases:CloseCase', { ...base, blacklist: decision() }), /首违不罚/);
-    const closed = await w.submit(enfB, 'Cases:CloseCase', base);
+    await w.expectRefused('RULE_VIOLATION', () => w.submit(enfB, tx.cases.closeCase, { ...base, blacklist: decision() }), /首违不罚/);
+    const closed = await w.submit(enfB, tx.cases.closeCase, base);
     expect(closed.decision).to.include({ creditOutcome: 'warning' });
     expect(closed.decision).to.not.have.property('blacklistEntryId');
   });

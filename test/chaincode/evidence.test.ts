@@ -1,3 +1,4 @@
+import { tx } from '../../chaincode/src/catalogue';
 import { expect } from 'chai';
 import { digestsOf } from '../../chaincode/src/evidence/anchor';
 import { EvidenceEvents } from '../../chaincode/src/evidence/evidence-contract';
@@ -40,25 +41,25 @@ describe('chaincode: evidence (数据存证)', () => {
 
   it('anchors a record with digests, size, media type, refs, submitter, tx ID and tx time; looks it up by SHA-256', async () => {
     const input = record('file-1');
-    const r = await w.submitTx(merchant, 'Evidence:Anchor', input);
+    const r = await w.submitTx(merchant, tx.evidence.anchor, input);
     expect(r.result).to.include({ sha256: input.sha256, sm3: input.sm3, sizeBytes: 1234, mediaType: 'application/pdf', txId: r.txId });
     expect(r.result.submitter).to.deep.equal({ mspId: LIANGDANG, member: 'm-anchor' });
     expect(r.result.refs).to.deep.equal(input.refs);
-    const tx = await w.f.ledger.getTransaction(r.txId);
-    expect(r.result.anchoredAt).to.equal(tx?.timestamp);
+    const recorded = await w.f.ledger.getTransaction(r.txId);
+    expect(r.result.anchoredAt).to.equal(recorded?.timestamp);
     expect(r.event).to.deep.equal({ name: EvidenceEvents.Anchored, payload: { sha256: input.sha256, mspId: LIANGDANG, member: 'm-anchor' } });
-    const got = await w.evaluate(nobody, 'Evidence:Get', { sha256: input.sha256 });
+    const got = await w.evaluate(nobody, tx.evidence.get, { sha256: input.sha256 });
     expect(got.record).to.deep.equal(r.result);
     expect(got.recognitions).to.deep.equal([]);
   });
 
   it('refuses a digest that is already anchored (CONFLICT), whoever submits it', async () => {
-    await w.submit(merchant, 'Evidence:Anchor', record('dup'));
-    await w.expectRefused('CONFLICT', () => w.submit(enfB, 'Evidence:Anchor', record('dup', { sm3: hex64('other') })), 'already anchored');
+    await w.submit(merchant, tx.evidence.anchor, record('dup'));
+    await w.expectRefused('CONFLICT', () => w.submit(enfB, tx.evidence.anchor, record('dup', { sm3: hex64('other') })), 'already anchored');
   });
 
   it('refuses an identity without any role (FORBIDDEN)', async () => {
-    await w.expectRefused('FORBIDDEN', () => w.submit(nobody, 'Evidence:Anchor', record('x')));
+    await w.expectRefused('FORBIDDEN', () => w.submit(nobody, tx.evidence.anchor, record('x')));
   });
 
   it('refuses bad input with INVALID_ARGUMENT and writes nothing', async () => {
@@ -79,13 +80,13 @@ describe('chaincode: evidence (数据存证)', () => {
       { ...record('a'), extra: true },
     ];
     for (const input of bad) {
-      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(merchant, 'Evidence:Anchor', input), undefined);
+      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(merchant, tx.evidence.anchor, input), undefined);
     }
   });
 
   it('answers NOT_FOUND for an unknown digest', async () => {
     try {
-      await w.evaluate(nobody, 'Evidence:Get', { sha256: hex64('nothing') });
+      await w.evaluate(nobody, tx.evidence.get, { sha256: hex64('nothing') });
       expect.fail('expected NOT_FOUND');
     } catch (err) {
       expect((err as { code: string }).code).to.equal('NOT_FOUND');
@@ -95,37 +96,37 @@ describe('chaincode: evidence (数据存证)', () => {
   describe('recognition (证据互认)', () => {
     let sha: string;
     beforeEach(async () => {
-      sha = (await w.submit(merchant, 'Evidence:Anchor', record('rec'))).sha256;
+      sha = (await w.submit(merchant, tx.evidence.anchor, record('rec'))).sha256;
     });
 
     it('is recorded by enforcement of other counties, once per county, and listed with the record', async () => {
-      const r = await w.submitTx(enfB, 'Evidence:Recognize', { sha256: sha, note: 'accepted in case 12' });
+      const r = await w.submitTx(enfB, tx.evidence.recognize, { sha256: sha, note: 'accepted in case 12' });
       expect(r.result).to.include({ sha256: sha, mspId: HUIXIAN, member: 'enf-b', txId: r.txId });
       expect(r.event?.name).to.equal(EvidenceEvents.Recognized);
-      await w.submit(enfC, 'Evidence:Recognize', { sha256: sha });
-      const got = await w.evaluate(nobody, 'Evidence:Get', { sha256: sha });
+      await w.submit(enfC, tx.evidence.recognize, { sha256: sha });
+      const got = await w.evaluate(nobody, tx.evidence.get, { sha256: sha });
       expect(got.recognitions.map((x: { mspId: string }) => x.mspId).sort()).to.deep.equal([FENGXIAN, HUIXIAN].sort());
     });
 
     it('refuses a second recognition by the same county (CONFLICT)', async () => {
-      await w.submit(enfB, 'Evidence:Recognize', { sha256: sha });
+      await w.submit(enfB, tx.evidence.recognize, { sha256: sha });
       const enfB2 = await w.member(HUIXIAN, 'enf-b2', 'enforcement');
-      await w.expectRefused('CONFLICT', () => w.submit(enfB2, 'Evidence:Recognize', { sha256: sha }));
+      await w.expectRefused('CONFLICT', () => w.submit(enfB2, tx.evidence.recognize, { sha256: sha }));
     });
 
     it("refuses the submitting county's own enforcement (FORBIDDEN, wrong county)", async () => {
-      await w.expectRefused('FORBIDDEN', () => w.submit(enfA, 'Evidence:Recognize', { sha256: sha }), 'other counties');
+      await w.expectRefused('FORBIDDEN', () => w.submit(enfA, tx.evidence.recognize, { sha256: sha }), 'other counties');
     });
 
     it('refuses a caller without the enforcement role (FORBIDDEN)', async () => {
       const regB = await w.member(HUIXIAN, 'reg-b', 'regulator');
-      await w.expectRefused('FORBIDDEN', () => w.submit(regB, 'Evidence:Recognize', { sha256: sha }));
+      await w.expectRefused('FORBIDDEN', () => w.submit(regB, tx.evidence.recognize, { sha256: sha }));
     });
 
     it('refuses an unknown digest (NOT_FOUND) and bad input (INVALID_ARGUMENT)', async () => {
-      await w.expectRefused('NOT_FOUND', () => w.submit(enfB, 'Evidence:Recognize', { sha256: hex64('unknown') }));
-      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(enfB, 'Evidence:Recognize', { sha256: sha, note: 'n'.repeat(501) }));
-      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(enfB, 'Evidence:Recognize', { digest: sha }));
+      await w.expectRefused('NOT_FOUND', () => w.submit(enfB, tx.evidence.recognize, { sha256: hex64('unknown') }));
+      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(enfB, tx.evidence.recognize, { sha256: sha, note: 'n'.repeat(501) }));
+      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(enfB, tx.evidence.recognize, { digest: sha }));
     });
   });
 });

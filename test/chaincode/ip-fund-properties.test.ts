@@ -1,3 +1,4 @@
+import { tx } from '../../chaincode/src/catalogue';
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { allocate } from '../../chaincode/src/fund/allocation';
@@ -108,7 +109,7 @@ describe('properties: fund allocation, royalty splits, IP shares, exclusive lice
       regF = await w.member(FENGXIAN, 'reg-f', 'regulator');
       merchant = await w.member(LIANGDANG, 'm-licensee', 'merchant');
       licensee = await registerEnterprise(w, regL, LIANGDANG, 'green');
-      await w.submit(regL, 'Subjects:BindMerchant', { subjectId: licensee, member: 'm-licensee' });
+      await w.submit(regL, tx.subjects.bindMerchant, { subjectId: licensee, member: 'm-licensee' });
     });
     after(async () => w.cleanup());
 
@@ -118,7 +119,7 @@ describe('properties: fund allocation, royalty splits, IP shares, exclusive lice
           fc.array(fc.integer({ min: 1, max: 10000 }), { minLength: 1, maxLength: 3 }).filter((s) => s.reduce((a, b) => a + b, 0) !== 10000),
           async (shares) => {
             const owners = shares.map((shareBp, i) => ({ county: COUNTY_IDS[i] as string, shareBp }));
-            await w.expectRefused('INVALID_ARGUMENT', () => w.submit(regL, 'Ip:RegisterIp', { title: 'Paper-cut', kind: 'intangible-heritage', owners, proofEvidenceRefs: ['doc:listing'] }), /10000/);
+            await w.expectRefused('INVALID_ARGUMENT', () => w.submit(regL, tx.ip.registerIp, { title: 'Paper-cut', kind: 'intangible-heritage', owners, proofEvidenceRefs: ['doc:listing'] }), /10000/);
           },
         ),
         { numRuns: 20 },
@@ -145,7 +146,7 @@ describe('properties: fund allocation, royalty splits, IP shares, exclusive lice
       let refusedOnApproval = 0;
       await fc.assert(
         fc.asyncProperty(commandsArb, async (commands) => {
-          const ip = await w.submit(regL, 'Ip:RegisterIp', {
+          const ip = await w.submit(regL, tx.ip.registerIp, {
             title: 'Liangdang paper-cut',
             kind: 'intangible-heritage',
             // Liangdang with either other county holds more than half; Huixian and Fengxian together exactly half, not enough.
@@ -161,7 +162,7 @@ describe('properties: fund allocation, royalty splits, IP shares, exclusive lice
             try {
               if (c.kind === 'request') {
                 const termFrom = addDays(day0, c.startOffset);
-                const l = await w.submit(merchant, 'Ip:RequestLicense', {
+                const l = await w.submit(merchant, tx.ip.requestLicense, {
                   ipId: ip.id,
                   licenseeSubjectId: licensee,
                   categories: ['paper-cut'],
@@ -174,7 +175,7 @@ describe('properties: fund allocation, royalty splits, IP shares, exclusive lice
                 licenseIds.push(l.id);
               } else if (licenseIds.length > 0) {
                 const id = licenseIds[c.license % licenseIds.length] as string;
-                await w.submit(regulators()[c.county] as Who, 'Ip:ApproveLicense', { licenseId: id });
+                await w.submit(regulators()[c.county] as Who, tx.ip.approveLicense, { licenseId: id });
               }
             } catch (err) {
               expect(err).to.be.instanceOf(LedgerError);
@@ -182,7 +183,7 @@ describe('properties: fund allocation, royalty splits, IP shares, exclusive lice
               expect(['RULE_VIOLATION', 'CONFLICT'], (err as Error).message).to.include((err as LedgerError).code);
             }
           }
-          const all = (await w.evaluate(regL, 'Ip:ListLicenses', { ipId: ip.id, limit: 200 })).items as any[];
+          const all = (await w.evaluate(regL, tx.ip.listLicenses, { ipId: ip.id, limit: 200 })).items as any[];
           const effective = all.filter((l) => l.status === 'effective');
           effectiveSeen += effective.length;
           for (const l of effective) expect(l.approvedShareBp).to.be.above(5000);

@@ -1,3 +1,4 @@
+import { tx } from '../../chaincode/src/catalogue';
 import { createHash } from 'node:crypto';
 import { expect } from 'chai';
 import { canonicalJson } from '../../chaincode/src/kernel/canonical-json';
@@ -29,30 +30,30 @@ describe('chaincode: market (交易流程 → 确权)', () => {
   describe('the whole flow', () => {
     it('green access → merchant in county A lists → buyer in county B orders with deposit → verifier passes → buyer settles; ownership, history and deal evidence on the ledger', async () => {
       // Regulator of county A grants green (the cast set green; set it again with fresh evidence as the flow's first step).
-      await w.submit(c.regA, 'Subjects:SetAccess', { subjectId: c.seller, status: 'green', evidenceRefs: ['doc:annual-review'] });
+      await w.submit(c.regA, tx.subjects.setAccess, { subjectId: c.seller, status: 'green', evidenceRefs: ['doc:annual-review'] });
 
-      const listed = await w.submitTx(c.sellerMerchant, 'Market:RegisterAsset', ecoAsset(c));
+      const listed = await w.submitTx(c.sellerMerchant, tx.market.registerAsset, ecoAsset(c));
       const asset = listed.result;
       expect(asset).to.include({ kind: 'eco-product', originCounty: LIANGDANG, ownerSubjectId: c.seller, status: 'listed', costFen: 100_000, priceFen: 130_000, transferCount: 0 });
       expect(listed.event?.name).to.equal(MarketEvents.AssetRegistered);
-      expect((await w.evaluate(reader, 'Market:ListListedAssets', { category: 'honey' })).items.map((a: { id: string }) => a.id)).to.deep.equal([asset.id]);
+      expect((await w.evaluate(reader, tx.market.listListedAssets, { category: 'honey' })).items.map((a: { id: string }) => a.id)).to.deep.equal([asset.id]);
 
-      const placed = await w.submitTx(c.buyerMerchant, 'Market:PlaceOrder', { assetId: asset.id, buyerSubjectId: c.buyer, depositFen: 26_000, depositPaymentRef: 'pay:dep-77' });
+      const placed = await w.submitTx(c.buyerMerchant, tx.market.placeOrder, { assetId: asset.id, buyerSubjectId: c.buyer, depositFen: 26_000, depositPaymentRef: 'pay:dep-77' });
       const o = placed.result;
       expect(o).to.include({ status: 'ordered', assetId: asset.id, sellerSubjectId: c.seller, buyerSubjectId: c.buyer, sellerCounty: LIANGDANG, buyerCounty: HUIXIAN, originCounty: LIANGDANG, crossRegion: true, priceFen: 130_000, depositFen: 26_000 });
       expect(placed.event?.name).to.equal(MarketEvents.OrderPlaced);
       const orderTime = Date.parse(o.orderedAt);
       expect(o.verifyBy).to.equal(addDays(cstDate(orderTime), 7));
-      expect((await w.evaluate(reader, 'Market:GetAsset', { assetId: asset.id })).status).to.equal('reserved');
+      expect((await w.evaluate(reader, tx.market.getAsset, { assetId: asset.id })).status).to.equal('reserved');
 
-      const verified = await w.submitTx(c.verifier, 'Market:RecordVerification', { orderId: o.id, result: 'pass', evidenceRefs: ['sha256:' + hex64('inspection photos')] });
+      const verified = await w.submitTx(c.verifier, tx.market.recordVerification, { orderId: o.id, result: 'pass', evidenceRefs: ['sha256:' + hex64('inspection photos')] });
       expect(verified.result.status).to.equal('verified');
       expect(verified.result.verification).to.include({ result: 'pass' });
       expect(verified.result.verification.verifier).to.deep.equal({ mspId: FENGXIAN, member: 'verifier-c' });
       expect(verified.result.payBy).to.equal(addDays(cstDate(Date.parse(verified.result.verification.at)), 3));
       expect(verified.event?.name).to.equal(MarketEvents.OrderVerified);
 
-      const settled = await w.submitTx(c.buyerMerchant, 'Market:SettleOrder', { orderId: o.id, paymentRef: 'pay:bal-88' });
+      const settled = await w.submitTx(c.buyerMerchant, tx.market.settleOrder, { orderId: o.id, paymentRef: 'pay:bal-88' });
       const s = settled.result;
       expect(s.status).to.equal('settled');
       const txTimeMs = Date.parse((await w.f.ledger.getTransaction(settled.txId))!.timestamp);
@@ -61,10 +62,10 @@ describe('chaincode: market (交易流程 → 确权)', () => {
       expect(settled.event?.payload).to.include({ orderId: o.id, crossRegion: true, settlementDate: s.settlement.settlementDate, evidenceSha256: s.settlement.evidenceSha256 });
 
       // Ownership moved, and the history shows both owners.
-      const after = await w.evaluate(reader, 'Market:GetAsset', { assetId: asset.id });
+      const after = await w.evaluate(reader, tx.market.getAsset, { assetId: asset.id });
       expect(after).to.include({ ownerSubjectId: c.buyer, status: 'held', transferCount: 1, originCounty: LIANGDANG });
       expect(after).not.to.have.property('openOrderId');
-      const history = await w.evaluate(reader, 'Market:OwnershipHistory', { assetId: asset.id });
+      const history = await w.evaluate(reader, tx.market.ownershipHistory, { assetId: asset.id });
       expect(history.items.map((t: { kind: string; toSubjectId: string }) => [t.kind, t.toSubjectId])).to.deep.equal([
         ['registration', c.seller],
         ['sale', c.buyer],
@@ -76,25 +77,25 @@ describe('chaincode: market (交易流程 → 确权)', () => {
       const sha = createHash('sha256').update(dealBytes).digest('hex');
       expect(s.settlement.evidenceSha256).to.equal(sha);
       expect(s.settlement.evidenceSm3).to.equal(createHash('sm3').update(dealBytes).digest('hex'));
-      const evidence = await w.evaluate(reader, 'Evidence:Get', { sha256: sha });
+      const evidence = await w.evaluate(reader, tx.evidence.get, { sha256: sha });
       expect(evidence.record).to.include({ sha256: sha, sizeBytes: dealBytes.length, mediaType: 'application/json', txId: settled.txId });
       expect(evidence.record.refs).to.deep.equal({ orderIds: [o.id], subjectIds: [c.seller, c.buyer] });
       expect(evidence.record.submitter).to.deep.equal({ mspId: HUIXIAN, member: 'm-buyer' });
       expect(s.settlement.deal).to.include({ orderId: o.id, assetId: asset.id, priceFen: 130_000, depositFen: 26_000, crossRegion: true, paymentRef: 'pay:bal-88', depositPaymentRef: 'pay:dep-77' });
 
       // Statistics: the trade, by origin county and day; the category index.
-      const trades = await w.evaluate(reader, 'Market:ListTrades', { originCounty: LIANGDANG, date: cstDate(txTimeMs) });
+      const trades = await w.evaluate(reader, tx.market.listTrades, { originCounty: LIANGDANG, date: cstDate(txTimeMs) });
       expect(trades.items).to.have.length(1);
       expect(trades.items[0]).to.include({ orderId: o.id, crossRegion: true, buyerCounty: HUIXIAN, priceFen: 130_000 });
-      expect(await w.evaluate(reader, 'Market:GetCategoryIndex', { category: 'honey' })).to.include({ indexFen: 130_000, settledCount: 1 });
-      const bought = await w.evaluate(reader, 'Market:ListOrders', { subjectId: c.buyer, side: 'buyer' });
+      expect(await w.evaluate(reader, tx.market.getCategoryIndex, { category: 'honey' })).to.include({ indexFen: 130_000, settledCount: 1 });
+      const bought = await w.evaluate(reader, tx.market.listOrders, { subjectId: c.buyer, side: 'buyer' });
       expect(bought.items.map((x: { id: string }) => x.id)).to.deep.equal([o.id]);
     });
 
     it('a trade within one county is not cross-region; a new owner can list again and sell on', async () => {
       const localBuyer = await registerEnterprise(w, c.regA, LIANGDANG, 'green');
       const localMerchant = await w.member(LIANGDANG, 'm-local', 'merchant');
-      await w.submit(c.regA, 'Subjects:BindMerchant', { subjectId: localBuyer, member: 'm-local' });
+      await w.submit(c.regA, tx.subjects.bindMerchant, { subjectId: localBuyer, member: 'm-local' });
       const asset = await listEco(c);
       const o = await order(c, asset.id, 1000, localMerchant, localBuyer);
       expect(o.crossRegion).to.equal(false);
@@ -102,17 +103,17 @@ describe('chaincode: market (交易流程 → 确权)', () => {
       await settle(c, o.id, localMerchant);
 
       // The new owner relists: the eco premium is checked again on the new price.
-      await w.expectRefused('RULE_VIOLATION', () => w.submit(localMerchant, 'Market:SetListing', { assetId: asset.id, listed: true, priceFen: 129_999 }), '30%');
-      await w.expectRefused('FORBIDDEN', () => w.submit(c.sellerMerchant, 'Market:SetListing', { assetId: asset.id, listed: true }));
-      const relisted = await w.submitTx(localMerchant, 'Market:SetListing', { assetId: asset.id, listed: true, priceFen: 150_000 });
+      await w.expectRefused('RULE_VIOLATION', () => w.submit(localMerchant, tx.market.setListing, { assetId: asset.id, listed: true, priceFen: 129_999 }), '30%');
+      await w.expectRefused('FORBIDDEN', () => w.submit(c.sellerMerchant, tx.market.setListing, { assetId: asset.id, listed: true }));
+      const relisted = await w.submitTx(localMerchant, tx.market.setListing, { assetId: asset.id, listed: true, priceFen: 150_000 });
       expect(relisted.result).to.include({ status: 'listed', priceFen: 150_000, ownerSubjectId: localBuyer });
       expect(relisted.event?.name).to.equal(MarketEvents.ListingChanged);
       const o2 = await order(c, asset.id, 1000);
       expect(o2).to.include({ crossRegion: true, sellerSubjectId: localBuyer, originCounty: LIANGDANG });
-      await w.expectRefused('CONFLICT', () => w.submit(localMerchant, 'Market:SetListing', { assetId: asset.id, listed: false }));
+      await w.expectRefused('CONFLICT', () => w.submit(localMerchant, tx.market.setListing, { assetId: asset.id, listed: false }));
       await verify(c, o2.id);
       await settle(c, o2.id);
-      const history = await w.evaluate(reader, 'Market:OwnershipHistory', { assetId: asset.id });
+      const history = await w.evaluate(reader, tx.market.ownershipHistory, { assetId: asset.id });
       expect(history.items.map((t: { toSubjectId: string }) => t.toSubjectId)).to.deep.equal([c.seller, localBuyer, c.buyer]);
     });
   });
@@ -150,27 +151,27 @@ describe('chaincode: market (交易流程 → 确权)', () => {
   describe('who may list', () => {
     it('only a merchant bound to the owner subject (FORBIDDEN otherwise: unbound, other county, no merchant role, unbound later)', async () => {
       const stranger = await w.member(LIANGDANG, 'm-stranger', 'merchant');
-      await w.expectRefused('FORBIDDEN', () => w.submit(stranger, 'Market:RegisterAsset', ecoAsset(c)), 'does not act for');
-      await w.expectRefused('FORBIDDEN', () => w.submit(c.buyerMerchant, 'Market:RegisterAsset', ecoAsset(c)));
-      await w.expectRefused('FORBIDDEN', () => w.submit(c.regA, 'Market:RegisterAsset', ecoAsset(c)), 'merchant');
-      await w.submit(c.regA, 'Subjects:UnbindMerchant', { subjectId: c.seller, member: 'm-seller' });
+      await w.expectRefused('FORBIDDEN', () => w.submit(stranger, tx.market.registerAsset, ecoAsset(c)), 'does not act for');
+      await w.expectRefused('FORBIDDEN', () => w.submit(c.buyerMerchant, tx.market.registerAsset, ecoAsset(c)));
+      await w.expectRefused('FORBIDDEN', () => w.submit(c.regA, tx.market.registerAsset, ecoAsset(c)), 'merchant');
+      await w.submit(c.regA, tx.subjects.unbindMerchant, { subjectId: c.seller, member: 'm-seller' });
       await w.expectRefused('FORBIDDEN', () => listEco(c));
     });
 
     it('refused for an owner with red or pending access, or orange over its limit (RULE_VIOLATION)', async () => {
-      await w.submit(c.regA, 'Subjects:SetAccess', { subjectId: c.seller, status: 'red', evidenceRefs: ['doc:penalty'] });
+      await w.submit(c.regA, tx.subjects.setAccess, { subjectId: c.seller, status: 'red', evidenceRefs: ['doc:penalty'] });
       await w.expectRefused('RULE_VIOLATION', () => listEco(c), 'red');
-      await w.submit(c.regA, 'Subjects:SetAccess', { subjectId: c.seller, status: 'orange', tradeLimitFen: 129_999, evidenceRefs: ['doc:warning'] });
+      await w.submit(c.regA, tx.subjects.setAccess, { subjectId: c.seller, status: 'orange', tradeLimitFen: 129_999, evidenceRefs: ['doc:warning'] });
       await w.expectRefused('RULE_VIOLATION', () => listEco(c), 'orange');
-      await w.submit(c.regA, 'Subjects:SetAccess', { subjectId: c.seller, status: 'orange', tradeLimitFen: 130_000, evidenceRefs: ['doc:warning'] });
+      await w.submit(c.regA, tx.subjects.setAccess, { subjectId: c.seller, status: 'orange', tradeLimitFen: 130_000, evidenceRefs: ['doc:warning'] });
       expect((await listEco(c)).status).to.equal('listed');
       const pending = await registerEnterprise(w, c.regA, LIANGDANG);
-      await w.submit(c.regA, 'Subjects:BindMerchant', { subjectId: pending, member: 'm-seller' });
+      await w.submit(c.regA, tx.subjects.bindMerchant, { subjectId: pending, member: 'm-seller' });
       await w.expectRefused('RULE_VIOLATION', () => listEco(c, { ownerSubjectId: pending }), 'no market access decision');
     });
 
     it('refuses bad input (INVALID_ARGUMENT): malformed JSON, missing fields, floats, negatives, strings for fen, oversized strings, unknown kind', async () => {
-      await w.expectRefused('INVALID_ARGUMENT', () => w.submitRaw(c.sellerMerchant, 'Market:RegisterAsset', ['{"kind":"eco-product"']));
+      await w.expectRefused('INVALID_ARGUMENT', () => w.submitRaw(c.sellerMerchant, tx.market.registerAsset, ['{"kind":"eco-product"']));
       const base = ecoAsset(c);
       const bad: unknown[] = [
         { ...base, priceFen: undefined },
@@ -190,7 +191,7 @@ describe('chaincode: market (交易流程 → 确权)', () => {
         { ...base, licenseRef: 'l'.repeat(129) },
         { ...base, originCounty: HUIXIAN },
       ];
-      for (const input of bad) await w.expectRefused('INVALID_ARGUMENT', () => w.submit(c.sellerMerchant, 'Market:RegisterAsset', input));
+      for (const input of bad) await w.expectRefused('INVALID_ARGUMENT', () => w.submit(c.sellerMerchant, tx.market.registerAsset, input));
     });
   });
 
@@ -219,16 +220,16 @@ describe('chaincode: market (交易流程 → 确权)', () => {
     it('refuses a merchant not acting for the buyer (FORBIDDEN) and bad input (INVALID_ARGUMENT)', async () => {
       await w.expectRefused('FORBIDDEN', () => order(c, assetId, 1000, c.sellerMerchant, c.buyer));
       await w.expectRefused('FORBIDDEN', () => order(c, assetId, 1000, c.verifier, c.buyer));
-      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(c.buyerMerchant, 'Market:PlaceOrder', { assetId, buyerSubjectId: c.buyer, depositFen: 1000 }));
-      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(c.buyerMerchant, 'Market:PlaceOrder', { assetId, buyerSubjectId: c.buyer, depositFen: 1000, depositPaymentRef: 'p'.repeat(129) }));
-      await w.expectRefused('INVALID_ARGUMENT', () => w.submitRaw(c.buyerMerchant, 'Market:PlaceOrder', ['not json']));
+      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(c.buyerMerchant, tx.market.placeOrder, { assetId, buyerSubjectId: c.buyer, depositFen: 1000 }));
+      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(c.buyerMerchant, tx.market.placeOrder, { assetId, buyerSubjectId: c.buyer, depositFen: 1000, depositPaymentRef: 'p'.repeat(129) }));
+      await w.expectRefused('INVALID_ARGUMENT', () => w.submitRaw(c.buyerMerchant, tx.market.placeOrder, ['not json']));
     });
 
     it('refuses a buyer or a seller with red access (RULE_VIOLATION)', async () => {
-      await w.submit(c.regB, 'Subjects:SetAccess', { subjectId: c.buyer, status: 'red', evidenceRefs: ['doc:fraud'] });
+      await w.submit(c.regB, tx.subjects.setAccess, { subjectId: c.buyer, status: 'red', evidenceRefs: ['doc:fraud'] });
       await w.expectRefused('RULE_VIOLATION', () => order(c, assetId), 'red');
-      await w.submit(c.regB, 'Subjects:SetAccess', { subjectId: c.buyer, status: 'green', evidenceRefs: ['doc:repaired'] });
-      await w.submit(c.regA, 'Subjects:SetAccess', { subjectId: c.seller, status: 'red', evidenceRefs: ['doc:fraud'] });
+      await w.submit(c.regB, tx.subjects.setAccess, { subjectId: c.buyer, status: 'green', evidenceRefs: ['doc:repaired'] });
+      await w.submit(c.regA, tx.subjects.setAccess, { subjectId: c.seller, status: 'red', evidenceRefs: ['doc:fraud'] });
       await w.expectRefused('RULE_VIOLATION', () => order(c, assetId), 'red');
     });
   });
@@ -240,30 +241,30 @@ describe('chaincode: market (交易流程 → 确权)', () => {
     });
 
     it('only by a verifier that acts for neither party (FORBIDDEN otherwise)', async () => {
-      await w.expectRefused('FORBIDDEN', () => w.submit(c.buyerMerchant, 'Market:RecordVerification', { orderId, result: 'pass', evidenceRefs: ['doc:1'] }));
-      await w.expectRefused('FORBIDDEN', () => w.submit(c.regA, 'Market:RecordVerification', { orderId, result: 'pass', evidenceRefs: ['doc:1'] }));
-      await w.submit(await w.admin(LIANGDANG), 'Membership:GrantRole', { member: 'm-seller', role: 'verifier' });
-      await w.expectRefused('FORBIDDEN', () => w.submit(c.sellerMerchant, 'Market:RecordVerification', { orderId, result: 'pass', evidenceRefs: ['doc:1'] }), 'acts for a party');
+      await w.expectRefused('FORBIDDEN', () => w.submit(c.buyerMerchant, tx.market.recordVerification, { orderId, result: 'pass', evidenceRefs: ['doc:1'] }));
+      await w.expectRefused('FORBIDDEN', () => w.submit(c.regA, tx.market.recordVerification, { orderId, result: 'pass', evidenceRefs: ['doc:1'] }));
+      await w.submit(await w.admin(LIANGDANG), tx.membership.grantRole, { member: 'm-seller', role: 'verifier' });
+      await w.expectRefused('FORBIDDEN', () => w.submit(c.sellerMerchant, tx.market.recordVerification, { orderId, result: 'pass', evidenceRefs: ['doc:1'] }), 'acts for a party');
     });
 
     it('needs evidence refs (INVALID_ARGUMENT) and the ordered state (CONFLICT)', async () => {
-      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(c.verifier, 'Market:RecordVerification', { orderId, result: 'pass', evidenceRefs: [] }));
-      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(c.verifier, 'Market:RecordVerification', { orderId, result: 'maybe', evidenceRefs: ['doc:1'] }));
+      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(c.verifier, tx.market.recordVerification, { orderId, result: 'pass', evidenceRefs: [] }));
+      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(c.verifier, tx.market.recordVerification, { orderId, result: 'maybe', evidenceRefs: ['doc:1'] }));
       await verify(c, orderId);
       await w.expectRefused('CONFLICT', () => verify(c, orderId), 'verified, not ordered');
     });
 
     it('a pass is refused while a party has red access (RULE_VIOLATION)', async () => {
-      await w.submit(c.regA, 'Subjects:SetAccess', { subjectId: c.seller, status: 'red', evidenceRefs: ['doc:x'] });
+      await w.submit(c.regA, tx.subjects.setAccess, { subjectId: c.seller, status: 'red', evidenceRefs: ['doc:x'] });
       await w.expectRefused('RULE_VIOLATION', () => verify(c, orderId), 'red');
     });
 
     it('a fail cancels the order with the seller at fault: twice the deposit back to the buyer; the asset is for sale again', async () => {
-      const r = await w.submitTx(c.verifier, 'Market:RecordVerification', { orderId, result: 'fail', evidenceRefs: ['doc:lab-fail'] });
+      const r = await w.submitTx(c.verifier, tx.market.recordVerification, { orderId, result: 'fail', evidenceRefs: ['doc:lab-fail'] });
       expect(r.result.status).to.equal('cancelled');
       expect(r.result.cancellation).to.include({ faultParty: 'seller', depositFen: 10_000, refundToBuyerFen: 20_000, forfeitedToSellerFen: 0 });
       expect(r.event?.name).to.equal(MarketEvents.OrderCancelled);
-      const asset = await w.evaluate(reader, 'Market:GetAsset', { assetId: r.result.assetId });
+      const asset = await w.evaluate(reader, tx.market.getAsset, { assetId: r.result.assetId });
       expect(asset.status).to.equal('listed');
       await w.expectRefused('CONFLICT', () => settle(c, orderId));
     });
@@ -279,15 +280,15 @@ describe('chaincode: market (交易流程 → 确权)', () => {
       await w.expectRefused('CONFLICT', () => settle(c, orderId), 'ordered, not verified');
       await verify(c, orderId);
       await w.expectRefused('FORBIDDEN', () => settle(c, orderId, c.sellerMerchant));
-      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(c.buyerMerchant, 'Market:SettleOrder', { orderId }));
-      await w.expectRefused('NOT_FOUND', () => w.submit(c.buyerMerchant, 'Market:SettleOrder', { orderId: 'o-none', paymentRef: 'p:1' }));
+      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(c.buyerMerchant, tx.market.settleOrder, { orderId }));
+      await w.expectRefused('NOT_FOUND', () => w.submit(c.buyerMerchant, tx.market.settleOrder, { orderId: 'o-none', paymentRef: 'p:1' }));
       await settle(c, orderId);
       await w.expectRefused('CONFLICT', () => settle(c, orderId), 'settled');
     });
 
     it('is refused while a party has red access (RULE_VIOLATION)', async () => {
       await verify(c, orderId);
-      await w.submit(c.regB, 'Subjects:SetAccess', { subjectId: c.buyer, status: 'red', evidenceRefs: ['doc:x'] });
+      await w.submit(c.regB, tx.subjects.setAccess, { subjectId: c.buyer, status: 'red', evidenceRefs: ['doc:x'] });
       await w.expectRefused('RULE_VIOLATION', () => settle(c, orderId), 'red');
     });
   });
@@ -301,14 +302,14 @@ describe('chaincode: market (交易流程 → 确权)', () => {
     });
     afterEach(() => clock.restore());
 
-    const cancel = (who: Who, reason = 'changed plans') => w.submit(who, 'Market:CancelOrder', { orderId, reason });
+    const cancel = (who: Who, reason = 'changed plans') => w.submit(who, tx.market.cancelOrder, { orderId, reason });
 
     it('the buyer cancelling in time is at fault: the deposit is forfeited', async () => {
       const o = await cancel(c.buyerMerchant);
       expect(o.status).to.equal('cancelled');
       expect(o.cancellation).to.include({ faultParty: 'buyer', refundToBuyerFen: 0, forfeitedToSellerFen: 10_000 });
       expect(o.cancellation.by).to.include({ role: 'buyer', member: 'm-buyer' });
-      expect((await w.evaluate(reader, 'Market:GetAsset', { assetId: o.assetId })).status).to.equal('listed');
+      expect((await w.evaluate(reader, tx.market.getAsset, { assetId: o.assetId })).status).to.equal('listed');
     });
 
     it('the seller cancelling in time is at fault: twice the deposit back to the buyer', async () => {
@@ -326,7 +327,7 @@ describe('chaincode: market (交易流程 → 确权)', () => {
       await verify(c, orderId);
       clock.advanceDays(2);
       // Still in time: the seller cancelling now would be at fault (simulated with evaluate, nothing committed).
-      const inTime = await w.evaluate(c.sellerMerchant, 'Market:CancelOrder', { orderId, reason: 'early' });
+      const inTime = await w.evaluate(c.sellerMerchant, tx.market.cancelOrder, { orderId, reason: 'early' });
       expect(inTime.cancellation).to.include({ faultParty: 'seller', refundToBuyerFen: 20_000 });
       clock.advanceDays(2);
       const o = await cancel(c.sellerMerchant, 'balance not paid');
@@ -334,7 +335,7 @@ describe('chaincode: market (交易流程 → 确权)', () => {
     });
 
     it('a counterparty barred from trading (red) is at fault; a party with red access may not cancel itself (RULE_VIOLATION)', async () => {
-      await w.submit(c.regA, 'Subjects:SetAccess', { subjectId: c.seller, status: 'red', evidenceRefs: ['doc:x'] });
+      await w.submit(c.regA, tx.subjects.setAccess, { subjectId: c.seller, status: 'red', evidenceRefs: ['doc:x'] });
       await w.expectRefused('RULE_VIOLATION', () => cancel(c.sellerMerchant), 'red');
       const o = await cancel(c.buyerMerchant, 'seller barred');
       expect(o.cancellation).to.include({ faultParty: 'seller', refundToBuyerFen: 20_000 });
@@ -344,7 +345,7 @@ describe('chaincode: market (交易流程 → 确权)', () => {
       const stranger = await w.member(FENGXIAN, 'm-stranger', 'merchant');
       await w.expectRefused('FORBIDDEN', () => cancel(stranger));
       await w.expectRefused('FORBIDDEN', () => cancel(c.verifier));
-      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(c.buyerMerchant, 'Market:CancelOrder', { orderId }));
+      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(c.buyerMerchant, tx.market.cancelOrder, { orderId }));
       await w.expectRefused('INVALID_ARGUMENT', () => cancel(c.buyerMerchant, 'r'.repeat(501)));
       await verify(c, orderId);
       await settle(c, orderId);
@@ -354,69 +355,69 @@ describe('chaincode: market (交易流程 → 确权)', () => {
 
   describe('risk alerts (异常交易预警)', () => {
     it('a price deviating from the category’s moving index suspends the order; verify/settle/cancel are refused until a regulator clears it', async () => {
-      await w.submit(c.regB, 'Market:SetRiskConfig', { indexMinSamples: 1, priceDeviationBp: 2000 });
+      await w.submit(c.regB, tx.market.setRiskConfig, { indexMinSamples: 1, priceDeviationBp: 2000 });
       await sale(130_000);
-      expect(await w.evaluate(reader, 'Market:GetCategoryIndex', { category: 'honey' })).to.include({ indexFen: 130_000 });
+      expect(await w.evaluate(reader, tx.market.getCategoryIndex, { category: 'honey' })).to.include({ indexFen: 130_000 });
 
       // Within 20% of the index: no alert.
       const near = await listEco(c, { priceFen: 156_000 });
       expect((await order(c, near.id)).status).to.equal('ordered');
 
       const far = await listEco(c, { priceFen: 160_000 });
-      const placed = await w.submitTx(c.buyerMerchant, 'Market:PlaceOrder', { assetId: far.id, buyerSubjectId: c.buyer, depositFen: 1000, depositPaymentRef: 'p:1' });
+      const placed = await w.submitTx(c.buyerMerchant, tx.market.placeOrder, { assetId: far.id, buyerSubjectId: c.buyer, depositFen: 1000, depositPaymentRef: 'p:1' });
       const o = placed.result;
       expect(o.status).to.equal('suspended');
       expect(placed.event?.name).to.equal(MarketEvents.OrderSuspended);
-      const alert = await w.evaluate(reader, 'Market:GetAlert', { alertId: o.alertId });
+      const alert = await w.evaluate(reader, tx.market.getAlert, { alertId: o.alertId });
       expect(alert).to.include({ level: 'red', status: 'open', orderId: o.id });
       expect(alert.reasons).to.deep.equal([{ rule: 'price-deviation', priceFen: 160_000, indexFen: 130_000, deviationBp: 2307, limitBp: 2000 }]);
-      expect((await w.evaluate(reader, 'Market:ListAlerts', { status: 'open' })).items.map((a: { id: string }) => a.id)).to.deep.equal([o.alertId]);
+      expect((await w.evaluate(reader, tx.market.listAlerts, { status: 'open' })).items.map((a: { id: string }) => a.id)).to.deep.equal([o.alertId]);
 
       await w.expectRefused('RULE_VIOLATION', () => verify(c, o.id), 'suspended by risk alert');
       await w.expectRefused('RULE_VIOLATION', () => settle(c, o.id), 'suspended');
-      await w.expectRefused('RULE_VIOLATION', () => w.submit(c.buyerMerchant, 'Market:CancelOrder', { orderId: o.id, reason: 'x' }), 'suspended');
+      await w.expectRefused('RULE_VIOLATION', () => w.submit(c.buyerMerchant, tx.market.cancelOrder, { orderId: o.id, reason: 'x' }), 'suspended');
 
       // Only a regulator of the seller's or buyer's county decides.
-      await w.expectRefused('FORBIDDEN', () => w.submit(c.regC, 'Market:ResolveAlert', { alertId: o.alertId, decision: 'clear', note: 'ok' }), 'not ' + FENGXIAN);
-      await w.expectRefused('FORBIDDEN', () => w.submit(c.buyerMerchant, 'Market:ResolveAlert', { alertId: o.alertId, decision: 'clear', note: 'ok' }));
-      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(c.regA, 'Market:ResolveAlert', { alertId: o.alertId, decision: 'clear' }));
-      const cleared = await w.submitTx(c.regA, 'Market:ResolveAlert', { alertId: o.alertId, decision: 'clear', note: 'premium honey, price justified', evidenceRefs: ['doc:price-survey'] });
+      await w.expectRefused('FORBIDDEN', () => w.submit(c.regC, tx.market.resolveAlert, { alertId: o.alertId, decision: 'clear', note: 'ok' }), 'not ' + FENGXIAN);
+      await w.expectRefused('FORBIDDEN', () => w.submit(c.buyerMerchant, tx.market.resolveAlert, { alertId: o.alertId, decision: 'clear', note: 'ok' }));
+      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(c.regA, tx.market.resolveAlert, { alertId: o.alertId, decision: 'clear' }));
+      const cleared = await w.submitTx(c.regA, tx.market.resolveAlert, { alertId: o.alertId, decision: 'clear', note: 'premium honey, price justified', evidenceRefs: ['doc:price-survey'] });
       expect(cleared.result.alert).to.include({ status: 'cleared', note: 'premium honey, price justified' });
       expect(cleared.result.order.status).to.equal('ordered');
       expect(cleared.event?.name).to.equal(MarketEvents.AlertCleared);
-      await w.expectRefused('CONFLICT', () => w.submit(c.regB, 'Market:ResolveAlert', { alertId: o.alertId, decision: 'reject', note: 'no' }), 'already cleared');
+      await w.expectRefused('CONFLICT', () => w.submit(c.regB, tx.market.resolveAlert, { alertId: o.alertId, decision: 'reject', note: 'no' }), 'already cleared');
 
       await verify(c, o.id);
       expect((await settle(c, o.id)).status).to.equal('settled');
     });
 
     it('a rejected alert cancels the order with no party at fault: the deposit goes back', async () => {
-      await w.submit(c.regA, 'Market:SetRiskConfig', { indexMinSamples: 1, priceDeviationBp: 1000 });
+      await w.submit(c.regA, tx.market.setRiskConfig, { indexMinSamples: 1, priceDeviationBp: 1000 });
       await sale(130_000);
       const far = await listEco(c, { priceFen: 500_000 });
       const o = await order(c, far.id, 5000);
       expect(o.status).to.equal('suspended');
-      const r = await w.submitTx(c.regB, 'Market:ResolveAlert', { alertId: o.alertId, decision: 'reject', note: 'suspected price manipulation' });
+      const r = await w.submitTx(c.regB, tx.market.resolveAlert, { alertId: o.alertId, decision: 'reject', note: 'suspected price manipulation' });
       expect(r.result.alert.status).to.equal('rejected');
       expect(r.result.order.status).to.equal('cancelled');
       expect(r.result.order.cancellation).to.include({ faultParty: 'none', refundToBuyerFen: 5000, forfeitedToSellerFen: 0 });
       expect(r.event?.name).to.equal(MarketEvents.AlertRejected);
-      expect((await w.evaluate(reader, 'Market:GetAsset', { assetId: far.id })).status).to.equal('listed');
+      expect((await w.evaluate(reader, tx.market.getAsset, { assetId: far.id })).status).to.equal('listed');
     });
 
     it('more than N settled trades between the same two subjects within 24 h suspends the order (either direction); older trades fall out of the window', async () => {
       const clock = useClock();
       try {
-        await w.submit(c.regA, 'Market:SetRiskConfig', { pairTradeLimit: 2 });
+        await w.submit(c.regA, tx.market.setRiskConfig, { pairTradeLimit: 2 });
         await sale();
         await sale();
         const third = await listEco(c);
         const o = await order(c, third.id);
         expect(o.status).to.equal('suspended');
-        expect((await w.evaluate(reader, 'Market:GetAlert', { alertId: o.alertId })).reasons).to.deep.equal([{ rule: 'pair-frequency', settledInWindow: 2, limit: 2, windowHours: 24 }]);
+        expect((await w.evaluate(reader, tx.market.getAlert, { alertId: o.alertId })).reasons).to.deep.equal([{ rule: 'pair-frequency', settledInWindow: 2, limit: 2, windowHours: 24 }]);
 
         // The other direction counts too: the buyer now sells to the seller.
-        const land = await w.submit(c.buyerMerchant, 'Market:RegisterAsset', { ownerSubjectId: c.buyer, kind: 'rural-resource', title: 'Orchard lease', category: 'orchard-lease', costFen: 1, priceFen: 50_000 });
+        const land = await w.submit(c.buyerMerchant, tx.market.registerAsset, { ownerSubjectId: c.buyer, kind: 'rural-resource', title: 'Orchard lease', category: 'orchard-lease', costFen: 1, priceFen: 50_000 });
         expect((await order(c, land.id, 1000, c.sellerMerchant, c.seller)).status).to.equal('suspended');
 
         clock.advanceMs(24 * 3600 * 1000 + 60_000);
@@ -428,26 +429,26 @@ describe('chaincode: market (交易流程 → 确权)', () => {
     });
 
     it('the moving index is the floored mean of the latest indexWindow settled prices', async () => {
-      await w.submit(c.regA, 'Market:SetRiskConfig', { indexWindow: 2, indexMinSamples: 1, priceDeviationBp: 1_000_000, pairTradeLimit: 100 });
+      await w.submit(c.regA, tx.market.setRiskConfig, { indexWindow: 2, indexMinSamples: 1, priceDeviationBp: 1_000_000, pairTradeLimit: 100 });
       await sale(130_000, 'tea');
       await sale(140_001, 'tea');
-      expect(await w.evaluate(reader, 'Market:GetCategoryIndex', { category: 'tea' })).to.include({ indexFen: 135_000, settledCount: 2 });
+      expect(await w.evaluate(reader, tx.market.getCategoryIndex, { category: 'tea' })).to.include({ indexFen: 135_000, settledCount: 2 });
       await sale(150_000, 'tea');
-      const idx = await w.evaluate(reader, 'Market:GetCategoryIndex', { category: 'tea' });
+      const idx = await w.evaluate(reader, tx.market.getCategoryIndex, { category: 'tea' });
       expect(idx.recentPricesFen).to.deep.equal([140_001, 150_000]);
       expect(idx).to.include({ indexFen: 145_000, settledCount: 3 });
     });
 
     it('risk parameters: defaults, set by a regulator only, validated', async () => {
-      const defaults = await w.evaluate(reader, 'Market:GetRiskConfig');
+      const defaults = await w.evaluate(reader, tx.market.getRiskConfig);
       expect(defaults).to.include({ priceDeviationBp: 5000, indexWindow: 20, indexMinSamples: 3, pairTradeLimit: 3, verificationDays: 7, paymentDays: 3 });
-      await w.expectRefused('FORBIDDEN', () => w.submit(c.sellerMerchant, 'Market:SetRiskConfig', { pairTradeLimit: 5 }));
-      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(c.regA, 'Market:SetRiskConfig', {}));
-      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(c.regA, 'Market:SetRiskConfig', { priceDeviationBp: 12.5 }));
-      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(c.regA, 'Market:SetRiskConfig', { verificationDays: 0 }));
-      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(c.regA, 'Market:SetRiskConfig', { indexWindow: 101 }));
-      await w.expectRefused('RULE_VIOLATION', () => w.submit(c.regA, 'Market:SetRiskConfig', { indexMinSamples: 30 }), 'indexWindow');
-      const r = await w.submitTx(c.regC, 'Market:SetRiskConfig', { verificationDays: 10 });
+      await w.expectRefused('FORBIDDEN', () => w.submit(c.sellerMerchant, tx.market.setRiskConfig, { pairTradeLimit: 5 }));
+      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(c.regA, tx.market.setRiskConfig, {}));
+      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(c.regA, tx.market.setRiskConfig, { priceDeviationBp: 12.5 }));
+      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(c.regA, tx.market.setRiskConfig, { verificationDays: 0 }));
+      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(c.regA, tx.market.setRiskConfig, { indexWindow: 101 }));
+      await w.expectRefused('RULE_VIOLATION', () => w.submit(c.regA, tx.market.setRiskConfig, { indexMinSamples: 30 }), 'indexWindow');
+      const r = await w.submitTx(c.regC, tx.market.setRiskConfig, { verificationDays: 10 });
       expect(r.result).to.include({ verificationDays: 10, paymentDays: 3 });
       expect(r.result.updatedBy).to.deep.equal({ mspId: FENGXIAN, member: 'reg-c' });
       expect(r.event?.name).to.equal(MarketEvents.RiskConfigSet);

@@ -1,3 +1,4 @@
+import { tx } from '../../chaincode/src/catalogue';
 import { expect } from 'chai';
 import { LedgerIdentity } from '../../gateway-api/src/ledger/ledger';
 import { expectLedgerError, sleep } from '../support/expect-error';
@@ -144,7 +145,7 @@ describe('membership contract (through the embedded ledger)', () => {
       it('refuses a missing or surplus argument, and names an unknown transaction', async () => {
         await expectLedgerError(submit(admin, 'GrantRole'), 'INVALID_ARGUMENT');
         await expectLedgerError(
-          f.ledger.submit(admin, { name: 'Membership:GrantRole', args: [JSON.stringify({ member: 'alice', role: 'merchant' }), 'surplus'] }),
+          f.ledger.submit(admin, { name: tx.membership.grantRole.qualifiedName, args: [JSON.stringify({ member: 'alice', role: 'merchant' }), 'surplus'] }),
           'INVALID_ARGUMENT',
         );
         await expectLedgerError(submit(admin, 'GrantEverything', {}), 'NOT_FOUND', /GrantEverything/);
@@ -152,17 +153,17 @@ describe('membership contract (through the embedded ledger)', () => {
       });
 
       it('refuses bad queries too', async () => {
-        await expectLedgerError(f.ledger.evaluate(alice, { name: 'Membership:GetMember', args: ['{"mspId":"L","member":"alice"}'] }), 'INVALID_ARGUMENT');
+        await expectLedgerError(f.ledger.evaluate(alice, { name: tx.membership.getMember.qualifiedName, args: ['{"mspId":"L","member":"alice"}'] }), 'INVALID_ARGUMENT');
         await expectLedgerError(
-          f.ledger.evaluate(alice, { name: 'Membership:ListRoleHolders', args: [JSON.stringify({ mspId: LIANGDANG, role: 'merchant', limit: 0 })] }),
+          f.ledger.evaluate(alice, { name: tx.membership.listRoleHolders.qualifiedName, args: [JSON.stringify({ mspId: LIANGDANG, role: 'merchant', limit: 0 })] }),
           'INVALID_ARGUMENT',
         );
         await expectLedgerError(
-          f.ledger.evaluate(alice, { name: 'Membership:ListRoleHolders', args: [JSON.stringify({ mspId: LIANGDANG, role: 'merchant', limit: 201 })] }),
+          f.ledger.evaluate(alice, { name: tx.membership.listRoleHolders.qualifiedName, args: [JSON.stringify({ mspId: LIANGDANG, role: 'merchant', limit: 201 })] }),
           'INVALID_ARGUMENT',
         );
         await expectLedgerError(
-          f.ledger.evaluate(alice, { name: 'Membership:RoleHistory', args: [JSON.stringify({ mspId: LIANGDANG, member: 'alice', cursor: 'not/base64url' })] }),
+          f.ledger.evaluate(alice, { name: tx.membership.roleHistory.qualifiedName, args: [JSON.stringify({ mspId: LIANGDANG, member: 'alice', cursor: 'not/base64url' })] }),
           'INVALID_ARGUMENT',
         );
       });
@@ -213,7 +214,7 @@ describe('membership contract (through the embedded ledger)', () => {
       const page = await evaluate(alice, 'RoleHistory', { mspId: LIANGDANG, member: 'alice', limit: 1 });
       expect(page.nextCursor).to.be.a('string');
       await expectLedgerError(
-        f.ledger.evaluate(alice, { name: 'Membership:RoleHistory', args: [JSON.stringify({ mspId: LIANGDANG, member: 'bob', cursor: page.nextCursor })] }),
+        f.ledger.evaluate(alice, { name: tx.membership.roleHistory.qualifiedName, args: [JSON.stringify({ mspId: LIANGDANG, member: 'bob', cursor: page.nextCursor })] }),
         'INVALID_ARGUMENT',
         /cursor/,
       );

@@ -1,3 +1,4 @@
+import { tx } from '../../chaincode/src/catalogue';
 import { expect } from 'chai';
 import { SubjectsEvents } from '../../chaincode/src/subjects/subjects-contract';
 import { FENGXIAN, HUIXIAN, LIANGDANG } from '../support/ledger-fixture';
@@ -24,41 +25,41 @@ describe('chaincode: subjects and market access (市场准入)', () => {
 
   describe('enterprises', () => {
     it('are registered by a regulator under their credit code, in the regulator’s county, with access pending', async () => {
-      const r = await w.submitTx(regA, 'Subjects:RegisterEnterprise', { creditCode: codeA, name: 'Liangdang Honey Co-op' });
+      const r = await w.submitTx(regA, tx.subjects.registerEnterprise, { creditCode: codeA, name: 'Liangdang Honey Co-op' });
       expect(r.result).to.include({ id: codeA, kind: 'enterprise', county: LIANGDANG, creditCode: codeA, division: '621228', access: 'pending', registeredBy: 'reg-a', registerTxId: r.txId });
       expect(r.event).to.deep.equal({ name: SubjectsEvents.SubjectRegistered, payload: { subjectId: codeA, kind: 'enterprise', county: LIANGDANG } });
-      expect(await w.evaluate(nobody, 'Subjects:GetSubject', { subjectId: codeA })).to.deep.equal(r.result);
-      const list = await w.evaluate(nobody, 'Subjects:ListSubjects', { county: LIANGDANG });
+      expect(await w.evaluate(nobody, tx.subjects.getSubject, { subjectId: codeA })).to.deep.equal(r.result);
+      const list = await w.evaluate(nobody, tx.subjects.listSubjects, { county: LIANGDANG });
       expect(list.items.map((s: { id: string }) => s.id)).to.deep.equal([codeA]);
     });
 
     it('accepts the design’s example code 91350100M000100Y43', async () => {
-      await w.submit(regA, 'Subjects:RegisterEnterprise', { creditCode: '91350100M000100Y43' });
+      await w.submit(regA, tx.subjects.registerEnterprise, { creditCode: '91350100M000100Y43' });
     });
 
     it('refuses a wrong credit code with INVALID_ARGUMENT (check character, length, alphabet)', async () => {
       for (const bad of [corruptCreditCode(codeA), codeA.slice(0, 17), `${codeA}0`, 'I1350100M000100Y43', codeA.toLowerCase(), 12345]) {
-        await w.expectRefused('INVALID_ARGUMENT', () => w.submit(regA, 'Subjects:RegisterEnterprise', { creditCode: bad }));
+        await w.expectRefused('INVALID_ARGUMENT', () => w.submit(regA, tx.subjects.registerEnterprise, { creditCode: bad }));
       }
-      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(regA, 'Subjects:RegisterEnterprise', { creditCode: corruptCreditCode(codeA) }), 'check character');
+      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(regA, tx.subjects.registerEnterprise, { creditCode: corruptCreditCode(codeA) }), 'check character');
     });
 
     it('refuses malformed JSON, missing fields, unknown fields and oversized names', async () => {
-      await w.expectRefused('INVALID_ARGUMENT', () => w.submitRaw(regA, 'Subjects:RegisterEnterprise', ['{"creditCode":']));
-      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(regA, 'Subjects:RegisterEnterprise', {}));
-      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(regA, 'Subjects:RegisterEnterprise', { creditCode: codeA, county: HUIXIAN }));
-      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(regA, 'Subjects:RegisterEnterprise', { creditCode: codeA, name: 'n'.repeat(201) }));
-      await w.expectRefused('INVALID_ARGUMENT', () => w.submitRaw(regA, 'Subjects:RegisterEnterprise', []));
+      await w.expectRefused('INVALID_ARGUMENT', () => w.submitRaw(regA, tx.subjects.registerEnterprise, ['{"creditCode":']));
+      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(regA, tx.subjects.registerEnterprise, {}));
+      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(regA, tx.subjects.registerEnterprise, { creditCode: codeA, county: HUIXIAN }));
+      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(regA, tx.subjects.registerEnterprise, { creditCode: codeA, name: 'n'.repeat(201) }));
+      await w.expectRefused('INVALID_ARGUMENT', () => w.submitRaw(regA, tx.subjects.registerEnterprise, []));
     });
 
     it('refuses a second registration of the same code, from any county (CONFLICT)', async () => {
-      await w.submit(regA, 'Subjects:RegisterEnterprise', { creditCode: codeA });
-      await w.expectRefused('CONFLICT', () => w.submit(regB, 'Subjects:RegisterEnterprise', { creditCode: codeA }), LIANGDANG);
+      await w.submit(regA, tx.subjects.registerEnterprise, { creditCode: codeA });
+      await w.expectRefused('CONFLICT', () => w.submit(regB, tx.subjects.registerEnterprise, { creditCode: codeA }), LIANGDANG);
     });
 
     it('refuses callers without the regulator role (FORBIDDEN), county admins included', async () => {
       for (const who of [merchantA, adminA, nobody]) {
-        await w.expectRefused('FORBIDDEN', () => w.submit(who, 'Subjects:RegisterEnterprise', { creditCode: codeA }));
+        await w.expectRefused('FORBIDDEN', () => w.submit(who, tx.subjects.registerEnterprise, { creditCode: codeA }));
       }
     });
   });
@@ -69,14 +70,14 @@ describe('chaincode: subjects and market access (市场准入)', () => {
     const id = `ind-${idHash}`;
 
     it('are registered by the HMAC of their ID number; ID number and name only reach the county’s private collection', async () => {
-      const subject = await w.submit(regA, 'Subjects:RegisterIndividual', { idHash }, personal);
+      const subject = await w.submit(regA, tx.subjects.registerIndividual, { idHash }, personal);
       expect(subject).to.include({ id, kind: 'individual', county: LIANGDANG, idHash, access: 'pending' });
       expect(JSON.stringify(subject)).not.to.contain(personal.idNumber).and.not.to.contain(personal.name);
 
       // The private collection of the registering county holds the personal data.
       const stored = await w.f.ledger.store.getPrivate(`${LIANGDANG}-private`, `subject/${id}`);
       expect(JSON.parse(stored!.toString('utf8'))).to.include({ subjectId: id, ...personal });
-      expect(await w.evaluate(regA, 'Subjects:GetPersonalData', { subjectId: id })).to.include(personal);
+      expect(await w.evaluate(regA, tx.subjects.getPersonalData, { subjectId: id })).to.include(personal);
 
       // Neither shared state nor any block carries it.
       const state = [...(await w.worldState()).values()].map((hex) => Buffer.from(hex, 'hex').toString('utf8')).join('\n');
@@ -96,59 +97,59 @@ describe('chaincode: subjects and market access (市场准入)', () => {
     });
 
     it('personal data is read only by a regulator of the subject’s county', async () => {
-      await w.submit(regA, 'Subjects:RegisterIndividual', { idHash }, personal);
-      await w.expectRefused('FORBIDDEN', () => w.evaluate(regB, 'Subjects:GetPersonalData', { subjectId: id }));
-      await w.expectRefused('FORBIDDEN', () => w.evaluate(merchantA, 'Subjects:GetPersonalData', { subjectId: id }));
+      await w.submit(regA, tx.subjects.registerIndividual, { idHash }, personal);
+      await w.expectRefused('FORBIDDEN', () => w.evaluate(regB, tx.subjects.getPersonalData, { subjectId: id }));
+      await w.expectRefused('FORBIDDEN', () => w.evaluate(merchantA, tx.subjects.getPersonalData, { subjectId: id }));
     });
 
     it('refuses missing or malformed transient data and a malformed HMAC (INVALID_ARGUMENT)', async () => {
-      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(regA, 'Subjects:RegisterIndividual', { idHash }), 'transient');
-      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(regA, 'Subjects:RegisterIndividual', { idHash }, { idNumber: personal.idNumber }));
-      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(regA, 'Subjects:RegisterIndividual', { idHash }, { ...personal, idNumber: '1234' }));
-      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(regA, 'Subjects:RegisterIndividual', { idHash }, { ...personal, name: 'x'.repeat(65) }));
-      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(regA, 'Subjects:RegisterIndividual', { idHash: idHash.toUpperCase() }, personal));
-      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(regA, 'Subjects:RegisterIndividual', { idHash, idNumber: personal.idNumber }, personal));
+      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(regA, tx.subjects.registerIndividual, { idHash }), 'transient');
+      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(regA, tx.subjects.registerIndividual, { idHash }, { idNumber: personal.idNumber }));
+      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(regA, tx.subjects.registerIndividual, { idHash }, { ...personal, idNumber: '1234' }));
+      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(regA, tx.subjects.registerIndividual, { idHash }, { ...personal, name: 'x'.repeat(65) }));
+      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(regA, tx.subjects.registerIndividual, { idHash: idHash.toUpperCase() }, personal));
+      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(regA, tx.subjects.registerIndividual, { idHash, idNumber: personal.idNumber }, personal));
     });
 
     it('refuses a second registration (CONFLICT) and a non-regulator (FORBIDDEN)', async () => {
-      await w.submit(regA, 'Subjects:RegisterIndividual', { idHash }, personal);
-      await w.expectRefused('CONFLICT', () => w.submit(regB, 'Subjects:RegisterIndividual', { idHash }, personal));
-      await w.expectRefused('FORBIDDEN', () => w.submit(merchantA, 'Subjects:RegisterIndividual', { idHash: hex64('other') }, personal));
+      await w.submit(regA, tx.subjects.registerIndividual, { idHash }, personal);
+      await w.expectRefused('CONFLICT', () => w.submit(regB, tx.subjects.registerIndividual, { idHash }, personal));
+      await w.expectRefused('FORBIDDEN', () => w.submit(merchantA, tx.subjects.registerIndividual, { idHash: hex64('other') }, personal));
     });
   });
 
   describe('access status (红橙绿)', () => {
     beforeEach(async () => {
-      await w.submit(regA, 'Subjects:RegisterEnterprise', { creditCode: codeA });
+      await w.submit(regA, tx.subjects.registerEnterprise, { creditCode: codeA });
     });
 
     it('is set green / orange (with a trade limit) / red by the subject’s county regulator, with evidence and an append-only history', async () => {
-      const g = await w.submitTx(regA, 'Subjects:SetAccess', { subjectId: codeA, status: 'green', evidenceRefs: ['doc:site-visit-1'], reason: 'licence checked' });
+      const g = await w.submitTx(regA, tx.subjects.setAccess, { subjectId: codeA, status: 'green', evidenceRefs: ['doc:site-visit-1'], reason: 'licence checked' });
       expect(g.result).to.include({ access: 'green', accessSetBy: 'reg-a' });
       expect(g.result.accessEvidenceRefs).to.deep.equal(['doc:site-visit-1']);
       expect(g.event).to.deep.equal({ name: SubjectsEvents.AccessSet, payload: { subjectId: codeA, status: 'green', previousStatus: 'pending', county: LIANGDANG } });
-      const o = await w.submit(regA, 'Subjects:SetAccess', { subjectId: codeA, status: 'orange', tradeLimitFen: 500_000, evidenceRefs: ['sha256:' + hex64('complaint')] });
+      const o = await w.submit(regA, tx.subjects.setAccess, { subjectId: codeA, status: 'orange', tradeLimitFen: 500_000, evidenceRefs: ['sha256:' + hex64('complaint')] });
       expect(o).to.include({ access: 'orange', tradeLimitFen: 500_000 });
-      const r = await w.submit(regA, 'Subjects:SetAccess', { subjectId: codeA, status: 'red', evidenceRefs: ['doc:penalty-7'] });
+      const r = await w.submit(regA, tx.subjects.setAccess, { subjectId: codeA, status: 'red', evidenceRefs: ['doc:penalty-7'] });
       expect(r.access).to.equal('red');
       expect(r).not.to.have.property('tradeLimitFen');
 
-      const history = await w.evaluate(nobody, 'Subjects:AccessHistory', { subjectId: codeA });
+      const history = await w.evaluate(nobody, tx.subjects.accessHistory, { subjectId: codeA });
       expect(history.items.map((c: { previousStatus: string; status: string }) => `${c.previousStatus}>${c.status}`)).to.deep.equal(['pending>green', 'green>orange', 'orange>red']);
       expect(history.items[1]).to.include({ tradeLimitFen: 500_000, mspId: LIANGDANG, by: 'reg-a' });
-      const page = await w.evaluate(nobody, 'Subjects:AccessHistory', { subjectId: codeA, limit: 2 });
+      const page = await w.evaluate(nobody, tx.subjects.accessHistory, { subjectId: codeA, limit: 2 });
       expect(page.items).to.have.length(2);
-      const rest = await w.evaluate(nobody, 'Subjects:AccessHistory', { subjectId: codeA, limit: 2, cursor: page.nextCursor });
+      const rest = await w.evaluate(nobody, tx.subjects.accessHistory, { subjectId: codeA, limit: 2, cursor: page.nextCursor });
       expect(rest.items.map((c: { status: string }) => c.status)).to.deep.equal(['red']);
     });
 
     it('refuses a regulator of another county (FORBIDDEN, wrong county) and non-regulators', async () => {
-      await w.expectRefused('FORBIDDEN', () => w.submit(regB, 'Subjects:SetAccess', { subjectId: codeA, status: 'green', evidenceRefs: ['doc:1'] }), HUIXIAN);
-      await w.expectRefused('FORBIDDEN', () => w.submit(merchantA, 'Subjects:SetAccess', { subjectId: codeA, status: 'green', evidenceRefs: ['doc:1'] }));
+      await w.expectRefused('FORBIDDEN', () => w.submit(regB, tx.subjects.setAccess, { subjectId: codeA, status: 'green', evidenceRefs: ['doc:1'] }), HUIXIAN);
+      await w.expectRefused('FORBIDDEN', () => w.submit(merchantA, tx.subjects.setAccess, { subjectId: codeA, status: 'green', evidenceRefs: ['doc:1'] }));
     });
 
     it('refuses an unknown subject (NOT_FOUND)', async () => {
-      await w.expectRefused('NOT_FOUND', () => w.submit(regA, 'Subjects:SetAccess', { subjectId: creditCode('621228', 999), status: 'green', evidenceRefs: ['doc:1'] }));
+      await w.expectRefused('NOT_FOUND', () => w.submit(regA, tx.subjects.setAccess, { subjectId: creditCode('621228', 999), status: 'green', evidenceRefs: ['doc:1'] }));
     });
 
     it('refuses bad input: orange without limit, limit off orange, no evidence, floats and negatives, unknown status', async () => {
@@ -168,35 +169,35 @@ describe('chaincode: subjects and market access (市场准入)', () => {
         { ...base, status: 'green', reason: 'r'.repeat(501) },
         { ...base, subjectId: 'nobody' },
       ];
-      for (const input of bad) await w.expectRefused('INVALID_ARGUMENT', () => w.submit(regA, 'Subjects:SetAccess', input));
+      for (const input of bad) await w.expectRefused('INVALID_ARGUMENT', () => w.submit(regA, tx.subjects.setAccess, input));
     });
   });
 
   describe('merchant bindings', () => {
     beforeEach(async () => {
-      await w.submit(regA, 'Subjects:RegisterEnterprise', { creditCode: codeA });
+      await w.submit(regA, tx.subjects.registerEnterprise, { creditCode: codeA });
     });
 
     it('a regulator binds and unbinds members of its own county to a subject of its county', async () => {
-      const b = await w.submitTx(regA, 'Subjects:BindMerchant', { subjectId: codeA, member: 'm-a' });
+      const b = await w.submitTx(regA, tx.subjects.bindMerchant, { subjectId: codeA, member: 'm-a' });
       expect(b.result).to.include({ subjectId: codeA, mspId: LIANGDANG, member: 'm-a', active: true, boundBy: 'reg-a' });
       expect(b.event?.name).to.equal(SubjectsEvents.MerchantBound);
-      const list = await w.evaluate(nobody, 'Subjects:ListBindings', { mspId: LIANGDANG, member: 'm-a' });
+      const list = await w.evaluate(nobody, tx.subjects.listBindings, { mspId: LIANGDANG, member: 'm-a' });
       expect(list.items.map((x: { subjectId: string }) => x.subjectId)).to.deep.equal([codeA]);
-      await w.expectRefused('CONFLICT', () => w.submit(regA, 'Subjects:BindMerchant', { subjectId: codeA, member: 'm-a' }));
-      const u = await w.submitTx(regA, 'Subjects:UnbindMerchant', { subjectId: codeA, member: 'm-a' });
+      await w.expectRefused('CONFLICT', () => w.submit(regA, tx.subjects.bindMerchant, { subjectId: codeA, member: 'm-a' }));
+      const u = await w.submitTx(regA, tx.subjects.unbindMerchant, { subjectId: codeA, member: 'm-a' });
       expect(u.result).to.include({ active: false, unboundBy: 'reg-a' });
       expect(u.event?.name).to.equal(SubjectsEvents.MerchantUnbound);
-      expect((await w.evaluate(nobody, 'Subjects:ListBindings', { mspId: LIANGDANG, member: 'm-a' })).items).to.deep.equal([]);
-      await w.expectRefused('NOT_FOUND', () => w.submit(regA, 'Subjects:UnbindMerchant', { subjectId: codeA, member: 'm-a' }));
+      expect((await w.evaluate(nobody, tx.subjects.listBindings, { mspId: LIANGDANG, member: 'm-a' })).items).to.deep.equal([]);
+      await w.expectRefused('NOT_FOUND', () => w.submit(regA, tx.subjects.unbindMerchant, { subjectId: codeA, member: 'm-a' }));
     });
 
     it('refuses a regulator of another county (FORBIDDEN), non-regulators, and bad member names', async () => {
-      await w.expectRefused('FORBIDDEN', () => w.submit(regB, 'Subjects:BindMerchant', { subjectId: codeA, member: 'm-b' }));
-      await w.expectRefused('FORBIDDEN', () => w.submit(merchantA, 'Subjects:BindMerchant', { subjectId: codeA, member: 'm-a' }));
-      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(regA, 'Subjects:BindMerchant', { subjectId: codeA, member: 'bad name' }));
-      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(regA, 'Subjects:BindMerchant', { subjectId: codeA, member: 'm'.repeat(129) }));
-      await w.expectRefused('NOT_FOUND', () => w.submit(regA, 'Subjects:BindMerchant', { subjectId: creditCode('621228', 998), member: 'm-a' }));
+      await w.expectRefused('FORBIDDEN', () => w.submit(regB, tx.subjects.bindMerchant, { subjectId: codeA, member: 'm-b' }));
+      await w.expectRefused('FORBIDDEN', () => w.submit(merchantA, tx.subjects.bindMerchant, { subjectId: codeA, member: 'm-a' }));
+      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(regA, tx.subjects.bindMerchant, { subjectId: codeA, member: 'bad name' }));
+      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(regA, tx.subjects.bindMerchant, { subjectId: codeA, member: 'm'.repeat(129) }));
+      await w.expectRefused('NOT_FOUND', () => w.submit(regA, tx.subjects.bindMerchant, { subjectId: creditCode('621228', 998), member: 'm-a' }));
     });
   });
 });

@@ -1,3 +1,4 @@
+import { tx } from '../../chaincode/src/catalogue';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -38,7 +39,7 @@ describe('on Fabric: the peer CLI as an outside client; chaincode events resumed
     // Huixian's peer may be a block behind Liangdang's for a moment
     let cli = '';
     for (let i = 0; i < 20; i++) {
-      cli = peerQuery('huixian', ['Membership:GetMember', JSON.stringify({ mspId: LIANGDANG, member })]).trim();
+      cli = peerQuery('huixian', [tx.membership.getMember.qualifiedName, JSON.stringify({ mspId: LIANGDANG, member })]).trim();
       if (JSON.parse(cli).roles?.length === 2) break;
       await new Promise((r) => setTimeout(r, 250));
     }
@@ -47,7 +48,7 @@ describe('on Fabric: the peer CLI as an outside client; chaincode events resumed
     // a chaincode refusal reaches the CLI with the same stable code
     let refusal = '';
     try {
-      peerQuery('huixian', ['Membership:GetMember', JSON.stringify({ mspId: 'NoSuchMSP', member: 'x', extra: 1 })]);
+      peerQuery('huixian', [tx.membership.getMember.qualifiedName, JSON.stringify({ mspId: 'NoSuchMSP', member: 'x', extra: 1 })]);
     } catch (err) {
       refusal = String((err as { stderr?: string }).stderr ?? err);
     }

@@ -1,3 +1,5 @@
+import { TransactionDefinition } from '../../chaincode/src/kernel/transaction';
+import { tx } from '../../chaincode/src/catalogue';
 import { createHash } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -40,9 +42,9 @@ interface RunTokens {
 async function scenario(d: Driver, names: { run: string; seller: string; buyer: string; idHash: string }): Promise<RunTokens> {
   const tokens: string[] = [];
   const touched: string[] = [names.run, names.seller, names.buyer, names.idHash];
-  const submit = async (who: LedgerIdentity, name: string, input: unknown, transient?: Record<string, string>) => {
+  const submit = async (who: LedgerIdentity, definition: TransactionDefinition, input: unknown, transient?: Record<string, string>) => {
     const r = await d.ledger.submit(who, {
-      name,
+      name: definition.qualifiedName,
       args: [JSON.stringify(input)],
       ...(transient ? { transient: Object.fromEntries(Object.entries(transient).map(([k, v]) => [k, Buffer.from(v)])) } : {}),
     });
@@ -52,7 +54,7 @@ async function scenario(d: Driver, names: { run: string; seller: string; buyer: 
   const m = (s: string) => `${s}-${names.run}`;
   const admins = { [LIANGDANG]: await d.identity(LIANGDANG, 'admin'), [HUIXIAN]: await d.identity(HUIXIAN, 'admin'), [FENGXIAN]: await d.identity(FENGXIAN, 'admin') };
   const grant = async (msp: keyof typeof admins, member: string, role: string) => {
-    await submit(admins[msp], 'Membership:GrantRole', { member, role });
+    await submit(admins[msp], tx.membership.grantRole, { member, role });
     return d.identity(msp, member);
   };
   const regLd = await grant(LIANGDANG, m('reg-ld'), 'regulator');
@@ -62,30 +64,30 @@ async function scenario(d: Driver, names: { run: string; seller: string; buyer: 
   const shopHx = await grant(HUIXIAN, m('shop-hx'), 'merchant');
   const verifier = await grant(FENGXIAN, m('verifier'), 'verifier');
   await grant(FENGXIAN, m('temp'), 'auditor');
-  await submit(admins[FENGXIAN], 'Membership:RevokeRole', { member: m('temp'), role: 'auditor' });
+  await submit(admins[FENGXIAN], tx.membership.revokeRole, { member: m('temp'), role: 'auditor' });
 
-  await submit(regLd, 'Subjects:RegisterEnterprise', { creditCode: names.seller, name: `seller ${names.run}` });
-  await submit(regHx, 'Subjects:RegisterEnterprise', { creditCode: names.buyer, name: `buyer ${names.run}` });
-  await submit(regLd, 'Subjects:SetAccess', { subjectId: names.seller, status: 'orange', tradeLimitFen: 50_000, evidenceRefs: ['doc:first-review'] });
-  await submit(regLd, 'Subjects:SetAccess', { subjectId: names.seller, status: 'green', evidenceRefs: ['doc:annual-review'] });
-  await submit(regHx, 'Subjects:SetAccess', { subjectId: names.buyer, status: 'green', evidenceRefs: ['doc:hx-review'] });
-  await submit(regLd, 'Subjects:BindMerchant', { subjectId: names.seller, member: m('shop-ld') });
-  await submit(regHx, 'Subjects:BindMerchant', { subjectId: names.buyer, member: m('shop-hx') });
+  await submit(regLd, tx.subjects.registerEnterprise, { creditCode: names.seller, name: `seller ${names.run}` });
+  await submit(regHx, tx.subjects.registerEnterprise, { creditCode: names.buyer, name: `buyer ${names.run}` });
+  await submit(regLd, tx.subjects.setAccess, { subjectId: names.seller, status: 'orange', tradeLimitFen: 50_000, evidenceRefs: ['doc:first-review'] });
+  await submit(regLd, tx.subjects.setAccess, { subjectId: names.seller, status: 'green', evidenceRefs: ['doc:annual-review'] });
+  await submit(regHx, tx.subjects.setAccess, { subjectId: names.buyer, status: 'green', evidenceRefs: ['doc:hx-review'] });
+  await submit(regLd, tx.subjects.bindMerchant, { subjectId: names.seller, member: m('shop-ld') });
+  await submit(regHx, tx.subjects.bindMerchant, { subjectId: names.buyer, member: m('shop-hx') });
   // an individual of Fengxian: personal data only in FengxianMSP-private
-  await submit(regFx, 'Subjects:RegisterIndividual', { idHash: names.idHash }, { idNumber: '61033019800101123X', name: `person ${names.run}` });
+  await submit(regFx, tx.subjects.registerIndividual, { idHash: names.idHash }, { idNumber: '61033019800101123X', name: `person ${names.run}` });
 
   const certSha = createHash('sha256').update(`soil ${names.run}`).digest('hex');
   touched.push(certSha);
-  await submit(shopLd, 'Evidence:Anchor', {
+  await submit(shopLd, tx.evidence.anchor, {
     sha256: certSha, sm3: createHash('sm3').update(`soil ${names.run}`).digest('hex'), sizeBytes: 2048, mediaType: 'application/pdf', refs: { subjectIds: [names.seller] },
   });
-  const asset = await submit(shopLd, 'Market:RegisterAsset', {
+  const asset = await submit(shopLd, tx.market.registerAsset, {
     ownerSubjectId: names.seller, kind: 'eco-product', title: 'Wild honey', category: `honey-${names.run}`,
     costFen: 100_000, priceFen: 130_000, evidenceRefs: ['doc:production'], certifications: [{ kind: 'soil-test', sha256: certSha }],
   });
-  const order = await submit(shopHx, 'Market:PlaceOrder', { assetId: asset.id, buyerSubjectId: names.buyer, depositFen: 20_000, depositPaymentRef: 'pay:dep' });
-  await submit(verifier, 'Market:RecordVerification', { orderId: order.id, result: 'pass', evidenceRefs: ['doc:inspection'] });
-  const settled = await submit(shopHx, 'Market:SettleOrder', { orderId: order.id, paymentRef: 'pay:bal' });
+  const order = await submit(shopHx, tx.market.placeOrder, { assetId: asset.id, buyerSubjectId: names.buyer, depositFen: 20_000, depositPaymentRef: 'pay:dep' });
+  await submit(verifier, tx.market.recordVerification, { orderId: order.id, result: 'pass', evidenceRefs: ['doc:inspection'] });
+  const settled = await submit(shopHx, tx.market.settleOrder, { orderId: order.id, paymentRef: 'pay:bal' });
   tokens.push(settled.settlement.evidenceSha256, settled.settlement.evidenceSm3);
   return { tokens, touched };
 }

@@ -1,3 +1,4 @@
+import { tx } from '../../chaincode/src/catalogue';
 import { createHash } from 'node:crypto';
 import { expect } from 'chai';
 import { multipartBody } from '../support/multipart';
@@ -58,7 +59,7 @@ describe('on Fabric: membership and evidence through the gateway', () => {
     const v = verified.json();
     expect(v.match, verified.body).to.equal(true);
     expect(v.digests.sha256).to.equal(createHash('sha256').update(content).digest('hex'));
-    expect(v.transaction).to.include({ validationCode: 'VALID', creatorMspId: LIANGDANG, transactionName: 'Evidence:Anchor' });
+    expect(v.transaction).to.include({ validationCode: 'VALID', creatorMspId: LIANGDANG, transactionName: tx.evidence.anchor.qualifiedName });
     expect(v.transaction.blockNumber).to.equal(anchored.json().blockNumber);
     // Majority-of-counties endorsement: at least two counties signed.
     expect(v.transaction.endorsingOrganisations.length).to.be.at.least(2);

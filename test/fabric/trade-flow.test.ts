@@ -1,3 +1,4 @@
+import { tx } from '../../chaincode/src/catalogue';
 import { createHash } from 'node:crypto';
 import { expect } from 'chai';
 import { creditCode } from '../support/market-world';
@@ -186,7 +187,7 @@ describe('on Fabric: ownership transfer and evidence through the three countiesâ
     expect(verified.statusCode, verified.body).to.equal(200);
     const v = verified.json();
     expect(v.match, verified.body).to.equal(true);
-    expect(v.transaction).to.include({ txId: settleTx, blockNumber: settleBlock, validationCode: 'VALID', transactionName: 'Market:SettleOrder', creatorMspId: HUIXIAN });
+    expect(v.transaction).to.include({ txId: settleTx, blockNumber: settleBlock, validationCode: 'VALID', transactionName: tx.market.settleOrder.qualifiedName, creatorMspId: HUIXIAN });
     // majority-of-counties endorsement, read from the block itself
     expect(v.transaction.endorsingOrganisations.length).to.be.at.least(2);
 

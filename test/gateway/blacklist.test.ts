@@ -1,3 +1,4 @@
+import { tx } from '../../chaincode/src/catalogue';
 import { expect } from 'chai';
 import { addDays } from '../../chaincode/src/kernel/time';
 import { AppFixture, openAppFixture } from '../support/app-fixture';
@@ -56,13 +57,13 @@ describe('gateway /api/v1/blacklist, /credit-events, /subjects/{code}/credit, qu
       [LIANGDANG, 'reg-a', seller, 'm-seller'],
       [HUIXIAN, 'reg-b', buyer, 'm-buyer'],
     ] as const) {
-      await ledgerSubmit(f, msp, reg, 'Subjects:RegisterEnterprise', { creditCode: code, name: `Enterprise ${code}` });
-      await ledgerSubmit(f, msp, reg, 'Subjects:SetAccess', { subjectId: code, status: 'green', evidenceRefs: ['doc:review'] });
-      await ledgerSubmit(f, msp, reg, 'Subjects:BindMerchant', { subjectId: code, member: merchant });
+      await ledgerSubmit(f, msp, reg, tx.subjects.registerEnterprise, { creditCode: code, name: `Enterprise ${code}` });
+      await ledgerSubmit(f, msp, reg, tx.subjects.setAccess, { subjectId: code, status: 'green', evidenceRefs: ['doc:review'] });
+      await ledgerSubmit(f, msp, reg, tx.subjects.bindMerchant, { subjectId: code, member: merchant });
     }
     const certSha = hex64(`cert ${seller}`);
-    await ledgerSubmit(f, LIANGDANG, 'm-seller', 'Evidence:Anchor', { sha256: certSha, sm3: hex64(`sm3 ${certSha}`), sizeBytes: 100, mediaType: 'application/pdf' });
-    const asset = await ledgerSubmit(f, LIANGDANG, 'm-seller', 'Market:RegisterAsset', {
+    await ledgerSubmit(f, LIANGDANG, 'm-seller', tx.evidence.anchor, { sha256: certSha, sm3: hex64(`sm3 ${certSha}`), sizeBytes: 100, mediaType: 'application/pdf' });
+    const asset = await ledgerSubmit(f, LIANGDANG, 'm-seller', tx.market.registerAsset, {
       ownerSubjectId: seller,
       kind: 'eco-product',
       title: 'walnut oil',

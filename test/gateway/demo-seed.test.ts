@@ -1,3 +1,4 @@
+import { tx } from '../../chaincode/src/catalogue';
 import path from 'node:path';
 import { expect } from 'chai';
 import { ApiKeyStore } from '../../gateway-api/src/auth/api-keys';
@@ -20,12 +21,12 @@ describe('npm start demo seed', () => {
     for (const k of demo.keys) expect(keys.authenticate(k.apiKey)).to.include({ mspId: k.mspId, member: k.member });
     const auditor = f.wallet.ledgerIdentity('LiangdangMSP', 'auditor');
     for (const code of Object.values(demo.enterprises)) {
-      const subject = json(await f.ledger.evaluate(auditor, { name: 'Subjects:GetSubject', args: [JSON.stringify({ subjectId: code })] }));
+      const subject = json(await f.ledger.evaluate(auditor, { name: tx.subjects.getSubject.qualifiedName, args: [JSON.stringify({ subjectId: code })] }));
       expect(JSON.stringify(subject)).to.contain('green');
     }
-    const order = json(await f.ledger.evaluate(auditor, { name: 'Market:GetOrder', args: [JSON.stringify({ orderId: demo.settledOrderId })] }));
+    const order = json(await f.ledger.evaluate(auditor, { name: tx.market.getOrder.qualifiedName, args: [JSON.stringify({ orderId: demo.settledOrderId })] }));
     expect(order).to.include({ status: 'settled', crossRegion: true });
-    const asset = json(await f.ledger.evaluate(auditor, { name: 'Market:GetAsset', args: [JSON.stringify({ assetId: demo.listedAssetId })] }));
+    const asset = json(await f.ledger.evaluate(auditor, { name: tx.market.getAsset.qualifiedName, args: [JSON.stringify({ assetId: demo.listedAssetId })] }));
     expect(JSON.stringify(asset)).to.contain('walnut-oil');
     expect((await f.ledger.verifyChain()).ok).to.equal(true);
   });

@@ -1,3 +1,4 @@
+import { tx } from '../../chaincode/src/catalogue';
 import { createHash } from 'node:crypto';
 import { expect } from 'chai';
 import { AppFixture, openAppFixture } from '../support/app-fixture';
@@ -62,7 +63,7 @@ describe('gateway /api/v1/evidence', () => {
     expect(ok.statusCode).to.equal(200);
     const v = ok.json();
     expect(v.match).to.equal(true);
-    expect(v.transaction).to.include({ validationCode: 'VALID', creatorMspId: LIANGDANG, transactionName: 'Evidence:Anchor' });
+    expect(v.transaction).to.include({ validationCode: 'VALID', creatorMspId: LIANGDANG, transactionName: tx.evidence.anchor.qualifiedName });
     expect(v.transaction.blockNumber).to.be.a('number');
     expect(v.transaction.endorsingOrganisations).to.deep.equal([LIANGDANG]);
     const block = await f.ledger.ledger.getBlock(v.transaction.blockNumber);

@@ -1,3 +1,4 @@
+import { tx } from '../../chaincode/src/catalogue';
 import { expect } from 'chai';
 import { IpEvents } from '../../chaincode/src/ip/ip-contract';
 import { addDays } from '../../chaincode/src/kernel/time';
@@ -67,10 +68,10 @@ describe('gateway /api/v1/ip and /licenses: cultural-IP licensing (文化IP授�
     }
     regL = await w.id(LIANGDANG, 'reg-l');
     licensee = await registerEnterprise(w, regL, LIANGDANG, 'green');
-    await w.submit(regL, 'Subjects:BindMerchant', { subjectId: licensee, member: 'm-lic' });
+    await w.submit(regL, tx.subjects.bindMerchant, { subjectId: licensee, member: 'm-lic' });
     const regH = await w.id(HUIXIAN, 'reg-h');
     other = await registerEnterprise(w, regH, HUIXIAN, 'green');
-    await w.submit(regH, 'Subjects:BindMerchant', { subjectId: other, member: 'm-other' });
+    await w.submit(regH, tx.subjects.bindMerchant, { subjectId: other, member: 'm-other' });
   });
   after(async () => {
     clock.restore();
@@ -207,9 +208,9 @@ describe('gateway /api/v1/ip and /licenses: cultural-IP licensing (文化IP授�
     it('a licensee restricted from licensing by the blacklist is refused, at request and at the approval that would make it effective', async () => {
       const ip = await registerIp();
       const restricted = await registerEnterprise(w, regL, LIANGDANG, 'green');
-      await w.submit(regL, 'Subjects:BindMerchant', { subjectId: restricted, member: 'm-lic' });
+      await w.submit(regL, tx.subjects.bindMerchant, { subjectId: restricted, member: 'm-lic' });
       const tradingOnly = await registerEnterprise(w, regL, LIANGDANG, 'green');
-      await w.submit(regL, 'Subjects:BindMerchant', { subjectId: tradingOnly, member: 'm-lic' });
+      await w.submit(regL, tx.subjects.bindMerchant, { subjectId: tradingOnly, member: 'm-lic' });
       const pending = created(await request(ip.id, { licenseeSubjectId: restricted, territory: [FENGXIAN], exclusive: false }));
       created(await approve(pending.id, 'reg-l'));
       const enfF = await w.id(FENGXIAN, 'enf-f');

@@ -1,3 +1,5 @@
+import { TransactionDefinition } from '../../chaincode/src/kernel/transaction';
+import { tx } from '../../chaincode/src/catalogue';
 import { expect } from 'chai';
 import Fastify from 'fastify';
 import { rateLimit } from '../../gateway-api/src/plugins/rate-limit';
@@ -16,8 +18,8 @@ describe('gateway /api/v1/public/blacklist (信用公示)', () => {
     f = await openAppFixture();
     await f.grant(LIANGDANG, 'enf-a', 'enforcement');
     await f.grant(LIANGDANG, 'reg-a', 'regulator');
-    await ledgerSubmit(f, LIANGDANG, 'reg-a', 'Subjects:RegisterEnterprise', { creditCode: enterprise, name: 'Liangdang Sand Co.' });
-    const w = { submit: (who: unknown, name: string, input: unknown) => ledgerSubmit(f, LIANGDANG, who as string, name, input) } as unknown as World;
+    await ledgerSubmit(f, LIANGDANG, 'reg-a', tx.subjects.registerEnterprise, { creditCode: enterprise, name: 'Liangdang Sand Co.' });
+    const w = { submit: (who: unknown, definition: TransactionDefinition, input: unknown) => ledgerSubmit(f, LIANGDANG, who as string, definition, input) } as unknown as World;
     await blacklistSubject(w, 'enf-a' as never, enterprise, { measures: ['trading', 'fund'] });
     await blacklistSubject(w, 'enf-a' as never, individual);
   });

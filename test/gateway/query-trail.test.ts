@@ -1,3 +1,4 @@
+import { tx } from '../../chaincode/src/catalogue';
 import path from 'node:path';
 import { expect } from 'chai';
 import { chainDigest, GENESIS_DIGEST, QueryTrail } from '../../gateway-api/src/audit/query-trail';
@@ -13,7 +14,7 @@ describe('gateway: blacklist query audit trail (hash chain anchored on the ledge
     f = await openLedgerFixture();
     const admin = await f.identity(LIANGDANG, 'admin');
     await f.identity(LIANGDANG, 'enf-a');
-    await f.ledger.submit(admin, { name: 'Membership:GrantRole', args: [JSON.stringify({ member: 'enf-a', role: 'enforcement' })] });
+    await f.ledger.submit(admin, { name: tx.membership.grantRole.qualifiedName, args: [JSON.stringify({ member: 'enf-a', role: 'enforcement' })] });
     enf = { mspId: LIANGDANG, member: 'enf-a', identity: await f.identity(LIANGDANG, 'enf-a') };
     trail = await QueryTrail.open(path.join(f.dir, 'trail'), f.ledger, { anchorEvery: 5, anchorIntervalMs: 0 });
   });

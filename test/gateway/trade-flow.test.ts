@@ -1,3 +1,4 @@
+import { tx } from '../../chaincode/src/catalogue';
 import { createHash } from 'node:crypto';
 import { expect } from 'chai';
 import { AppFixture, openAppFixture } from '../support/app-fixture';
@@ -149,7 +150,7 @@ describe(`gateway: ownership transfer and evidence, end to end${overMessagePort 
     expect(verified.statusCode).to.equal(200);
     const v = verified.json();
     expect(v.match).to.equal(true);
-    expect(v.transaction).to.include({ blockNumber: settleBlock, validationCode: 'VALID', transactionName: 'Market:SettleOrder', creatorMspId: HUIXIAN });
+    expect(v.transaction).to.include({ blockNumber: settleBlock, validationCode: 'VALID', transactionName: tx.market.settleOrder.qualifiedName, creatorMspId: HUIXIAN });
     expect(v.transaction.endorsingOrganisations).to.have.length.greaterThan(0);
 
     const tampered = Buffer.from(bytes);

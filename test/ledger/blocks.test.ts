@@ -1,5 +1,6 @@
 // The fixture loads fabric-contract-api, whose reflect-metadata polyfill @peculiar/x509 needs: import it first.
 import { HUIXIAN, LIANGDANG } from '../support/ledger-fixture';
+import { tx } from '../../chaincode/src/catalogue';
 import { expect } from 'chai';
 import { createCountyCa, issueIdentity, privateKeyObject } from '../../gateway-api/src/identity/county-ca';
 import { Block, dataHash, GENESIS_PREVIOUS_HASH, headerHash, serializeBlock } from '../../gateway-api/src/ledger/embedded/block-format';
@@ -56,7 +57,7 @@ describe('embedded ledger: blocks, chain verification and transaction lookup', (
       expect(tx?.txId).to.equal(r.txId);
       expect(tx?.creator.mspId).to.equal(LIANGDANG);
       expect(tx?.creator.certificate).to.equal(f.user.certificate);
-      expect(tx?.transaction).to.deep.equal({ name: 'Probe:PutThenGet', args: ['a', '2'] });
+      expect(tx?.transaction).to.deep.equal(probe('PutThenGet', 'a', '2'));
       expect(tx?.rwset.reads).to.deep.equal([['a', '0:0']]);
       expect(tx?.rwset.writes).to.deep.equal([['a', Buffer.from('2').toString('base64')]]);
       expect(tx?.signature).to.be.a('string').and.not.equal('');
@@ -157,7 +158,7 @@ describe('embedded ledger: blocks, chain verification and transaction lookup', (
         txIndex: 0,
         validationCode: 'VALID',
         creatorMspId: HUIXIAN,
-        transactionName: 'Probe:Put',
+        transactionName: probe('Put').name,
       });
       expect(info?.endorsingOrganisations).to.deep.equal([HUIXIAN]);
       const ts = Date.parse(info?.timestamp as string);
@@ -183,7 +184,7 @@ describe('embedded ledger: blocks, chain verification and transaction lookup', (
       f = await openProbeFixture();
       await expectLedgerError(f.ledger.submit(rogue, probe('Put', 'k', 'v')), 'UNAUTHENTICATED');
       await expectLedgerError(f.ledger.evaluate(rogue, probe('Get', 'k')), 'UNAUTHENTICATED');
-      await expectLedgerError(f.ledger.submit(rogue, { name: 'Membership:GrantRole', args: ['{"member":"x","role":"merchant"}'] }), 'UNAUTHENTICATED');
+      await expectLedgerError(f.ledger.submit(rogue, { name: tx.membership.grantRole.qualifiedName, args: ['{"member":"x","role":"merchant"}'] }), 'UNAUTHENTICATED');
       expect(await f.ledger.height()).to.equal(0);
       expect(await f.valueOf('k')).to.equal(null);
     });

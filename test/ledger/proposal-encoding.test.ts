@@ -1,5 +1,7 @@
 // The fixture loads fabric-contract-api, whose reflect-metadata polyfill @peculiar/x509 needs: import it first.
 import { LIANGDANG, openLedgerFixture, LedgerFixture } from '../support/ledger-fixture';
+import { tx } from '../../chaincode/src/catalogue';
+import { BENCH_TRANSACTIONS } from '../../scripts/bench/bench-contract';
 import { expect } from 'chai';
 import { createHash, X509Certificate, verify } from 'node:crypto';
 import { common, msp, peer } from '@hyperledger/fabric-protos';
@@ -39,7 +41,7 @@ describe('embedded ledger: proposal encoding', () => {
     const identity = await f.identity(LIANGDANG, 'encoder');
     const nowMs = Date.UTC(2026, 10, 22, 8, 0, 0, 123);
     const transient = { zeta: Buffer.from('last'), alpha: Buffer.from('身份证 110101'), empty: Buffer.alloc(0) };
-    const built = await buildProposal(identity, 'countyledger', 'countyledger', { name: 'Subjects:Register', args: ['{"a":"商户"}', '', 'x'], transient }, nowMs);
+    const built = await buildProposal(identity, 'countyledger', 'countyledger', { name: tx.subjects.registerIndividual.qualifiedName, args: ['{"a":"商户"}', '', 'x'], transient }, nowMs);
 
     const d = decodeStrictly(built.proposalBytes);
     expect(d.channelHeader.getType()).to.equal(common.HeaderType.ENDORSER_TRANSACTION);
@@ -55,7 +57,7 @@ describe('embedded ledger: proposal encoding', () => {
     expect(d.spec.getType()).to.equal(peer.ChaincodeSpec.Type.NODE);
     expect(d.spec.getChaincodeId()?.getName()).to.equal('countyledger');
     const args = (d.spec.getInput() as peer.ChaincodeInput).getArgsList_asU8().map((a) => Buffer.from(a).toString());
-    expect(args).to.deep.equal(['Subjects:Register', '{"a":"商户"}', '', 'x']);
+    expect(args).to.deep.equal([tx.subjects.registerIndividual.qualifiedName, '{"a":"商户"}', '', 'x']);
     const decodedTransient = Object.fromEntries((d.payload.getTransientmapMap().toArray() as Array<[string, Uint8Array]>).map(([k, v]) => [k, Buffer.from(v).toString()]));
     expect(decodedTransient).to.deep.equal({ alpha: '身份证 110101', empty: '', zeta: 'last' });
     // The same views the stub reads.
@@ -65,13 +67,13 @@ describe('embedded ledger: proposal encoding', () => {
 
   it('signs the proposal bytes with the creator key when submitting, and leaves evaluations unsigned', async () => {
     const identity = await f.identity(LIANGDANG, 'encoder');
-    const submitted = await buildProposal(identity, 'countyledger', 'countyledger', { name: 'Bench:Put', args: ['k'] }, Date.now());
+    const submitted = await buildProposal(identity, 'countyledger', 'countyledger', { name: BENCH_TRANSACTIONS.put, args: ['k'] }, Date.now());
     const publicKey = new X509Certificate(identity.certificate).publicKey;
     expect(verify('sha256', submitted.proposalBytes, publicKey, submitted.signature)).to.equal(true);
     const tampered = Buffer.from(submitted.proposalBytes);
     tampered.writeUInt8((tampered.at(-1) as number) ^ 1, tampered.length - 1);
     expect(verify('sha256', tampered, publicKey, submitted.signature)).to.equal(false);
-    const evaluated = await buildProposal(identity, 'countyledger', 'countyledger', { name: 'Bench:Get', args: ['k'] }, Date.now(), false);
+    const evaluated = await buildProposal(identity, 'countyledger', 'countyledger', { name: BENCH_TRANSACTIONS.get, args: ['k'] }, Date.now(), false);
     expect(evaluated.signature.length).to.equal(0);
     // Every proposal gets a fresh nonce, so a fresh transaction ID.
     expect(evaluated.txId).to.not.equal(submitted.txId);

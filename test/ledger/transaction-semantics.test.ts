@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { createHash } from 'node:crypto';
 import { expectLedgerError } from '../support/expect-error';
 import { cachedHandleParameters, shimHandleParameters } from '../../gateway-api/src/ledger/embedded/shim-parameters';
-import { openProbeFixture, ProbeFixture } from '../support/probe';
+import { openProbeFixture, probe, ProbeFixture } from '../support/probe';
 import { ProbeContract } from '../support/probe-contract';
 
 describe('embedded ledger: transaction semantics', () => {
@@ -44,7 +44,7 @@ describe('embedded ledger: transaction semantics', () => {
 
     it('evaluate simulates without committing anything', async () => {
       const before = await f.ledger.height();
-      const payload = await f.ledger.evaluate(f.user, { name: 'Probe:PutThenGet', args: ['ghost', 'boo'] });
+      const payload = await f.ledger.evaluate(f.user, probe('PutThenGet', 'ghost', 'boo'));
       expect(JSON.parse(payload.toString())).to.deep.equal({ before: null, after: null });
       expect(await f.ledger.height()).to.equal(before);
       expect(await f.valueOf('ghost')).to.equal(null);
@@ -105,7 +105,7 @@ describe('embedded ledger: transaction semantics', () => {
   describe('private data', () => {
     it('keeps private values off the block: only hashes of key and value are recorded', async () => {
       const secret = 'ID 620000199001011234';
-      const r = await f.ledger.submit(f.user, { name: 'Probe:PutPrivate', args: ['LiangdangPrivate', 'person/1'], transient: { secret: Buffer.from(secret) } });
+      const r = await f.ledger.submit(f.user, { ...probe('PutPrivate', 'LiangdangPrivate', 'person/1'), transient: { secret: Buffer.from(secret) } });
       const blockBytes = await f.ledger.store.getBlockBytes(r.blockNumber);
       expect(blockBytes?.toString()).to.not.include(secret);
       expect(blockBytes?.toString()).to.not.include(Buffer.from(secret).toString('base64'));

@@ -1,3 +1,4 @@
+import { tx } from '../../chaincode/src/catalogue';
 import path from 'node:path';
 import { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { MessageChannel } from 'node:worker_threads';
@@ -54,7 +55,7 @@ export async function openAppFixture(options: LedgerFixtureOptions & { maxEviden
       const admin = await ledger.identity(mspId, 'admin');
       await ledger.identity(mspId, member);
       for (const role of roles) {
-        await ledger.ledger.submit(admin, { name: 'Membership:GrantRole', args: [JSON.stringify({ member, role })] });
+        await ledger.ledger.submit(admin, { name: tx.membership.grantRole.qualifiedName, args: [JSON.stringify({ member, role })] });
       }
     },
     request(method, url, key, body, headers = {}) {

@@ -1,3 +1,6 @@
+import { TransactionDefinition } from '../../chaincode/src/kernel/transaction';
+import { answerOf } from '../../gateway-api/src/ledger/calls';
+import { tx } from '../../chaincode/src/catalogue';
 import { addDays, cstDate } from '../../chaincode/src/kernel/time';
 import { Who, World } from './market-world';
 
@@ -33,13 +36,13 @@ export function decision(overrides: Record<string, unknown> = {}): Record<string
 
 /** Records a violation (serious, harmful by default) and blacklists the subject on it; answers the entry. */
 export async function blacklistSubject(w: World, who: Who, subjectId: string, decisionOverrides: Record<string, unknown> = {}, violationOverrides: Record<string, unknown> = {}): Promise<any> {
-  const event = await w.submit(who, 'Credit:RecordEvent', violationInput(subjectId, violationOverrides));
-  return w.submit(who, 'Credit:IssueBlacklist', { subjectId, basisEventIds: [event.id], ...decision(decisionOverrides) });
+  const event = await w.submit(who, tx.credit.recordEvent, violationInput(subjectId, violationOverrides));
+  return w.submit(who, tx.credit.issueBlacklist, { subjectId, basisEventIds: [event.id], ...decision(decisionOverrides) });
 }
 
 /** Submits directly on the app fixture's ledger (test setup, not under test). */
-export async function ledgerSubmit(f: { ledger: { ledger: { submit: Function }; identity: (msp: string, m: string) => Promise<unknown> } }, mspId: string, member: string, name: string, input: unknown): Promise<any> {
+export async function ledgerSubmit(f: { ledger: { ledger: { submit: Function }; identity: (msp: string, m: string) => Promise<unknown> } }, mspId: string, member: string, definition: TransactionDefinition, input: unknown): Promise<any> {
   const who = await f.ledger.identity(mspId, member);
-  const r = await f.ledger.ledger.submit(who, { name, args: [JSON.stringify(input)] });
-  return r.payload.length ? JSON.parse(r.payload.toString('utf8')) : null;
+  const r = await f.ledger.ledger.submit(who, { name: definition.qualifiedName, args: [JSON.stringify(input)] });
+  return answerOf(definition, r.payload);
 }

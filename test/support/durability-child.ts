@@ -3,6 +3,7 @@ import { contracts } from '../../chaincode/src/index';
 import { DEFAULT_COUNTIES } from '../../gateway-api/src/identity/counties';
 import { Wallet } from '../../gateway-api/src/identity/wallet';
 import { EmbeddedLedger } from '../../gateway-api/src/ledger/embedded/embedded-ledger';
+import { probe } from './probe';
 import { ProbeContract } from './probe-contract';
 
 /**
@@ -32,7 +33,7 @@ async function main(): Promise<void> {
       const i = next++;
       const key = `durable/${String(i).padStart(6, '0')}`;
       const value = `value-${i}`;
-      const r = await ledger.submit(identity, { name: 'Probe:Put', args: [key, value] });
+      const r = await ledger.submit(identity, probe('Put', key, value));
       // A write to a pipe is synchronous on Linux: once this returns, the parent can read the line.
       process.stdout.write(`${r.txId} ${key} ${value}\n`);
     }

@@ -1,3 +1,4 @@
+import { tx } from '../../chaincode/src/catalogue';
 import { expect } from 'chai';
 import { LightMyRequestResponse } from 'fastify';
 import { creditCodeCheckCharacter } from '../../chaincode/src/kernel/credit-code';
@@ -17,7 +18,7 @@ export function governmentCode(mspId: string): string {
 /** Each county's admin registers its county (with the government's credit code). */
 export async function registerCounties(w: World, counties: readonly string[] = COUNTIES): Promise<void> {
   for (const mspId of counties) {
-    await w.submit(await w.admin(mspId), 'Counties:Register', { name: COUNTY_NAMES[mspId] ?? mspId, division: DIVISION[mspId] ?? '621228', creditCode: governmentCode(mspId) });
+    await w.submit(await w.admin(mspId), tx.counties.register, { name: COUNTY_NAMES[mspId] ?? mspId, division: DIVISION[mspId] ?? '621228', creditCode: governmentCode(mspId) });
   }
 }
 
@@ -41,15 +42,15 @@ export async function trader(w: World, county: string, regulator: Who): Promise<
   const merchantName = `m-${county.toLowerCase().replace(/msp$/, '')}-${++traderSerial}`;
   const merchant = await w.member(county, merchantName, 'merchant');
   const subject = await registerEnterprise(w, regulator, county, 'green');
-  await w.submit(regulator, 'Subjects:BindMerchant', { subjectId: subject, member: merchantName });
+  await w.submit(regulator, tx.subjects.bindMerchant, { subjectId: subject, member: merchantName });
   const certSha = hex64(`certificate of ${subject}`);
-  await w.submit(merchant, 'Evidence:Anchor', { sha256: certSha, sm3: hex64(`sm3 ${certSha}`), sizeBytes: 1024, mediaType: 'application/pdf', refs: { subjectIds: [subject] } });
+  await w.submit(merchant, tx.evidence.anchor, { sha256: certSha, sm3: hex64(`sm3 ${certSha}`), sizeBytes: 1024, mediaType: 'application/pdf', refs: { subjectIds: [subject] } });
   return { county, subject, merchant, merchantName, certSha };
 }
 
 /** Lists an eco product of the seller, orders it for the buyer, verifies and settles; answers the settled order. */
 export async function sale(w: World, seller: Trader, buyer: Trader, verifier: Who, priceFen: number, kind: 'eco-product' | 'rural-resource' = 'eco-product'): Promise<any> {
-  const asset = await w.submit(seller.merchant, 'Market:RegisterAsset', {
+  const asset = await w.submit(seller.merchant, tx.market.registerAsset, {
     ownerSubjectId: seller.subject,
     kind,
     title: `goods of ${seller.subject}`,
@@ -58,10 +59,10 @@ export async function sale(w: World, seller: Trader, buyer: Trader, verifier: Wh
     priceFen,
     ...(kind === 'eco-product' ? { certifications: [{ kind: 'soil-test', sha256: seller.certSha }] } : {}),
   });
-  const o = await w.submit(buyer.merchant, 'Market:PlaceOrder', { assetId: asset.id, buyerSubjectId: buyer.subject, depositFen: Math.max(1, Math.floor(priceFen / 10)), depositPaymentRef: 'pay:dep' });
+  const o = await w.submit(buyer.merchant, tx.market.placeOrder, { assetId: asset.id, buyerSubjectId: buyer.subject, depositFen: Math.max(1, Math.floor(priceFen / 10)), depositPaymentRef: 'pay:dep' });
   expect(o.status, 'order not suspended by a risk rule').to.equal('ordered');
-  await w.submit(verifier, 'Market:RecordVerification', { orderId: o.id, result: 'pass', evidenceRefs: ['doc:inspection'] });
-  return w.submit(buyer.merchant, 'Market:SettleOrder', { orderId: o.id, paymentRef: `pay:bal-${o.id.slice(2, 14)}` });
+  await w.submit(verifier, tx.market.recordVerification, { orderId: o.id, result: 'pass', evidenceRefs: ['doc:inspection'] });
+  return w.submit(buyer.merchant, tx.market.settleOrder, { orderId: o.id, paymentRef: `pay:bal-${o.id.slice(2, 14)}` });
 }
 
 /**

@@ -1,3 +1,6 @@
+import { TransactionDefinition } from '../../chaincode/src/kernel/transaction';
+import { answerOf } from '../../gateway-api/src/ledger/calls';
+import { tx } from '../../chaincode/src/catalogue';
 import { expect } from 'chai';
 import { creditCodeCheckCharacter } from '../../chaincode/src/kernel/credit-code';
 import { LedgerError } from '../../gateway-api/src/ledger/errors';
@@ -69,32 +72,32 @@ export class World {
     return this.f.identity(mspId, member);
   }
 
-  async submit(who: Who, name: string, input?: unknown, transient?: Record<string, string>): Promise<any> {
+  async submit(who: Who, definition: TransactionDefinition, input?: unknown, transient?: Record<string, string>): Promise<any> {
     const args = input === undefined ? [] : [typeof input === 'string' ? input : JSON.stringify(input)];
     const t = transient ? Object.fromEntries(Object.entries(transient).map(([k, v]) => [k, Buffer.from(v, 'utf8')])) : undefined;
-    const r = await this.f.ledger.submit(who, { name, args, ...(t ? { transient: t } : {}) });
-    return r.payload.length ? JSON.parse(r.payload.toString('utf8')) : null;
+    const r = await this.f.ledger.submit(who, { name: definition.qualifiedName, args, ...(t ? { transient: t } : {}) });
+    return answerOf(definition, r.payload);
   }
 
   /** Submits and answers with the transaction ID, block number and the event the transaction emitted. */
-  async submitTx(who: Who, name: string, input?: unknown): Promise<{ txId: string; blockNumber: number; result: any; event: { name: string; payload: any } | null }> {
+  async submitTx(who: Who, definition: TransactionDefinition, input?: unknown): Promise<{ txId: string; blockNumber: number; result: any; event: { name: string; payload: any } | null }> {
     const args = input === undefined ? [] : [JSON.stringify(input)];
-    const r = await this.f.ledger.submit(who, { name, args });
+    const r = await this.f.ledger.submit(who, { name: definition.qualifiedName, args });
     const block = await this.f.ledger.getBlock(r.blockNumber);
     const tx = block?.data.find((t) => t.txId === r.txId);
     const event = tx?.event ? { name: tx.event.name, payload: JSON.parse(Buffer.from(tx.event.payload, 'base64').toString('utf8')) } : null;
-    return { txId: r.txId, blockNumber: r.blockNumber, result: r.payload.length ? JSON.parse(r.payload.toString('utf8')) : null, event };
+    return { txId: r.txId, blockNumber: r.blockNumber, result: answerOf(definition, r.payload), event };
   }
 
-  async submitRaw(who: Who, name: string, args: string[]): Promise<any> {
-    const r = await this.f.ledger.submit(who, { name, args });
+  async submitRaw(who: Who, definition: TransactionDefinition, args: string[]): Promise<any> {
+    const r = await this.f.ledger.submit(who, { name: definition.qualifiedName, args });
     return r.payload.length ? JSON.parse(r.payload.toString('utf8')) : null;
   }
 
-  async evaluate(who: Who, name: string, input?: unknown): Promise<any> {
+  async evaluate(who: Who, definition: TransactionDefinition, input?: unknown): Promise<any> {
     const args = input === undefined ? [] : [JSON.stringify(input)];
-    const payload = await this.f.ledger.evaluate(who, { name, args });
-    return payload.length ? JSON.parse(payload.toString('utf8')) : null;
+    const payload = await this.f.ledger.evaluate(who, { name: definition.qualifiedName, args });
+    return answerOf(definition, payload);
   }
 
   async admin(mspId: string): Promise<Who> {
@@ -109,7 +112,7 @@ export class World {
   /** Issues an identity and has its county admin grant it the given roles. */
   async member(mspId: string, name: string, ...roles: string[]): Promise<Who> {
     const who = await this.id(mspId, name);
-    for (const role of roles) await this.submit(await this.admin(mspId), 'Membership:GrantRole', { member: name, role });
+    for (const role of roles) await this.submit(await this.admin(mspId), tx.membership.grantRole, { member: name, role });
     return who;
   }
 
@@ -178,8 +181,8 @@ let serial = 1;
 
 export async function registerEnterprise(w: World, regulator: Who, mspId: string, status?: 'green' | 'orange' | 'red', tradeLimitFen?: number): Promise<string> {
   const code = creditCode(DIVISION[mspId] ?? '621228', serial++);
-  await w.submit(regulator, 'Subjects:RegisterEnterprise', { creditCode: code, name: `Enterprise ${code}` });
-  if (status) await w.submit(regulator, 'Subjects:SetAccess', { subjectId: code, status, evidenceRefs: ['doc:review-1'], ...(tradeLimitFen ? { tradeLimitFen } : {}) });
+  await w.submit(regulator, tx.subjects.registerEnterprise, { creditCode: code, name: `Enterprise ${code}` });
+  if (status) await w.submit(regulator, tx.subjects.setAccess, { subjectId: code, status, evidenceRefs: ['doc:review-1'], ...(tradeLimitFen ? { tradeLimitFen } : {}) });
   return code;
 }
 
@@ -192,10 +195,10 @@ export async function marketCast(w: World): Promise<MarketCast> {
   const verifier = await w.member(FENGXIAN, 'verifier-c', 'verifier');
   const seller = await registerEnterprise(w, regA, LIANGDANG, 'green');
   const buyer = await registerEnterprise(w, regB, HUIXIAN, 'green');
-  await w.submit(regA, 'Subjects:BindMerchant', { subjectId: seller, member: 'm-seller' });
-  await w.submit(regB, 'Subjects:BindMerchant', { subjectId: buyer, member: 'm-buyer' });
+  await w.submit(regA, tx.subjects.bindMerchant, { subjectId: seller, member: 'm-seller' });
+  await w.submit(regB, tx.subjects.bindMerchant, { subjectId: buyer, member: 'm-buyer' });
   const certSha = hex64(`soil test ${seller}`);
-  await w.submit(sellerMerchant, 'Evidence:Anchor', { sha256: certSha, sm3: hex64(`sm3 ${certSha}`), sizeBytes: 2048, mediaType: 'application/pdf', refs: { subjectIds: [seller] } });
+  await w.submit(sellerMerchant, tx.evidence.anchor, { sha256: certSha, sm3: hex64(`sm3 ${certSha}`), sizeBytes: 2048, mediaType: 'application/pdf', refs: { subjectIds: [seller] } });
   return { w, regA, regB, regC, sellerMerchant, buyerMerchant, verifier, seller, buyer, certSha };
 }
 
@@ -214,17 +217,17 @@ export function ecoAsset(c: MarketCast, overrides: Record<string, unknown> = {})
 }
 
 export async function listEco(c: MarketCast, overrides: Record<string, unknown> = {}): Promise<any> {
-  return c.w.submit(c.sellerMerchant, 'Market:RegisterAsset', ecoAsset(c, overrides));
+  return c.w.submit(c.sellerMerchant, tx.market.registerAsset, ecoAsset(c, overrides));
 }
 
 export async function order(c: MarketCast, assetId: string, depositFen = 10_000, who: Who = c.buyerMerchant, buyer: string = c.buyer): Promise<any> {
-  return c.w.submit(who, 'Market:PlaceOrder', { assetId, buyerSubjectId: buyer, depositFen, depositPaymentRef: 'pay:deposit-1' });
+  return c.w.submit(who, tx.market.placeOrder, { assetId, buyerSubjectId: buyer, depositFen, depositPaymentRef: 'pay:deposit-1' });
 }
 
 export async function verify(c: MarketCast, orderId: string, result: 'pass' | 'fail' = 'pass'): Promise<any> {
-  return c.w.submit(c.verifier, 'Market:RecordVerification', { orderId, result, evidenceRefs: ['doc:inspection-1'] });
+  return c.w.submit(c.verifier, tx.market.recordVerification, { orderId, result, evidenceRefs: ['doc:inspection-1'] });
 }
 
 export async function settle(c: MarketCast, orderId: string, who: Who = c.buyerMerchant): Promise<any> {
-  return c.w.submit(who, 'Market:SettleOrder', { orderId, paymentRef: 'pay:balance-1' });
+  return c.w.submit(who, tx.market.settleOrder, { orderId, paymentRef: 'pay:balance-1' });
 }

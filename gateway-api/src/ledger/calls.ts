@@ -40,7 +40,8 @@ function argsOf(input: unknown): string[] {
   return input === undefined ? [] : [JSON.stringify(input)];
 }
 
-function answerOf<D extends TransactionDefinition>(definition: D, payload: Buffer): OutputOf<D> {
+/** Parses a transaction's answer, checked against its definition when answer checking is on. */
+export function answerOf<D extends TransactionDefinition>(definition: D, payload: Buffer): OutputOf<D> {
   const value: unknown = payload.length === 0 ? null : JSON.parse(payload.toString('utf8'));
   if (answersChecked) {
     const checked = definition.output.safeParse(value);
