@@ -80,7 +80,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   const maxEvidenceBytes = deps.maxEvidenceBytes ?? 25 * 1024 * 1024;
   // Files stream to the blob store; the limit is enforced while streaming.
   await app.register(multipart, { limits: { files: 1, fileSize: maxEvidenceBytes, fields: 10, fieldSize: 64 * 1024 } });
-  registerAuth(app, deps.keys, deps.identities);
+  registerAuth(app, deps.keys, deps.identities, deps.ledger);
   await registerIdempotency(app, `${deps.stateDir}/idempotency`);
 
   // One read-only identity for every unauthenticated disclosure route, issued on first use.

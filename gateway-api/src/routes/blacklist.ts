@@ -11,7 +11,6 @@ import {
   OBJECTION_DECISIONS,
 } from '../../../chaincode/src/credit/schemas';
 import { Lookup, QueryTrail } from '../audit/query-trail';
-import { ApiError } from '../errors';
 import { evaluateJson, submitJson } from '../ledger/calls';
 import { Ledger } from '../ledger/ledger';
 import { callerOf } from '../plugins/auth';
@@ -169,11 +168,5 @@ export const blacklistRoutes = (ledger: Ledger, options: BlacklistRouteOptions):
   );
 
   await app.register(creditRoutes(ledger, trail));
-  await app.register(queryTrailRoutes(ledger, trail));
+  await app.register(queryTrailRoutes(trail));
 };
-
-/** Refuses callers that do not hold `role` (read from the ledger, as the chaincode would). */
-export async function requireGatewayRole(ledger: Ledger, req: FastifyRequest, role: string): Promise<void> {
-  const me = await evaluateJson<{ roles: string[] }>(ledger, callerOf(req).identity, 'Membership:WhoAmI');
-  if (!me.roles.includes(role)) throw new ApiError('FORBIDDEN', `this needs the ${role} role`);
-}
