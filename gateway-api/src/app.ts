@@ -3,6 +3,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import multipart from '@fastify/multipart';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, ZodTypeProvider } from 'fastify-type-provider-zod';
+import { QueryTrail } from './audit/query-trail';
 import { ApiKeyStore } from './auth/api-keys';
 import { Ledger } from './ledger/ledger';
 import { IdentityResolver, registerAuth } from './plugins/auth';
@@ -17,6 +18,8 @@ import { orderRoutes } from './routes/orders';
 import { alertRoutes } from './routes/alerts';
 import { blacklistRoutes } from './routes/blacklist';
 import { caseRoutes } from './routes/cases';
+import { creditRoutes } from './routes/credit';
+import { queryTrailRoutes } from './routes/query-trail';
 import { publicBlacklistRoutes } from './routes/public';
 import { ipRoutes } from './routes/ip';
 import { fundRoutes } from './routes/fund';
@@ -86,6 +89,14 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   // One read-only identity for every unauthenticated disclosure route, issued on first use.
   const publicIdentity = publicReader(deps.identities);
   registerMetrics(app, deps.ledger);
+  // The blacklist query audit trail: the blacklist and credit-file routes append to it, the query-trail routes read it.
+  const env = process.env;
+  const trail = await QueryTrail.open(`${deps.stateDir}/blacklist-query-trail`, deps.ledger, {
+    anchorEvery: Number(env.BLACKLIST_TRAIL_ANCHOR_EVERY) || 100,
+    anchorIntervalMs: env.BLACKLIST_TRAIL_ANCHOR_SECONDS !== undefined ? Number(env.BLACKLIST_TRAIL_ANCHOR_SECONDS) * 1000 : 60_000,
+    log: (msg, err) => app.log.warn({ err }, msg),
+  });
+  app.addHook('onClose', async () => trail.close());
   await app.register(healthRoutes(deps.ledger));
   await app.register(
     async (api) => {
@@ -99,7 +110,9 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       await api.register(ipRoutes(deps.ledger));
       await api.register(fundRoutes(deps.ledger, publicIdentity));
       await api.register(taxRoutes(deps.ledger));
-      await api.register(blacklistRoutes(deps.ledger, { trailDir: `${deps.stateDir}/blacklist-query-trail` }));
+      await api.register(blacklistRoutes(deps.ledger, trail));
+      await api.register(creditRoutes(deps.ledger, trail));
+      await api.register(queryTrailRoutes(trail));
       await api.register(caseRoutes(deps.ledger));
       await api.register(publicBlacklistRoutes(deps.ledger, publicIdentity));
       await api.register(evidenceRoutes(deps.ledger, new BlobStore(`${deps.stateDir}/blobs`), maxEvidenceBytes));

@@ -13,7 +13,7 @@ const trailQuery = z.object({
   cursor: z.string().regex(/^[0-9]{1,16}$/, 'is not a cursor from a previous page').optional(),
 });
 
-/** The blacklist query audit trail: read and verify (auditors), anchor on demand. Registered by blacklistRoutes. */
+/** The blacklist query audit trail: read and verify (auditors), anchor on demand. Registered by buildApp beside blacklistRoutes, on the same trail. */
 export const queryTrailRoutes = (trail: QueryTrail): FastifyPluginAsync => async (base) => {
   const app = base.withTypeProvider<ZodTypeProvider>();
 
