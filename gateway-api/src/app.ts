@@ -10,6 +10,7 @@ import { IdentityResolver, registerAuth } from './plugins/auth';
 import { registerErrorHandler, sendProblem } from './plugins/error-handler';
 import { registerIdempotency } from './plugins/idempotency';
 import { registerMetrics } from './plugins/metrics';
+import { publicRateLimitOptions, RateLimitOptions, registerPublicRateLimit } from './plugins/rate-limit';
 import { auditRoutes } from './routes/audit';
 import { evidenceRoutes } from './routes/evidence';
 import { subjectRoutes } from './routes/subjects';
@@ -40,6 +41,8 @@ export interface AppDependencies {
   readonly maxEvidenceBytes?: number;
   /** Key the counties share for HMAC subject IDs of individuals (SUBJECT_HMAC_KEY). */
   readonly subjectHmacKey?: Buffer;
+  /** The one per-IP limit of all /public routes. */
+  readonly publicRateLimit?: RateLimitOptions;
 }
 
 export const API_PREFIX = '/api/v1';
@@ -89,6 +92,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   // One read-only identity for every unauthenticated disclosure route, issued on first use.
   const publicIdentity = publicReader(deps.identities);
   registerMetrics(app, deps.ledger);
+  await registerPublicRateLimit(app, `${API_PREFIX}/public/`, deps.publicRateLimit ?? publicRateLimitOptions());
   // The blacklist query audit trail: the blacklist and credit-file routes append to it, the query-trail routes read it.
   const env = process.env;
   const trail = await QueryTrail.open(`${deps.stateDir}/blacklist-query-trail`, deps.ledger, {

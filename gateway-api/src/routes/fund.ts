@@ -17,7 +17,6 @@ import { positiveFenSchema } from '../../../chaincode/src/kernel/schemas';
 import { evaluateJson, submitJson } from '../ledger/calls';
 import { Ledger, LedgerIdentity } from '../ledger/ledger';
 import { callerOf } from '../plugins/auth';
-import { publicRateLimitOptions, rateLimit } from '../plugins/rate-limit';
 import { errorResponses, pageQuery, submittedSchema } from '../schemas/common';
 
 const roundParams = z.object({ id: roundIdSchema });
@@ -224,7 +223,6 @@ export const fundRoutes = (ledger: Ledger, publicIdentity: () => Promise<LedgerI
     '/public/fund',
     {
       config: { public: true },
-      onRequest: rateLimit(publicRateLimitOptions()),
       schema: {
         tags: ['public'],
         summary: 'Finalized allocation rounds: period, pool, metrics, amount per county and approving counties (no authentication, no personal data)',
