@@ -38,10 +38,3 @@ export async function registerPublicRateLimit(app: FastifyInstance, prefix: stri
     route.onRequest = [...existing, limit];
   });
 }
-
-/** Limits for the public disclosure routes (PUBLIC_RATE_BURST, PUBLIC_RATE_PER_SECOND). */
-export function publicRateLimitOptions(env: NodeJS.ProcessEnv = process.env): RateLimitOptions {
-  const burst = Number(env.PUBLIC_RATE_BURST ?? 30);
-  const perSecond = Number(env.PUBLIC_RATE_PER_SECOND ?? 1);
-  return { burst: Number.isInteger(burst) && burst >= 1 ? burst : 30, perSecond: Number.isFinite(perSecond) && perSecond > 0 ? perSecond : 1 };
-}
