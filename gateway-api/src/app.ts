@@ -3,12 +3,15 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import multipart from '@fastify/multipart';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, ZodTypeProvider } from 'fastify-type-provider-zod';
+import { QueryTrail } from './audit/query-trail';
 import { ApiKeyStore } from './auth/api-keys';
+import { defaultConfig, QueryTrailAnchoring } from './config';
 import { Ledger } from './ledger/ledger';
 import { IdentityResolver, registerAuth } from './plugins/auth';
 import { registerErrorHandler, sendProblem } from './plugins/error-handler';
 import { registerIdempotency } from './plugins/idempotency';
 import { registerMetrics } from './plugins/metrics';
+import { RateLimitOptions, registerPublicRateLimit } from './plugins/rate-limit';
 import { auditRoutes } from './routes/audit';
 import { evidenceRoutes } from './routes/evidence';
 import { subjectRoutes } from './routes/subjects';
@@ -17,6 +20,8 @@ import { orderRoutes } from './routes/orders';
 import { alertRoutes } from './routes/alerts';
 import { blacklistRoutes } from './routes/blacklist';
 import { caseRoutes } from './routes/cases';
+import { creditRoutes } from './routes/credit';
+import { queryTrailRoutes } from './routes/query-trail';
 import { publicBlacklistRoutes } from './routes/public';
 import { ipRoutes } from './routes/ip';
 import { fundRoutes } from './routes/fund';
@@ -27,22 +32,31 @@ import { eventRoutes } from './routes/events';
 import { healthRoutes } from './routes/health';
 import { MemberOnboarding, memberRoutes } from './routes/members';
 
-export interface AppDependencies {
+/** What buildApp takes from the gateway config (config.ts); left out, a setting has the config's default. */
+export interface AppSettings {
+  readonly logLevel?: string;
+  readonly maxEvidenceBytes?: number;
+  /** Key the counties share for HMAC subject IDs of individuals (SUBJECT_HMAC_KEY). */
+  readonly subjectHmacKey?: Buffer;
+  /** The one per-IP limit of all /public routes. */
+  readonly publicRateLimit?: RateLimitOptions;
+  /** When the blacklist query trail is anchored on the ledger. */
+  readonly queryTrail?: QueryTrailAnchoring;
+}
+
+export interface AppDependencies extends AppSettings {
   readonly ledger: Ledger;
   readonly keys: ApiKeyStore;
   readonly identities: IdentityResolver & MemberOnboarding;
   /** Folder for the gateway's own state (idempotency answers, evidence blobs). */
   readonly stateDir: string;
-  readonly logLevel?: string;
-  readonly maxEvidenceBytes?: number;
-  /** Key the counties share for HMAC subject IDs of individuals (SUBJECT_HMAC_KEY). */
-  readonly subjectHmacKey?: Buffer;
 }
 
 export const API_PREFIX = '/api/v1';
 
 /** Builds the gateway app. Tests call this and use app.inject(); main.ts adds listen(). */
 export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
+  const defaults = defaultConfig();
   const app = Fastify({
     logger: deps.logLevel && deps.logLevel !== 'silent' ? { level: deps.logLevel } : false,
     bodyLimit: 1024 * 1024,
@@ -77,15 +91,22 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
 
-  const maxEvidenceBytes = deps.maxEvidenceBytes ?? 25 * 1024 * 1024;
+  const maxEvidenceBytes = deps.maxEvidenceBytes ?? defaults.maxEvidenceBytes;
   // Files stream to the blob store; the limit is enforced while streaming.
   await app.register(multipart, { limits: { files: 1, fileSize: maxEvidenceBytes, fields: 10, fieldSize: 64 * 1024 } });
-  registerAuth(app, deps.keys, deps.identities);
+  registerAuth(app, deps.keys, deps.identities, deps.ledger);
   await registerIdempotency(app, `${deps.stateDir}/idempotency`);
 
   // One read-only identity for every unauthenticated disclosure route, issued on first use.
   const publicIdentity = publicReader(deps.identities);
   registerMetrics(app, deps.ledger);
+  await registerPublicRateLimit(app, `${API_PREFIX}/public/`, deps.publicRateLimit ?? defaults.publicRateLimit);
+  // The blacklist query audit trail: the blacklist and credit-file routes append to it, the query-trail routes read it.
+  const trail = await QueryTrail.open(`${deps.stateDir}/blacklist-query-trail`, deps.ledger, {
+    ...(deps.queryTrail ?? defaults.queryTrail),
+    log: (msg, err) => app.log.warn({ err }, msg),
+  });
+  app.addHook('onClose', async () => trail.close());
   await app.register(healthRoutes(deps.ledger));
   await app.register(
     async (api) => {
@@ -99,7 +120,9 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       await api.register(ipRoutes(deps.ledger));
       await api.register(fundRoutes(deps.ledger, publicIdentity));
       await api.register(taxRoutes(deps.ledger));
-      await api.register(blacklistRoutes(deps.ledger, { trailDir: `${deps.stateDir}/blacklist-query-trail` }));
+      await api.register(blacklistRoutes(deps.ledger, trail));
+      await api.register(creditRoutes(deps.ledger, trail));
+      await api.register(queryTrailRoutes(trail));
       await api.register(caseRoutes(deps.ledger));
       await api.register(publicBlacklistRoutes(deps.ledger, publicIdentity));
       await api.register(evidenceRoutes(deps.ledger, new BlobStore(`${deps.stateDir}/blobs`), maxEvidenceBytes));

@@ -1,4 +1,27 @@
+/**
+ * The gateway's configuration: every environment variable and flag it reads, parsed here
+ * and nowhere else. Other modules receive the values (GatewayConfig, or the two early
+ * readers below for settings needed while modules load).
+ */
 import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { QueryTrailOptions } from './audit/query-trail';
+import type { RateLimitOptions } from './plugins/rate-limit';
+
+/** Environment variables as the config reads them (tests pass their own). */
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+/** Where the Fabric network is (LEDGER=fabric). */
+export interface FabricSettings {
+  /** The network description written by network:up. */
+  readonly networkFile: string;
+  /** The county whose peer the gateway talks to; unset: the first county of the network. */
+  readonly mspId?: string;
+  /** Unset: FabricLedger's default chaincode name. */
+  readonly chaincode?: string;
+}
+
+export type QueryTrailAnchoring = Required<Pick<QueryTrailOptions, 'anchorEvery' | 'anchorIntervalMs'>>;
 
 export interface GatewayConfig {
   readonly host: string;
@@ -12,58 +35,248 @@ export interface GatewayConfig {
   readonly logLevel: string;
   /** With the embedded ledger: serve HTTP from a worker thread so HTTP and chaincode use both cores. */
   readonly httpWorker: boolean;
+  /** The key counties share for individuals' subject IDs; unset: main.ts keeps one per data folder. */
+  readonly subjectHmacKey?: Buffer;
+  /** Embedded ledger: fabric-shim's log level; unset: its logs are muted. */
+  readonly chaincodeLogLevel?: string;
+  /** fabric-contract-api's log level while the contracts load. */
+  readonly contractLoadLogLevel: string;
+  readonly fabric: FabricSettings;
+  /** The one per-IP budget of the /public routes. */
+  readonly publicRateLimit: RateLimitOptions;
+  readonly queryTrail: QueryTrailAnchoring;
 }
 
-const HELP = `County Ledger gateway
-
-Options (each also read from the environment variable in brackets):
-  --host <addr>           listen address [HOST] (default 127.0.0.1)
-  --port <n>              listen port [PORT] (default 3000)
-  --data-dir <dir>        data folder [DATA_DIR] (default ./data)
-  --ledger <kind>         embedded | fabric [LEDGER] (default embedded)
-  --max-evidence-bytes n  evidence upload limit [MAX_EVIDENCE_BYTES] (default 26214400)
-  --no-demo               do not seed demo members and data [DEMO=0]
-  --log-level <level>     fastify log level [LOG_LEVEL] (default info)
-  --no-http-worker        serve HTTP on the ledger's thread [HTTP_WORKER=0] (default: a worker thread)
-`;
-
-export function loadConfig(argv: readonly string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): GatewayConfig {
-  const flags = new Map<string, string>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (arg === '--help' || arg === '-h') {
-      process.stdout.write(HELP);
-      process.exit(0);
-    }
-    if (arg === '--no-demo') {
-      flags.set('demo', '0');
-      continue;
-    }
-    if (arg === '--no-http-worker') {
-      flags.set('http-worker', '0');
-      continue;
-    }
-    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
-    if (!m) throw new Error(`unknown argument ${arg}\n\n${HELP}`);
-    const value = m[2] ?? argv[++i];
-    if (value === undefined) throw new Error(`--${m[1]} needs a value`);
-    flags.set(m[1] as string, value);
+/** A refused configuration value or argument; main.ts prints the message alone. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
   }
-  const pick = (flag: string, envName: string, fallback: string): string => flags.get(flag) ?? env[envName] ?? fallback;
-  const port = Number(pick('port', 'PORT', '3000'));
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be an integer 0-65535, got ${pick('port', 'PORT', '')}`);
-  const ledger = pick('ledger', 'LEDGER', 'embedded');
-  if (ledger !== 'embedded' && ledger !== 'fabric') throw new Error(`LEDGER must be embedded or fabric, got ${ledger}`);
-  const maxEvidenceBytes = Number(pick('max-evidence-bytes', 'MAX_EVIDENCE_BYTES', String(25 * 1024 * 1024)));
-  if (!Number.isInteger(maxEvidenceBytes) || maxEvidenceBytes < 1) throw new Error('MAX_EVIDENCE_BYTES must be a positive integer');
+}
+
+interface Setting {
+  readonly variable: string;
+  /** The flag: `--<flag> <value>`; for an on/off setting `--no-<flag>`, the same as `<variable>=0`. */
+  readonly flag?: string;
+  readonly onOff?: boolean;
+  /** The value's name in --help. */
+  readonly value?: string;
+  /** Used when neither the flag nor the variable is given. */
+  readonly default?: string;
+  /** What happens when the setting is not given and has no default. */
+  readonly unset?: string;
+  readonly about: string;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const CHAINCODE_LOG_LEVELS = ['CRITICAL', 'ERROR', 'WARNING', 'INFO', 'DEBUG'] as const;
+
+/** Every setting of the gateway, in --help order. README.md's Configuration table lists exactly these variables. */
+export const SETTINGS = {
+  host: { variable: 'HOST', flag: 'host', value: 'addr', default: '127.0.0.1', about: 'listen address' },
+  port: { variable: 'PORT', flag: 'port', value: 'n', default: '3000', about: 'listen port; 0 takes any free port' },
+  dataDir: { variable: 'DATA_DIR', flag: 'data-dir', value: 'dir', default: './data', about: 'data folder' },
+  ledger: { variable: 'LEDGER', flag: 'ledger', value: 'kind', default: 'embedded', about: 'embedded | fabric' },
+  maxEvidenceBytes: { variable: 'MAX_EVIDENCE_BYTES', flag: 'max-evidence-bytes', value: 'n', default: String(25 * 1024 * 1024), about: 'largest evidence upload, in bytes' },
+  demo: { variable: 'DEMO', flag: 'demo', onOff: true, default: '1', about: 'seed demo members and data on first start' },
+  logLevel: { variable: 'LOG_LEVEL', flag: 'log-level', value: 'level', default: 'info', about: `fastify log level: ${LOG_LEVELS.join(' | ')}` },
+  httpWorker: { variable: 'HTTP_WORKER', flag: 'http-worker', onOff: true, default: '1', about: 'embedded ledger: serve HTTP from a worker thread' },
+  subjectHmacKey: {
+    variable: 'SUBJECT_HMAC_KEY',
+    unset: 'generated once into <data-dir>/subject-hmac.key',
+    about: "key (hex, at least 32 bytes) for individuals' subject IDs; every county's gateway must share it",
+  },
+  chaincodeLogLevel: {
+    variable: 'CHAINCODE_LOG_LEVEL',
+    unset: "fabric-shim's own logs are muted in-process",
+    about: `embedded ledger: fabric-shim log level, ${CHAINCODE_LOG_LEVELS.join(' | ')}`,
+  },
+  contractLoadLogLevel: { variable: 'CORE_CHAINCODE_LOGGING_LEVEL', default: 'WARNING', about: "fabric-contract-api's log level while the contracts load, in Fabric's level names" },
+  fabricNetwork: { variable: 'FABRIC_NETWORK', default: 'network/run/network.json', about: 'LEDGER=fabric: the network description' },
+  fabricMspId: { variable: 'FABRIC_MSP_ID', unset: 'the first county of the network', about: 'LEDGER=fabric: the county whose peer to use' },
+  fabricChaincode: { variable: 'FABRIC_CHAINCODE', unset: 'countyledger', about: 'LEDGER=fabric: the chaincode name' },
+  publicRateBurst: { variable: 'PUBLIC_RATE_BURST', default: '30', about: 'requests a client IP may make at once to the /public routes (together)' },
+  publicRatePerSecond: { variable: 'PUBLIC_RATE_PER_SECOND', default: '1', about: '/public requests per second per client IP in the long run; the window lasts PUBLIC_RATE_BURST / this many seconds' },
+  trailAnchorEvery: { variable: 'BLACKLIST_TRAIL_ANCHOR_EVERY', default: '100', about: 'anchor the blacklist query trail on the ledger after this many lookups' },
+  trailAnchorSeconds: { variable: 'BLACKLIST_TRAIL_ANCHOR_SECONDS', default: '60', about: 'anchor it at least this often, in seconds; 0 anchors only by count and on demand' },
+} as const satisfies Record<string, Setting>;
+
+type SettingName = keyof typeof SETTINGS;
+const ALL: ReadonlyArray<readonly [SettingName, Setting]> = Object.entries(SETTINGS) as Array<[SettingName, Setting]>;
+
+/** The environment variables the gateway reads. */
+export const CONFIG_VARIABLES: readonly string[] = ALL.map(([, s]) => s.variable);
+
+/** How a setting is given on the command line (`--port`, `--no-demo`), if it can be. */
+export function flagOf(setting: Setting): string | undefined {
+  if (!setting.flag) return undefined;
+  return setting.onOff ? `--no-${setting.flag}` : `--${setting.flag}`;
+}
+
+export function helpText(): string {
+  const lines = ALL.map(([, s]) => {
+    const flag = flagOf(s);
+    const given = [flag && (s.value ? `${flag} <${s.value}>` : flag), s.onOff ? `${s.variable}=0` : s.variable].filter(Boolean).join(', ');
+    const fallback = s.default === undefined ? `unset: ${s.unset}` : `default ${s.onOff ? (s.default === '1' ? 'on' : 'off') : s.default}`;
+    return `  ${given}\n      ${s.about} (${fallback})`;
+  });
+  return `County Ledger gateway: node dist/gateway-api/src/main.js [options]
+
+Each setting is an environment variable, and some also a flag; a flag wins over its variable.
+
+${lines.join('\n')}
+  --help, -h
+      print this and exit
+`;
+}
+
+/** Whether the arguments ask for --help (answered before anything else is checked). */
+export function wantsHelp(argv: readonly string[]): boolean {
+  return argv.includes('--help') || argv.includes('-h');
+}
+
+function parseFlags(argv: readonly string[]): Record<string, string | boolean | undefined> {
+  const options: Record<string, { type: 'string' | 'boolean' }> = {};
+  for (const [, s] of ALL) if (s.flag) options[s.onOff ? `no-${s.flag}` : s.flag] = { type: s.onOff ? 'boolean' : 'string' };
+  try {
+    return parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values;
+  } catch (err) {
+    throw new ConfigError(`${err instanceof Error ? err.message : String(err)}\n(--help lists the options)`);
+  }
+}
+
+/** Reads settings from flags, then the environment, then their defaults; refuses bad values naming where they came from. */
+class Reader {
+  readonly #flags: Record<string, string | boolean | undefined>;
+  readonly #env: Environment;
+
+  constructor(flags: Record<string, string | boolean | undefined>, env: Environment) {
+    this.#flags = flags;
+    this.#env = env;
+  }
+
+  /** The setting's text and where it came from; an empty variable counts as not given. */
+  #raw(name: SettingName): { text: string; from: string } | undefined {
+    const s: Setting = SETTINGS[name];
+    if (s.flag && s.onOff && this.#flags[`no-${s.flag}`] === true) return { text: '0', from: `--no-${s.flag}` };
+    const flagged = s.flag && !s.onOff ? this.#flags[s.flag] : undefined;
+    if (typeof flagged === 'string') return { text: flagged, from: `--${s.flag}` };
+    const env = this.#env[s.variable];
+    if (env !== undefined && env !== '') return { text: env, from: s.variable };
+    return s.default !== undefined ? { text: s.default, from: `the default of ${s.variable}` } : undefined;
+  }
+
+  #refuse(from: string, text: string, wanted: string): never {
+    throw new ConfigError(`${from} must be ${wanted} (got ${JSON.stringify(text)})`);
+  }
+
+  optional(name: SettingName): string | undefined {
+    return this.#raw(name)?.text;
+  }
+
+  text(name: SettingName): string {
+    const raw = this.#raw(name);
+    if (raw === undefined) throw new ConfigError(`${SETTINGS[name].variable} is required`);
+    return raw.text;
+  }
+
+  number(name: SettingName, wanted: { integer?: boolean; min: number; max?: number; above?: boolean }): number {
+    const { text, from } = this.#raw(name) ?? { text: '', from: SETTINGS[name].variable };
+    const n = text.trim() === '' ? NaN : Number(text);
+    const max = wanted.max ?? Number.MAX_SAFE_INTEGER;
+    const fits = Number.isFinite(n) && (wanted.above ? n > wanted.min : n >= wanted.min) && n <= max && (!wanted.integer || Number.isInteger(n));
+    if (!fits) {
+      const kind = wanted.integer ? 'an integer' : 'a number';
+      const range = wanted.max !== undefined ? `from ${wanted.min} to ${wanted.max}` : wanted.above ? `above ${wanted.min}` : `of at least ${wanted.min}`;
+      this.#refuse(from, text, `${kind} ${range}`);
+    }
+    return n;
+  }
+
+  choice<T extends string>(name: SettingName, values: readonly T[], normalise: (text: string) => string = (t) => t): T {
+    const { text, from } = this.#raw(name) ?? { text: '', from: SETTINGS[name].variable };
+    const value = normalise(text);
+    if (!(values as readonly string[]).includes(value)) this.#refuse(from, text, `one of ${values.join(', ')}`);
+    return value as T;
+  }
+
+  onOff(name: SettingName): boolean {
+    return this.choice(name, ['0', '1']) === '1';
+  }
+
+  /** A secret in hex; the refusal does not repeat the value. */
+  hexKey(name: SettingName, minBytes: number): Buffer | undefined {
+    const raw = this.#raw(name);
+    if (raw === undefined) return undefined;
+    if (!new RegExp(`^[0-9a-fA-F]{${minBytes * 2},}$`).test(raw.text)) throw new ConfigError(`${raw.from} must be at least ${minBytes} bytes in hex (${minBytes * 2} or more hex digits)`);
+    return Buffer.from(raw.text, 'hex');
+  }
+}
+
+/** CHAINCODE_LOG_LEVEL, in Fabric's level names (any case). */
+function chaincodeLevelOf(read: Reader): string | undefined {
+  return read.optional('chaincodeLogLevel') === undefined ? undefined : read.choice('chaincodeLogLevel', CHAINCODE_LOG_LEVELS, (t) => t.toUpperCase());
+}
+
+function fabricOf(read: Reader): FabricSettings {
+  const mspId = read.optional('fabricMspId');
+  const chaincode = read.optional('fabricChaincode');
+  return { networkFile: path.resolve(read.text('fabricNetwork')), ...(mspId ? { mspId } : {}), ...(chaincode ? { chaincode } : {}) };
+}
+
+/** The configuration from command-line arguments and the environment. Throws ConfigError on a bad value. */
+export function loadConfig(argv: readonly string[] = process.argv.slice(2), env: Environment = process.env): GatewayConfig {
+  const read = new Reader(parseFlags(argv), env);
+  const subjectHmacKey = read.hexKey('subjectHmacKey', 32);
+  const chaincodeLogLevel = chaincodeLevelOf(read);
   return {
-    host: pick('host', 'HOST', '127.0.0.1'),
-    port,
-    dataDir: path.resolve(pick('data-dir', 'DATA_DIR', './data')),
-    ledger,
-    maxEvidenceBytes,
-    demo: pick('demo', 'DEMO', '1') !== '0',
-    logLevel: pick('log-level', 'LOG_LEVEL', 'info'),
-    httpWorker: pick('http-worker', 'HTTP_WORKER', '1') !== '0',
+    host: read.text('host'),
+    port: read.number('port', { integer: true, min: 0, max: 65535 }),
+    dataDir: path.resolve(read.text('dataDir')),
+    ledger: read.choice('ledger', ['embedded', 'fabric']),
+    maxEvidenceBytes: read.number('maxEvidenceBytes', { integer: true, min: 1 }),
+    demo: read.onOff('demo'),
+    logLevel: read.choice('logLevel', LOG_LEVELS),
+    httpWorker: read.onOff('httpWorker'),
+    ...(subjectHmacKey ? { subjectHmacKey } : {}),
+    ...(chaincodeLogLevel ? { chaincodeLogLevel } : {}),
+    contractLoadLogLevel: read.text('contractLoadLogLevel'),
+    fabric: fabricOf(read),
+    publicRateLimit: {
+      burst: read.number('publicRateBurst', { integer: true, min: 1 }),
+      perSecond: read.number('publicRatePerSecond', { min: 0, above: true }),
+    },
+    queryTrail: {
+      anchorEvery: read.number('trailAnchorEvery', { integer: true, min: 1 }),
+      anchorIntervalMs: read.number('trailAnchorSeconds', { min: 0 }) * 1000,
+    },
   };
+}
+
+/** The configuration with nothing given: what buildApp uses for settings its caller leaves out. */
+export function defaultConfig(): GatewayConfig {
+  return loadConfig([], {});
+}
+
+/** The Fabric settings alone, for tests and benchmarks that open the Fabric ledger without a GatewayConfig. */
+export function fabricSettings(env: Environment = process.env): FabricSettings {
+  return fabricOf(new Reader({}, env));
+}
+
+/**
+ * CHAINCODE_LOG_LEVEL for ledger/embedded/shim-logging.ts, which needs it while it loads, before
+ * main.ts has a GatewayConfig. A bad value counts as unset here; loadConfig then refuses it at start-up.
+ */
+export function chaincodeLogLevel(env: Environment = process.env): string | undefined {
+  try {
+    return chaincodeLevelOf(new Reader({}, env));
+  } catch {
+    return undefined;
+  }
+}
+
+/** CORE_CHAINCODE_LOGGING_LEVEL for quiet-logs.ts, which sets it before fabric-contract-api loads. */
+export function contractLoadLogLevel(env: Environment = process.env): string {
+  return new Reader({}, env).text('contractLoadLogLevel');
 }

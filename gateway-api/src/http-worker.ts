@@ -6,7 +6,7 @@
  */
 import './quiet-logs';
 import { isMainThread, MessagePort, parentPort, workerData } from 'node:worker_threads';
-import { buildApp } from './app';
+import { AppSettings, buildApp } from './app';
 import { ApiKeyStore } from './auth/api-keys';
 import { County } from './identity/counties';
 import { Wallet } from './identity/wallet';
@@ -21,8 +21,8 @@ export interface HttpWorkerData {
   readonly counties: readonly County[];
   readonly keysFile: string;
   readonly stateDir: string;
-  readonly logLevel: string;
-  readonly maxEvidenceBytes: number;
+  readonly settings: Omit<AppSettings, 'subjectHmacKey'>;
+  /** A Buffer would arrive as a plain Uint8Array, so the key crosses as hex. */
   readonly subjectHmacKeyHex: string;
 }
 
@@ -35,8 +35,7 @@ async function run(data: HttpWorkerData): Promise<void> {
     keys,
     identities: wallet,
     stateDir: data.stateDir,
-    logLevel: data.logLevel,
-    maxEvidenceBytes: data.maxEvidenceBytes,
+    ...data.settings,
     subjectHmacKey: Buffer.from(data.subjectHmacKeyHex, 'hex'),
   });
   parentPort?.on('message', (m: { stop?: boolean }) => {

@@ -4,29 +4,34 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { buildApp } from './app';
+import { AppSettings, buildApp } from './app';
 import { ApiKeyStore } from './auth/api-keys';
-import { GatewayConfig, loadConfig } from './config';
+import { GatewayConfig, helpText, loadConfig, wantsHelp } from './config';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import type { HttpWorkerData } from './http-worker';
 import { hostLedger } from './ledger/remote/ledger-host';
 import { seedDemo } from './demo/seed';
 import { BlobStore } from './evidence/blob-store';
 import { County, DEFAULT_COUNTIES } from './identity/counties';
-import { openFabric } from './ledger/fabric/open-fabric';
+import { openFabricLedger } from './ledger/fabric/open-fabric';
 import { Wallet } from './identity/wallet';
 import { EmbeddedLedger } from './ledger/embedded/embedded-ledger';
 import { Ledger } from './ledger/ledger';
 
 async function main(): Promise<void> {
-  const config = loadConfig();
+  const argv = process.argv.slice(2);
+  if (wantsHelp(argv)) {
+    process.stdout.write(helpText());
+    return;
+  }
+  const config = loadConfig(argv);
   mkdirSync(config.dataDir, { recursive: true });
   let ledger: Ledger;
   let wallet: Wallet;
   let counties: readonly County[] = DEFAULT_COUNTIES;
   const keys = await ApiKeyStore.open(path.join(config.dataDir, 'api-keys.json'));
   if (config.ledger === 'fabric') {
-    const fabric = await openFabric(config.dataDir);
+    const fabric = await openFabricLedger(config.dataDir, config.fabric);
     ({ ledger, wallet, counties } = fabric);
   } else {
     wallet = await Wallet.open(path.join(config.dataDir, 'wallet'), DEFAULT_COUNTIES);
@@ -52,20 +57,12 @@ async function main(): Promise<void> {
     );
   }
 
-  const hmacKey = await subjectHmacKey(config.dataDir);
+  const hmacKey = config.subjectHmacKey ?? (await dataDirHmacKey(config.dataDir));
   if (config.ledger === 'embedded' && config.httpWorker) {
     await serveFromWorker(config, ledger, counties, stateDir, hmacKey);
     return;
   }
-  const app = await buildApp({
-    ledger,
-    keys,
-    identities: wallet,
-    stateDir,
-    logLevel: config.logLevel,
-    maxEvidenceBytes: config.maxEvidenceBytes,
-    subjectHmacKey: hmacKey,
-  });
+  const app = await buildApp({ ledger, keys, identities: wallet, stateDir, ...appSettings(config), subjectHmacKey: hmacKey });
   const shutdown = async (signal: string) => {
     app.log.info({ signal }, 'shutting down');
     await app.close();
@@ -94,8 +91,7 @@ async function serveFromWorker(config: GatewayConfig, ledger: Ledger, counties: 
     counties,
     keysFile: path.join(config.dataDir, 'api-keys.json'),
     stateDir,
-    logLevel: config.logLevel,
-    maxEvidenceBytes: config.maxEvidenceBytes,
+    settings: appSettings(config),
     subjectHmacKeyHex: hmacKey.toString('hex'),
   };
   const worker = new Worker(path.join(__dirname, 'http-worker.js'), { workerData: data, transferList: [port2] });
@@ -128,17 +124,17 @@ async function serveFromWorker(config: GatewayConfig, ledger: Ledger, counties: 
   process.stdout.write(`County Ledger API on http://${config.host}:${port} (ledger: ${ledger.kind}, data: ${config.dataDir}); docs at /docs\n`);
 }
 
+/** What buildApp takes from the config (the HMAC key travels apart: as hex to the HTTP worker). */
+function appSettings(config: GatewayConfig): Omit<AppSettings, 'subjectHmacKey'> {
+  return { logLevel: config.logLevel, maxEvidenceBytes: config.maxEvidenceBytes, publicRateLimit: config.publicRateLimit, queryTrail: config.queryTrail };
+}
+
 /**
- * The key for HMAC subject IDs of individuals. Every county's gateway must use the same
- * key (SUBJECT_HMAC_KEY, hex) so one person has one subject ID everywhere; without it a
- * key is generated once per data folder, which suits a single-gateway laptop setup.
+ * The key for HMAC subject IDs of individuals when SUBJECT_HMAC_KEY is not set. Every county's
+ * gateway must use the same key so one person has one subject ID everywhere; a key generated
+ * once per data folder suits a single-gateway laptop setup.
  */
-async function subjectHmacKey(dataDir: string): Promise<Buffer> {
-  const configured = process.env.SUBJECT_HMAC_KEY;
-  if (configured) {
-    if (!/^[0-9a-fA-F]{64,}$/.test(configured)) throw new Error('SUBJECT_HMAC_KEY must be at least 32 bytes in hex');
-    return Buffer.from(configured, 'hex');
-  }
+async function dataDirHmacKey(dataDir: string): Promise<Buffer> {
   const file = path.join(dataDir, 'subject-hmac.key');
   if (existsSync(file)) return Buffer.from((await readFile(file, 'utf8')).trim(), 'hex');
   const key = randomBytes(32);

@@ -4,7 +4,6 @@ import path from 'node:path';
 import { z } from 'zod';
 import { allTransactions, tx } from '../../chaincode/src/catalogue';
 import { cstDate } from '../../chaincode/src/kernel/time';
-import { ApiKeyStore } from '../../gateway-api/src/auth/api-keys';
 import { seedDemo } from '../../gateway-api/src/demo/seed';
 import { BlobStore } from '../../gateway-api/src/evidence/blob-store';
 import { DEFAULT_COUNTIES } from '../../gateway-api/src/identity/counties';
@@ -74,8 +73,7 @@ describe('transaction catalogue', () => {
   });
 
   it('real answers of the demo ledger validate against the schemas /openapi.json documents for them', async () => {
-    const keys = await ApiKeyStore.open(path.join(f.ledger.dir, 'demo-keys.json'));
-    const demo = await seedDemo(f.ledger.ledger, f.ledger.wallet, keys, DEFAULT_COUNTIES, new BlobStore(path.join(f.ledger.dir, 'demo-blobs')));
+    const demo = await seedDemo(f.ledger.ledger, f.ledger.wallet, f.keys, DEFAULT_COUNTIES, new BlobStore(path.join(f.ledger.dir, 'demo-blobs')));
     const auditor = demo.keys.find((k) => k.mspId === 'LiangdangMSP' && k.member === 'auditor')?.apiKey as string;
     const liangdang = demo.enterprises.LiangdangMSP as string;
     const order = await evaluate(f.ledger.ledger, f.ledger.wallet.ledgerIdentity('LiangdangMSP', 'auditor'), tx.market.getOrder, { orderId: demo.settledOrderId as string });

@@ -7,6 +7,18 @@ import { API_ERROR_CODES } from '../../gateway-api/src/errors';
 import { AppFixture, openAppFixture } from '../support/app-fixture';
 import { HUIXIAN, LIANGDANG } from '../support/ledger-fixture';
 
+/** The samples of a Prometheus text exposition: `name{labels}` → value. */
+function samples(text: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    if (line === '' || line.startsWith('#')) continue;
+    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*(?:\{[^}]*\})?) (\S+)$/.exec(line);
+    expect(m, `not a sample line: ${line}`).to.not.equal(null);
+    out.set((m as RegExpExecArray)[1] as string, Number((m as RegExpExecArray)[2]));
+  }
+  return out;
+}
+
 for (const overMessagePort of [false, true]) {
 describe(`gateway platform: health, OpenAPI, errors, events, audit${overMessagePort ? ' (ledger over a MessagePort)' : ''}`, () => {
   let f: AppFixture;
@@ -23,13 +35,38 @@ describe(`gateway platform: health, OpenAPI, errors, events, audit${overMessageP
     expect(res.json()).to.include({ status: 'ok', ledger: 'embedded' });
   });
 
-  it('GET /metrics is public Prometheus text with request counts and the block height', async () => {
-    await f.request('GET', '/api/v1/members/me', admin);
+  const scrape = async () => {
     const res = await f.request('GET', '/metrics');
     expect(res.statusCode).to.equal(200);
-    expect(res.headers['content-type']).to.match(/^text\/plain/);
-    expect(res.body).to.match(/county_ledger_http_requests_total\{method="GET",route="\/api\/v1\/members\/me",status="200"\} \d+/);
-    expect(res.body).to.match(/county_ledger_block_height\{ledger="embedded"\} \d+/);
+    expect(res.headers['content-type']).to.match(/^text\/plain; version=0\.0\.4/);
+    return res.body;
+  };
+
+  it('GET /metrics is public Prometheus text: requests by method, route and status, with a latency histogram of the same count', async () => {
+    const me = 'method="GET",route="/api/v1/members/me",status="200"';
+    const unmatched = 'county_ledger_http_requests_total{method="GET",route="unmatched",status="404"}';
+    const before = samples(await scrape());
+    await f.request('GET', '/api/v1/members/me', admin);
+    await f.request('GET', '/api/v1/members/me', admin);
+    await f.request('GET', '/api/v1/nowhere', admin);
+    const after = samples(await scrape());
+    const was = before.get(`county_ledger_http_requests_total{${me}}`) ?? 0;
+    expect(after.get(`county_ledger_http_requests_total{${me}}`)).to.equal(was + 2);
+    expect(after.get(`county_ledger_http_request_duration_seconds_count{${me}}`)).to.equal(was + 2);
+    expect(after.get(`county_ledger_http_request_duration_seconds_bucket{le="+Inf",${me}}`)).to.equal(was + 2);
+    expect(after.get(`county_ledger_http_request_duration_seconds_sum{${me}}`)).to.be.greaterThan(0);
+    expect(after.get(unmatched)).to.equal((before.get(unmatched) ?? 0) + 1);
+  });
+
+  it("GET /metrics includes prom-client's default metrics: process, GC and event-loop lag", async () => {
+    const text = await scrape();
+    const got = samples(text);
+    for (const name of ['process_cpu_user_seconds_total', 'process_resident_memory_bytes', 'process_start_time_seconds', 'nodejs_eventloop_lag_seconds', 'nodejs_heap_size_used_bytes']) {
+      expect(got.has(name), name).to.equal(true);
+    }
+    expect(got.get('process_resident_memory_bytes')).to.be.greaterThan(0);
+    expect(text).to.include('# TYPE nodejs_gc_duration_seconds histogram');
+    expect(text).to.include('# TYPE nodejs_eventloop_lag_p99_seconds gauge');
   });
 
   it('serves the OpenAPI document with every API route, and the docs page, without a key', async () => {
@@ -126,6 +163,13 @@ describe(`gateway platform: health, OpenAPI, errors, events, audit${overMessageP
     expect(blocks).to.deep.equal([...blocks].sort((a, b) => a - b));
     const resumed = await read({ 'last-event-id': all[0]!.id }, '/api/v1/events', 2);
     expect(resumed.map((e) => e.id)).to.deep.equal([all[1]!.id, all[2]!.id]);
+  });
+
+  // Last, when the tests above have written blocks.
+  it('GET /metrics reports the block height the ledger has', async () => {
+    const height = await f.ledger.ledger.height();
+    expect(height).to.be.greaterThan(0);
+    expect(samples(await scrape()).get('county_ledger_block_height{ledger="embedded"}')).to.equal(height);
   });
 });
 }

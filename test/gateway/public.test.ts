@@ -2,7 +2,7 @@ import { TransactionDefinition } from '../../chaincode/src/kernel/transaction';
 import { tx } from '../../chaincode/src/catalogue';
 import { expect } from 'chai';
 import Fastify from 'fastify';
-import { rateLimit } from '../../gateway-api/src/plugins/rate-limit';
+import { registerPublicRateLimit } from '../../gateway-api/src/plugins/rate-limit';
 import { registerErrorHandler } from '../../gateway-api/src/plugins/error-handler';
 import { AppFixture, openAppFixture } from '../support/app-fixture';
 import { blacklistSubject, ledgerSubmit } from '../support/credit-world';
@@ -44,29 +44,59 @@ describe('gateway /api/v1/public/blacklist (信用公示)', () => {
     }
   });
 
-  it('is rate limited per client: 429 RATE_LIMITED problem+json with Retry-After', async () => {
+  it('is rate limited per client, one budget for every /public route: 429 RATE_LIMITED problem+json with Retry-After', async () => {
     let last = await f.request('GET', '/api/v1/public/blacklist?limit=1');
     for (let i = 0; i < 40 && last.statusCode !== 429; i++) last = await f.request('GET', '/api/v1/public/blacklist?limit=1');
     expect(last.statusCode).to.equal(429);
     expect(last.headers['content-type']).to.match(/application\/problem\+json/);
-    expect(last.json().code).to.equal('RATE_LIMITED');
-    expect(Number(last.headers['retry-after'])).to.be.at.least(1);
+    expect(last.json()).to.include({ code: 'RATE_LIMITED', status: 429, instance: '/api/v1/public/blacklist?limit=1' });
+    // The default budget is 30 requests per 30-second window.
+    expect(Number(last.headers['retry-after'])).to.be.within(1, 30);
+    for (const other of ['/api/v1/public/fund', '/api/v1/public/trades']) {
+      const res = await f.request('GET', other);
+      expect(res.statusCode, other).to.equal(429);
+      expect(res.json().code, other).to.equal('RATE_LIMITED');
+    }
+    // Routes outside /public are not limited.
+    expect((await f.request('GET', '/health')).statusCode).to.equal(200);
   });
 
-  it('the token bucket refills over time and keeps clients apart', async () => {
+  it('the shared budget is per client and renews when its window ends', async () => {
+    const realNow = Date.now;
     let now = 1_000_000;
+    Date.now = () => now;
     const app = Fastify();
-    registerErrorHandler(app);
-    app.addHook('onRequest', rateLimit({ burst: 2, perSecond: 1, now: () => now }));
-    app.get('/x', async () => ({ ok: true }));
-    const hit = (ip = '10.0.0.1') => app.inject({ method: 'GET', url: '/x', remoteAddress: ip });
-    expect((await hit()).statusCode).to.equal(200);
-    expect((await hit()).statusCode).to.equal(200);
-    expect((await hit()).statusCode).to.equal(429);
-    expect((await hit('10.0.0.2')).statusCode).to.equal(200);
-    now += 1000;
-    expect((await hit()).statusCode).to.equal(200);
-    expect((await hit()).statusCode).to.equal(429);
-    await app.close();
+    try {
+      registerErrorHandler(app);
+      await registerPublicRateLimit(app, '/public/', { burst: 2, perSecond: 1 });
+      for (const url of ['/public/a', '/public/b', '/private']) app.get(url, async () => ({ ok: true }));
+      const hit = (url: string, ip = '10.0.0.1') => app.inject({ method: 'GET', url, remoteAddress: ip });
+      expect((await hit('/public/a')).statusCode).to.equal(200);
+      expect((await hit('/public/b')).statusCode).to.equal(200);
+      const refused = await hit('/public/a');
+      expect(refused.statusCode).to.equal(429);
+      expect(refused.json().code).to.equal('RATE_LIMITED');
+      expect(refused.headers['retry-after']).to.equal('2');
+      expect((await hit('/public/b')).statusCode).to.equal(429);
+      expect((await hit('/public/a', '10.0.0.2')).statusCode).to.equal(200);
+      for (let i = 0; i < 3; i++) expect((await hit('/private')).statusCode).to.equal(200);
+      now += 1000;
+      expect((await hit('/public/a')).statusCode, 'still inside the window').to.equal(429);
+      now += 1000;
+      expect((await hit('/public/a')).statusCode).to.equal(200);
+      expect((await hit('/public/b')).statusCode).to.equal(200);
+      expect((await hit('/public/b')).statusCode).to.equal(429);
+    } finally {
+      Date.now = realNow;
+      await app.close();
+    }
+  });
+
+  it('refuses limits that make no budget', async () => {
+    for (const bad of [{ burst: 0, perSecond: 1 }, { burst: 1.5, perSecond: 1 }, { burst: 5, perSecond: 0 }]) {
+      let error: unknown;
+      await registerPublicRateLimit(Fastify(), '/public/', bad).catch((err: unknown) => (error = err));
+      expect(String(error), JSON.stringify(bad)).to.match(/rate limit needs/);
+    }
   });
 });

@@ -2,7 +2,7 @@ import { tx } from '../../chaincode/src/catalogue';
 import path from 'node:path';
 import { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { MessageChannel } from 'node:worker_threads';
-import { buildApp } from '../../gateway-api/src/app';
+import { AppSettings, buildApp } from '../../gateway-api/src/app';
 import { hostLedger } from '../../gateway-api/src/ledger/remote/ledger-host';
 import { RemoteLedger } from '../../gateway-api/src/ledger/remote/remote-ledger';
 import { ApiKeyStore } from '../../gateway-api/src/auth/api-keys';
@@ -20,7 +20,7 @@ export interface AppFixture {
   close(): Promise<void>;
 }
 
-export async function openAppFixture(options: LedgerFixtureOptions & { maxEvidenceBytes?: number; overMessagePort?: boolean } = {}): Promise<AppFixture> {
+export async function openAppFixture(options: LedgerFixtureOptions & { maxEvidenceBytes?: number; overMessagePort?: boolean; settings?: AppSettings } = {}): Promise<AppFixture> {
   const ledger = await openLedgerFixture(options);
   // overMessagePort: the app reaches the ledger through RemoteLedger/hostLedger, as main.ts's HTTP worker does.
   let remote: { port: RemoteLedger; host: { close(): void } } | undefined;
@@ -35,6 +35,7 @@ export async function openAppFixture(options: LedgerFixtureOptions & { maxEviden
     identities: ledger.wallet,
     stateDir: path.join(ledger.dir, 'gateway'),
     ...(options.maxEvidenceBytes ? { maxEvidenceBytes: options.maxEvidenceBytes } : {}),
+    ...options.settings,
   });
   const issued = new Map<string, string>();
   return {

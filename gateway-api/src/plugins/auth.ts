@@ -1,7 +1,9 @@
 import { FastifyInstance, FastifyRequest } from 'fastify';
+import { Role, tx } from '../../../chaincode/src/public';
 import { ApiKeyOwner, ApiKeyStore } from '../auth/api-keys';
 import { ApiError } from '../errors';
-import { LedgerIdentity } from '../ledger/ledger';
+import { evaluate } from '../ledger/calls';
+import { Ledger, LedgerIdentity } from '../ledger/ledger';
 
 /** Resolves a member's ledger identity (certificate and signing key). */
 export interface IdentityResolver {
@@ -16,6 +18,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Routes open to the public (no API key). */
     public?: boolean;
+    /** Roles of which the caller must hold at least one (read from the ledger); checked after validation. */
+    roles?: readonly Role[];
   }
 }
 
@@ -27,7 +31,7 @@ function presentedKey(request: FastifyRequest): string | undefined {
   return typeof x === 'string' ? x.trim() : undefined;
 }
 
-export function registerAuth(app: FastifyInstance, keys: ApiKeyStore, identities: IdentityResolver): void {
+export function registerAuth(app: FastifyInstance, keys: ApiKeyStore, identities: IdentityResolver, ledger: Ledger): void {
   app.addHook('onRequest', async (request) => {
     if (request.routeOptions.config?.public || !request.routeOptions.url) return;
     const key = presentedKey(request);
@@ -35,6 +39,15 @@ export function registerAuth(app: FastifyInstance, keys: ApiKeyStore, identities
     const owner = keys.authenticate(key);
     if (!owner) throw new ApiError('UNAUTHENTICATED', 'the API key is not valid');
     request.caller = { ...owner, identity: identities.ledgerIdentity(owner.mspId, owner.member) };
+  });
+  // A preHandler, so a malformed request is refused with 400 before the ledger is asked about roles.
+  app.addHook('preHandler', async (request) => {
+    const wanted = request.routeOptions.config?.roles;
+    if (!wanted?.length) return;
+    const me = await evaluate(ledger, callerOf(request).identity, tx.membership.whoAmI, undefined);
+    if (!wanted.some((role) => me.roles.includes(role))) {
+      throw new ApiError('FORBIDDEN', wanted.length === 1 ? `this needs the ${wanted[0]} role` : `this needs one of the roles ${wanted.join(', ')}`);
+    }
   });
 }
 

@@ -1,47 +1,57 @@
 import { FastifyInstance } from 'fastify';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { Ledger } from '../ledger/ledger';
 
-const BUCKETS_MS = [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000];
+const BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
-interface Series {
-  count: number;
-  sumMs: number;
-  buckets: number[];
+let processRegistry: Registry | undefined;
+
+/**
+ * prom-client's default metrics (process CPU and memory, heap, GC, event-loop lag). They describe
+ * the process and this thread, not an app, so they are collected once per thread and shared by
+ * every app built in it (tests build many).
+ */
+function processMetrics(): Registry {
+  if (!processRegistry) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry });
+  }
+  return processRegistry;
 }
 
 /**
- * Prometheus metrics at /metrics (text format 0.0.4): requests by route, method and
- * status with a latency histogram, plus the ledger's block height. Kept in process.
+ * Prometheus metrics at /metrics (prom-client): requests by route, method and status with a
+ * latency histogram, the ledger's block height, and the default process metrics.
  */
 export function registerMetrics(app: FastifyInstance, ledger: Ledger): void {
-  const series = new Map<string, Series>();
-  app.addHook('onResponse', async (request, reply) => {
-    const ms = reply.elapsedTime;
-    const route = request.routeOptions.url ?? 'unmatched';
-    const key = `method="${request.method}",route="${route}",status="${reply.statusCode}"`;
-    let s = series.get(key);
-    if (!s) series.set(key, (s = { count: 0, sumMs: 0, buckets: BUCKETS_MS.map(() => 0) }));
-    s.count++;
-    s.sumMs += ms;
-    BUCKETS_MS.forEach((b, i) => {
-      if (ms <= b) s.buckets[i] = (s.buckets[i] ?? 0) + 1;
-    });
+  const registry = new Registry();
+  const labelNames = ['method', 'route', 'status'] as const;
+  const requests = new Counter({ name: 'county_ledger_http_requests_total', help: 'HTTP requests answered.', labelNames, registers: [registry] });
+  const duration = new Histogram({
+    name: 'county_ledger_http_request_duration_seconds',
+    help: 'Time to answer HTTP requests.',
+    labelNames,
+    buckets: BUCKETS_SECONDS,
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'county_ledger_block_height',
+    help: 'Blocks on the ledger.',
+    labelNames: ['ledger'] as const,
+    registers: [registry],
+    async collect() {
+      this.set({ ledger: ledger.kind }, await ledger.height());
+    },
   });
 
-  app.get('/metrics', { config: { public: true }, schema: { tags: ['health'], summary: 'Prometheus metrics' } }, async (_req, reply) => {
-    const lines: string[] = [
-      '# HELP county_ledger_http_requests_total HTTP requests answered.',
-      '# TYPE county_ledger_http_requests_total counter',
-    ];
-    for (const [labels, s] of series) lines.push(`county_ledger_http_requests_total{${labels}} ${s.count}`);
-    lines.push('# HELP county_ledger_http_request_duration_seconds Time to answer HTTP requests.', '# TYPE county_ledger_http_request_duration_seconds histogram');
-    for (const [labels, s] of series) {
-      BUCKETS_MS.forEach((b, i) => lines.push(`county_ledger_http_request_duration_seconds_bucket{${labels},le="${b / 1000}"} ${s.buckets[i]}`));
-      lines.push(`county_ledger_http_request_duration_seconds_bucket{${labels},le="+Inf"} ${s.count}`);
-      lines.push(`county_ledger_http_request_duration_seconds_sum{${labels}} ${(s.sumMs / 1000).toFixed(6)}`);
-      lines.push(`county_ledger_http_request_duration_seconds_count{${labels}} ${s.count}`);
-    }
-    lines.push('# HELP county_ledger_block_height Blocks on the ledger.', '# TYPE county_ledger_block_height gauge', `county_ledger_block_height{ledger="${ledger.kind}"} ${await ledger.height()}`);
-    return reply.type('text/plain; version=0.0.4').send(`${lines.join('\n')}\n`);
+  app.addHook('onResponse', async (request, reply) => {
+    const labels = { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) };
+    requests.inc(labels);
+    duration.observe(labels, reply.elapsedTime / 1000);
   });
+
+  const all = Registry.merge([processMetrics(), registry]);
+  app.get('/metrics', { config: { public: true }, schema: { tags: ['health'], summary: 'Prometheus metrics' } }, async (_req, reply) =>
+    reply.type(all.contentType).send(await all.metrics()),
+  );
 }

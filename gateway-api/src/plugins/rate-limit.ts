@@ -1,65 +1,40 @@
-import { FastifyReply, FastifyRequest } from 'fastify';
+import fastifyRateLimit from '@fastify/rate-limit';
+import { FastifyInstance, onRequestHookHandler } from 'fastify';
 import { ApiError } from '../errors';
 
 export interface RateLimitOptions {
-  /** Requests a client may make in a burst. */
+  /** Requests a client may make at once (in one window). */
   readonly burst: number;
-  /** Tokens added back per second. */
+  /** Requests per second a client may make in the long run: a window lasts burst / perSecond seconds. */
   readonly perSecond: number;
-  /** Clients tracked at most; full buckets are dropped first when the table is full. */
-  readonly maxClients?: number;
-  /** Clock in milliseconds (tests). */
-  readonly now?: () => number;
 }
 
-interface Bucket {
-  tokens: number;
-  at: number;
-}
+/** Clients (IPs) tracked at most; the least recently seen are dropped first. */
+const MAX_CLIENTS = 10_000;
 
 /**
- * A per-IP token bucket for public routes, as an onRequest hook:
- * `app.addHook('onRequest', rateLimit({ burst: 30, perSecond: 1 }))`. A client out of
- * tokens gets 429 RATE_LIMITED (problem+json) with Retry-After.
+ * One per-IP limit for every route whose URL starts with `prefix` (the public disclosure
+ * routes): a client's requests to any of them draw on the same budget, `burst` requests per
+ * window of burst / perSecond seconds (@fastify/rate-limit's fixed window). A client over it
+ * gets 429 RATE_LIMITED (problem+json) with Retry-After. Call before the routes are added.
  */
-export function rateLimit(options: RateLimitOptions): (request: FastifyRequest, reply: FastifyReply) => Promise<void> {
+export async function registerPublicRateLimit(app: FastifyInstance, prefix: string, options: RateLimitOptions): Promise<void> {
   const { burst, perSecond } = options;
-  if (!(burst >= 1) || !(perSecond > 0)) throw new Error('rate limit needs burst >= 1 and perSecond > 0');
-  const maxClients = options.maxClients ?? 10_000;
-  const now = options.now ?? Date.now;
-  const buckets = new Map<string, Bucket>();
-
-  const refill = (b: Bucket, t: number) => {
-    b.tokens = Math.min(burst, b.tokens + ((t - b.at) / 1000) * perSecond);
-    b.at = t;
-  };
-
-  return async (request, reply) => {
-    const t = now();
-    const ip = request.ip || 'unknown';
-    let bucket = buckets.get(ip);
-    if (!bucket) {
-      if (buckets.size >= maxClients) {
-        for (const [k, b] of buckets) {
-          refill(b, t);
-          if (b.tokens >= burst) buckets.delete(k);
-        }
-        if (buckets.size >= maxClients) buckets.delete(buckets.keys().next().value as string);
-      }
-      bucket = { tokens: burst, at: t };
-      buckets.set(ip, bucket);
-    } else refill(bucket, t);
-    if (bucket.tokens < 1) {
-      reply.header('retry-after', String(Math.max(1, Math.ceil((1 - bucket.tokens) / perSecond))));
-      throw new ApiError('RATE_LIMITED', `too many requests from ${ip}; at most ${burst} at once and ${perSecond} per second after that`);
-    }
-    bucket.tokens -= 1;
-  };
-}
-
-/** Limits for the public disclosure routes (PUBLIC_RATE_BURST, PUBLIC_RATE_PER_SECOND). */
-export function publicRateLimitOptions(env: NodeJS.ProcessEnv = process.env): RateLimitOptions {
-  const burst = Number(env.PUBLIC_RATE_BURST ?? 30);
-  const perSecond = Number(env.PUBLIC_RATE_PER_SECOND ?? 1);
-  return { burst: Number.isFinite(burst) && burst >= 1 ? burst : 30, perSecond: Number.isFinite(perSecond) && perSecond > 0 ? perSecond : 1 };
+  if (!Number.isInteger(burst) || burst < 1 || !(perSecond > 0)) throw new Error('rate limit needs an integer burst >= 1 and perSecond > 0');
+  const windowMs = Math.max(1, Math.round((burst / perSecond) * 1000));
+  await app.register(fastifyRateLimit, {
+    global: false,
+    max: burst,
+    timeWindow: windowMs,
+    cache: MAX_CLIENTS,
+    errorResponseBuilder: (request, context) =>
+      new ApiError('RATE_LIMITED', `too many requests from ${request.ip}; at most ${burst} every ${windowMs / 1000} s (retry in ${context.after})`),
+  });
+  // One limiter (one store) for all the routes, rather than @fastify/rate-limit's per-route config, which keeps a store per route.
+  const limit = app.rateLimit() as unknown as onRequestHookHandler;
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith(prefix)) return;
+    const existing = route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest];
+    route.onRequest = [...existing, limit];
+  });
 }

@@ -1,44 +1,22 @@
-import { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { MEASURES, Role, checkedSubjectIdSchema, mspIdSchema, tx } from '../../../chaincode/src/public';
+import { FastifyPluginAsync } from 'fastify';
+import { MEASURES, checkedSubjectIdSchema, mspIdSchema, tx } from '../../../chaincode/src/public';
 import { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { Lookup, QueryTrail } from '../audit/query-trail';
-import { ApiError } from '../errors';
+import { QueryTrail } from '../audit/query-trail';
+import { recordLookups } from '../audit/record-lookups';
 import { evaluate, submit } from '../ledger/calls';
 import { Ledger } from '../ledger/ledger';
 import { callerOf } from '../plugins/auth';
 import { answerResponses, bodyOf, createdResponses, errorResponses, pageQuery, submittedSchema } from '../schemas/common';
-import { creditRoutes } from './credit';
-import { queryTrailRoutes } from './query-trail';
 
 const idParams = z.object({ id: tx.credit.getEntry.input.shape.entryId });
 
-/** Records blacklist lookups of an authenticated caller in the query audit trail before answering. */
-export function recordLookups(trail: QueryTrail, req: FastifyRequest, lookups: readonly Lookup[]) {
-  const caller = callerOf(req);
-  return trail.append({ mspId: caller.mspId, member: caller.member, identity: caller.identity }, lookups);
-}
-
-export interface BlacklistRouteOptions {
-  /** Folder of the query audit trail (LevelDB). */
-  readonly trailDir: string;
-  readonly anchorEvery?: number;
-  readonly anchorIntervalMs?: number;
-}
-
 /**
- * The shared blacklist (联合惩戒): issue, list, check (single and bulk), objections, repair;
- * plus the credit-file routes and the query audit trail, which share the trail opened here.
+ * The shared blacklist (联合惩戒): issue, list, check (single and bulk), objections, repair.
+ * Every lookup is recorded in the query audit `trail` (opened by buildApp) before it is answered.
  */
-export const blacklistRoutes = (ledger: Ledger, options: BlacklistRouteOptions): FastifyPluginAsync => async (base) => {
+export const blacklistRoutes = (ledger: Ledger, trail: QueryTrail): FastifyPluginAsync => async (base) => {
   const app = base.withTypeProvider<ZodTypeProvider>();
-  const env = process.env;
-  const trail = await QueryTrail.open(options.trailDir, ledger, {
-    anchorEvery: options.anchorEvery ?? (Number(env.BLACKLIST_TRAIL_ANCHOR_EVERY) || 100),
-    anchorIntervalMs: options.anchorIntervalMs ?? (env.BLACKLIST_TRAIL_ANCHOR_SECONDS !== undefined ? Number(env.BLACKLIST_TRAIL_ANCHOR_SECONDS) * 1000 : 60_000),
-    log: (msg, err) => app.log.warn({ err }, msg),
-  });
-  app.addHook('onClose', async () => trail.close());
 
   app.post(
     '/blacklist',
@@ -158,13 +136,4 @@ export const blacklistRoutes = (ledger: Ledger, options: BlacklistRouteOptions):
     },
     async (req) => submit(ledger, callerOf(req).identity, tx.credit.repairBlacklist, { entryId: req.params.id, ...req.body }),
   );
-
-  await app.register(creditRoutes(ledger, trail));
-  await app.register(queryTrailRoutes(ledger, trail));
 };
-
-/** Refuses callers that do not hold `role` (read from the ledger, as the chaincode would). */
-export async function requireGatewayRole(ledger: Ledger, req: FastifyRequest, role: Role): Promise<void> {
-  const me = await evaluate(ledger, callerOf(req).identity, tx.membership.whoAmI, undefined);
-  if (!me.roles.includes(role)) throw new ApiError('FORBIDDEN', `this needs the ${role} role`);
-}

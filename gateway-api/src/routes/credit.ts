@@ -3,15 +3,15 @@ import { checkedSubjectIdSchema, tx } from '../../../chaincode/src/public';
 import { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { QueryTrail } from '../audit/query-trail';
+import { recordLookups } from '../audit/record-lookups';
 import { evaluate, submit } from '../ledger/calls';
 import { Ledger } from '../ledger/ledger';
 import { callerOf } from '../plugins/auth';
 import { answerResponses, createdResponses, pageQuery } from '../schemas/common';
-import { recordLookups } from './blacklist';
 
 const codeParams = z.object({ code: checkedSubjectIdSchema });
 
-/** Credit files (信用档案): events, credit class, a subject's blacklist history. Registered by blacklistRoutes (shares its query trail). */
+/** Credit files (信用档案): events, credit class, a subject's blacklist history. Registered by buildApp beside blacklistRoutes (lookups go to the same query trail). */
 export const creditRoutes = (ledger: Ledger, trail: QueryTrail): FastifyPluginAsync => async (base) => {
   const app = base.withTypeProvider<ZodTypeProvider>();
 

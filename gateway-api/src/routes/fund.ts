@@ -5,7 +5,6 @@ import { z } from 'zod';
 import { evaluate, submit } from '../ledger/calls';
 import { Ledger, LedgerIdentity } from '../ledger/ledger';
 import { callerOf } from '../plugins/auth';
-import { publicRateLimitOptions, rateLimit } from '../plugins/rate-limit';
 import { answerResponses, createdResponses, errorResponses, pageQuery } from '../schemas/common';
 
 const roundParams = z.object({ id: tx.fund.getRound.input.shape.roundId });
@@ -204,7 +203,6 @@ export const fundRoutes = (ledger: Ledger, publicIdentity: () => Promise<LedgerI
     '/public/fund',
     {
       config: { public: true },
-      onRequest: rateLimit(publicRateLimitOptions()),
       schema: {
         tags: ['public'],
         summary: 'Finalized allocation rounds: period, pool, metrics, amount per county and approving counties (no authentication, no personal data)',

@@ -4,7 +4,6 @@ import { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { evaluate } from '../ledger/calls';
 import { Ledger, LedgerIdentity } from '../ledger/ledger';
-import { publicRateLimitOptions, rateLimit, RateLimitOptions } from '../plugins/rate-limit';
 import { errorResponses, pageQuery } from '../schemas/common';
 
 const publicBlacklistPage = pageSchema(publicBlacklistEntrySchema);
@@ -12,11 +11,10 @@ const publicBlacklistPage = pageSchema(publicBlacklistEntrySchema);
 /**
  * Public disclosure (透明治理): trade statistics, and the blacklist (信用公示): active enterprise entries, without
  * authentication and without personal data (no individuals, evidence or member names),
- * rate limited per client IP.
+ * rate limited per client IP (with every /public route, see plugins/rate-limit.ts).
  */
-export const publicBlacklistRoutes = (ledger: Ledger, publicIdentity: () => Promise<LedgerIdentity>, limits: RateLimitOptions = publicRateLimitOptions()): FastifyPluginAsync => async (base) => {
+export const publicBlacklistRoutes = (ledger: Ledger, publicIdentity: () => Promise<LedgerIdentity>): FastifyPluginAsync => async (base) => {
   const app = base.withTypeProvider<ZodTypeProvider>();
-  app.addHook('onRequest', rateLimit(limits));
 
   app.get(
     '/public/blacklist',

@@ -3,10 +3,8 @@ import { mspIdSchema } from '../../../chaincode/src/public';
 import { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { QueryTrail } from '../audit/query-trail';
-import { Ledger } from '../ledger/ledger';
 import { callerOf } from '../plugins/auth';
 import { errorResponses } from '../schemas/common';
-import { requireGatewayRole } from './blacklist';
 
 const trailQuery = z.object({
   /** The county whose callers' lookups to read (default: the caller's county). */
@@ -15,13 +13,14 @@ const trailQuery = z.object({
   cursor: z.string().regex(/^[0-9]{1,16}$/, 'is not a cursor from a previous page').optional(),
 });
 
-/** The blacklist query audit trail: read and verify (auditors), anchor on demand. Registered by blacklistRoutes. */
-export const queryTrailRoutes = (ledger: Ledger, trail: QueryTrail): FastifyPluginAsync => async (base) => {
+/** The blacklist query audit trail: read and verify (auditors), anchor on demand. Registered by buildApp beside blacklistRoutes, on the same trail. */
+export const queryTrailRoutes = (trail: QueryTrail): FastifyPluginAsync => async (base) => {
   const app = base.withTypeProvider<ZodTypeProvider>();
 
   app.get(
     '/audit/blacklist-queries',
     {
+      config: { roles: ['auditor'] },
       schema: {
         tags: ['audit', 'blacklist'],
         summary: 'The blacklist query audit trail of a county (who looked up which code, when): append-only and hash-chained, oldest first. Auditors only.',
@@ -30,7 +29,6 @@ export const queryTrailRoutes = (ledger: Ledger, trail: QueryTrail): FastifyPlug
       },
     },
     async (req) => {
-      await requireGatewayRole(ledger, req, 'auditor');
       const county = req.query.county ?? callerOf(req).mspId;
       const page = await trail.list(county, req.query.limit ?? 100, req.query.cursor ? Number(req.query.cursor) : 0);
       return { county, trailId: trail.trailIdOf(county), ...page };
@@ -40,6 +38,7 @@ export const queryTrailRoutes = (ledger: Ledger, trail: QueryTrail): FastifyPlug
   app.get(
     '/audit/blacklist-queries/verify',
     {
+      config: { roles: ['auditor'] },
       schema: {
         tags: ['audit', 'blacklist'],
         summary: "Recompute a county's query trail hash chain and compare it with the digests anchored on the ledger. Auditors only.",
@@ -48,7 +47,6 @@ export const queryTrailRoutes = (ledger: Ledger, trail: QueryTrail): FastifyPlug
       },
     },
     async (req) => {
-      await requireGatewayRole(ledger, req, 'auditor');
       return trail.verify(req.query.county ?? callerOf(req).mspId, callerOf(req).identity);
     },
   );

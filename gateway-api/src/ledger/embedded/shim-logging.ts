@@ -5,6 +5,8 @@
  * Unless CHAINCODE_LOG_LEVEL asks for chaincode logs, their loggers are muted: the
  * logging methods do nothing. Must load before fabric-shim's contract runtime.
  */
+import { chaincodeLogLevel } from '../../config';
+
 interface WinstonLike {
   [method: string]: unknown;
 }
@@ -30,7 +32,7 @@ function muteModule(mod: LoggerModule, knownNames: readonly string[]): void {
 const shimLogger = require('fabric-shim/lib/logger') as LoggerModule;
 const contractLogger = require('fabric-contract-api/lib/logger') as LoggerModule;
 
-const wanted = process.env.CHAINCODE_LOG_LEVEL;
+const wanted = chaincodeLogLevel();
 if (wanted) {
   shimLogger.setLevel?.(wanted);
 } else {

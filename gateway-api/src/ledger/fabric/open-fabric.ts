@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { Environment, FabricSettings, fabricSettings } from '../../config';
 import { County } from '../../identity/counties';
 import { CaMaterial } from '../../identity/county-ca';
 import { Wallet } from '../../identity/wallet';
@@ -7,14 +8,21 @@ import { FabricLedger } from './fabric-ledger';
 import { loadNetworkDescription } from './network-description';
 
 /**
- * Opens the gateway's ledger on the Fabric network described by FABRIC_NETWORK
- * (default network/run/network.json), talking to the peer of FABRIC_MSP_ID (default
- * the first county). Member identities are issued by the counties' own MSP CAs.
+ * openFabricLedger with the Fabric settings of `env` (FABRIC_NETWORK, FABRIC_MSP_ID, FABRIC_CHAINCODE,
+ * parsed by config.ts), for the tests and benchmarks that pick a county through the environment.
  */
-export async function openFabric(dataDir: string, env: NodeJS.ProcessEnv = process.env) {
-  const file = env.FABRIC_NETWORK ?? path.resolve('network/run/network.json');
-  const network = loadNetworkDescription(file);
-  const mspId = env.FABRIC_MSP_ID ?? (network.counties[0]?.mspId as string);
+export async function openFabric(dataDir: string, env?: Environment) {
+  return openFabricLedger(dataDir, fabricSettings(env));
+}
+
+/**
+ * Opens the gateway's ledger on the Fabric network described by `settings.networkFile`, talking
+ * to the peer of `settings.mspId` (default the first county). Member identities are issued by the
+ * counties' own MSP CAs.
+ */
+export async function openFabricLedger(dataDir: string, settings: FabricSettings) {
+  const network = loadNetworkDescription(settings.networkFile);
+  const mspId = settings.mspId ?? (network.counties[0]?.mspId as string);
   const cas: Record<string, CaMaterial> = {};
   for (const c of network.counties) {
     const keyFile = readdirSync(c.ca.keyDir).find((f) => f.endsWith('_sk'));
@@ -24,6 +32,6 @@ export async function openFabric(dataDir: string, env: NodeJS.ProcessEnv = proce
   const counties: County[] = network.counties.map((c) => ({ mspId: c.mspId, name: c.name, division: c.division }));
   const wallet = await Wallet.open(path.join(dataDir, 'wallet-fabric'), counties, cas);
   await wallet.issue(mspId, 'gateway', 'client');
-  const ledger = new FabricLedger({ network, mspId, systemIdentity: wallet.ledgerIdentity(mspId, 'gateway'), ...(env.FABRIC_CHAINCODE ? { chaincodeName: env.FABRIC_CHAINCODE } : {}) });
+  const ledger = new FabricLedger({ network, mspId, systemIdentity: wallet.ledgerIdentity(mspId, 'gateway'), ...(settings.chaincode ? { chaincodeName: settings.chaincode } : {}) });
   return { ledger, wallet, counties };
 }
