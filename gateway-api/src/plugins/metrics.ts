@@ -1,3 +1,4 @@
+import { textAnswer } from '../schemas/audit';
 import { FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { Ledger } from '../ledger/ledger';
@@ -51,7 +52,7 @@ export function registerMetrics(app: FastifyInstance, ledger: Ledger): void {
   });
 
   const all = Registry.merge([processMetrics(), registry]);
-  app.get('/metrics', { config: { public: true }, schema: { tags: ['health'], summary: 'Prometheus metrics' } }, async (_req, reply) =>
+  app.get('/metrics', { config: { public: true }, schema: { tags: ['health'], summary: 'Prometheus metrics', response: { 200: textAnswer('Prometheus text exposition format') } } }, async (_req, reply) =>
     reply.type(all.contentType).send(await all.metrics()),
   );
 }

@@ -1,6 +1,6 @@
-import { z } from 'zod';
 import { FastifyPluginAsync } from 'fastify';
 import { Ledger } from '../ledger/ledger';
+import { chainVerificationSchema } from '../schemas/audit';
 import { errorResponses } from '../schemas/common';
 
 export const auditRoutes = (ledger: Ledger): FastifyPluginAsync => async (app) => {
@@ -10,7 +10,7 @@ export const auditRoutes = (ledger: Ledger): FastifyPluginAsync => async (app) =
       schema: {
         tags: ['audit'],
         summary: 'Verify the block hash chain and data hashes from block 0; reports the first broken block',
-        response: { 200: z.unknown(), ...errorResponses },
+        response: { 200: chainVerificationSchema, ...errorResponses },
       },
     },
     async (req) => {

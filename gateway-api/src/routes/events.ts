@@ -2,6 +2,7 @@ import { FastifyPluginAsync } from 'fastify';
 import { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { Ledger } from '../ledger/ledger';
+import { textAnswer } from '../schemas/audit';
 import { errorResponses } from '../schemas/common';
 
 /**
@@ -18,7 +19,7 @@ export const eventRoutes = (ledger: Ledger): FastifyPluginAsync => async (base) 
         summary: 'Chaincode events (text/event-stream), resumable from a block number',
         querystring: z.object({ fromBlock: z.coerce.number().int().min(0).optional() }),
         headers: z.object({ 'last-event-id': z.string().regex(/^\d+:\d+$/).optional() }).loose(),
-        response: { 200: z.unknown(), ...errorResponses },
+        response: { 200: textAnswer('text/event-stream: one event per chaincode event, id <block>:<n>, data = {txId, blockNumber, name, payload}'), ...errorResponses },
       },
     },
     async (req, reply) => {

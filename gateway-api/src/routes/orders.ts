@@ -9,6 +9,8 @@ import { callerOf } from '../plugins/auth';
 import { answerResponses, bodyOf, createdResponses, errorResponses, pageQuery, submittedSchema } from '../schemas/common';
 
 const orderParams = z.object({ id: tx.market.getOrder.input.shape.orderId });
+/** The deal as the settlement stored it; sent as its canonical JSON, the exact bytes that were anchored. */
+const dealDocument = tx.market.getOrder.output.shape.settlement.unwrap().shape.deal;
 
 /** The trade flow: order with deposit → on-site verification → settlement (确权), or cancellation. */
 export const orderRoutes = (ledger: Ledger): FastifyPluginAsync => async (base) => {
@@ -52,12 +54,13 @@ export const orderRoutes = (ledger: Ledger): FastifyPluginAsync => async (base) 
         tags: ['orders', 'evidence'],
         summary: 'The settled deal document, byte for byte the evidence file whose SHA-256 and SM3 were anchored at settlement',
         params: orderParams,
+        response: { 200: dealDocument, ...errorResponses },
       },
     },
     async (req, reply) => {
       const order = await evaluate(ledger, callerOf(req).identity, tx.market.getOrder, { orderId: req.params.id });
       if (!order.settlement) throw new ApiError('NOT_FOUND', `order ${req.params.id} is not settled`);
-      return reply.type('application/json').header('content-disposition', `attachment; filename="deal-${req.params.id}.json"`).send(canonicalJson(order.settlement.deal));
+      return reply.type('application/json').header('content-disposition', `attachment; filename="deal-${req.params.id}.json"`).serializer(canonicalJson).send(order.settlement.deal);
     },
   );
 

@@ -4,6 +4,7 @@ import { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { QueryTrail } from '../audit/query-trail';
 import { callerOf } from '../plugins/auth';
+import { trailAnchoringSchema, trailPageSchema, trailVerificationSchema } from '../schemas/audit';
 import { errorResponses } from '../schemas/common';
 
 const trailQuery = z.object({
@@ -25,7 +26,7 @@ export const queryTrailRoutes = (trail: QueryTrail): FastifyPluginAsync => async
         tags: ['audit', 'blacklist'],
         summary: 'The blacklist query audit trail of a county (who looked up which code, when): append-only and hash-chained, oldest first. Auditors only.',
         querystring: trailQuery,
-        response: { 200: z.unknown(), ...errorResponses },
+        response: { 200: trailPageSchema, ...errorResponses },
       },
     },
     async (req) => {
@@ -43,7 +44,7 @@ export const queryTrailRoutes = (trail: QueryTrail): FastifyPluginAsync => async
         tags: ['audit', 'blacklist'],
         summary: "Recompute a county's query trail hash chain and compare it with the digests anchored on the ledger. Auditors only.",
         querystring: z.object({ county: mspIdSchema.optional() }),
-        response: { 200: z.unknown(), ...errorResponses },
+        response: { 200: trailVerificationSchema, ...errorResponses },
       },
     },
     async (req) => {
@@ -57,8 +58,8 @@ export const queryTrailRoutes = (trail: QueryTrail): FastifyPluginAsync => async
       config: { submits: true },
       schema: {
         tags: ['audit', 'blacklist'],
-        summary: "Anchor the unanchored part of the caller's county trail on the ledger now (Credit:AnchorQueryTrail); any member holding a role",
-        response: { 200: z.unknown(), ...errorResponses },
+        summary: "Anchor the unanchored part of the caller's county trail on the ledger now (the credit contract's AnchorQueryTrail); any member holding a role",
+        response: { 200: trailAnchoringSchema, ...errorResponses },
       },
     },
     async (req) => {

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+
+/** The answers of the gateway's own audit, health and stream routes (not chaincode transactions). */
+
+export const chainVerificationSchema = z
+  .strictObject({
+    ok: z.boolean(),
+    height: z.number().int(),
+    blocksChecked: z.number().int(),
+    firstBrokenBlock: z.number().int().optional(),
+    problem: z.string().optional(),
+    milliseconds: z.number().int(),
+  })
+  .describe('the chain audit: hash links and data hashes from block 0, and the first broken block if any');
+
+const trailEntrySchema = z.strictObject({
+  seq: z.number().int(),
+  at: z.string(),
+  mspId: z.string(),
+  member: z.string(),
+  kind: z.enum(['check', 'bulk-check', 'entry', 'list', 'credit-file', 'history']),
+  code: z.string().optional(),
+  filter: z.record(z.string(), z.string()).optional(),
+  digest: z.string().describe('sha256(previous digest ‖ canonical JSON of the entry without its digest)'),
+});
+
+export const trailPageSchema = z
+  .strictObject({ county: z.string(), trailId: z.string(), items: z.array(trailEntrySchema), nextCursor: z.string().optional() })
+  .describe("a page of a county's blacklist query trail, oldest first");
+
+export const trailVerificationSchema = z
+  .strictObject({
+    ok: z.boolean(),
+    county: z.string(),
+    trailId: z.string(),
+    entries: z.number().int(),
+    anchors: z.number().int(),
+    anchorsChecked: z.number().int(),
+    anchoredThrough: z.number().int(),
+    unanchoredEntries: z.number().int(),
+    problem: z.string().optional(),
+    firstBadEntry: z.number().int().optional(),
+  })
+  .describe('the recomputed hash chain of a query trail compared with its anchors on the ledger');
+
+export const trailAnchoringSchema = z
+  .strictObject({
+    anchored: z.boolean(),
+    trailId: z.string(),
+    fromEntry: z.number().int().optional(),
+    toEntry: z.number().int().optional(),
+    digest: z.string().optional(),
+    txId: z.string().optional(),
+    blockNumber: z.number().int().optional(),
+  })
+  .describe('whether anything was left to anchor, and the anchoring transaction');
+
+export const healthSchema = z.strictObject({ status: z.literal('ok'), ledger: z.enum(['embedded', 'fabric']), height: z.number().int() });
+
+/** Text answers (Prometheus exposition, server-sent events) documented by what they carry. */
+export const textAnswer = (what: string) => z.string().describe(what);
