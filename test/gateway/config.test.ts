@@ -17,7 +17,7 @@ import {
 import { openAppFixture } from '../support/app-fixture';
 import { LIANGDANG } from '../support/ledger-fixture';
 import { creditCode } from '../support/market-world';
-import { importsOf, REPO_ROOT, sourceFiles } from './source-imports';
+import { importsOf, REPO_ROOT, sourceFiles } from '../architecture/source-imports';
 
 /** The rows of README.md's "## Configuration" table: the variables of the first column and the flag of the second. */
 function readmeConfigurationRows(): Array<{ variables: string[]; flag: string }> {

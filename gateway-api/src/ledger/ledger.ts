@@ -13,7 +13,7 @@ export interface LedgerIdentity {
 }
 
 export interface TransactionRequest {
-  /** Contract-qualified transaction name, e.g. "Membership:GrantRole". */
+  /** Contract-qualified transaction name: a catalogue definition's qualifiedName (chaincode/src/catalogue.ts). */
   readonly name: string;
   readonly args?: readonly string[];
   /** Private inputs (transient data): never written to a block. */

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 
-/** The repository root, seen from the compiled test (dist/test/gateway). */
+/** The repository root, seen from the compiled test (dist/test/architecture). */
 export const REPO_ROOT = path.resolve(__dirname, '../../..');
 
 const SOURCE_EXTENSIONS = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
