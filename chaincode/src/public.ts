@@ -10,7 +10,7 @@ export type { InputOf, OutputOf, TransactionDefinition } from './kernel/transact
 export { pageSchema } from './kernel/transaction';
 
 export { canonicalJson } from './kernel/canonical-json';
-export { creditCodeCheckCharacter } from './kernel/credit-code';
+export { buildCreditCode } from './kernel/credit-code';
 export { decodeChaincodeError } from './kernel/errors';
 export { describeIssues } from './kernel/validate';
 export { basisPointsSchema, creditCodeSchema, fenSchema, memberNameSchema, mspIdSchema, positiveFenSchema, ROLES, roleSchema } from './kernel/schemas';

@@ -3,7 +3,7 @@ import { writeEntry } from '../../chaincode/src/credit/blacklist';
 import { BlacklistEntry } from '../../chaincode/src/credit/records';
 import { earliestRepairDate } from '../../chaincode/src/credit/rules';
 import { Measure } from '../../chaincode/src/credit/schemas';
-import { creditCodeCheckCharacter } from '../../chaincode/src/kernel/credit-code';
+import { buildCreditCode } from '../../chaincode/src/kernel/credit-code';
 import { addDays, cstDate, txTime } from '../../chaincode/src/kernel/time';
 
 const COUNTIES = ['LiangdangMSP', 'HuixianMSP', 'FengxianMSP'];
@@ -11,8 +11,7 @@ const MEASURE_SETS: Measure[][] = [['trading'], ['trading', 'licensing'], ['fund
 
 /** The bench's subject number `i` as a valid unified social credit code. */
 export function benchSubject(i: number): string {
-  const first17 = `91621228${String(i).padStart(9, '0')}`;
-  return first17 + creditCodeCheckCharacter(first17);
+  return buildCreditCode('91', '621228', i);
 }
 
 /** The blacklist bench contract's one transaction: seeds entries in bulk, positional arguments. */

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { creditCodeCheckCharacter, creditCodeProblem, divisionOf, isValidCreditCode } from '../../chaincode/src/kernel/credit-code';
+import { buildCreditCode, creditCodeCheckCharacter, creditCodeProblem, divisionOf, isValidCreditCode } from '../../chaincode/src/kernel/credit-code';
 import { ChaincodeError, ERROR_CODES, conflict, decodeChaincodeError, forbidden, invalidArgument, notFound, ruleViolation } from '../../chaincode/src/kernel/errors';
 import { creditCodeSchema } from '../../chaincode/src/kernel/schemas';
 import { addDays, cstDate } from '../../chaincode/src/kernel/time';
@@ -10,6 +10,13 @@ const ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
 const VALID = '91350100M000100Y43';
 
 describe('kernel: unified social credit code (GB 32100-2015)', () => {
+  it('builds valid codes from authority, category, division and serial (the one builder tests and the demo use)', () => {
+    expect(buildCreditCode('91', '350100', 0)).to.have.length(18);
+    expect(buildCreditCode('91', '621228', 11)).to.equal(`91621228000000011${creditCodeCheckCharacter('91621228000000011')}`);
+    for (const serial of [0, 1, 99, 123456789]) expect(isValidCreditCode(buildCreditCode('11', '610330', serial)), String(serial)).to.equal(true);
+    expect(divisionOf(buildCreditCode('91', '621227', 5))).to.equal('621227');
+  });
+
   it('accepts the standard example and reads its division code', () => {
     expect(isValidCreditCode(VALID)).to.equal(true);
     expect(creditCodeProblem(VALID)).to.equal(undefined);

@@ -1,7 +1,7 @@
 import { tx } from '../../chaincode/src/catalogue';
 import { expect } from 'chai';
 import { LightMyRequestResponse } from 'fastify';
-import { creditCodeCheckCharacter } from '../../chaincode/src/kernel/credit-code';
+import { buildCreditCode } from '../../chaincode/src/kernel/credit-code';
 import { cstDate } from '../../chaincode/src/kernel/time';
 import { FENGXIAN, HUIXIAN, LIANGDANG } from './ledger-fixture';
 import { DIVISION, hex64, registerEnterprise, Who, World } from './market-world';
@@ -11,8 +11,7 @@ export const COUNTY_NAMES: Record<string, string> = { [LIANGDANG]: 'Liangdang Co
 
 /** The credit code of a county's government (机关, category 11), as registered with the county. */
 export function governmentCode(mspId: string): string {
-  const first17 = `11${DIVISION[mspId] ?? '621228'}000000001`;
-  return first17 + creditCodeCheckCharacter(first17);
+  return buildCreditCode('11', DIVISION[mspId] ?? '621228', 1);
 }
 
 /** Each county's admin registers its county (with the government's credit code). */

@@ -2,15 +2,14 @@ import { TransactionDefinition } from '../../chaincode/src/kernel/transaction';
 import { answerOf } from '../../gateway-api/src/ledger/calls';
 import { tx } from '../../chaincode/src/catalogue';
 import { expect } from 'chai';
-import { creditCodeCheckCharacter } from '../../chaincode/src/kernel/credit-code';
+import { buildCreditCode } from '../../chaincode/src/kernel/credit-code';
 import { LedgerError } from '../../gateway-api/src/ledger/errors';
 import { LedgerIdentity } from '../../gateway-api/src/ledger/ledger';
 import { FENGXIAN, HUIXIAN, LIANGDANG, LedgerFixture, openLedgerFixture } from './ledger-fixture';
 
 /** A valid unified social credit code for a division and a serial number. */
 export function creditCode(division: string, serial: number): string {
-  const first17 = `91${division}${String(serial).padStart(9, '0')}`;
-  return first17 + creditCodeCheckCharacter(first17);
+  return buildCreditCode('91', division, serial);
 }
 
 /** The same code with a wrong check character. */

@@ -34,3 +34,13 @@ export function isValidCreditCode(code: string): boolean {
 export function divisionOf(code: string): string {
   return code.slice(2, 8);
 }
+
+/**
+ * A valid code from its parts: the registration authority and category (`91` an enterprise, `11` a
+ * government body), the six-digit division and a serial number as the organisation code; the check
+ * character is computed. Used by the demo seed, the tests and the benchmarks.
+ */
+export function buildCreditCode(authorityAndCategory: string, division: string, serial: number): string {
+  const first17 = `${authorityAndCategory}${division}${String(serial).padStart(9, '0')}`;
+  return first17 + creditCodeCheckCharacter(first17);
+}

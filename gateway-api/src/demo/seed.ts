@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { creditCodeCheckCharacter, Role, tx } from '../../../chaincode/src/public';
+import { buildCreditCode, Role, tx } from '../../../chaincode/src/public';
 import { ApiKeyStore } from '../auth/api-keys';
 import { BlobStore } from '../evidence/blob-store';
 import { County } from '../identity/counties';
@@ -34,8 +34,7 @@ export interface DemoData {
 
 /** A valid unified social credit code for a county division and a serial number. */
 export function demoCreditCode(division: string, serial: number): string {
-  const first17 = `91${division}${String(serial).padStart(9, '0')}`;
-  return first17 + creditCodeCheckCharacter(first17);
+  return buildCreditCode('91', division, serial);
 }
 
 /**
