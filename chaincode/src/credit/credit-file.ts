@@ -1,6 +1,6 @@
 import { Context } from 'fabric-contract-api';
 import { getRecord, putRecord } from '../kernel/state';
-import { cstDate, today, txTime } from '../kernel/time';
+import { today, txTime } from '../kernel/time';
 import { inForceEntries, readStanding } from './blacklist';
 import { CreditEvent, CreditEvents, CreditFile, CreditFiles, DayCounts } from './records';
 import { ORDER_DEFAULT, SEVERITY_POINTS, WindowCounts, classify, isWaivedFirstViolation, windowStart } from './rules';
@@ -26,7 +26,7 @@ export interface NewCreditEvent {
  */
 export async function recordCreditEvent(ctx: Context, input: NewCreditEvent, n = 0): Promise<CreditEvent> {
   const time = txTime(ctx);
-  const today = cstDate(time.epochMs);
+  const txDay = today(ctx);
   const txId = ctx.stub.getTxID();
   const before = await getRecord(ctx, CreditFiles, [input.subjectId]);
   const file: CreditFile = before ?? {
@@ -58,14 +58,14 @@ export async function recordCreditEvent(ctx: Context, input: NewCreditEvent, n =
     issuingCounty: input.issuingCounty,
     issuedBy: input.issuedBy,
     source: input.source,
-    date: today,
+    date: txDay,
     at: time.iso,
     txId,
   };
-  const from = windowStart(today);
+  const from = windowStart(txDay);
   const days = file.recentDays.filter((d) => d.date >= from);
   const last = days[days.length - 1];
-  const day: DayCounts = last && last.date === today ? last : { date: today, fulfilments: 0, minor: 0, serious: 0, grave: 0, warnings: 0 };
+  const day: DayCounts = last && last.date === txDay ? last : { date: txDay, fulfilments: 0, minor: 0, serious: 0, grave: 0, warnings: 0 };
   const counted: DayCounts = {
     ...day,
     fulfilments: day.fulfilments + (outcome === 'fulfilment' ? 1 : 0),
@@ -74,7 +74,7 @@ export async function recordCreditEvent(ctx: Context, input: NewCreditEvent, n =
     serious: day.serious + (outcome === 'penalty' && severity === 'serious' ? 1 : 0),
     grave: day.grave + (outcome === 'penalty' && severity === 'grave' ? 1 : 0),
   };
-  const recentDays = last && last.date === today ? [...days.slice(0, -1), counted] : [...days, counted];
+  const recentDays = last && last.date === txDay ? [...days.slice(0, -1), counted] : [...days, counted];
   const next: CreditFile = {
     subjectId: file.subjectId,
     eventCount: file.eventCount + 1,

@@ -5,7 +5,7 @@ import { conflict, forbidden, invalidArgument, ruleViolation } from '../kernel/e
 import { emit } from '../kernel/events';
 import { Caller } from '../kernel/identity';
 import { checkPageSize, getRecord, listByIndex, listRecords, mustGetRecord, putRecord } from '../kernel/state';
-import { cstDate, txTime } from '../kernel/time';
+import { today, txTime } from '../kernel/time';
 import { parseInput } from '../kernel/validate';
 import { requireRole } from '../membership/access';
 import { Role } from '../kernel/schemas';
@@ -165,8 +165,8 @@ export class FundContract extends CountyContract {
     const input = parseInput(proposeRoundInput, inputJson);
     const finance = await requireCountyRole(ctx, 'finance');
     const time = txTime(ctx);
-    const today = cstDate(time.epochMs);
-    if (input.periodTo >= today) throw ruleViolation(`the period must have ended before the round is proposed: ${input.periodTo} is not before ${today}`);
+    const txDay = today(ctx);
+    if (input.periodTo >= txDay) throw ruleViolation(`the period must have ended before the round is proposed: ${input.periodTo} is not before ${txDay}`);
     const counties = await allCounties(ctx);
     const known = new Set(counties.map((c) => c.mspId));
     for (const m of input.metrics) {

@@ -5,7 +5,7 @@ import { conflict, forbidden, ruleViolation } from '../kernel/errors';
 import { emit } from '../kernel/events';
 import { Caller } from '../kernel/identity';
 import { checkPageSize, getRecord, listByIndex, listRecords, mustGetRecord, putRecord } from '../kernel/state';
-import { addDays, cstDate, today, txTime } from '../kernel/time';
+import { addDays, today, txTime } from '../kernel/time';
 import { parseInput } from '../kernel/validate';
 import { requireRole } from '../membership/access';
 import { requireKnownCounty } from '../counties/counties';
@@ -85,8 +85,8 @@ export class IpContract extends CountyContract {
     if (licensee.kind !== 'enterprise') throw ruleViolation('a licensee is an enterprise identified by its unified social credit code');
     for (const county of input.territory) await requireKnownCounty(ctx, county, 'territory county');
     const time = txTime(ctx);
-    const today = cstDate(time.epochMs);
-    if (input.termTo < today) throw ruleViolation(`a term ending ${input.termTo} is already over`);
+    const txDay = today(ctx);
+    if (input.termTo < txDay) throw ruleViolation(`a term ending ${input.termTo} is already over`);
     const restriction = await licensingRestriction(ctx, licensee.id);
     if (restriction !== undefined) throw ruleViolation(`licensee ${licensee.id} is restricted from licensing: ${restriction}`);
     await requireLicenseCapacity(ctx, ip.id);
@@ -177,7 +177,7 @@ export class IpContract extends CountyContract {
         evidenceRefs: [...input.evidenceRefs],
         by: actorOf(officer),
         at: time.iso,
-        date: cstDate(time.epochMs),
+        date: today(ctx),
         txId: ctx.stub.getTxID(),
       },
     };
@@ -213,11 +213,11 @@ export class IpContract extends CountyContract {
     const merchant = await requireMerchantFor(ctx, previous.licenseeSubjectId);
     if (previous.status === 'requested') throw conflict(`license ${previous.id} is not effective yet`);
     const time = txTime(ctx);
-    const today = cstDate(time.epochMs);
+    const txDay = today(ctx);
     if (input.periodFrom !== previous.nextReportFrom) throw ruleViolation(`the next royalty period of license ${previous.id} starts on ${previous.nextReportFrom}, not ${input.periodFrom}`);
     if (input.periodTo > previous.termTo) throw ruleViolation(`the period ends after the license term (${previous.termTo})`);
     if (previous.revocation && input.periodTo > previous.revocation.date) throw ruleViolation(`the license was revoked on ${previous.revocation.date}; no period may run past it`);
-    if (input.periodTo >= today) throw ruleViolation(`the period must have ended before it is reported: ${input.periodTo} is not before ${today}`);
+    if (input.periodTo >= txDay) throw ruleViolation(`the period must have ended before it is reported: ${input.periodTo} is not before ${txDay}`);
     const ip = await mustGetRecord(ctx, IpAssets, [previous.ipId], 'IP');
     const dueFen = royaltyDue(input.salesFen, previous.royaltyRateBp, previous.fixedFeeFen);
     const parts = splitRoyalty(dueFen, ip.owners);
@@ -237,15 +237,15 @@ export class IpContract extends CountyContract {
       ...(input.note ? { note: input.note } : {}),
       reportedBy: actorOf(merchant),
       reportedAt: time.iso,
-      date: today,
+      date: txDay,
       txId,
     };
     await putRecord(ctx, RoyaltyReports, report);
     await putRecord(ctx, Licenses, { ...previous, nextReportFrom: addDays(input.periodTo, 1), reports: previous.reports + 1 }, previous);
     for (const part of parts) {
-      await putRecord(ctx, RoyaltyShares, { county: part.county, date: today, reportId: report.id, licenseId: previous.id, ipId: ip.id, periodFrom: input.periodFrom, periodTo: input.periodTo, amountFen: part.amountFen });
-      const day = await getRecord(ctx, RoyaltyDays, [part.county, today]);
-      await putRecord(ctx, RoyaltyDays, { county: part.county, date: today, amountFen: (day?.amountFen ?? 0) + part.amountFen, reports: (day?.reports ?? 0) + 1 }, day);
+      await putRecord(ctx, RoyaltyShares, { county: part.county, date: txDay, reportId: report.id, licenseId: previous.id, ipId: ip.id, periodFrom: input.periodFrom, periodTo: input.periodTo, amountFen: part.amountFen });
+      const day = await getRecord(ctx, RoyaltyDays, [part.county, txDay]);
+      await putRecord(ctx, RoyaltyDays, { county: part.county, date: txDay, amountFen: (day?.amountFen ?? 0) + part.amountFen, reports: (day?.reports ?? 0) + 1 }, day);
     }
     emit(ctx, IpEvents.RoyaltyReported, { reportId: report.id, licenseId: previous.id, ipId: ip.id, royaltyDueFen: dueFen, parts: parts.map((p) => ({ county: p.county, amountFen: p.amountFen })) });
     return canonicalJson(report);

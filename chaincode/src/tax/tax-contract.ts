@@ -4,7 +4,7 @@ import { CountyContract } from '../kernel/contract-base';
 import { conflict, forbidden, invalidArgument, ruleViolation } from '../kernel/errors';
 import { emit } from '../kernel/events';
 import { checkPageSize, getRecord, listByIndex, listRecords, mustGetRecord, putRecord } from '../kernel/state';
-import { cstDate, txTime } from '../kernel/time';
+import { today, txTime } from '../kernel/time';
 import { parseInput } from '../kernel/validate';
 import { requireRole } from '../membership/access';
 import { getCounty, requireKnownCounty } from '../counties/counties';
@@ -34,7 +34,7 @@ export class TaxContract extends CountyContract {
     if (input.counterpartCounty === finance.mspId) throw invalidArgument('an agreement is between two different counties');
     await requireKnownCounty(ctx, input.counterpartCounty, 'counterpartCounty');
     const time = txTime(ctx);
-    if (input.validTo < cstDate(time.epochMs)) throw ruleViolation(`an agreement ending ${input.validTo} would never be in force`);
+    if (input.validTo < today(ctx)) throw ruleViolation(`an agreement ending ${input.validTo} would never be in force`);
     const [countyA, countyB] = countyPair(finance.mspId, input.counterpartCounty);
     const existing = await agreementsOfPair(ctx, countyA, countyB);
     if (existing.length >= MAX_AGREEMENTS_PER_PAIR) throw ruleViolation(`${countyA} and ${countyB} already have ${MAX_AGREEMENTS_PER_PAIR} agreements, the most a pair may have`);
