@@ -97,7 +97,7 @@ describe('on Fabric: faults — an orderer down, a county’s peer down, nothing
     stopped = undefined;
     const hx = counties.apps[HUIXIAN].ledger;
     const until = Date.now() + 60_000;
-    let h = 0;
+    let h: number;
     while ((h = await hx.height().catch(() => 0)) < heightWhileDown && Date.now() < until) await sleep(250);
     expect(h, 'Huixian’s peer caught up').to.be.at.least(heightWhileDown);
     expect(await hx.height()).to.equal(await f.ledger.height());

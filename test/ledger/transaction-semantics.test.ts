@@ -1,3 +1,4 @@
+import { JSONSerializer } from 'fabric-contract-api';
 import { expect } from 'chai';
 import { createHash } from 'node:crypto';
 import { expectLedgerError } from '../support/expect-error';
@@ -140,9 +141,11 @@ describe('embedded ledger: transaction arguments', () => {
   it('gives the same values and the same errors as fabric-shim\'s own parameter handling', async () => {
     // Warm the cache through a real call, then compare both implementations on the same descriptors.
     await f.evaluate('Repeat', 'x', '1', 'false');
+    // fabric-shim's contract runtime is an internal module without type declarations.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const chaincode = new (require('fabric-shim/lib/contract-spi/chaincodefromcontract'))(
       [ProbeContract],
-      { transaction: 'jsonSerializer', serializers: { jsonSerializer: require('fabric-contract-api').JSONSerializer } },
+      { transaction: 'jsonSerializer', serializers: { jsonSerializer: JSONSerializer } },
       {},
       'probe',
       '1',

@@ -1,3 +1,4 @@
+import { Ledger, LedgerIdentity } from '../../gateway-api/src/ledger/ledger';
 import { TransactionDefinition } from '../../chaincode/src/kernel/transaction';
 import { answerOf } from '../../gateway-api/src/ledger/calls';
 import { tx } from '../../chaincode/src/catalogue';
@@ -41,7 +42,7 @@ export async function blacklistSubject(w: World, who: Who, subjectId: string, de
 }
 
 /** Submits directly on the app fixture's ledger (test setup, not under test). */
-export async function ledgerSubmit(f: { ledger: { ledger: { submit: Function }; identity: (msp: string, m: string) => Promise<unknown> } }, mspId: string, member: string, definition: TransactionDefinition, input: unknown): Promise<any> {
+export async function ledgerSubmit(f: { ledger: { ledger: Ledger; identity: (msp: string, m: string) => Promise<LedgerIdentity> } }, mspId: string, member: string, definition: TransactionDefinition, input: unknown): Promise<any> {
   const who = await f.ledger.identity(mspId, member);
   const r = await f.ledger.ledger.submit(who, { name: definition.qualifiedName, args: [JSON.stringify(input)] });
   return answerOf(definition, r.payload);

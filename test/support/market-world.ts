@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { TransactionDefinition } from '../../chaincode/src/kernel/transaction';
 import { answerOf } from '../../gateway-api/src/ledger/calls';
 import { tx } from '../../chaincode/src/catalogue';
@@ -19,7 +20,7 @@ export function corruptCreditCode(code: string): string {
 }
 
 export function hex64(seed: string): string {
-  return require('node:crypto').createHash('sha256').update(seed).digest('hex') as string;
+  return createHash('sha256').update(seed).digest('hex');
 }
 
 /**

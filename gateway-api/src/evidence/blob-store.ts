@@ -40,7 +40,8 @@ export class DigestingStream extends Transform {
 /** Computes digests of a stream without keeping it (evidence verification). */
 export async function digestStream(source: Readable, maxBytes: number): Promise<Digests> {
   const digesting = new DigestingStream(maxBytes);
-  await pipeline(source, digesting, async function* (chunks) {
+  // The digesting stream passes nothing on; the sink only drains it.
+  await pipeline(source, digesting, async (chunks: AsyncIterable<unknown>) => {
     for await (const _ of chunks) void _;
   });
   return digesting.digests();

@@ -21,7 +21,7 @@ export function loadNetworkDescription(file: string): NetworkDescription {
   try {
     parsed = JSON.parse(readFileSync(file, 'utf8')) as NetworkDescription;
   } catch (err) {
-    throw new Error(`cannot read the Fabric network description ${file} (run npm run network:up first): ${(err as Error).message}`);
+    throw new Error(`cannot read the Fabric network description ${file} (run npm run network:up first): ${(err as Error).message}`, { cause: err });
   }
   if (!parsed.channel || !Array.isArray(parsed.counties) || parsed.counties.length === 0) {
     throw new Error(`${file} does not describe a channel and its counties`);
