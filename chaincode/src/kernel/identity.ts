@@ -1,5 +1,6 @@
 import { Context } from 'fabric-contract-api';
-import { invalidArgument } from './errors';
+import { derOfPem, OID_COMMON_NAME, OID_ORGANISATIONAL_UNIT, subjectOfCertificate } from './certificate-subject';
+import { forbidden } from './errors';
 
 /** Who is calling, read from the transaction creator's X.509 certificate. */
 export interface Caller {
@@ -11,28 +12,40 @@ export interface Caller {
   readonly isCountyAdmin: boolean;
 }
 
+/** Parsed callers by creator certificate: a pure function of the bytes, so caching it changes nothing but speed. */
+const parsed = new Map<string, Omit<Caller, 'mspId'>>();
+const MAX_CACHED = 10_000;
+
+/** Member names as the membership schemas allow them; anything else in a certificate's CN is refused. */
+const MEMBER_NAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$/;
+
+/**
+ * The caller from the transaction creator's certificate: county from the creator's MSP ID, member
+ * name from the subject's single common name, organisational units from every OU attribute,
+ * read from the certificate's DER encoding (never from a formatted name string).
+ */
 export function callerOf(ctx: Context): Caller {
-  const id = ctx.clientIdentity.getID();
-  const subject = id.split('::')[1] ?? '';
-  const parts = parseDn(subject);
-  const cn = parts.filter(([k]) => k === 'CN').map(([, v]) => v)[0];
-  if (!cn) throw invalidArgument('caller certificate has no common name');
-  const ous = parts.filter(([k]) => k === 'OU').map(([, v]) => v);
-  return {
-    mspId: ctx.clientIdentity.getMSPID(),
-    member: cn,
-    organisationalUnits: ous,
-    isCountyAdmin: ous.includes('admin'),
-  };
+  const pem = Buffer.from(ctx.clientIdentity.getIDBytes()).toString('utf8');
+  let subject = parsed.get(pem);
+  if (!subject) {
+    subject = subjectOfPem(pem);
+    if (parsed.size >= MAX_CACHED) parsed.clear();
+    parsed.set(pem, subject);
+  }
+  return { mspId: ctx.clientIdentity.getMSPID(), ...subject };
 }
 
-/** Parses fabric-shim's "/C=CN/OU=admin/CN=name" subject form (slashes in values are escaped). */
-function parseDn(dn: string): Array<[string, string]> {
-  const out: Array<[string, string]> = [];
-  const pieces = dn.split(/(?<!\\)\//).filter((p) => p.length > 0);
-  for (const piece of pieces) {
-    const eq = piece.indexOf('=');
-    if (eq > 0) out.push([piece.slice(0, eq), piece.slice(eq + 1).replace(/\\\//g, '/')]);
+function subjectOfPem(pem: string): Omit<Caller, 'mspId'> {
+  let attributes;
+  try {
+    attributes = subjectOfCertificate(derOfPem(pem));
+  } catch (err) {
+    throw forbidden((err as Error).message);
   }
-  return out;
+  const names = attributes.filter((a) => a.oid === OID_COMMON_NAME).map((a) => a.value);
+  if (names.length !== 1) throw forbidden(`the caller certificate must have exactly one common name, it has ${names.length}`);
+  const member = names[0] as string;
+  if (!MEMBER_NAME.test(member)) throw forbidden('the caller certificate common name is not a member name (letters, digits, . _ @ -)');
+  const organisationalUnits = Object.freeze(attributes.filter((a) => a.oid === OID_ORGANISATIONAL_UNIT).map((a) => a.value));
+  return Object.freeze({ member, organisationalUnits, isCountyAdmin: organisationalUnits.includes('admin') });
 }

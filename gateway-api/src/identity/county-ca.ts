@@ -71,12 +71,22 @@ export async function createCountyCa(mspId: string, countyName: string): Promise
  * (client, admin, peer), which is how the chaincode recognises a county admin.
  */
 export async function issueIdentity(ca: CaMaterial, member: string, ou: 'client' | 'admin' | 'peer'): Promise<IdentityMaterial> {
+  // The subject is built as structured attributes, never as a DN string, so no value can add attributes.
+  return issueCertificate(ca, member, [{ C: ['CN'] }, { OU: [ou] }, { CN: [member] }]);
+}
+
+/**
+ * Issues a certificate with exactly the given subject attributes, one object per relative
+ * distinguished name (several keys in one object make a multi-valued RDN). `member` only labels
+ * the material; what the chaincode sees is the subject.
+ */
+export async function issueCertificate(ca: CaMaterial, member: string, subject: x509.JsonName): Promise<IdentityMaterial> {
   const keys = await newKeyPair();
   const caCert = new x509.X509Certificate(ca.certificate);
   const now = Date.now();
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: serial(),
-    subject: `C=CN, OU=${ou}, CN=${member}`,
+    subject,
     issuer: caCert.subject,
     notBefore: new Date(now - 60_000),
     notAfter: new Date(now + TEN_YEARS_MS),
