@@ -2,7 +2,8 @@
 // needs at load time; load it first so this module can be imported on its own.
 import 'fabric-contract-api';
 import { canonicalJson } from '../../../../chaincode/src/public';
-import './shim-logging';
+// Mutes the libraries' loggers as it loads, before fabric-shim's contract runtime below.
+import { installLibraryPatches } from './library-patches';
 import { EventEmitter } from 'node:events';
 import { createHash, createPublicKey, KeyObject, X509Certificate } from 'node:crypto';
 import { issuedBy } from '../../identity/county-ca';
@@ -21,7 +22,6 @@ import { assembleBlock, Block, dataJsonOf, dataHash, GENESIS_PREVIOUS_HASH, head
 import { BlockStore, HistoryRecord, PrivateWrite, StateWrite } from './block-store';
 import { signAsync } from '../sign-async';
 import { buildProposal } from './proposal';
-import { cacheParameterValidators } from './shim-parameters';
 import { SimulationResults, TxSimulator } from './tx-simulator';
 import { sameVersion, Version, versionString } from './versions';
 
@@ -35,29 +35,6 @@ const ChaincodeFromContract = require('fabric-shim/lib/contract-spi/chaincodefro
 ) => { invokeFunctionality(stub: unknown): Promise<{ status: number; message?: string; payload?: Uint8Array }> };
 const ChaincodeStub = require('fabric-shim/lib/stub') as new (handler: unknown, channel: string, txId: string, input: unknown, signedProposal: unknown) => unknown;
 const { JSONSerializer } = require('fabric-contract-api') as { JSONSerializer: unknown };
-
-/**
- * fabric-shim's ClientIdentity parses the creator certificate with @fidm/x509 on
- * every transaction. Parsing is pure, so the embedded ledger caches the parsed
- * certificate by its PEM text; the ClientIdentity the contracts see is unchanged.
- */
-function cacheParsedCertificates(): void {
-  const fidm = require('@fidm/x509') as { Certificate: { fromPEM(pem: Buffer): unknown; __countyLedgerCached?: boolean } };
-  if (fidm.Certificate.__countyLedgerCached) return;
-  const parse = fidm.Certificate.fromPEM.bind(fidm.Certificate);
-  const cache = new Map<string, unknown>();
-  fidm.Certificate.fromPEM = (pem: Buffer) => {
-    const key = pem.toString();
-    let cert = cache.get(key);
-    if (cert === undefined) {
-      cert = parse(pem);
-      if (cache.size > 10_000) cache.clear();
-      cache.set(key, cert);
-    }
-    return cert;
-  };
-  fidm.Certificate.__countyLedgerCached = true;
-}
 
 export interface Endorser extends LedgerIdentity {
   /** The endorsing peer's name, e.g. peer0.liangdang. */
@@ -132,8 +109,7 @@ export class EmbeddedLedger implements Ledger {
   }
 
   static async open(options: EmbeddedLedgerOptions): Promise<EmbeddedLedger> {
-    cacheParsedCertificates();
-    cacheParameterValidators();
+    installLibraryPatches();
     return new EmbeddedLedger(await BlockStore.open(options.dataDir), options);
   }
 
