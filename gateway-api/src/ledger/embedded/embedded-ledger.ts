@@ -18,7 +18,8 @@ import {
   TransactionInfo,
   TransactionRequest,
 } from '../ledger';
-import { assembleBlock, Block, dataJsonOf, dataHash, GENESIS_PREVIOUS_HASH, headerHash, parseBlock, RangeRead, sha256Hex, TxRecord } from './block-format';
+import { assembleBlock, Block, dataJsonOf, RangeRead, sha256Hex, TxRecord } from './block-format';
+import { auditChain, ChainAuditOptions } from './chain-audit';
 import { BlockStore, HistoryRecord, PrivateWrite, StateWrite } from './block-store';
 import { signAsync } from '../sign-async';
 import { buildProposal } from './proposal';
@@ -183,29 +184,8 @@ export class EmbeddedLedger implements Ledger {
     return this.#store.getBlock(n);
   }
 
-  async verifyChain(options: { onProgress?: (checked: number, height: number) => void } = {}): Promise<ChainVerification> {
-    const height = this.#store.height;
-    let previous = GENESIS_PREVIOUS_HASH;
-    for (let n = 0; n < height; n++) {
-      const bytes = await this.#store.getBlockBytes(n);
-      const broken = (problem: string): ChainVerification => ({ ok: false, height, blocksChecked: n, firstBrokenBlock: n, problem });
-      if (!bytes) return broken('block is missing');
-      let block: Block;
-      try {
-        block = parseBlock(bytes);
-      } catch {
-        return broken('block cannot be parsed');
-      }
-      if (block.header.number !== n) return broken(`header says block ${block.header.number}`);
-      if (block.header.previousHash !== previous) return broken('previous-block hash does not match the block before it');
-      if (dataHash(block.data) !== block.header.dataHash) return broken('data hash does not match the transactions in the block');
-      previous = headerHash(block.header);
-      if (options.onProgress && (n % 1000 === 999 || n === height - 1)) options.onProgress(n + 1, height);
-    }
-    if (height > 0 && previous !== this.#store.lastHash) {
-      return { ok: false, height, blocksChecked: height, firstBrokenBlock: height - 1, problem: 'last block hash differs from the recorded chain head' };
-    }
-    return { ok: true, height, blocksChecked: height };
+  async verifyChain(options: ChainAuditOptions = {}): Promise<ChainVerification> {
+    return auditChain(this.#store, options);
   }
 
   async close(): Promise<void> {
