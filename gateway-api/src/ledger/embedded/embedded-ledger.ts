@@ -1,13 +1,10 @@
 // fabric-contract-api installs the reflect-metadata polyfill that @peculiar/x509 (via ../../identity/county-ca)
 // needs at load time; load it first so this module can be imported on its own.
 import 'fabric-contract-api';
-import { canonicalJson } from '../../../../chaincode/src/public';
 // Mutes the libraries' loggers as it loads, before fabric-shim's contract runtime below.
 import { installLibraryPatches } from './library-patches';
 import { EventEmitter } from 'node:events';
-import { createHash, createPublicKey, KeyObject, X509Certificate } from 'node:crypto';
-import { issuedBy } from '../../identity/county-ca';
-import { fromChaincodeMessage, LedgerError } from '../errors';
+import { LedgerError } from '../errors';
 import {
   ChainVerification,
   ChaincodeEvent,
@@ -21,26 +18,11 @@ import {
 import { assembleBlock, Block, dataJsonOf, RangeRead, sha256Hex, TxRecord } from './block-format';
 import { auditChain, ChainAuditOptions } from './chain-audit';
 import { BlockStore, HistoryRecord, PrivateWrite, StateWrite } from './block-store';
-import { signAsync } from '../sign-async';
-import { buildProposal } from './proposal';
-import { SimulationResults, TxSimulator } from './tx-simulator';
+import { Endorsement, Endorser, ProposalEndorser } from './endorser';
+import { SimulationResults } from './tx-simulator';
 import { sameVersion, Version, versionString } from './versions';
 
-// fabric-shim's own contract runtime: routing, argument conversion, serializer and error path of a real peer.
-const ChaincodeFromContract = require('fabric-shim/lib/contract-spi/chaincodefromcontract') as new (
-  contracts: unknown[],
-  serializers: unknown,
-  metadata: unknown,
-  title: string,
-  version: string,
-) => { invokeFunctionality(stub: unknown): Promise<{ status: number; message?: string; payload?: Uint8Array }> };
-const ChaincodeStub = require('fabric-shim/lib/stub') as new (handler: unknown, channel: string, txId: string, input: unknown, signedProposal: unknown) => unknown;
-const { JSONSerializer } = require('fabric-contract-api') as { JSONSerializer: unknown };
-
-export interface Endorser extends LedgerIdentity {
-  /** The endorsing peer's name, e.g. peer0.liangdang. */
-  readonly name: string;
-}
+export type { Endorser };
 
 export interface EmbeddedLedgerOptions {
   readonly dataDir: string;
@@ -67,14 +49,6 @@ interface Pending {
   readonly reject: (e: Error) => void;
 }
 
-interface Simulated {
-  readonly txId: string;
-  readonly payload: Buffer;
-  readonly results: SimulationResults;
-  readonly record: TxRecord;
-  readonly recordJson: string;
-}
-
 /**
  * The embedded ledger: the County Ledger chaincode run in-process with Fabric's
  * semantics. Proposals are simulated against committed state (never their own
@@ -86,11 +60,7 @@ export class EmbeddedLedger implements Ledger {
   readonly kind = 'embedded' as const;
   readonly #store: BlockStore;
   readonly #options: Required<Omit<EmbeddedLedgerOptions, 'contracts' | 'trustedCas' | 'endorsers'>> & EmbeddedLedgerOptions;
-  readonly #chaincode: InstanceType<typeof ChaincodeFromContract>;
-  readonly #validCreators = new Map<string, boolean>();
-  readonly #checkedIdentities = new WeakSet<LedgerIdentity>();
-  /** Signing keys already checked against a certificate, and that certificate. */
-  readonly #keyOwners = new WeakMap<KeyObject, string>();
+  readonly #endorser: ProposalEndorser;
   readonly #blocks = new EventEmitter();
   #queue: Pending[] = [];
   #committing: Promise<void> | undefined;
@@ -105,7 +75,7 @@ export class EmbeddedLedger implements Ledger {
       mvccRetries: 20,
       ...options,
     };
-    this.#chaincode = new ChaincodeFromContract([...options.contracts], { transaction: 'jsonSerializer', serializers: { jsonSerializer: JSONSerializer } }, {}, 'county-ledger', '1');
+    this.#endorser = new ProposalEndorser(store, this.#options);
     this.#blocks.setMaxListeners(0);
   }
 
@@ -116,9 +86,10 @@ export class EmbeddedLedger implements Ledger {
 
   async submit(identity: LedgerIdentity, request: TransactionRequest): Promise<SubmitResult> {
     for (let attempt = 0; ; attempt++) {
-      const simulated = await this.#endorse(identity, request);
+      this.#ensureOpen();
+      const endorsement = await this.#endorser.endorse(identity, request);
       try {
-        return await this.#order(simulated);
+        return await this.#order(endorsement);
       } catch (err) {
         if (err instanceof LedgerError && err.code === 'MVCC_CONFLICT' && attempt < this.#options.mvccRetries) {
           // Back off a little, with jitter, so a crowd contending for one key spreads over blocks.
@@ -131,7 +102,8 @@ export class EmbeddedLedger implements Ledger {
   }
 
   async evaluate(identity: LedgerIdentity, request: TransactionRequest): Promise<Buffer> {
-    return (await this.#endorse(identity, request, false)).payload;
+    this.#ensureOpen();
+    return this.#endorser.evaluate(identity, request);
   }
 
   async height(): Promise<number> {
@@ -196,80 +168,13 @@ export class EmbeddedLedger implements Ledger {
     await this.#store.close();
   }
 
-  // --- endorsement: simulate against committed state ---
-
-  async #endorse(identity: LedgerIdentity, request: TransactionRequest, forCommit = true): Promise<Simulated> {
+  #ensureOpen(): void {
     if (this.#closed) throw new LedgerError('UNAVAILABLE', 'the ledger is closed');
-    this.#checkCreator(identity);
-    // An evaluated proposal is never recorded, so nothing would ever check its signature: skip signing it.
-    const proposal = await buildProposal(identity, this.#options.channelId, this.#options.chaincodeName, request, Date.now(), forCommit);
-    const simulator = new TxSimulator(this.#store, proposal.txId);
-    const stub = new ChaincodeStub(simulator, this.#options.channelId, proposal.txId, proposal.chaincodeInput, proposal.signedProposal);
-    let response: { status: number; message?: string; payload?: Uint8Array };
-    try {
-      response = await this.#chaincode.invokeFunctionality(stub);
-    } finally {
-      await simulator.finish();
-    }
-    if (response.status !== 200) throw fromChaincodeMessage(response.message ?? '', { transactionId: proposal.txId });
-    const payload = Buffer.from(response.payload ?? Buffer.alloc(0));
-    const results = simulator.results();
-    if (!forCommit) return { txId: proposal.txId, payload, results, record: undefined as never, recordJson: '' };
-    const event = (stub as { chaincodeEvent?: { getEventName(): string; getPayload_asU8(): Uint8Array } }).chaincodeEvent;
-    const proposalHash = createHash('sha256').update(proposal.proposalBytes).digest('hex');
-    const rwset = {
-      reads: [...results.reads].map(([k, v]) => [k, versionString(v)] as const),
-      ranges: results.ranges.map((r) => ({ ...r, results: [...r.results] })),
-      writes: [...results.writes].map(([k, v]) => [k, v === null ? null : v.toString('base64')] as const),
-      privateWrites: [...results.privateWrites.values()].map(
-        (p) => [p.collection, sha256Hex(p.key), p.value === null ? null : sha256Hex(p.value)] as const,
-      ),
-    };
-    const endorser = this.#options.endorsers[identity.mspId] ?? Object.values(this.#options.endorsers)[0];
-    if (!endorser) throw new LedgerError('UNAVAILABLE', 'no endorsing peer is configured');
-    const responseDigest = createHash('sha256').update(proposalHash).update(payload).update(canonicalJson(rwset)).digest();
-    const record: TxRecord = {
-      txId: proposal.txId,
-      channelId: this.#options.channelId,
-      chaincode: this.#options.chaincodeName,
-      timestamp: { seconds: proposal.seconds, nanos: proposal.nanos },
-      creator: { mspId: identity.mspId, certificate: identity.certificate },
-      signature: proposal.signature.toString('base64'),
-      proposalHash,
-      transaction: { name: request.name, args: [...(request.args ?? [])] },
-      response: { status: 200, payload: payload.toString('base64') },
-      rwset,
-      event: event ? { name: event.getEventName(), payload: Buffer.from(event.getPayload_asU8()).toString('base64') } : null,
-      endorsements: [{ mspId: endorser.mspId, endorser: endorser.name, signature: (await signAsync(responseDigest, endorser.privateKey)).toString('base64') }],
-    };
-    return { txId: proposal.txId, payload, results, record, recordJson: canonicalJson(record) };
-  }
-
-  #checkCreator(identity: LedgerIdentity): void {
-    // Identities are long-lived objects (the wallet caches them): remember the verdict per object.
-    if (this.#checkedIdentities.has(identity)) return;
-    const cacheKey = `${identity.mspId}\n${identity.certificate}`;
-    let valid = this.#validCreators.get(cacheKey);
-    if (valid === undefined) {
-      const ca = this.#options.trustedCas[identity.mspId];
-      valid = ca !== undefined && issuedBy(identity.certificate, ca);
-      this.#validCreators.set(cacheKey, valid);
-    }
-    if (!valid) throw new LedgerError('UNAUTHENTICATED', `the certificate is not issued by a CA of ${identity.mspId}`);
-    // A peer checks the proposal's signature against the creator's certificate; here the
-    // signing key must be the certificate's own (certificates are public: every block carries them).
-    if (this.#keyOwners.get(identity.privateKey) !== identity.certificate) {
-      if (!keyMatchesCertificate(identity.privateKey, identity.certificate)) {
-        throw new LedgerError('UNAUTHENTICATED', 'the signing key does not belong to the certificate');
-      }
-      this.#keyOwners.set(identity.privateKey, identity.certificate);
-    }
-    this.#checkedIdentities.add(identity);
   }
 
   // --- ordering: cut blocks from the queue, one synced write per block ---
 
-  #order(simulated: Simulated): Promise<SubmitResult> {
+  #order(simulated: Endorsement): Promise<SubmitResult> {
     return new Promise((resolve, reject) => {
       if (this.#closed) return reject(new LedgerError('UNAVAILABLE', 'the ledger is closed'));
       this.#queue.push({ record: simulated.record, recordJson: simulated.recordJson, results: simulated.results, payload: simulated.payload, resolve, reject });
@@ -388,14 +293,4 @@ export class EmbeddedLedger implements Ledger {
 /** Orders keys as the state database does: by their UTF-8 bytes. */
 function compareKeys(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
-}
-
-function keyMatchesCertificate(privateKey: KeyObject, certificate: string): boolean {
-  try {
-    const fromKey = createPublicKey(privateKey).export({ type: 'spki', format: 'der' });
-    const fromCert = new X509Certificate(certificate).publicKey.export({ type: 'spki', format: 'der' });
-    return fromKey.equals(fromCert);
-  } catch {
-    return false;
-  }
 }

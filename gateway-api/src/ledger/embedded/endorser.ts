@@ -1,0 +1,131 @@
+// Mutes fabric-shim's loggers before its contract runtime loads below.
+import './library-patches';
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../../../../chaincode/src/public';
+import { fromChaincodeMessage, LedgerError } from '../errors';
+import { LedgerIdentity, TransactionRequest } from '../ledger';
+import { signAsync } from '../sign-async';
+import { sha256Hex, TxRecord } from './block-format';
+import { BlockStore } from './block-store';
+import { CreatorCheck } from './creator-check';
+import { BuiltProposal, buildProposal } from './proposal';
+import { SimulationResults, TxSimulator } from './tx-simulator';
+import { versionString } from './versions';
+
+// fabric-shim's own contract runtime: routing, argument conversion, serializer and error path of a real peer.
+const ChaincodeFromContract = require('fabric-shim/lib/contract-spi/chaincodefromcontract') as new (
+  contracts: unknown[],
+  serializers: unknown,
+  metadata: unknown,
+  title: string,
+  version: string,
+) => { invokeFunctionality(stub: unknown): Promise<{ status: number; message?: string; payload?: Uint8Array }> };
+const ChaincodeStub = require('fabric-shim/lib/stub') as new (handler: unknown, channel: string, txId: string, input: unknown, signedProposal: unknown) => unknown;
+const { JSONSerializer } = require('fabric-contract-api') as { JSONSerializer: unknown };
+
+/** An endorsing peer's identity. */
+export interface Endorser extends LedgerIdentity {
+  /** The endorsing peer's name, e.g. peer0.liangdang. */
+  readonly name: string;
+}
+
+/** A proposal simulated and endorsed: the transaction to order, and what its simulation read and wrote. */
+export interface Endorsement {
+  readonly txId: string;
+  readonly payload: Buffer;
+  readonly results: SimulationResults;
+  readonly record: TxRecord;
+  /** The record in canonical JSON, made once here. */
+  readonly recordJson: string;
+}
+
+export interface EndorserOptions {
+  readonly contracts: ReadonlyArray<new () => unknown>;
+  /** County CA certificates by MSP ID: a creator must hold a certificate issued by its county's CA. */
+  readonly trustedCas: Readonly<Record<string, string>>;
+  /** The peer identity that endorses for each county. */
+  readonly endorsers: Readonly<Record<string, Endorser>>;
+  readonly channelId: string;
+  readonly chaincodeName: string;
+}
+
+interface Simulation {
+  readonly proposal: BuiltProposal;
+  readonly stub: unknown;
+  readonly simulator: TxSimulator;
+  readonly payload: Buffer;
+}
+
+/**
+ * The peer's endorsement step: checks the creator, runs the chaincode on a proposal
+ * against committed state only (never a transaction's own writes), and for a submit
+ * signs the response and read/write set as the county's endorsing peer.
+ */
+export class ProposalEndorser {
+  readonly #store: BlockStore;
+  readonly #options: EndorserOptions;
+  readonly #chaincode: InstanceType<typeof ChaincodeFromContract>;
+  readonly #creators: CreatorCheck;
+
+  constructor(store: BlockStore, options: EndorserOptions) {
+    this.#store = store;
+    this.#options = options;
+    this.#creators = new CreatorCheck(options.trustedCas);
+    this.#chaincode = new ChaincodeFromContract([...options.contracts], { transaction: 'jsonSerializer', serializers: { jsonSerializer: JSONSerializer } }, {}, 'county-ledger', '1');
+  }
+
+  /** Simulates a query and returns its payload. */
+  async evaluate(identity: LedgerIdentity, request: TransactionRequest): Promise<Buffer> {
+    // An evaluated proposal is never recorded, so nothing would ever check its signature: skip signing it.
+    return (await this.#simulate(identity, request, false)).payload;
+  }
+
+  /** Simulates a transaction and endorses it: the signed record the committer orders into a block. */
+  async endorse(identity: LedgerIdentity, request: TransactionRequest): Promise<Endorsement> {
+    const { proposal, stub, simulator, payload } = await this.#simulate(identity, request, true);
+    const results = simulator.results();
+    const event = (stub as { chaincodeEvent?: { getEventName(): string; getPayload_asU8(): Uint8Array } }).chaincodeEvent;
+    const proposalHash = createHash('sha256').update(proposal.proposalBytes).digest('hex');
+    const rwset = {
+      reads: [...results.reads].map(([k, v]) => [k, versionString(v)] as const),
+      ranges: results.ranges.map((r) => ({ ...r, results: [...r.results] })),
+      writes: [...results.writes].map(([k, v]) => [k, v === null ? null : v.toString('base64')] as const),
+      privateWrites: [...results.privateWrites.values()].map(
+        (p) => [p.collection, sha256Hex(p.key), p.value === null ? null : sha256Hex(p.value)] as const,
+      ),
+    };
+    const endorser = this.#options.endorsers[identity.mspId] ?? Object.values(this.#options.endorsers)[0];
+    if (!endorser) throw new LedgerError('UNAVAILABLE', 'no endorsing peer is configured');
+    const responseDigest = createHash('sha256').update(proposalHash).update(payload).update(canonicalJson(rwset)).digest();
+    const record: TxRecord = {
+      txId: proposal.txId,
+      channelId: this.#options.channelId,
+      chaincode: this.#options.chaincodeName,
+      timestamp: { seconds: proposal.seconds, nanos: proposal.nanos },
+      creator: { mspId: identity.mspId, certificate: identity.certificate },
+      signature: proposal.signature.toString('base64'),
+      proposalHash,
+      transaction: { name: request.name, args: [...(request.args ?? [])] },
+      response: { status: 200, payload: payload.toString('base64') },
+      rwset,
+      event: event ? { name: event.getEventName(), payload: Buffer.from(event.getPayload_asU8()).toString('base64') } : null,
+      endorsements: [{ mspId: endorser.mspId, endorser: endorser.name, signature: (await signAsync(responseDigest, endorser.privateKey)).toString('base64') }],
+    };
+    return { txId: proposal.txId, payload, results, record, recordJson: canonicalJson(record) };
+  }
+
+  async #simulate(identity: LedgerIdentity, request: TransactionRequest, signed: boolean): Promise<Simulation> {
+    this.#creators.check(identity);
+    const proposal = await buildProposal(identity, this.#options.channelId, this.#options.chaincodeName, request, Date.now(), signed);
+    const simulator = new TxSimulator(this.#store, proposal.txId);
+    const stub = new ChaincodeStub(simulator, this.#options.channelId, proposal.txId, proposal.chaincodeInput, proposal.signedProposal);
+    let response: { status: number; message?: string; payload?: Uint8Array };
+    try {
+      response = await this.#chaincode.invokeFunctionality(stub);
+    } finally {
+      await simulator.finish();
+    }
+    if (response.status !== 200) throw fromChaincodeMessage(response.message ?? '', { transactionId: proposal.txId });
+    return { proposal, stub, simulator, payload: Buffer.from(response.payload ?? Buffer.alloc(0)) };
+  }
+}
