@@ -212,6 +212,12 @@ export class BlockStore {
     this.#lastHash = lastHash;
   }
 
+  async close(): Promise<void> {
+    await this.#db.close();
+  }
+
+  // --- test hooks: only tests call these (through EmbeddedLedger.store) ---
+
   /**
    * Read-only copy of the committed world state (values without versions) and of the private
    * data, as `collection -> key -> value`; for comparisons with another ledger (differential test).
@@ -232,10 +238,6 @@ export class BlockStore {
   /** Overwrites a stored block's bytes. Only for tests that prove tampering is detected. */
   async tamperWithBlockForTest(n: number, bytes: Buffer): Promise<void> {
     await this.#blocks.put(blockKey(n), bytes);
-  }
-
-  async close(): Promise<void> {
-    await this.#db.close();
   }
 }
 

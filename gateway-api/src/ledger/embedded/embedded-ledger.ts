@@ -40,10 +40,11 @@ export interface EmbeddedLedgerOptions {
 
 /**
  * The embedded ledger: the County Ledger chaincode run in-process with Fabric's
- * semantics. Proposals are simulated against committed state (never their own
- * writes), ordered into blocks, validated with MVCC (read versions and range
- * re-execution), and committed a block at a time in one synced LevelDB batch;
- * a caller is answered only once its block is on disk.
+ * semantics, as the Ledger port. The endorser simulates proposals against committed
+ * state (never their own writes); the committer orders them into blocks, validates
+ * them with MVCC and commits a block at a time in one synced LevelDB batch, so a
+ * caller is answered only once its block is on disk; the chain audit re-checks the
+ * stored chain. This class composes them and answers the queries.
  */
 export class EmbeddedLedger implements Ledger {
   readonly kind = 'embedded' as const;
@@ -96,11 +97,6 @@ export class EmbeddedLedger implements Ledger {
 
   async height(): Promise<number> {
     return this.#store.height;
-  }
-
-  /** Test hook: raw access to the block store (tampering tests, world-state dumps). */
-  get store(): BlockStore {
-    return this.#store;
   }
 
   async *events(options: EventsOptions = {}): AsyncIterable<ChaincodeEvent> {
@@ -158,5 +154,16 @@ export class EmbeddedLedger implements Ledger {
 
   #ensureOpen(): void {
     if (this.#closed) throw new LedgerError('UNAVAILABLE', 'the ledger is closed');
+  }
+
+  // --- test hooks: only tests use these ---
+
+  /**
+   * Raw access to the block store: reading stored bytes and private data, tampering
+   * (store.tamperWithBlockForTest), world-state dumps (store.dumpState), and holding a
+   * block by replacing store.commit, which the committer looks up for every block.
+   */
+  get store(): BlockStore {
+    return this.#store;
   }
 }
