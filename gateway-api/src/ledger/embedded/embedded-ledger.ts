@@ -1,7 +1,7 @@
-// fabric-contract-api installs the reflect-metadata polyfill that @peculiar/x509 (via ../../identity/county-ca)
-// needs at load time; load it first so this module can be imported on its own.
+// fabric-contract-api installs the reflect-metadata polyfill that @peculiar/x509 (identity/county-ca, via
+// creator-check) needs at load time; load it first so this module can be imported on its own.
 import 'fabric-contract-api';
-// Mutes the libraries' loggers as it loads, before fabric-shim's contract runtime below.
+// Mutes the libraries' loggers as it loads, before endorser.ts loads fabric-shim's contract runtime.
 import { installLibraryPatches } from './library-patches';
 import { LedgerError } from '../errors';
 import {
