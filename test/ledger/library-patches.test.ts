@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
 import { checkPatchedVersion, installedVersion, PATCHED_VERSIONS } from '../../gateway-api/src/ledger/embedded/library-patches';
 
 describe('embedded ledger: library patches are tied to the versions they were written for', () => {
@@ -25,5 +27,17 @@ describe('embedded ledger: library patches are tied to the versions they were wr
       expect(found, pkg).to.equal(expected);
       expect(() => checkPatchedVersion(pkg, expected, found)).not.to.throw();
     }
+  });
+
+  it('refuses to load when an installed package is another version', () => {
+    const patches = path.join(__dirname, '..', '..', 'gateway-api', 'src', 'ledger', 'embedded', 'library-patches.js');
+    // In a child process: make fabric-shim's package.json say 9.9.9, then load the patch module.
+    const script = `
+      const pkg = require.resolve('fabric-shim/package.json', { paths: [${JSON.stringify(path.dirname(patches))}] });
+      require.cache[pkg] = { id: pkg, filename: pkg, loaded: true, exports: { ...require(pkg), version: '9.9.9' } };
+      require(${JSON.stringify(patches)});`;
+    const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+    expect(child.status).to.not.equal(0);
+    expect(child.stderr).to.include('fabric-shim 9.9.9 is installed, but the embedded ledger patches internals of fabric-shim 2.5.8');
   });
 });
