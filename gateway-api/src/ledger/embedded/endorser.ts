@@ -1,6 +1,7 @@
 // Mutes fabric-shim's loggers before its contract runtime loads below.
 import './library-patches';
 import { createHash } from 'node:crypto';
+import { JSONSerializer } from 'fabric-contract-api';
 import { canonicalJson } from '../../../../chaincode/src/public';
 import { fromChaincodeMessage, LedgerError } from '../errors';
 import { LedgerIdentity, TransactionRequest } from '../ledger';
@@ -21,7 +22,6 @@ const ChaincodeFromContract = require('fabric-shim/lib/contract-spi/chaincodefro
   version: string,
 ) => { invokeFunctionality(stub: unknown): Promise<{ status: number; message?: string; payload?: Uint8Array }> };
 const ChaincodeStub = require('fabric-shim/lib/stub') as new (handler: unknown, channel: string, txId: string, input: unknown, signedProposal: unknown) => unknown;
-const { JSONSerializer } = require('fabric-contract-api') as { JSONSerializer: unknown };
 
 /** An endorsing peer's identity. */
 export interface Endorser extends LedgerIdentity {

@@ -11,7 +11,11 @@
  * load); the other patches are installed by installLibraryPatches() when a ledger opens.
  */
 
+import { createRequire } from 'node:module';
 import { chaincodeLogLevel } from '../../config';
+
+// Resolves as a plain require() from this file would: the copies of the packages this process loads.
+const requireHere = createRequire(__filename);
 
 /** The version each patched package must have: the one whose source the patches were checked against. */
 export const PATCHED_VERSIONS: Readonly<Record<string, string>> = {
@@ -32,13 +36,13 @@ export function checkPatchedVersion(pkg: string, expected: string, found: string
 
 /** The installed version of a package, from the package.json that require() resolves from here. */
 export function installedVersion(pkg: string): string | undefined {
-  return (require(`${pkg}/package.json`) as { version?: string }).version;
+  return (requireHere(`${pkg}/package.json`) as { version?: string }).version;
 }
 
 /** Loads a package's internal file after checking that the package is the version patched. */
 function requirePatched<T>(pkg: string, internalPath: string): T {
   checkPatchedVersion(pkg, PATCHED_VERSIONS[pkg] as string, installedVersion(pkg));
-  return require(internalPath ? `${pkg}/${internalPath}` : pkg) as T;
+  return requireHere(internalPath ? `${pkg}/${internalPath}` : pkg) as T;
 }
 
 // --- fabric-shim and fabric-contract-api loggers ---
