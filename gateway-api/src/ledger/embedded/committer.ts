@@ -48,7 +48,14 @@ export class Committer {
   order(endorsement: Endorsement): Promise<SubmitResult> {
     return new Promise((resolve, reject) => {
       if (this.#closed) return reject(new LedgerError('UNAVAILABLE', 'the ledger is closed'));
-      this.#queue.push({ record: endorsement.record, recordJson: endorsement.recordJson, results: endorsement.results, payload: endorsement.payload, resolve, reject });
+      this.#queue.push({
+        record: endorsement.record,
+        recordJson: endorsement.recordJson,
+        results: endorsement.results,
+        payload: endorsement.payload,
+        resolve,
+        reject,
+      });
       if (!this.#committing) this.#committing = this.#drain();
     });
   }
@@ -99,7 +106,13 @@ export class Committer {
         history.push({
           key,
           version,
-          record: { txId: p.record.txId, seconds: p.record.timestamp.seconds, nanos: p.record.timestamp.nanos, isDelete: value === null, value: value ?? Buffer.alloc(0) },
+          record: {
+            txId: p.record.txId,
+            seconds: p.record.timestamp.seconds,
+            nanos: p.record.timestamp.nanos,
+            isDelete: value === null,
+            value: value ?? Buffer.alloc(0),
+          },
         });
       }
       for (const pw of p.results.privateWrites.values()) privateWrites.push(pw);

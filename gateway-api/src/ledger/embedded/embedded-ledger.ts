@@ -4,16 +4,7 @@ import 'fabric-contract-api';
 // Mutes the libraries' loggers as it loads, before endorser.ts loads fabric-shim's contract runtime.
 import { installLibraryPatches } from './library-patches';
 import { LedgerError } from '../errors';
-import {
-  ChainVerification,
-  ChaincodeEvent,
-  EventsOptions,
-  Ledger,
-  LedgerIdentity,
-  SubmitResult,
-  TransactionInfo,
-  TransactionRequest,
-} from '../ledger';
+import { ChainVerification, ChaincodeEvent, EventsOptions, Ledger, LedgerIdentity, SubmitResult, TransactionInfo, TransactionRequest } from '../ledger';
 import { Block, TxRecord } from './block-format';
 import { BlockSignal } from './block-signal';
 import { auditChain, ChainAuditOptions } from './chain-audit';

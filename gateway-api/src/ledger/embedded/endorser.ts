@@ -21,7 +21,13 @@ const ChaincodeFromContract = require('fabric-shim/lib/contract-spi/chaincodefro
   title: string,
   version: string,
 ) => { invokeFunctionality(stub: unknown): Promise<{ status: number; message?: string; payload?: Uint8Array }> };
-const ChaincodeStub = require('fabric-shim/lib/stub') as new (handler: unknown, channel: string, txId: string, input: unknown, signedProposal: unknown) => unknown;
+const ChaincodeStub = require('fabric-shim/lib/stub') as new (
+  handler: unknown,
+  channel: string,
+  txId: string,
+  input: unknown,
+  signedProposal: unknown,
+) => unknown;
 
 /** An endorsing peer's identity. */
 export interface Endorser extends LedgerIdentity {
@@ -71,7 +77,13 @@ export class ProposalEndorser {
     this.#store = store;
     this.#options = options;
     this.#creators = new CreatorCheck(options.trustedCas);
-    this.#chaincode = new ChaincodeFromContract([...options.contracts], { transaction: 'jsonSerializer', serializers: { jsonSerializer: JSONSerializer } }, {}, 'county-ledger', '1');
+    this.#chaincode = new ChaincodeFromContract(
+      [...options.contracts],
+      { transaction: 'jsonSerializer', serializers: { jsonSerializer: JSONSerializer } },
+      {},
+      'county-ledger',
+      '1',
+    );
   }
 
   /** Simulates a query and returns its payload. */
@@ -90,9 +102,7 @@ export class ProposalEndorser {
       reads: [...results.reads].map(([k, v]) => [k, versionString(v)] as const),
       ranges: results.ranges.map((r) => ({ ...r, results: [...r.results] })),
       writes: [...results.writes].map(([k, v]) => [k, v === null ? null : v.toString('base64')] as const),
-      privateWrites: [...results.privateWrites.values()].map(
-        (p) => [p.collection, sha256Hex(p.key), p.value === null ? null : sha256Hex(p.value)] as const,
-      ),
+      privateWrites: [...results.privateWrites.values()].map((p) => [p.collection, sha256Hex(p.key), p.value === null ? null : sha256Hex(p.value)] as const),
     };
     const endorser = this.#options.endorsers[identity.mspId] ?? Object.values(this.#options.endorsers)[0];
     if (!endorser) throw new LedgerError('UNAVAILABLE', 'no endorsing peer is configured');
