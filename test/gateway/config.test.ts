@@ -195,7 +195,7 @@ describe('gateway configuration (config.ts)', () => {
     }
     expect(readers).to.deep.equal([]);
     // The early readers are wired in: both modules import the config.
-    for (const early of ['quiet-logs.ts', 'ledger/embedded/shim-logging.ts']) {
+    for (const early of ['quiet-logs.ts', 'ledger/embedded/library-patches.ts']) {
       expect(importsOf(path.join(REPO_ROOT, 'gateway-api/src', early)).some((s) => s.endsWith('/config')), early).to.equal(true);
     }
   });
