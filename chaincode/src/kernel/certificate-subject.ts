@@ -114,7 +114,7 @@ export function subjectOfCertificate(der: Uint8Array): SubjectAttribute[] {
     });
     return out;
   } catch (err) {
-    if (err instanceof DerError || err instanceof TypeError) throw new Error(`the certificate subject cannot be read: ${err.message}`);
+    if (err instanceof DerError || err instanceof TypeError) throw new Error(`the certificate subject cannot be read: ${err.message}`, { cause: err });
     throw err;
   }
 }

@@ -1,4 +1,5 @@
 // Mutes fabric-shim's loggers before its contract runtime loads below.
+import { requirePatched } from './library-patches';
 import './library-patches';
 import { createHash } from 'node:crypto';
 import { JSONSerializer } from 'fabric-contract-api';
@@ -14,20 +15,16 @@ import { SimulationResults, TxSimulator } from './tx-simulator';
 import { versionString } from './versions';
 
 // fabric-shim's own contract runtime: routing, argument conversion, serializer and error path of a real peer.
-const ChaincodeFromContract = require('fabric-shim/lib/contract-spi/chaincodefromcontract') as new (
+const ChaincodeFromContract = requirePatched<
+  new (
   contracts: unknown[],
   serializers: unknown,
   metadata: unknown,
   title: string,
   version: string,
-) => { invokeFunctionality(stub: unknown): Promise<{ status: number; message?: string; payload?: Uint8Array }> };
-const ChaincodeStub = require('fabric-shim/lib/stub') as new (
-  handler: unknown,
-  channel: string,
-  txId: string,
-  input: unknown,
-  signedProposal: unknown,
-) => unknown;
+) => { invokeFunctionality(stub: unknown): Promise<{ status: number; message?: string; payload?: Uint8Array }> }
+>('fabric-shim', 'lib/contract-spi/chaincodefromcontract');
+const ChaincodeStub = requirePatched<new (handler: unknown, channel: string, txId: string, input: unknown, signedProposal: unknown) => unknown>('fabric-shim', 'lib/stub');
 
 /** An endorsing peer's identity. */
 export interface Endorser extends LedgerIdentity {

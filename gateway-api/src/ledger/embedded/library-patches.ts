@@ -39,8 +39,11 @@ export function installedVersion(pkg: string): string | undefined {
   return (requireHere(`${pkg}/package.json`) as { version?: string }).version;
 }
 
-/** Loads a package's internal file after checking that the package is the version patched. */
-function requirePatched<T>(pkg: string, internalPath: string): T {
+/**
+ * Loads a package's internal file (no type declarations) after checking that the package is the
+ * version the embedded ledger was written against: every use of library internals goes through here.
+ */
+export function requirePatched<T>(pkg: string, internalPath: string): T {
   checkPatchedVersion(pkg, PATCHED_VERSIONS[pkg] as string, installedVersion(pkg));
   return requireHere(internalPath ? `${pkg}/${internalPath}` : pkg) as T;
 }

@@ -1,3 +1,4 @@
+import { requirePatched } from './library-patches';
 import { createHash } from 'node:crypto';
 // fabric-protos is the protobuf package fabric-shim itself uses: its iterators decode these messages.
 import { ledger, peer } from '@hyperledger/fabric-protos';
@@ -158,7 +159,7 @@ export class TxSimulator {
     };
     this.#queries.set(id, query);
     const response = await this.#nextResponse(id, query);
-    const { HistoryQueryIterator } = require('fabric-shim/lib/iterators') as { HistoryQueryIterator: new (...a: unknown[]) => unknown };
+    const { HistoryQueryIterator } = requirePatched<{ HistoryQueryIterator: new (...a: unknown[]) => unknown }>('fabric-shim', 'lib/iterators');
     return new HistoryQueryIterator(this, '', this.#txId, response);
   }
 
@@ -222,7 +223,7 @@ export class TxSimulator {
   }
 
   #parseQuery(response: peer.QueryResponse) {
-    const { StateQueryIterator } = require('fabric-shim/lib/iterators') as { StateQueryIterator: new (...a: unknown[]) => unknown };
+    const { StateQueryIterator } = requirePatched<{ StateQueryIterator: new (...a: unknown[]) => unknown }>('fabric-shim', 'lib/iterators');
     const iterator = new StateQueryIterator(this, '', this.#txId, response);
     const result: { iterator: unknown; metadata?: { bookmark: string; fetchedRecordsCount: number } } = { iterator };
     const metaBytes = response.getMetadata_asU8();
@@ -242,6 +243,8 @@ function kvBytes(key: string, value: Buffer): Buffer {
 }
 
 function historyBytes(r: HistoryRecord): Buffer {
+  // google-protobuf's well-known types ship without type declarations.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { Timestamp } = require('google-protobuf/google/protobuf/timestamp_pb') as {
     Timestamp: new () => { setSeconds(s: number): void; setNanos(n: number): void };
   };
