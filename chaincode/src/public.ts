@@ -2,7 +2,7 @@
  * What the gateway may use of the chaincode: the contracts (for the embedded ledger), the
  * transaction catalogue, the shared vocabulary and the few domain constants and input shapes
  * that routes build their parameters from. The gateway imports the chaincode through this
- * module only (test/architecture/gateway-imports.test.ts).
+ * module only (test/architecture/boundaries.test.ts).
  */
 export { contracts } from './index';
 export { allTransactions, tx } from './catalogue';
