@@ -8,19 +8,16 @@ import { checkPageSize, getRecord, listByIndex, listRecords, mustGetRecord, putR
 import { addDays, cstDate, today, txTime } from '../kernel/time';
 import { parseInput } from '../kernel/validate';
 import { requireRole } from '../membership/access';
-import { anchorEvidenceRecord, digestsOf } from '../evidence/anchor';
-import { recordTradeTax } from '../tax/trade-tax';
-import { recordTradeVolume } from './trade-statistics';
-import { recordOrderFulfilment } from '../credit/credit-file';
 import { actsFor, requireMerchantFor } from '../subjects/binding';
 import { maySubjectTrade, requireMayTrade } from '../credit/trade-eligibility';
 import { cancelOrder } from './cancellation';
 import { faultOnCancellation, requireDepositRule } from './deposit';
 import { checkListingRules } from './listing-rules';
 import { requireStatus } from './order-status';
-import { Alert, Alerts, Asset, Assets, CategoryIndexes, Deal, Order, Orders, OwnershipTransfer, OwnershipTransfers, Trade, Trades } from './records';
-import { DEFAULT_RISK_CONFIG, countPairTrade, loadRiskConfig, orderRiskReasons, saveRiskConfig, updateCategoryIndex } from './risk';
+import { Alert, Alerts, Asset, Assets, CategoryIndexes, Order, Orders, OwnershipTransfer, OwnershipTransfers, Trades } from './records';
+import { DEFAULT_RISK_CONFIG, loadRiskConfig, orderRiskReasons, saveRiskConfig } from './risk';
 import { alertRefInput, assetRefInput, cancelOrderInput, categoryRefInput, listAlertsInput, listAssetsByOwnerInput, listListedAssetsInput, listOrdersInput, listTradesInput, orderRefInput, ownershipHistoryInput, placeOrderInput, recordVerificationInput, registerAssetInput, resolveAlertInput, setListingInput, setRiskConfigInput, settleOrderInput } from './schemas';
+import { requireSettleable, settleOrder } from './settlement';
 
 export const MarketEvents = {
   AssetRegistered: 'market.AssetRegistered',
@@ -246,108 +243,8 @@ export class MarketContract extends CountyContract {
     await requireMayTrade(ctx, previous.buyerSubjectId, previous.priceFen);
     await requireMayTrade(ctx, previous.sellerSubjectId, previous.priceFen);
     const asset = await mustGetRecord(ctx, Assets, [previous.assetId], 'asset');
-    if (asset.openOrderId !== previous.id || asset.ownerSubjectId !== previous.sellerSubjectId) {
-      throw conflict(`asset ${asset.id} is no longer reserved for order ${previous.id}`);
-    }
-    const verification = previous.verification;
-    if (!verification) throw conflict(`order ${previous.id} has no verification`);
-    const config = await loadRiskConfig(ctx);
-    const time = txTime(ctx);
-    const txId = ctx.stub.getTxID();
-    const settlementDate = addDays(cstDate(time.epochMs), 1);
-
-    const deal: Deal = {
-      type: 'county-ledger/deal',
-      version: 1,
-      orderId: previous.id,
-      assetId: asset.id,
-      assetKind: asset.kind,
-      category: asset.category,
-      title: asset.title,
-      sellerSubjectId: previous.sellerSubjectId,
-      buyerSubjectId: previous.buyerSubjectId,
-      sellerCounty: previous.sellerCounty,
-      buyerCounty: previous.buyerCounty,
-      originCounty: previous.originCounty,
-      crossRegion: previous.crossRegion,
-      priceFen: previous.priceFen,
-      depositFen: previous.depositFen,
-      balanceFen: previous.priceFen - previous.depositFen,
-      depositPaymentRef: previous.depositPaymentRef,
-      paymentRef: input.paymentRef,
-      orderedAt: previous.orderedAt,
-      verification,
-      settledAt: time.iso,
-      settlementDate,
-      settleTxId: txId,
-    };
-    const dealBytes = Buffer.from(canonicalJson(deal), 'utf8');
-    const digests = digestsOf(dealBytes);
-    const evidence = await anchorEvidenceRecord(
-      ctx,
-      {
-        ...digests,
-        sizeBytes: dealBytes.length,
-        mediaType: 'application/json',
-        refs: { subjectIds: [deal.sellerSubjectId, deal.buyerSubjectId], orderIds: [deal.orderId] },
-        description: `deal of order ${deal.orderId}`,
-      },
-      merchant,
-    );
-    const order: Order = {
-      ...previous,
-      status: 'settled',
-      settlement: {
-        paymentRef: input.paymentRef,
-        balanceFen: deal.balanceFen,
-        settlementDate,
-        settledBy: actorOf(merchant),
-        at: time.iso,
-        txId,
-        evidenceSha256: evidence.sha256,
-        evidenceSm3: evidence.sm3,
-        deal,
-      },
-      updatedAt: time.iso,
-    };
-    const { openOrderId: _closed, ...assetRest } = asset;
-    const transferred: Asset = { ...assetRest, ownerSubjectId: previous.buyerSubjectId, status: 'held', transferCount: asset.transferCount + 1, updatedAt: time.iso };
-    const transfer: OwnershipTransfer = {
-      assetId: asset.id,
-      seq: transferred.transferCount,
-      kind: 'sale',
-      fromSubjectId: previous.sellerSubjectId,
-      toSubjectId: previous.buyerSubjectId,
-      orderId: previous.id,
-      priceFen: previous.priceFen,
-      crossRegion: previous.crossRegion,
-      settlementDate,
-      evidenceSha256: evidence.sha256,
-      at: time.iso,
-      txId,
-    };
-    const trade: Trade = {
-      date: cstDate(time.epochMs),
-      orderId: previous.id,
-      assetId: asset.id,
-      assetKind: asset.kind,
-      category: asset.category,
-      originCounty: previous.originCounty,
-      sellerCounty: previous.sellerCounty,
-      buyerCounty: previous.buyerCounty,
-      crossRegion: previous.crossRegion,
-      priceFen: previous.priceFen,
-      settledAt: time.iso,
-    };
-    await putRecord(ctx, Orders, order, previous);
-    await putRecord(ctx, Assets, transferred, asset);
-    await putRecord(ctx, OwnershipTransfers, transfer);
-    await putRecord(ctx, Trades, trade);
-    await recordTradeVolume(ctx, trade);
-    await recordTradeTax(ctx, trade);
-    await updateCategoryIndex(ctx, asset.category, previous.priceFen, config, time.iso);
-    await countPairTrade(ctx, previous.buyerSubjectId, previous.sellerSubjectId, time.epochMs);
-    await recordOrderFulfilment(ctx, order, merchant);
+    const verification = requireSettleable(previous, asset);
+    const order = await settleOrder(ctx, previous, asset, verification, input.paymentRef, merchant);
     emit(ctx, MarketEvents.OrderSettled, {
       orderId: order.id,
       assetId: asset.id,
@@ -357,8 +254,8 @@ export class MarketContract extends CountyContract {
       crossRegion: previous.crossRegion,
       originCounty: previous.originCounty,
       buyerCounty: previous.buyerCounty,
-      settlementDate,
-      evidenceSha256: evidence.sha256,
+      settlementDate: order.settlement.settlementDate,
+      evidenceSha256: order.settlement.evidenceSha256,
     });
     return canonicalJson(order);
   }
