@@ -339,6 +339,22 @@ describe('chaincode: credit files, blacklist, objections, repair (Credit:)', () 
       expect(pub.items.find((i: any) => i.creditCode === c.buyer).subjectName).to.equal(`Enterprise ${c.buyer}`);
     });
 
+    it('keeps the list index under the same state keys: blacklist~list + [measure | *, county | *, endDate, entryId], while published', async () => {
+      const listKeys = async () =>
+        [...(await w.worldState())]
+          .filter(([k]) => k.startsWith('\u0000blacklist~list\u0000'))
+          .map(([k]) => k.split('\u0000').filter(Boolean).join('/'))
+          .sort();
+      const entry = await blacklistSubject(w, enfA, c.buyer, { measures: ['trading', 'fund'] });
+      const end = entry.endDate;
+      expect(await listKeys()).to.deep.equal(
+        [`*/*`, `*/${LIANGDANG}`, `fund/*`, `fund/${LIANGDANG}`, `trading/*`, `trading/${LIANGDANG}`].map((mc) => `blacklist~list/${mc}/${end}/${entry.id}`).sort(),
+      );
+      await w.submit(c.buyerMerchant, tx.credit.fileObjection, { entryId: entry.id, grounds: 'not ours' });
+      await w.submit(enfA, tx.credit.resolveObjection, { entryId: entry.id, decision: 'withdrawn', note: 'accepted' });
+      expect(await listKeys()).to.deep.equal([]);
+    });
+
     it('objection: by the subject\'s merchant or its county regulator; visible in checks until the issuing county resolves it', async () => {
       const entry = await blacklistSubject(w, enfA, c.buyer);
       const objection = { entryId: entry.id, grounds: 'the waste water came from a neighbouring plant', evidenceRefs: ['doc:objection-1'] };

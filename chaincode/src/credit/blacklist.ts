@@ -1,16 +1,12 @@
 import { Context } from 'fabric-contract-api';
 import { conflict, invalidArgument, notFound, ruleViolation } from '../kernel/errors';
 import { Caller } from '../kernel/identity';
-import { Page, getRecord, putRecord } from '../kernel/state';
+import { Page, getRecord, listByIndex, putRecord } from '../kernel/state';
 import { cstDate, today, txTime } from '../kernel/time';
 import { Subjects } from '../subjects/records';
 import { BlacklistEntries, BlacklistEntry, BlacklistStanding, BlacklistStandings, CreditEvent, StandingEntry } from './records';
 import { MAX_OPEN_ENTRIES_PER_SUBJECT, earliestRepairDate, gravest, inForce, restricts } from './rules';
 import { MEASURES, Measure, Severity, subjectIdProblem } from './schemas';
-
-/** Index of published entries for listing: [measure | '*', county | '*', endDate, entryId]. */
-const LIST_INDEX = 'blacklist~list';
-const INDEX_VALUE = Buffer.from([0]);
 
 export async function readStanding(ctx: Context, subjectId: string): Promise<BlacklistStanding | undefined> {
   return getRecord(ctx, BlacklistStandings, [subjectId]);
@@ -165,7 +161,7 @@ export async function issueEntry(
 }
 
 /**
- * Writes an entry and keeps the subject's standing and the list index in step.
+ * Writes an entry (with its list index) and keeps the subject's standing in step.
  * `before` is the entry as read in this transaction (absent for a new entry).
  */
 export async function writeEntry(ctx: Context, entry: BlacklistEntry, before: BlacklistEntry | undefined, day: string): Promise<void> {
@@ -178,10 +174,6 @@ export async function writeEntry(ctx: Context, entry: BlacklistEntry, before: Bl
     throw ruleViolation(`subject ${entry.subjectId} already has ${MAX_OPEN_ENTRIES_PER_SUBJECT} open blacklist entries`);
   }
   await putRecord(ctx, BlacklistStandings, { subjectId: entry.subjectId, entries }, previous);
-  const oldKeys = before?.status === 'published' ? listKeys(ctx, before) : [];
-  const newKeys = entry.status === 'published' ? listKeys(ctx, entry) : [];
-  for (const k of oldKeys) if (!newKeys.includes(k)) await ctx.stub.deleteState(k);
-  for (const k of newKeys) if (!oldKeys.includes(k)) await ctx.stub.putState(k, INDEX_VALUE);
 }
 
 function standingEntryOf(e: BlacklistEntry): StandingEntry {
@@ -194,12 +186,6 @@ function standingEntryOf(e: BlacklistEntry): StandingEntry {
     issuingCounty: e.issuingCounty,
     underObjection: e.objection?.status === 'open',
   };
-}
-
-function listKeys(ctx: Context, e: BlacklistEntry): string[] {
-  const keys: string[] = [];
-  for (const m of [...e.measures, '*']) for (const c of [e.issuingCounty, '*']) keys.push(ctx.stub.createCompositeKey(LIST_INDEX, [m, c, e.endDate, e.id]));
-  return keys;
 }
 
 export async function mustGetEntry(ctx: Context, entryId: string): Promise<BlacklistEntry> {
@@ -232,14 +218,11 @@ export function publicView(e: BlacklistEntry, day: string) {
   };
 }
 
-function encodeCursor(bookmark: string): string {
-  return Buffer.from(bookmark, 'utf8').toString('base64url');
-}
-
 /**
  * Entries in force today, filtered by county and measure, a page at a time (read-only
  * transactions). The index is ordered by end date, so the first page starts at today's
- * date and expired entries are never visited.
+ * date and expired entries are never visited; entries not started yet are skipped, so a
+ * page may hold fewer items than `limit`.
  */
 export async function listInForce(
   ctx: Context,
@@ -248,35 +231,14 @@ export async function listInForce(
   cursor: string | undefined,
 ): Promise<Page<unknown>> {
   const day = today(ctx);
-  const partial = [filter.measure ?? '*', filter.county ?? '*'];
-  const prefix = ctx.stub.createCompositeKey(LIST_INDEX, partial);
-  let bookmark: string;
-  if (cursor) {
-    if (!/^[A-Za-z0-9_-]+$/.test(cursor)) throw invalidArgument('cursor is malformed');
-    bookmark = Buffer.from(cursor, 'base64url').toString('utf8');
-    if (!bookmark.startsWith(prefix)) throw invalidArgument('cursor does not belong to this listing');
-  } else {
-    bookmark = ctx.stub.createCompositeKey(LIST_INDEX, [...partial, day]);
-  }
-  const { iterator, metadata } = await ctx.stub.getStateByPartialCompositeKeyWithPagination(LIST_INDEX, partial, limit, bookmark);
-  const ids: string[] = [];
-  try {
-    for (let r = await iterator.next(); !r.done; r = await iterator.next()) {
-      const { attributes } = ctx.stub.splitCompositeKey(r.value.key);
-      ids.push(attributes[attributes.length - 1] as string);
-    }
-  } finally {
-    await iterator.close();
-  }
+  const page = await listByIndex(ctx, BlacklistEntries, 'list', [filter.measure ?? '*', filter.county ?? '*'], limit, cursor, [day]);
   const items: unknown[] = [];
-  for (const id of ids) {
-    const e = await getRecord(ctx, BlacklistEntries, [id]);
-    if (!e || e.status !== 'published' || !inForce(e, day)) continue; // not started yet
+  for (const e of page.items) {
+    if (e.status !== 'published' || !inForce(e, day)) continue; // not started yet
     if (filter.publicView) {
       if (e.subjectKind !== 'enterprise') continue;
       items.push(publicView(e, day));
     } else items.push(entryView(e, day));
   }
-  const next = metadata?.bookmark;
-  return ids.length === limit && next ? { items, nextCursor: encodeCursor(next) } : { items };
+  return page.nextCursor ? { items, nextCursor: page.nextCursor } : { items };
 }

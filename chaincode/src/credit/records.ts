@@ -285,6 +285,11 @@ export const BlacklistEntries = defineRecordType<BlacklistEntry>({
     // A subject's full history, oldest first.
     bySubject: (e) => [e.subjectId, e.issuedAt],
   },
+  multiIndexes: {
+    // Published entries for listing, under each measure and '*', each by its county and by '*':
+    // [measure | '*', county | '*', endDate] + entryId. Ordered by end date, so a listing starts at today.
+    list: (e) => (e.status === 'published' ? [...e.measures, '*'].flatMap((m) => [e.issuingCounty, '*'].map((c) => [m, c, e.endDate])) : []),
+  },
 });
 
 export const BlacklistStandings = defineRecordType<BlacklistStanding>({

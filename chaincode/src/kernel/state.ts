@@ -13,6 +13,12 @@ export interface RecordType<T> {
   keyOf(record: T): string[];
   /** Index name → attributes, or undefined when the record should not appear in that index. */
   readonly indexes?: Readonly<Record<string, (record: T) => string[] | undefined>>;
+  /**
+   * Index name → every attribute list the record appears under (none: not in that index), for
+   * a record listed under several values at once, e.g. under each of its measures and under '*'.
+   * Kept in step on every write like `indexes`: only the entries that change are written.
+   */
+  readonly multiIndexes?: Readonly<Record<string, (record: T) => string[][]>>;
 }
 
 export interface Page<T> {
@@ -69,16 +75,18 @@ export async function putRecord<T>(ctx: Context, rt: RecordType<T>, record: T, p
   const key = recordKey(ctx, rt, attrs);
   await ctx.stub.putState(key, Buffer.from(canonicalJson(record)));
   noteWrite(ctx, key);
-  for (const [name, indexOf] of Object.entries(rt.indexes ?? {})) {
-    const before = previous === undefined ? undefined : indexKey(ctx, rt, name, indexOf(previous), rt.keyOf(previous));
-    const after = indexKey(ctx, rt, name, indexOf(record), attrs);
-    if (before !== undefined && before !== after) {
-      await ctx.stub.deleteState(before);
-      noteWrite(ctx, before);
+  for (const [name, entriesOf] of indexesOf(rt)) {
+    const before = previous === undefined ? [] : indexKeys(ctx, rt, name, entriesOf(previous), rt.keyOf(previous));
+    const after = indexKeys(ctx, rt, name, entriesOf(record), attrs);
+    for (const k of before) {
+      if (after.includes(k)) continue;
+      await ctx.stub.deleteState(k);
+      noteWrite(ctx, k);
     }
-    if (after !== undefined && after !== before) {
-      await ctx.stub.putState(after, INDEX_VALUE);
-      noteWrite(ctx, after);
+    for (const k of after) {
+      if (before.includes(k)) continue;
+      await ctx.stub.putState(k, INDEX_VALUE);
+      noteWrite(ctx, k);
     }
   }
 }
@@ -88,18 +96,33 @@ export async function deleteRecord<T>(ctx: Context, rt: RecordType<T>, previous:
   const key = recordKey(ctx, rt, attrs);
   await ctx.stub.deleteState(key);
   noteWrite(ctx, key);
-  for (const [name, indexOf] of Object.entries(rt.indexes ?? {})) {
-    const before = indexKey(ctx, rt, name, indexOf(previous), attrs);
-    if (before !== undefined) {
-      await ctx.stub.deleteState(before);
-      noteWrite(ctx, before);
+  for (const [name, entriesOf] of indexesOf(rt)) {
+    for (const k of indexKeys(ctx, rt, name, entriesOf(previous), attrs)) {
+      await ctx.stub.deleteState(k);
+      noteWrite(ctx, k);
     }
   }
 }
 
-function indexKey<T>(ctx: Context, rt: RecordType<T>, name: string, indexAttrs: string[] | undefined, keyAttrs: string[]): string | undefined {
-  if (indexAttrs === undefined) return undefined;
-  return ctx.stub.createCompositeKey(`${rt.type}~${name}`, [...indexAttrs, ...keyAttrs]);
+/** Every index of a record type, single-entry ones first, as name → the attribute lists a record appears under. */
+function indexesOf<T>(rt: RecordType<T>): Array<[string, (record: T) => string[][]]> {
+  const single = Object.entries(rt.indexes ?? {}).map(([name, indexOf]): [string, (record: T) => string[][]] => [
+    name,
+    (record) => {
+      const attrs = indexOf(record);
+      return attrs === undefined ? [] : [attrs];
+    },
+  ]);
+  return [...single, ...Object.entries(rt.multiIndexes ?? {})];
+}
+
+function hasIndex<T>(rt: RecordType<T>, name: string): boolean {
+  return rt.indexes?.[name] !== undefined || rt.multiIndexes?.[name] !== undefined;
+}
+
+/** The distinct index keys of a record under one index: `<type>~<index>` + index attributes + record key. */
+function indexKeys<T>(ctx: Context, rt: RecordType<T>, name: string, entries: string[][], keyAttrs: string[]): string[] {
+  return [...new Set(entries.map((indexAttrs) => ctx.stub.createCompositeKey(`${rt.type}~${name}`, [...indexAttrs, ...keyAttrs])))];
 }
 
 export function checkPageSize(limit: number | undefined, fallback = 50): number {
@@ -126,10 +149,16 @@ async function pageOfKeys(
   partial: string[],
   limit: number,
   cursor: string | undefined,
+  from?: string[],
 ): Promise<{ keys: Array<{ key: string; value: Buffer }>; nextCursor?: string }> {
-  const bookmark = decodeCursor(cursor);
   const prefix = ctx.stub.createCompositeKey(objectType, partial);
+  let bookmark = decodeCursor(cursor);
   if (bookmark && !bookmark.startsWith(prefix)) throw invalidArgument('cursor does not belong to this listing');
+  if (from !== undefined) {
+    // With a start position an empty bookmark would mean "from `from`", so a cursor that decodes to nothing names no page.
+    if (cursor && !bookmark) throw invalidArgument('cursor does not belong to this listing');
+    if (!bookmark) bookmark = ctx.stub.createCompositeKey(objectType, [...partial, ...from]);
+  }
   const { iterator, metadata } = await ctx.stub.getStateByPartialCompositeKeyWithPagination(objectType, partial, limit, bookmark);
   const keys: Array<{ key: string; value: Buffer }> = [];
   try {
@@ -150,7 +179,12 @@ export async function listRecords<T>(ctx: Context, rt: RecordType<T>, partialKey
   return nextCursor ? { items, nextCursor } : { items };
 }
 
-/** One page of records found through a secondary index (read-only transactions only, as on Fabric). */
+/**
+ * One page of records found through a secondary index (read-only transactions only, as on Fabric).
+ * `from`: further index attributes the first page starts at (inclusive), so entries sorting before
+ * them, e.g. dates already past, are never visited. A page may hold fewer records than `limit`
+ * and still have a next page when index entries point to records no longer there.
+ */
 export async function listByIndex<T>(
   ctx: Context,
   rt: RecordType<T>,
@@ -158,10 +192,10 @@ export async function listByIndex<T>(
   partialIndexAttrs: string[],
   limit: number,
   cursor?: string,
+  from?: string[],
 ): Promise<Page<T>> {
-  const indexFn = rt.indexes?.[index];
-  if (!indexFn) throw new Error(`internal: ${rt.type} has no index ${index}`);
-  const { keys, nextCursor } = await pageOfKeys(ctx, `${rt.type}~${index}`, partialIndexAttrs, limit, cursor);
+  if (!hasIndex(rt, index)) throw new Error(`internal: ${rt.type} has no index ${index}`);
+  const { keys, nextCursor } = await pageOfKeys(ctx, `${rt.type}~${index}`, partialIndexAttrs, limit, cursor, from);
   const items: T[] = [];
   for (const k of keys) {
     const { attributes } = ctx.stub.splitCompositeKey(k.key);
@@ -181,6 +215,9 @@ async function getRecordByIndexTail<T>(ctx: Context, rt: RecordType<T>, attribut
 const KEY_ARITY = new Map<string, number>();
 /** Declares a record type; `keyArity` is how many attributes its key has (needed to read through indexes). */
 export function defineRecordType<T>(definition: RecordType<T> & { keyArity: number }): RecordType<T> {
+  for (const name of Object.keys(definition.multiIndexes ?? {})) {
+    if (definition.indexes?.[name] !== undefined) throw new Error(`internal: ${definition.type} declares index ${name} twice`);
+  }
   KEY_ARITY.set(definition.type, definition.keyArity);
   return definition;
 }

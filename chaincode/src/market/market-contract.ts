@@ -1,23 +1,23 @@
 import { Context, Info, Transaction } from 'fabric-contract-api';
+import { actorOf } from '../kernel/actor';
 import { canonicalJson } from '../kernel/canonical-json';
 import { CountyContract } from '../kernel/contract-base';
 import { conflict, forbidden, ruleViolation } from '../kernel/errors';
 import { emit } from '../kernel/events';
-import { Caller } from '../kernel/identity';
 import { checkPageSize, getRecord, listByIndex, listRecords, mustGetRecord, putRecord } from '../kernel/state';
-import { addDays, cstDate, txTime } from '../kernel/time';
+import { addDays, cstDate, today, txTime } from '../kernel/time';
 import { parseInput } from '../kernel/validate';
 import { requireRole } from '../membership/access';
-import { anchorEvidenceRecord, digestsOf } from '../evidence/anchor';
-import { recordTradeTax } from '../tax/trade-tax';
-import { recordTradeVolume } from './trade-statistics';
-import { recordOrderDefault, recordOrderFulfilment } from '../credit/credit-file';
 import { actsFor, requireMerchantFor } from '../subjects/binding';
 import { maySubjectTrade, requireMayTrade } from '../credit/trade-eligibility';
+import { cancelOrder } from './cancellation';
+import { faultOnCancellation, requireDepositRule } from './deposit';
 import { checkListingRules } from './listing-rules';
-import { Alert, Alerts, Asset, Assets, Cancellation, CategoryIndexes, Deal, FaultParty, Order, Orders, OwnershipTransfer, OwnershipTransfers, Party, Trade, Trades } from './records';
-import { DEFAULT_RISK_CONFIG, countPairTrade, loadRiskConfig, orderRiskReasons, saveRiskConfig, updateCategoryIndex } from './risk';
+import { requireStatus } from './order-status';
+import { Alert, Alerts, Asset, Assets, CategoryIndexes, Order, Orders, OwnershipTransfer, OwnershipTransfers, Trades } from './records';
+import { DEFAULT_RISK_CONFIG, loadRiskConfig, orderRiskReasons, saveRiskConfig } from './risk';
 import { alertRefInput, assetRefInput, cancelOrderInput, categoryRefInput, listAlertsInput, listAssetsByOwnerInput, listListedAssetsInput, listOrdersInput, listTradesInput, orderRefInput, ownershipHistoryInput, placeOrderInput, recordVerificationInput, registerAssetInput, resolveAlertInput, setListingInput, setRiskConfigInput, settleOrderInput } from './schemas';
+import { requireSettleable, settleOrder } from './settlement';
 
 export const MarketEvents = {
   AssetRegistered: 'market.AssetRegistered',
@@ -31,9 +31,6 @@ export const MarketEvents = {
   AlertRejected: 'market.AlertRejected',
   RiskConfigSet: 'market.RiskConfigSet',
 } as const;
-
-/** Deposit cap (civil code): at most 20% of the price. */
-export const MAX_DEPOSIT_BP = 2000;
 
 @Info({ title: 'Market', description: 'Assets, orders and ownership transfer (交易流程 → 确权), risk alerts (异常交易预警)' })
 export class MarketContract extends CountyContract {
@@ -65,7 +62,7 @@ export class MarketContract extends CountyContract {
       ...(input.licenseRef !== undefined ? { licenseRef: input.licenseRef } : {}),
       status: 'listed',
       transferCount: 0,
-      registeredBy: partyOf(merchant),
+      registeredBy: actorOf(merchant),
       registeredAt: now,
       registerTxId: txId,
       updatedAt: now,
@@ -167,7 +164,7 @@ export class MarketContract extends CountyContract {
       depositFen: input.depositFen,
       depositPaymentRef: input.depositPaymentRef,
       status: suspended ? 'suspended' : 'ordered',
-      orderedBy: partyOf(merchant),
+      orderedBy: actorOf(merchant),
       orderedAt: time.iso,
       orderTxId: txId,
       verifyBy: addDays(cstDate(time.epochMs), config.verificationDays),
@@ -214,7 +211,7 @@ export class MarketContract extends CountyContract {
       result: input.result,
       evidenceRefs: [...input.evidenceRefs],
       ...(input.note ? { note: input.note } : {}),
-      verifier: partyOf(verifier),
+      verifier: actorOf(verifier),
       at: time.iso,
       txId,
     };
@@ -227,12 +224,8 @@ export class MarketContract extends CountyContract {
       emit(ctx, MarketEvents.OrderVerified, { orderId: order.id, result: 'pass', payBy: order.payBy });
       return canonicalJson(order);
     }
-    const cancellation = cancellationOf(previous, { ...partyOf(verifier), role: 'verifier' }, 'on-site verification failed', 'seller', time.iso, txId);
-    const order: Order = { ...previous, status: 'cancelled', verification, cancellation, updatedAt: time.iso };
-    await putRecord(ctx, Orders, order, previous);
-    await releaseAsset(ctx, order, time.iso);
-    await recordOrderDefault(ctx, order, 'seller', cancellation.reason, verifier);
-    emit(ctx, MarketEvents.OrderCancelled, { orderId: order.id, result: 'fail', faultParty: 'seller', refundToBuyerFen: cancellation.refundToBuyerFen, forfeitedToSellerFen: 0 });
+    const order = await cancelOrder(ctx, previous, { by: { ...actorOf(verifier), role: 'verifier' }, reason: 'on-site verification failed', faultParty: 'seller' }, { ...previous, verification });
+    emit(ctx, MarketEvents.OrderCancelled, { orderId: order.id, result: 'fail', faultParty: 'seller', refundToBuyerFen: order.cancellation.refundToBuyerFen, forfeitedToSellerFen: 0 });
     return canonicalJson(order);
   }
 
@@ -250,108 +243,8 @@ export class MarketContract extends CountyContract {
     await requireMayTrade(ctx, previous.buyerSubjectId, previous.priceFen);
     await requireMayTrade(ctx, previous.sellerSubjectId, previous.priceFen);
     const asset = await mustGetRecord(ctx, Assets, [previous.assetId], 'asset');
-    if (asset.openOrderId !== previous.id || asset.ownerSubjectId !== previous.sellerSubjectId) {
-      throw conflict(`asset ${asset.id} is no longer reserved for order ${previous.id}`);
-    }
-    const verification = previous.verification;
-    if (!verification) throw conflict(`order ${previous.id} has no verification`);
-    const config = await loadRiskConfig(ctx);
-    const time = txTime(ctx);
-    const txId = ctx.stub.getTxID();
-    const settlementDate = addDays(cstDate(time.epochMs), 1);
-
-    const deal: Deal = {
-      type: 'county-ledger/deal',
-      version: 1,
-      orderId: previous.id,
-      assetId: asset.id,
-      assetKind: asset.kind,
-      category: asset.category,
-      title: asset.title,
-      sellerSubjectId: previous.sellerSubjectId,
-      buyerSubjectId: previous.buyerSubjectId,
-      sellerCounty: previous.sellerCounty,
-      buyerCounty: previous.buyerCounty,
-      originCounty: previous.originCounty,
-      crossRegion: previous.crossRegion,
-      priceFen: previous.priceFen,
-      depositFen: previous.depositFen,
-      balanceFen: previous.priceFen - previous.depositFen,
-      depositPaymentRef: previous.depositPaymentRef,
-      paymentRef: input.paymentRef,
-      orderedAt: previous.orderedAt,
-      verification,
-      settledAt: time.iso,
-      settlementDate,
-      settleTxId: txId,
-    };
-    const dealBytes = Buffer.from(canonicalJson(deal), 'utf8');
-    const digests = digestsOf(dealBytes);
-    const evidence = await anchorEvidenceRecord(
-      ctx,
-      {
-        ...digests,
-        sizeBytes: dealBytes.length,
-        mediaType: 'application/json',
-        refs: { subjectIds: [deal.sellerSubjectId, deal.buyerSubjectId], orderIds: [deal.orderId] },
-        description: `deal of order ${deal.orderId}`,
-      },
-      merchant,
-    );
-    const order: Order = {
-      ...previous,
-      status: 'settled',
-      settlement: {
-        paymentRef: input.paymentRef,
-        balanceFen: deal.balanceFen,
-        settlementDate,
-        settledBy: partyOf(merchant),
-        at: time.iso,
-        txId,
-        evidenceSha256: evidence.sha256,
-        evidenceSm3: evidence.sm3,
-        deal,
-      },
-      updatedAt: time.iso,
-    };
-    const { openOrderId: _closed, ...assetRest } = asset;
-    const transferred: Asset = { ...assetRest, ownerSubjectId: previous.buyerSubjectId, status: 'held', transferCount: asset.transferCount + 1, updatedAt: time.iso };
-    const transfer: OwnershipTransfer = {
-      assetId: asset.id,
-      seq: transferred.transferCount,
-      kind: 'sale',
-      fromSubjectId: previous.sellerSubjectId,
-      toSubjectId: previous.buyerSubjectId,
-      orderId: previous.id,
-      priceFen: previous.priceFen,
-      crossRegion: previous.crossRegion,
-      settlementDate,
-      evidenceSha256: evidence.sha256,
-      at: time.iso,
-      txId,
-    };
-    const trade: Trade = {
-      date: cstDate(time.epochMs),
-      orderId: previous.id,
-      assetId: asset.id,
-      assetKind: asset.kind,
-      category: asset.category,
-      originCounty: previous.originCounty,
-      sellerCounty: previous.sellerCounty,
-      buyerCounty: previous.buyerCounty,
-      crossRegion: previous.crossRegion,
-      priceFen: previous.priceFen,
-      settledAt: time.iso,
-    };
-    await putRecord(ctx, Orders, order, previous);
-    await putRecord(ctx, Assets, transferred, asset);
-    await putRecord(ctx, OwnershipTransfers, transfer);
-    await putRecord(ctx, Trades, trade);
-    await recordTradeVolume(ctx, trade);
-    await recordTradeTax(ctx, trade);
-    await updateCategoryIndex(ctx, asset.category, previous.priceFen, config, time.iso);
-    await countPairTrade(ctx, previous.buyerSubjectId, previous.sellerSubjectId, time.epochMs);
-    await recordOrderFulfilment(ctx, order, merchant);
+    const verification = requireSettleable(previous, asset);
+    const order = await settleOrder(ctx, previous, asset, verification, input.paymentRef, merchant);
     emit(ctx, MarketEvents.OrderSettled, {
       orderId: order.id,
       assetId: asset.id,
@@ -361,8 +254,8 @@ export class MarketContract extends CountyContract {
       crossRegion: previous.crossRegion,
       originCounty: previous.originCounty,
       buyerCounty: previous.buyerCounty,
-      settlementDate,
-      evidenceSha256: evidence.sha256,
+      settlementDate: order.settlement.settlementDate,
+      evidenceSha256: order.settlement.evidenceSha256,
     });
     return canonicalJson(order);
   }
@@ -386,25 +279,16 @@ export class MarketContract extends CountyContract {
     if (previous.status !== 'ordered' && previous.status !== 'verified') requireStatus(previous, 'ordered');
     const ownSubject = side === 'buyer' ? previous.buyerSubjectId : previous.sellerSubjectId;
     const otherSubject = side === 'buyer' ? previous.sellerSubjectId : previous.buyerSubjectId;
-    const other = side === 'buyer' ? 'seller' : 'buyer';
     await requireMayTrade(ctx, ownSubject, 0);
     const counterpartyBarred = !(await maySubjectTrade(ctx, otherSubject, 0)).allowed;
-    const time = txTime(ctx);
-    const today = cstDate(time.epochMs);
-    const late: FaultParty | undefined =
-      previous.status === 'ordered' && today > previous.verifyBy ? 'seller' : previous.status === 'verified' && previous.payBy !== undefined && today > previous.payBy ? 'buyer' : undefined;
-    const fault: FaultParty = counterpartyBarred ? other : (late ?? side);
-    const cancellation = cancellationOf(previous, { ...partyOf(caller), role: side }, input.reason, fault, time.iso, ctx.stub.getTxID());
-    const order: Order = { ...previous, status: 'cancelled', cancellation, updatedAt: time.iso };
-    await putRecord(ctx, Orders, order, previous);
-    await releaseAsset(ctx, order, time.iso);
-    await recordOrderDefault(ctx, order, fault, input.reason, caller);
+    const faultParty = faultOnCancellation(previous, side, counterpartyBarred, today(ctx));
+    const order = await cancelOrder(ctx, previous, { by: { ...actorOf(caller), role: side }, reason: input.reason, faultParty });
     emit(ctx, MarketEvents.OrderCancelled, {
       orderId: order.id,
       by: side,
-      faultParty: fault,
-      refundToBuyerFen: cancellation.refundToBuyerFen,
-      forfeitedToSellerFen: cancellation.forfeitedToSellerFen,
+      faultParty,
+      refundToBuyerFen: order.cancellation.refundToBuyerFen,
+      forfeitedToSellerFen: order.cancellation.forfeitedToSellerFen,
     });
     return canonicalJson(order);
   }
@@ -451,7 +335,7 @@ export class MarketContract extends CountyContract {
     const alert: Alert = {
       ...previous,
       status: input.decision === 'clear' ? 'cleared' : 'rejected',
-      resolvedBy: partyOf(regulator),
+      resolvedBy: actorOf(regulator),
       resolvedAt: time.iso,
       resolveTxId: txId,
       note: input.note,
@@ -464,10 +348,7 @@ export class MarketContract extends CountyContract {
       order = { ...rest, status: orderBefore.suspendedFrom ?? 'ordered', verifyBy: addDays(cstDate(time.epochMs), config.verificationDays), updatedAt: time.iso };
       await putRecord(ctx, Orders, order, orderBefore);
     } else {
-      const cancellation = cancellationOf(orderBefore, { ...partyOf(regulator), role: 'regulator' }, `risk alert rejected: ${input.note}`, 'none', time.iso, txId);
-      order = { ...rest, status: 'cancelled', cancellation, updatedAt: time.iso };
-      await putRecord(ctx, Orders, order, orderBefore);
-      await releaseAsset(ctx, order, time.iso);
+      order = await cancelOrder(ctx, orderBefore, { by: { ...actorOf(regulator), role: 'regulator' }, reason: `risk alert rejected: ${input.note}`, faultParty: 'none' }, rest);
     }
     await putRecord(ctx, Alerts, alert, previous);
     emit(ctx, input.decision === 'clear' ? MarketEvents.AlertCleared : MarketEvents.AlertRejected, { alertId: alert.id, orderId: order.id, orderStatus: order.status, by: regulator.mspId });
@@ -518,45 +399,4 @@ export class MarketContract extends CountyContract {
     const input = parseInput(categoryRefInput, inputJson);
     return canonicalJson(await mustGetRecord(ctx, CategoryIndexes, [input.category], 'category index'));
   }
-}
-
-function partyOf(caller: Caller): Party {
-  return { mspId: caller.mspId, member: caller.member };
-}
-
-/** 0 < deposit ≤ 20% of the price, in integers: deposit × 10000 ≤ price × 2000. */
-function requireDepositRule(depositFen: number, priceFen: number): void {
-  if (depositFen <= 0) throw ruleViolation('the deposit must be more than zero');
-  if (BigInt(depositFen) * 10000n > BigInt(priceFen) * BigInt(MAX_DEPOSIT_BP)) {
-    throw ruleViolation(`the deposit may be at most 20% of the price: ${depositFen} fen asked on a price of ${priceFen} fen`);
-  }
-}
-
-/** Wrong state is a CONFLICT; a state blocked by a risk alert is a RULE_VIOLATION. */
-function requireStatus(order: Order, status: Order['status']): void {
-  if (order.status === status) return;
-  if (order.status === 'suspended') throw ruleViolation(`order ${order.id} is suspended by risk alert ${order.alertId ?? '(unknown)'} until a regulator decides`);
-  throw conflict(`order ${order.id} is ${order.status}, not ${status}`);
-}
-
-/** Deposit rule: seller at fault → twice the deposit back; buyer at fault → forfeited; no fault → returned. */
-function cancellationOf(order: Order, by: Cancellation['by'], reason: string, faultParty: FaultParty, at: string, txId: string): Cancellation {
-  return {
-    by,
-    reason,
-    faultParty,
-    depositFen: order.depositFen,
-    refundToBuyerFen: faultParty === 'seller' ? order.depositFen * 2 : faultParty === 'none' ? order.depositFen : 0,
-    forfeitedToSellerFen: faultParty === 'buyer' ? order.depositFen : 0,
-    at,
-    txId,
-  };
-}
-
-/** Puts the asset of a cancelled order back on sale. */
-async function releaseAsset(ctx: Context, order: Order, at: string): Promise<void> {
-  const asset = await mustGetRecord(ctx, Assets, [order.assetId], 'asset');
-  if (asset.openOrderId !== order.id) return;
-  const { openOrderId: _released, ...rest } = asset;
-  await putRecord(ctx, Assets, { ...rest, status: 'listed', updatedAt: at }, asset);
 }
