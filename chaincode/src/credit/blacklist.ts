@@ -42,7 +42,7 @@ export async function blacklistVerdict(ctx: Context, subjectId: string, measure:
   };
 }
 
-/** May this subject trade? (blacklist part; market access is in subjects/trade-eligibility.ts) */
+/** May this subject trade? (blacklist part; market access and the whole answer are in credit/trade-eligibility.ts) */
 export function mayTradeUnderBlacklist(ctx: Context, subjectId: string): Promise<JointPunishmentVerdict> {
   return blacklistVerdict(ctx, subjectId, 'trading');
 }
