@@ -10,6 +10,28 @@ import { MembershipContract } from './membership/membership-contract';
 import { SubjectsContract } from './subjects/subjects-contract';
 
 /** The contracts of the County Ledger chaincode, in the form fabric-shim's contract runtime loads. */
-export const contracts = [MembershipContract, SubjectsContract, MarketContract, EvidenceContract, CreditContract, CaseContract, CountiesContract, IpContract, FundContract, TaxContract];
+export const contracts = [
+  MembershipContract,
+  SubjectsContract,
+  MarketContract,
+  EvidenceContract,
+  CreditContract,
+  CaseContract,
+  CountiesContract,
+  IpContract,
+  FundContract,
+  TaxContract,
+];
 
-export { CaseContract, CountiesContract, CreditContract, EvidenceContract, FundContract, IpContract, MarketContract, MembershipContract, SubjectsContract, TaxContract };
+export {
+  CaseContract,
+  CountiesContract,
+  CreditContract,
+  EvidenceContract,
+  FundContract,
+  IpContract,
+  MarketContract,
+  MembershipContract,
+  SubjectsContract,
+  TaxContract,
+};

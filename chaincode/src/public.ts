@@ -16,7 +16,16 @@ export { describeIssues } from './kernel/validate';
 export { basisPointsSchema, creditCodeSchema, fenSchema, memberNameSchema, mspIdSchema, positiveFenSchema, ROLES, roleSchema } from './kernel/schemas';
 export type { Role } from './kernel/schemas';
 export { calendarDateSchema } from './kernel/dates';
-export { categorySchema, evidenceRefsSchema, mediaTypeSchema, paymentRefSchema, recordIdSchema, requiredEvidenceRefsSchema, sha256HexSchema, subjectIdSchema } from './kernel/ids';
+export {
+  categorySchema,
+  evidenceRefsSchema,
+  mediaTypeSchema,
+  paymentRefSchema,
+  recordIdSchema,
+  requiredEvidenceRefsSchema,
+  sha256HexSchema,
+  subjectIdSchema,
+} from './kernel/ids';
 
 export { accessDecisionShape, individualTransientSchema, refineAccessDecision } from './subjects/schemas';
 export { checkedSubjectIdSchema, closeCaseDecision, MEASURES, OBJECTION_DECISIONS } from './credit/schemas';

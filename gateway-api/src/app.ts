@@ -64,7 +64,12 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     // URLs the router refuses before any route runs (a path parameter over 100 characters, bad
     // percent-encoding) answer problem+json like every other refusal.
     frameworkErrors: (error, request, reply) =>
-      sendProblem(reply, request, 'INVALID_ARGUMENT', error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'a path parameter is longer than 100 characters' : error.message),
+      sendProblem(
+        reply,
+        request,
+        'INVALID_ARGUMENT',
+        error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'a path parameter is longer than 100 characters' : error.message,
+      ),
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

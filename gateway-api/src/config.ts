@@ -78,7 +78,13 @@ export const SETTINGS = {
   port: { variable: 'PORT', flag: 'port', value: 'n', default: '3000', about: 'listen port; 0 takes any free port' },
   dataDir: { variable: 'DATA_DIR', flag: 'data-dir', value: 'dir', default: './data', about: 'data folder' },
   ledger: { variable: 'LEDGER', flag: 'ledger', value: 'kind', default: 'embedded', about: 'embedded | fabric' },
-  maxEvidenceBytes: { variable: 'MAX_EVIDENCE_BYTES', flag: 'max-evidence-bytes', value: 'n', default: String(25 * 1024 * 1024), about: 'largest evidence upload, in bytes' },
+  maxEvidenceBytes: {
+    variable: 'MAX_EVIDENCE_BYTES',
+    flag: 'max-evidence-bytes',
+    value: 'n',
+    default: String(25 * 1024 * 1024),
+    about: 'largest evidence upload, in bytes',
+  },
   demo: { variable: 'DEMO', flag: 'demo', onOff: true, default: '1', about: 'seed demo members and data on first start' },
   logLevel: { variable: 'LOG_LEVEL', flag: 'log-level', value: 'level', default: 'info', about: `fastify log level: ${LOG_LEVELS.join(' | ')}` },
   httpWorker: { variable: 'HTTP_WORKER', flag: 'http-worker', onOff: true, default: '1', about: 'embedded ledger: serve HTTP from a worker thread' },
@@ -92,14 +98,30 @@ export const SETTINGS = {
     unset: "fabric-shim's own logs are muted in-process",
     about: `embedded ledger: fabric-shim log level, ${CHAINCODE_LOG_LEVELS.join(' | ')}`,
   },
-  contractLoadLogLevel: { variable: 'CORE_CHAINCODE_LOGGING_LEVEL', default: 'WARNING', about: "fabric-contract-api's log level while the contracts load, in Fabric's level names" },
+  contractLoadLogLevel: {
+    variable: 'CORE_CHAINCODE_LOGGING_LEVEL',
+    default: 'WARNING',
+    about: "fabric-contract-api's log level while the contracts load, in Fabric's level names",
+  },
   fabricNetwork: { variable: 'FABRIC_NETWORK', default: 'network/run/network.json', about: 'LEDGER=fabric: the network description' },
   fabricMspId: { variable: 'FABRIC_MSP_ID', unset: 'the first county of the network', about: 'LEDGER=fabric: the county whose peer to use' },
   fabricChaincode: { variable: 'FABRIC_CHAINCODE', unset: 'countyledger', about: 'LEDGER=fabric: the chaincode name' },
   publicRateBurst: { variable: 'PUBLIC_RATE_BURST', default: '30', about: 'requests a client IP may make at once to the /public routes (together)' },
-  publicRatePerSecond: { variable: 'PUBLIC_RATE_PER_SECOND', default: '1', about: '/public requests per second per client IP in the long run; the window lasts PUBLIC_RATE_BURST / this many seconds' },
-  trailAnchorEvery: { variable: 'BLACKLIST_TRAIL_ANCHOR_EVERY', default: '100', about: 'anchor the blacklist query trail on the ledger after this many lookups' },
-  trailAnchorSeconds: { variable: 'BLACKLIST_TRAIL_ANCHOR_SECONDS', default: '60', about: 'anchor it at least this often, in seconds; 0 anchors only by count and on demand' },
+  publicRatePerSecond: {
+    variable: 'PUBLIC_RATE_PER_SECOND',
+    default: '1',
+    about: '/public requests per second per client IP in the long run; the window lasts PUBLIC_RATE_BURST / this many seconds',
+  },
+  trailAnchorEvery: {
+    variable: 'BLACKLIST_TRAIL_ANCHOR_EVERY',
+    default: '100',
+    about: 'anchor the blacklist query trail on the ledger after this many lookups',
+  },
+  trailAnchorSeconds: {
+    variable: 'BLACKLIST_TRAIL_ANCHOR_SECONDS',
+    default: '60',
+    about: 'anchor it at least this often, in seconds; 0 anchors only by count and on demand',
+  },
 } as const satisfies Record<string, Setting>;
 
 type SettingName = keyof typeof SETTINGS;
@@ -209,7 +231,8 @@ class Reader {
   hexKey(name: SettingName, minBytes: number): Buffer | undefined {
     const raw = this.#raw(name);
     if (raw === undefined) return undefined;
-    if (!new RegExp(`^[0-9a-fA-F]{${minBytes * 2},}$`).test(raw.text)) throw new ConfigError(`${raw.from} must be at least ${minBytes} bytes in hex (${minBytes * 2} or more hex digits)`);
+    if (!new RegExp(`^[0-9a-fA-F]{${minBytes * 2},}$`).test(raw.text))
+      throw new ConfigError(`${raw.from} must be at least ${minBytes} bytes in hex (${minBytes * 2} or more hex digits)`);
     return Buffer.from(raw.text, 'hex');
   }
 }

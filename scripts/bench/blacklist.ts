@@ -55,11 +55,19 @@ function codeFor(i: number, listed: number): string {
   return i % 2 === 0 ? benchSubject(j * Math.floor(listed / SAMPLE)) : benchSubject(10_000_000 + j);
 }
 
-async function measure(ledger: EmbeddedLedger, id: LedgerIdentity, listed: number): Promise<{ single: RunFigures; bulk: RunFigures; bulkCodesPerSecond: number }> {
+async function measure(
+  ledger: EmbeddedLedger,
+  id: LedgerIdentity,
+  listed: number,
+): Promise<{ single: RunFigures; bulk: RunFigures; bulkCodesPerSecond: number }> {
   // Warm-up (JIT) on codes outside the measured set.
-  await drive(200, 4, (i) => ledger.evaluate(id, { name: tx.credit.checkSubject.qualifiedName, args: [JSON.stringify({ subjectId: benchSubject(20_000_000 + i) })] }));
+  await drive(200, 4, (i) =>
+    ledger.evaluate(id, { name: tx.credit.checkSubject.qualifiedName, args: [JSON.stringify({ subjectId: benchSubject(20_000_000 + i) })] }),
+  );
   const s = await drive(SINGLE, 4, async (i) => {
-    const r = JSON.parse((await ledger.evaluate(id, { name: tx.credit.checkSubject.qualifiedName, args: [JSON.stringify({ subjectId: codeFor(i, listed) })] })).toString('utf8'));
+    const r = JSON.parse(
+      (await ledger.evaluate(id, { name: tx.credit.checkSubject.qualifiedName, args: [JSON.stringify({ subjectId: codeFor(i, listed) })] })).toString('utf8'),
+    );
     if (r.blacklisted !== (i % 2 === 0)) throw new Error(`check of ${codeFor(i, listed)} answered ${r.blacklisted}`);
   });
   if (s.firstError) throw s.firstError;
@@ -70,7 +78,11 @@ async function measure(ledger: EmbeddedLedger, id: LedgerIdentity, listed: numbe
   });
   if (b.firstError) throw b.firstError;
   const bulk = figures(`bulk check x${BULK_SIZE} @ ${listed}`, b.latencies, b.failures, b.seconds);
-  return { single: figures(`single check @ ${listed}`, s.latencies, s.failures, s.seconds), bulk, bulkCodesPerSecond: (b.latencies.length * BULK_SIZE) / b.seconds };
+  return {
+    single: figures(`single check @ ${listed}`, s.latencies, s.failures, s.seconds),
+    bulk,
+    bulkCodesPerSecond: (b.latencies.length * BULK_SIZE) / b.seconds,
+  };
 }
 
 async function main(): Promise<void> {
@@ -79,7 +91,13 @@ async function main(): Promise<void> {
     const wallet = await Wallet.open(path.join(dir, 'wallet'), DEFAULT_COUNTIES);
     await wallet.issue('LiangdangMSP', 'bench', 'client');
     const id = wallet.ledgerIdentity('LiangdangMSP', 'bench');
-    const open = () => EmbeddedLedger.open({ dataDir: path.join(dir, 'ledger'), contracts: [...contracts, BlacklistBenchContract], trustedCas: wallet.trustedCas(), endorsers: wallet.endorsers() });
+    const open = () =>
+      EmbeddedLedger.open({
+        dataDir: path.join(dir, 'ledger'),
+        contracts: [...contracts, BlacklistBenchContract],
+        trustedCas: wallet.trustedCas(),
+        endorsers: wallet.endorsers(),
+      });
     // Each size is measured on a freshly opened ledger (cold state cache), after LevelDB settles.
     const reopen = async (l: EmbeddedLedger) => {
       await l.close();
@@ -87,13 +105,17 @@ async function main(): Promise<void> {
       return open();
     };
     let ledger = await open();
-    process.stdout.write(`blacklist check benchmark: ${SMALL} vs ${LARGE} entries; ${SINGLE} single checks, ${BULK} bulk checks of ${BULK_SIZE}; ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), Node ${process.version}\n`);
+    process.stdout.write(
+      `blacklist check benchmark: ${SMALL} vs ${LARGE} entries; ${SINGLE} single checks, ${BULK} bulk checks of ${BULK_SIZE}; ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), Node ${process.version}\n`,
+    );
     let t = await seed(ledger, id, 0, SMALL);
     process.stdout.write(`seeded ${SMALL} entries in ${t.toFixed(1)} s (${SEED_BATCH} per transaction)\n`);
     ledger = await reopen(ledger);
     const small = await measure(ledger, id, SMALL);
     t = await seed(ledger, id, SMALL, LARGE);
-    process.stdout.write(`seeded ${LARGE - SMALL} more entries in ${t.toFixed(1)} s (${((LARGE - SMALL) / t).toFixed(0)} entries/s, ${await ledger.height()} blocks)\n`);
+    process.stdout.write(
+      `seeded ${LARGE - SMALL} more entries in ${t.toFixed(1)} s (${((LARGE - SMALL) / t).toFixed(0)} entries/s, ${await ledger.height()} blocks)\n`,
+    );
     ledger = await reopen(ledger);
     const large = await measure(ledger, id, LARGE);
     await ledger.close();
@@ -104,8 +126,13 @@ async function main(): Promise<void> {
       ['single check p99 (ms)', small.single.p99ms, large.single.p99ms, ratio(large.single.p99ms, small.single.p99ms)],
       ['bulk check (codes/s)', small.bulkCodesPerSecond, large.bulkCodesPerSecond, ratio(small.bulkCodesPerSecond, large.bulkCodesPerSecond)],
     ];
-    process.stdout.write(`\n${'figure'.padEnd(24)}${`@ ${SMALL}`.padStart(12)}${`@ ${LARGE}`.padStart(12)}${'ratio'.padStart(8)}  (cost at ${LARGE} / cost at ${SMALL}; target < 2)\n`);
-    for (const [label, a, b, r] of rows) process.stdout.write(`${label.padEnd(24)}${a.toFixed(2).padStart(12)}${b.toFixed(2).padStart(12)}${r.toFixed(2).padStart(8)}  ${r < 2 ? 'ok' : 'OVER TARGET'}\n`);
+    process.stdout.write(
+      `\n${'figure'.padEnd(24)}${`@ ${SMALL}`.padStart(12)}${`@ ${LARGE}`.padStart(12)}${'ratio'.padStart(8)}  (cost at ${LARGE} / cost at ${SMALL}; target < 2)\n`,
+    );
+    for (const [label, a, b, r] of rows)
+      process.stdout.write(
+        `${label.padEnd(24)}${a.toFixed(2).padStart(12)}${b.toFixed(2).padStart(12)}${r.toFixed(2).padStart(8)}  ${r < 2 ? 'ok' : 'OVER TARGET'}\n`,
+      );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -94,7 +94,9 @@ async function rest(dir: string, walletDir: string): Promise<RunFigures[]> {
       drive(SUBMITS, HTTP_CLIENTS, (i) => httpCall(pool, apiKey, 'POST', '/bench/records', JSON.stringify({ key: `k${i}`, value: `value-${i}` }))),
     );
     if (s.firstError) process.stderr.write(`rest submit error: ${String(s.firstError)}\n`);
-    const e = await measured('REST evaluate', pid, () => drive(EVALUATES, HTTP_CLIENTS, (i) => httpCall(pool, apiKey, 'GET', `/bench/records/k${i % SUBMITS}`)));
+    const e = await measured('REST evaluate', pid, () =>
+      drive(EVALUATES, HTTP_CLIENTS, (i) => httpCall(pool, apiKey, 'GET', `/bench/records/k${i % SUBMITS}`)),
+    );
     if (e.firstError) process.stderr.write(`rest evaluate error: ${String(e.firstError)}\n`);
     return [figures('REST submit', s.latencies, s.failures, s.seconds), figures('REST evaluate', e.latencies, e.failures, e.seconds)];
   } finally {
@@ -109,7 +111,9 @@ async function main(): Promise<void> {
     const walletDir = path.join(dir, 'wallet');
     const wallet = await Wallet.open(walletDir, DEFAULT_COUNTIES);
     await wallet.issue('LiangdangMSP', 'bench', 'client');
-    process.stdout.write(`embedded ledger benchmark: ${SUBMITS} submits, ${EVALUATES} evaluates; ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), Node ${process.version}\n`);
+    process.stdout.write(
+      `embedded ledger benchmark: ${SUBMITS} submits, ${EVALUATES} evaluates; ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), Node ${process.version}\n`,
+    );
     process.stdout.write(`before: ${machineProbe()}\n`);
     const rows = [...(await direct(dir, wallet)), ...(await rest(dir, walletDir))];
     printTable(rows);

@@ -15,7 +15,14 @@ async function main(): Promise<void> {
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   process.send?.({ port: typeof address === 'object' && address ? address.port : 0, apiKey });
-  process.once('SIGTERM', () => void app.close().then(() => ledger.close()).then(() => process.exit(0)));
+  process.once(
+    'SIGTERM',
+    () =>
+      void app
+        .close()
+        .then(() => ledger.close())
+        .then(() => process.exit(0)),
+  );
 }
 
 main().catch((err: unknown) => {

@@ -76,7 +76,12 @@ interface Target {
 type Run = Awaited<ReturnType<typeof drive>>;
 
 function merged(a: Run, b: Run): Run {
-  return { latencies: [...a.latencies, ...b.latencies], failures: a.failures + b.failures, seconds: a.seconds + b.seconds, firstError: a.firstError ?? b.firstError };
+  return {
+    latencies: [...a.latencies, ...b.latencies],
+    failures: a.failures + b.failures,
+    seconds: a.seconds + b.seconds,
+    firstError: a.firstError ?? b.firstError,
+  };
 }
 
 /** Runs a phase in halves, direct – REST – REST – direct, and returns each side's two halves merged. */
@@ -110,7 +115,8 @@ async function measure(direct: Target, rest: Target): Promise<RunFigures[]> {
     [rest, 'open-loop submit', rOpen],
     [direct, 'evaluate', dEval],
     [rest, 'evaluate', rEval],
-  ] as const) report(t, what, r);
+  ] as const)
+    report(t, what, r);
   return [
     rowOf(`direct submit, ${CONCURRENCY} in flight`, dClosed),
     rowOf(`direct submit, open loop ${rate}/s`, dOpen),
@@ -150,8 +156,10 @@ async function main(): Promise<void> {
         ...(await measure(
           {
             name: 'direct',
-            submit: (i) => ledger.submit(admin, { name: tx.membership.grantRole.qualifiedName, args: [JSON.stringify({ member: member('d', i), role: 'auditor' })] }),
-            evaluate: (i) => ledger.evaluate(admin, { name: tx.membership.getMember.qualifiedName, args: [JSON.stringify({ mspId: MSP, member: member('d', i % SUBMITS) })] }),
+            submit: (i) =>
+              ledger.submit(admin, { name: tx.membership.grantRole.qualifiedName, args: [JSON.stringify({ member: member('d', i), role: 'auditor' })] }),
+            evaluate: (i) =>
+              ledger.evaluate(admin, { name: tx.membership.getMember.qualifiedName, args: [JSON.stringify({ mspId: MSP, member: member('d', i % SUBMITS) })] }),
           },
           {
             name: 'REST',

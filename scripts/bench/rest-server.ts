@@ -30,11 +30,15 @@ async function serve(ledger: Ledger, setup: Setup): Promise<number> {
   const wallet = await Wallet.open(setup.walletDir, DEFAULT_COUNTIES);
   const keys = await ApiKeyStore.open(path.join(setup.dir, 'bench-keys.json'));
   const app = await buildApp({ ledger, keys, identities: wallet, stateDir: path.join(setup.dir, 'rest-gateway') });
-  app.post('/bench/records', { config: { submits: true }, schema: { hide: true, body: z.object({ key: z.string().max(64), value: z.string().max(1024) }) } }, async (req, reply) => {
-    const body = req.body as { key: string; value: string };
-    const r = await ledger.submit(callerOf(req).identity, { name: BENCH_TRANSACTIONS.put, args: [body.key, body.value] });
-    return reply.code(201).send({ txId: r.txId, blockNumber: r.blockNumber });
-  });
+  app.post(
+    '/bench/records',
+    { config: { submits: true }, schema: { hide: true, body: z.object({ key: z.string().max(64), value: z.string().max(1024) }) } },
+    async (req, reply) => {
+      const body = req.body as { key: string; value: string };
+      const r = await ledger.submit(callerOf(req).identity, { name: BENCH_TRANSACTIONS.put, args: [body.key, body.value] });
+      return reply.code(201).send({ txId: r.txId, blockNumber: r.blockNumber });
+    },
+  );
   app.get('/bench/records/:key', { schema: { hide: true, params: z.object({ key: z.string().max(64) }) } }, async (req) => {
     const { key } = req.params as { key: string };
     return { key, value: (await ledger.evaluate(callerOf(req).identity, { name: BENCH_TRANSACTIONS.get, args: [key] })).toString('utf8') };

@@ -20,14 +20,27 @@ export function figures(label: string, latenciesMs: number[], failures: number, 
 
 export function printTable(rows: readonly RunFigures[]): void {
   const header = ['run', 'ops', 'failed', 'seconds', 'ops/s', 'p50 ms', 'p95 ms', 'p99 ms'];
-  const lines = rows.map((r) => [r.label, String(r.count), String(r.failures), r.seconds.toFixed(2), r.perSecond.toFixed(0), r.p50ms.toFixed(2), r.p95ms.toFixed(2), r.p99ms.toFixed(2)]);
+  const lines = rows.map((r) => [
+    r.label,
+    String(r.count),
+    String(r.failures),
+    r.seconds.toFixed(2),
+    r.perSecond.toFixed(0),
+    r.p50ms.toFixed(2),
+    r.p95ms.toFixed(2),
+    r.p99ms.toFixed(2),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? '').length)));
   const fmt = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
   process.stdout.write(`${fmt(header)}\n${lines.map(fmt).join('\n')}\n`);
 }
 
 /** Runs `op` from `concurrency` workers until `total` operations were started. */
-export async function drive(total: number, concurrency: number, op: (i: number) => Promise<unknown>): Promise<{ latencies: number[]; failures: number; seconds: number; firstError?: unknown }> {
+export async function drive(
+  total: number,
+  concurrency: number,
+  op: (i: number) => Promise<unknown>,
+): Promise<{ latencies: number[]; failures: number; seconds: number; firstError?: unknown }> {
   const latencies: number[] = [];
   let failures = 0;
   let next = 0;

@@ -33,7 +33,10 @@ const used = new Map();
 for (const c of cfg.counties) {
   for (const f of ['key', 'name', 'mspId', 'domain']) if (!c[f]) fail(`county ${c.key ?? '?'} lacks "${f}"`);
   if (!/^[a-z][a-z0-9]*$/.test(c.key)) fail(`county key "${c.key}" must be lower-case letters/digits`);
-  for (const [kind, ports] of [['peer', ['port', 'chaincodePort', 'operationsPort']], ['orderer', ['port', 'adminPort', 'operationsPort']]]) {
+  for (const [kind, ports] of [
+    ['peer', ['port', 'chaincodePort', 'operationsPort']],
+    ['orderer', ['port', 'adminPort', 'operationsPort']],
+  ]) {
     const n = c[kind];
     if (!n || !n.host || !n.name) fail(`county ${c.key} lacks ${kind}.host / ${kind}.name`);
     if (kind === 'orderer' && (!n.mspId || !n.domain)) fail(`county ${c.key} lacks orderer.mspId / orderer.domain`);
@@ -66,27 +69,39 @@ for (const d of ['config', 'nodes', 'env', 'logs', 'channel']) mkdirSync(join(RU
 const write = (rel, text) => writeFileSync(join(RUN, rel), text);
 const yaml = (obj) => JSON.stringify(obj, null, 2) + '\n';
 const sh = (v) => `'${String(v).replace(/'/g, `'\\''`)}'`;
-const envFile = (vars) => Object.entries(vars).map(([k, v]) => `export ${k}=${sh(v)}`).join('\n') + '\n';
+const envFile = (vars) =>
+  Object.entries(vars)
+    .map(([k, v]) => `export ${k}=${sh(v)}`)
+    .join('\n') + '\n';
 
 // ---- cryptogen ----
 const sans = (n) => uniq([n.host, listen(n), 'localhost', '127.0.0.1']);
-write('config/crypto-config.yaml', yaml({
-  OrdererOrgs: cfg.counties.map((c) => ({
-    Name: `${c.name}Orderer`, Domain: c.orderer.domain, EnableNodeOUs: true,
-    Specs: [{ Hostname: c.orderer.name, SANS: sans(c.orderer) }],
-  })),
-  PeerOrgs: cfg.counties.map((c) => ({
-    Name: c.name, Domain: c.domain, EnableNodeOUs: true,
-    Specs: [{ Hostname: c.peer.name, SANS: sans(c.peer) }],
-    Users: { Count: c.users ?? 1 },
-  })),
-}));
+write(
+  'config/crypto-config.yaml',
+  yaml({
+    OrdererOrgs: cfg.counties.map((c) => ({
+      Name: `${c.name}Orderer`,
+      Domain: c.orderer.domain,
+      EnableNodeOUs: true,
+      Specs: [{ Hostname: c.orderer.name, SANS: sans(c.orderer) }],
+    })),
+    PeerOrgs: cfg.counties.map((c) => ({
+      Name: c.name,
+      Domain: c.domain,
+      EnableNodeOUs: true,
+      Specs: [{ Hostname: c.peer.name, SANS: sans(c.peer) }],
+      Users: { Count: c.users ?? 1 },
+    })),
+  }),
+);
 
 // ---- configtxgen ----
 const sig = (rule) => ({ Type: 'Signature', Rule: rule });
 const implicit = (rule) => ({ Type: 'ImplicitMeta', Rule: rule });
 const peerOrgs = cfg.counties.map((c) => ({
-  Name: c.mspId, ID: c.mspId, MSPDir: join(peerOrgDir(c), 'msp'),
+  Name: c.mspId,
+  ID: c.mspId,
+  MSPDir: join(peerOrgDir(c), 'msp'),
   Policies: {
     Readers: sig(`OR('${c.mspId}.admin', '${c.mspId}.peer', '${c.mspId}.client')`),
     Writers: sig(`OR('${c.mspId}.admin', '${c.mspId}.client')`),
@@ -96,7 +111,9 @@ const peerOrgs = cfg.counties.map((c) => ({
   AnchorPeers: [{ Host: c.peer.host, Port: c.peer.port }],
 }));
 const ordererOrgs = cfg.counties.map((c) => ({
-  Name: c.orderer.mspId, ID: c.orderer.mspId, MSPDir: join(ordOrgDir(c), 'msp'),
+  Name: c.orderer.mspId,
+  ID: c.orderer.mspId,
+  MSPDir: join(ordOrgDir(c), 'msp'),
   Policies: {
     Readers: sig(`OR('${c.orderer.mspId}.member')`),
     Writers: sig(`OR('${c.orderer.mspId}.member')`),
@@ -107,126 +124,152 @@ const ordererOrgs = cfg.counties.map((c) => ({
 const o = cfg.orderer ?? {};
 const stdPolicies = { Readers: implicit('ANY Readers'), Writers: implicit('ANY Writers'), Admins: implicit('MAJORITY Admins') };
 const channelCaps = { V3_0: true };
-write('config/configtx.yaml', yaml({
-  Profiles: {
-    CountyLedgerChannel: {
-      Policies: stdPolicies,
-      Capabilities: channelCaps,
-      Orderer: {
-        OrdererType: 'etcdraft',
-        BatchTimeout: o.batchTimeout ?? '250ms',
-        BatchSize: {
-          MaxMessageCount: o.maxMessageCount ?? 500,
-          AbsoluteMaxBytes: o.absoluteMaxBytes ?? '10 MB',
-          PreferredMaxBytes: o.preferredMaxBytes ?? '2 MB',
-        },
-        EtcdRaft: {
-          Consenters: cfg.counties.map((c) => ({
-            Host: c.orderer.host, Port: c.orderer.port,
-            ClientTLSCert: join(ordDir(c), 'tls', 'server.crt'),
-            ServerTLSCert: join(ordDir(c), 'tls', 'server.crt'),
-          })),
-          Options: {
-            TickInterval: o.raftTickInterval ?? '250ms', ElectionTick: 10, HeartbeatTick: 1,
-            MaxInflightBlocks: 5, SnapshotIntervalSize: '16 MB',
+write(
+  'config/configtx.yaml',
+  yaml({
+    Profiles: {
+      CountyLedgerChannel: {
+        Policies: stdPolicies,
+        Capabilities: channelCaps,
+        Orderer: {
+          OrdererType: 'etcdraft',
+          BatchTimeout: o.batchTimeout ?? '250ms',
+          BatchSize: {
+            MaxMessageCount: o.maxMessageCount ?? 500,
+            AbsoluteMaxBytes: o.absoluteMaxBytes ?? '10 MB',
+            PreferredMaxBytes: o.preferredMaxBytes ?? '2 MB',
           },
+          EtcdRaft: {
+            Consenters: cfg.counties.map((c) => ({
+              Host: c.orderer.host,
+              Port: c.orderer.port,
+              ClientTLSCert: join(ordDir(c), 'tls', 'server.crt'),
+              ServerTLSCert: join(ordDir(c), 'tls', 'server.crt'),
+            })),
+            Options: {
+              TickInterval: o.raftTickInterval ?? '250ms',
+              ElectionTick: 10,
+              HeartbeatTick: 1,
+              MaxInflightBlocks: 5,
+              SnapshotIntervalSize: '16 MB',
+            },
+          },
+          Organizations: ordererOrgs,
+          Policies: { ...stdPolicies, BlockValidation: implicit('ANY Writers') },
+          Capabilities: { V2_0: true },
         },
-        Organizations: ordererOrgs,
-        Policies: { ...stdPolicies, BlockValidation: implicit('ANY Writers') },
-        Capabilities: { V2_0: true },
-      },
-      Application: {
-        Organizations: peerOrgs,
-        Policies: {
-          ...stdPolicies,
-          // a majority of counties must endorse chaincode transactions and approve definitions
-          LifecycleEndorsement: implicit('MAJORITY Endorsement'),
-          Endorsement: implicit('MAJORITY Endorsement'),
+        Application: {
+          Organizations: peerOrgs,
+          Policies: {
+            ...stdPolicies,
+            // a majority of counties must endorse chaincode transactions and approve definitions
+            LifecycleEndorsement: implicit('MAJORITY Endorsement'),
+            Endorsement: implicit('MAJORITY Endorsement'),
+          },
+          Capabilities: { V2_5: true },
         },
-        Capabilities: { V2_5: true },
       },
     },
-  },
-}));
+  }),
+);
 
 // ---- per-node process environments ----
-const peerConfigDir = join(RUN, 'config', 'peer');       // patched copy of sampleconfig/core.yaml
-const ordererConfigDir = join(FABRIC, 'sampleconfig');   // orderer.yaml used as is, overridden by env
+const peerConfigDir = join(RUN, 'config', 'peer'); // patched copy of sampleconfig/core.yaml
+const ordererConfigDir = join(FABRIC, 'sampleconfig'); // orderer.yaml used as is, overridden by env
 const nodes = [];
 // the default format colours its output; logs go to files
 const LOG_FORMAT = '%{time:2006-01-02 15:04:05.000 MST} %{id:04x} %{level:.4s} [%{module}] %{shortfunc} -> %{message}';
 for (const c of cfg.counties) {
-  const p = c.peer, pd = peerDir(c), id = peerId(c), data = join(RUN, 'nodes', id);
-  write(`nodes/${id}.env`, envFile({
-    FABRIC_CFG_PATH: peerConfigDir,
-    FABRIC_LOGGING_SPEC: process.env.FABRIC_LOGGING_SPEC ?? 'info:grpc=warning',
-    FABRIC_LOGGING_FORMAT: LOG_FORMAT,
-    CORE_PEER_ID: peerFqdn(c),
-    CORE_PEER_NETWORKID: cfg.channel,
-    CORE_PEER_LISTENADDRESS: `${listen(p)}:${p.port}`,
-    CORE_PEER_ADDRESS: addr(p),
-    CORE_PEER_CHAINCODELISTENADDRESS: `${listen(p)}:${p.chaincodePort}`,
-    CORE_PEER_CHAINCODEADDRESS: `${listen(p)}:${p.chaincodePort}`,
-    CORE_PEER_GOSSIP_BOOTSTRAP: addr(p),
-    CORE_PEER_GOSSIP_EXTERNALENDPOINT: addr(p),
-    CORE_PEER_GOSSIP_USELEADERELECTION: 'false',
-    CORE_PEER_GOSSIP_ORGLEADER: 'true',
-    // peers join the channel one after another; retry unreachable peers soon, not after 25 s
-    CORE_PEER_GOSSIP_RECONNECTINTERVAL: '3s',
-    CORE_PEER_LOCALMSPID: c.mspId,
-    CORE_PEER_MSPCONFIGPATH: join(pd, 'msp'),
-    CORE_PEER_TLS_ENABLED: 'true',
-    CORE_PEER_TLS_CERT_FILE: join(pd, 'tls', 'server.crt'),
-    CORE_PEER_TLS_KEY_FILE: join(pd, 'tls', 'server.key'),
-    CORE_PEER_TLS_ROOTCERT_FILE: join(pd, 'tls', 'ca.crt'),
-    CORE_PEER_FILESYSTEMPATH: data,
-    CORE_LEDGER_SNAPSHOTS_ROOTDIR: join(data, 'snapshots'),
-    CORE_LEDGER_STATE_STATEDATABASE: 'goleveldb',
-    CORE_OPERATIONS_LISTENADDRESS: `${listen(p)}:${p.operationsPort}`,
-    CORE_METRICS_PROVIDER: 'prometheus',
-    CORE_CHAINCODE_EXTERNALBUILDERS:
-      `[{name: node-external, path: ${join(BUILDERS, 'node')}, propagateEnvironment: [HOME, PATH, NODE, NODE_OPTIONS, COUNTY_LEDGER_CC_LOG_DIR, COUNTY_LEDGER_RUN_DIR]}]`,
-    COUNTY_LEDGER_CC_LOG_DIR: join(RUN, 'logs'),
-    COUNTY_LEDGER_RUN_DIR: RUN,
-  }));
-  nodes.push([id, 'peer', c.key,
+  const p = c.peer,
+    pd = peerDir(c),
+    id = peerId(c),
+    data = join(RUN, 'nodes', id);
+  write(
+    `nodes/${id}.env`,
+    envFile({
+      FABRIC_CFG_PATH: peerConfigDir,
+      FABRIC_LOGGING_SPEC: process.env.FABRIC_LOGGING_SPEC ?? 'info:grpc=warning',
+      FABRIC_LOGGING_FORMAT: LOG_FORMAT,
+      CORE_PEER_ID: peerFqdn(c),
+      CORE_PEER_NETWORKID: cfg.channel,
+      CORE_PEER_LISTENADDRESS: `${listen(p)}:${p.port}`,
+      CORE_PEER_ADDRESS: addr(p),
+      CORE_PEER_CHAINCODELISTENADDRESS: `${listen(p)}:${p.chaincodePort}`,
+      CORE_PEER_CHAINCODEADDRESS: `${listen(p)}:${p.chaincodePort}`,
+      CORE_PEER_GOSSIP_BOOTSTRAP: addr(p),
+      CORE_PEER_GOSSIP_EXTERNALENDPOINT: addr(p),
+      CORE_PEER_GOSSIP_USELEADERELECTION: 'false',
+      CORE_PEER_GOSSIP_ORGLEADER: 'true',
+      // peers join the channel one after another; retry unreachable peers soon, not after 25 s
+      CORE_PEER_GOSSIP_RECONNECTINTERVAL: '3s',
+      CORE_PEER_LOCALMSPID: c.mspId,
+      CORE_PEER_MSPCONFIGPATH: join(pd, 'msp'),
+      CORE_PEER_TLS_ENABLED: 'true',
+      CORE_PEER_TLS_CERT_FILE: join(pd, 'tls', 'server.crt'),
+      CORE_PEER_TLS_KEY_FILE: join(pd, 'tls', 'server.key'),
+      CORE_PEER_TLS_ROOTCERT_FILE: join(pd, 'tls', 'ca.crt'),
+      CORE_PEER_FILESYSTEMPATH: data,
+      CORE_LEDGER_SNAPSHOTS_ROOTDIR: join(data, 'snapshots'),
+      CORE_LEDGER_STATE_STATEDATABASE: 'goleveldb',
+      CORE_OPERATIONS_LISTENADDRESS: `${listen(p)}:${p.operationsPort}`,
+      CORE_METRICS_PROVIDER: 'prometheus',
+      CORE_CHAINCODE_EXTERNALBUILDERS: `[{name: node-external, path: ${join(BUILDERS, 'node')}, propagateEnvironment: [HOME, PATH, NODE, NODE_OPTIONS, COUNTY_LEDGER_CC_LOG_DIR, COUNTY_LEDGER_RUN_DIR]}]`,
+      COUNTY_LEDGER_CC_LOG_DIR: join(RUN, 'logs'),
+      COUNTY_LEDGER_RUN_DIR: RUN,
+    }),
+  );
+  nodes.push([
+    id,
+    'peer',
+    c.key,
     `${listen(p)}:${p.port}=peer-port,${listen(p)}:${p.chaincodePort}=chaincode-port,${listen(p)}:${p.operationsPort}=operations-port`,
-    `${listen(p)}:${p.operationsPort}`]);
+    `${listen(p)}:${p.operationsPort}`,
+  ]);
 
-  const n = c.orderer, od = ordDir(c), oid = ordId(c), odata = join(RUN, 'nodes', oid);
+  const n = c.orderer,
+    od = ordDir(c),
+    oid = ordId(c),
+    odata = join(RUN, 'nodes', oid);
   const tlsCa = join(od, 'tls', 'ca.crt');
-  write(`nodes/${oid}.env`, envFile({
-    FABRIC_CFG_PATH: ordererConfigDir,
-    FABRIC_LOGGING_SPEC: process.env.FABRIC_LOGGING_SPEC ?? 'info:grpc=warning',
-    FABRIC_LOGGING_FORMAT: LOG_FORMAT,
-    ORDERER_GENERAL_LISTENADDRESS: listen(n),
-    ORDERER_GENERAL_LISTENPORT: String(n.port),
-    ORDERER_GENERAL_LOCALMSPID: n.mspId,
-    ORDERER_GENERAL_LOCALMSPDIR: join(od, 'msp'),
-    ORDERER_GENERAL_TLS_ENABLED: 'true',
-    ORDERER_GENERAL_TLS_PRIVATEKEY: join(od, 'tls', 'server.key'),
-    ORDERER_GENERAL_TLS_CERTIFICATE: join(od, 'tls', 'server.crt'),
-    ORDERER_GENERAL_TLS_ROOTCAS: `[${tlsCa}]`,
-    ORDERER_GENERAL_CLUSTER_CLIENTCERTIFICATE: join(od, 'tls', 'server.crt'),
-    ORDERER_GENERAL_CLUSTER_CLIENTPRIVATEKEY: join(od, 'tls', 'server.key'),
-    ORDERER_GENERAL_CLUSTER_ROOTCAS: `[${tlsCa}]`,
-    ORDERER_FILELEDGER_LOCATION: join(odata, 'ledger'),
-    ORDERER_CONSENSUS_WALDIR: join(odata, 'etcdraft', 'wal'),
-    ORDERER_CONSENSUS_SNAPDIR: join(odata, 'etcdraft', 'snapshot'),
-    ORDERER_CHANNELPARTICIPATION_ENABLED: 'true',
-    ORDERER_ADMIN_LISTENADDRESS: `${listen(n)}:${n.adminPort}`,
-    ORDERER_ADMIN_TLS_ENABLED: 'true',
-    ORDERER_ADMIN_TLS_PRIVATEKEY: join(od, 'tls', 'server.key'),
-    ORDERER_ADMIN_TLS_CERTIFICATE: join(od, 'tls', 'server.crt'),
-    ORDERER_ADMIN_TLS_ROOTCAS: `[${tlsCa}]`,
-    ORDERER_ADMIN_TLS_CLIENTAUTHREQUIRED: 'true',
-    ORDERER_ADMIN_TLS_CLIENTROOTCAS: `[${tlsCa}]`,
-    ORDERER_OPERATIONS_LISTENADDRESS: `${listen(n)}:${n.operationsPort}`,
-    ORDERER_METRICS_PROVIDER: 'prometheus',
-  }));
-  nodes.push([oid, 'orderer', c.key,
+  write(
+    `nodes/${oid}.env`,
+    envFile({
+      FABRIC_CFG_PATH: ordererConfigDir,
+      FABRIC_LOGGING_SPEC: process.env.FABRIC_LOGGING_SPEC ?? 'info:grpc=warning',
+      FABRIC_LOGGING_FORMAT: LOG_FORMAT,
+      ORDERER_GENERAL_LISTENADDRESS: listen(n),
+      ORDERER_GENERAL_LISTENPORT: String(n.port),
+      ORDERER_GENERAL_LOCALMSPID: n.mspId,
+      ORDERER_GENERAL_LOCALMSPDIR: join(od, 'msp'),
+      ORDERER_GENERAL_TLS_ENABLED: 'true',
+      ORDERER_GENERAL_TLS_PRIVATEKEY: join(od, 'tls', 'server.key'),
+      ORDERER_GENERAL_TLS_CERTIFICATE: join(od, 'tls', 'server.crt'),
+      ORDERER_GENERAL_TLS_ROOTCAS: `[${tlsCa}]`,
+      ORDERER_GENERAL_CLUSTER_CLIENTCERTIFICATE: join(od, 'tls', 'server.crt'),
+      ORDERER_GENERAL_CLUSTER_CLIENTPRIVATEKEY: join(od, 'tls', 'server.key'),
+      ORDERER_GENERAL_CLUSTER_ROOTCAS: `[${tlsCa}]`,
+      ORDERER_FILELEDGER_LOCATION: join(odata, 'ledger'),
+      ORDERER_CONSENSUS_WALDIR: join(odata, 'etcdraft', 'wal'),
+      ORDERER_CONSENSUS_SNAPDIR: join(odata, 'etcdraft', 'snapshot'),
+      ORDERER_CHANNELPARTICIPATION_ENABLED: 'true',
+      ORDERER_ADMIN_LISTENADDRESS: `${listen(n)}:${n.adminPort}`,
+      ORDERER_ADMIN_TLS_ENABLED: 'true',
+      ORDERER_ADMIN_TLS_PRIVATEKEY: join(od, 'tls', 'server.key'),
+      ORDERER_ADMIN_TLS_CERTIFICATE: join(od, 'tls', 'server.crt'),
+      ORDERER_ADMIN_TLS_ROOTCAS: `[${tlsCa}]`,
+      ORDERER_ADMIN_TLS_CLIENTAUTHREQUIRED: 'true',
+      ORDERER_ADMIN_TLS_CLIENTROOTCAS: `[${tlsCa}]`,
+      ORDERER_OPERATIONS_LISTENADDRESS: `${listen(n)}:${n.operationsPort}`,
+      ORDERER_METRICS_PROVIDER: 'prometheus',
+    }),
+  );
+  nodes.push([
+    oid,
+    'orderer',
+    c.key,
     `${listen(n)}:${n.port}=orderer-port,${listen(n)}:${n.adminPort}=admin-port,${listen(n)}:${n.operationsPort}=operations-port`,
-    `${listen(n)}:${n.operationsPort}`]);
+    `${listen(n)}:${n.operationsPort}`,
+  ]);
 }
 // orderers first: peers need an ordering service to pull blocks from
 nodes.sort((a, b) => (a[1] === b[1] ? 0 : a[1] === 'orderer' ? -1 : 1));
@@ -234,25 +277,30 @@ write('nodes.tsv', nodes.map((r) => r.join('\t')).join('\n') + '\n');
 
 // ---- each county's admin environment for the peer CLI and osnadmin ----
 for (const c of cfg.counties) {
-  const pd = peerDir(c), od = ordDir(c), oa = ordAdminDir(c);
-  write(`env/${c.key}.env`, envFile({
-    FABRIC_CFG_PATH: peerConfigDir,
-    FABRIC_LOGGING_SPEC: 'info:grpc=error',
-    FABRIC_LOGGING_FORMAT: LOG_FORMAT,
-    CORE_PEER_TLS_ENABLED: 'true',
-    CORE_PEER_LOCALMSPID: c.mspId,
-    CORE_PEER_MSPCONFIGPATH: join(peerAdminDir(c), 'msp'),
-    CORE_PEER_ADDRESS: addr(c.peer),
-    CORE_PEER_TLS_ROOTCERT_FILE: join(pd, 'tls', 'ca.crt'),
-    COUNTY_KEY: c.key,
-    COUNTY_NAME: c.name,
-    CHANNEL: cfg.channel,
-    ORDERER_ADDRESS: addr(c.orderer),
-    ORDERER_TLS_CA: join(od, 'tls', 'ca.crt'),
-    ORDERER_ADMIN_ADDRESS: addr(c.orderer, c.orderer.adminPort),
-    ORDERER_ADMIN_TLS_CERT: join(oa, 'tls', 'client.crt'),
-    ORDERER_ADMIN_TLS_KEY: join(oa, 'tls', 'client.key'),
-  }));
+  const pd = peerDir(c),
+    od = ordDir(c),
+    oa = ordAdminDir(c);
+  write(
+    `env/${c.key}.env`,
+    envFile({
+      FABRIC_CFG_PATH: peerConfigDir,
+      FABRIC_LOGGING_SPEC: 'info:grpc=error',
+      FABRIC_LOGGING_FORMAT: LOG_FORMAT,
+      CORE_PEER_TLS_ENABLED: 'true',
+      CORE_PEER_LOCALMSPID: c.mspId,
+      CORE_PEER_MSPCONFIGPATH: join(peerAdminDir(c), 'msp'),
+      CORE_PEER_ADDRESS: addr(c.peer),
+      CORE_PEER_TLS_ROOTCERT_FILE: join(pd, 'tls', 'ca.crt'),
+      COUNTY_KEY: c.key,
+      COUNTY_NAME: c.name,
+      CHANNEL: cfg.channel,
+      ORDERER_ADDRESS: addr(c.orderer),
+      ORDERER_TLS_CA: join(od, 'tls', 'ca.crt'),
+      ORDERER_ADMIN_ADDRESS: addr(c.orderer, c.orderer.adminPort),
+      ORDERER_ADMIN_TLS_CERT: join(oa, 'tls', 'client.crt'),
+      ORDERER_ADMIN_TLS_KEY: join(oa, 'tls', 'client.key'),
+    }),
+  );
 }
 
 // ---- private data collections of the County Ledger chaincode: one per county, `<mspId>-private`
@@ -261,32 +309,47 @@ for (const c of cfg.counties) {
 // not wait for dissemination (the county's own peer is usually the endorser that simulated the write;
 // otherwise it pulls the data at commit); maxPeerCount 1 = the county's one peer; blockToLive 0 =
 // kept for ever (personal data of registered individuals is a standing record).
-write('config/collections.json', JSON.stringify(cfg.counties.map((c) => ({
-  name: `${c.mspId}-private`,
-  policy: `OR('${c.mspId}.member')`,
-  requiredPeerCount: 0,
-  maxPeerCount: 1,
-  blockToLive: 0,
-  memberOnlyRead: true,
-  memberOnlyWrite: false,
-})), null, 2) + '\n');
+write(
+  'config/collections.json',
+  JSON.stringify(
+    cfg.counties.map((c) => ({
+      name: `${c.mspId}-private`,
+      policy: `OR('${c.mspId}.member')`,
+      requiredPeerCount: 0,
+      maxPeerCount: 1,
+      blockToLive: 0,
+      memberOnlyRead: true,
+      memberOnlyWrite: false,
+    })),
+    null,
+    2,
+  ) + '\n',
+);
 
 // ---- connection facts for clients ----
 const counties = cfg.counties.map((c) => ({
-  key: c.key, name: c.name, division: c.division, mspId: c.mspId,
+  key: c.key,
+  name: c.name,
+  division: c.division,
+  mspId: c.mspId,
   peer: {
-    endpoint: addr(c.peer), hostnameOverride: peerFqdn(c),
+    endpoint: addr(c.peer),
+    hostnameOverride: peerFqdn(c),
     tlsRootCert: join(peerDir(c), 'tls', 'ca.crt'),
     operations: `http://${addr(c.peer, c.peer.operationsPort)}`,
   },
   orderer: {
-    mspId: c.orderer.mspId, endpoint: addr(c.orderer), tlsRootCert: join(ordDir(c), 'tls', 'ca.crt'),
-    admin: addr(c.orderer, c.orderer.adminPort), operations: `http://${addr(c.orderer, c.orderer.operationsPort)}`,
+    mspId: c.orderer.mspId,
+    endpoint: addr(c.orderer),
+    tlsRootCert: join(ordDir(c), 'tls', 'ca.crt'),
+    admin: addr(c.orderer, c.orderer.adminPort),
+    operations: `http://${addr(c.orderer, c.orderer.operationsPort)}`,
   },
   ca: { cert: join(peerOrgDir(c), 'ca', `ca.${c.domain}-cert.pem`), keyDir: join(peerOrgDir(c), 'ca') },
   admin: { msp: join(peerAdminDir(c), 'msp') },
   users: Array.from({ length: c.users ?? 1 }, (_, i) => ({
-    name: `User${i + 1}@${c.domain}`, msp: join(peerOrgDir(c), 'users', `User${i + 1}@${c.domain}`, 'msp'),
+    name: `User${i + 1}@${c.domain}`,
+    msp: join(peerOrgDir(c), 'users', `User${i + 1}@${c.domain}`, 'msp'),
   })),
 }));
 write('network.json', JSON.stringify({ channel: cfg.channel, counties }, null, 2) + '\n');

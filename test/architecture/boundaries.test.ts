@@ -23,7 +23,9 @@ function transactionNameLiterals(file: string, contracts: ReadonlySet<string>): 
 
 describe('architecture: boundaries between chaincode, gateway, tests and benchmarks', () => {
   it('the gateway imports the chaincode only through chaincode/src/public.ts', () => {
-    const offences = sourceFiles('gateway-api/src').flatMap((file) => chaincodeImportsBesidesPublic(file).map((t) => `${path.relative(REPO_ROOT, file)} → ${path.relative(REPO_ROOT, t)}`));
+    const offences = sourceFiles('gateway-api/src').flatMap((file) =>
+      chaincodeImportsBesidesPublic(file).map((t) => `${path.relative(REPO_ROOT, file)} → ${path.relative(REPO_ROOT, t)}`),
+    );
     expect(offences).to.deep.equal([]);
   });
 

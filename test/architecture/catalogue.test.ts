@@ -29,7 +29,9 @@ describe('transaction catalogue', () => {
   before(async () => {
     f = await openAppFixture();
     const reader = await f.ledger.identity('LiangdangMSP', 'catalogue-reader');
-    const md = json(await f.ledger.ledger.evaluate(reader, { name: 'org.hyperledger.fabric:GetMetadata', args: [] })) as { contracts: Record<string, { transactions: TransactionMetadata[] }> };
+    const md = json(await f.ledger.ledger.evaluate(reader, { name: 'org.hyperledger.fabric:GetMetadata', args: [] })) as {
+      contracts: Record<string, { transactions: TransactionMetadata[] }>;
+    };
     metadata = Object.entries(md.contracts)
       .filter(([contract]) => contract !== 'org.hyperledger.fabric')
       .flatMap(([contract, c]) => c.transactions.map((t) => ({ contract, tx: t })));
@@ -49,13 +51,17 @@ describe('transaction catalogue', () => {
   });
 
   it('declares an output for every transaction (no unknown or any schema)', () => {
-    const undeclared = allTransactions().filter((d) => d.output instanceof z.ZodUnknown || d.output instanceof z.ZodAny).map((d) => d.qualifiedName);
+    const undeclared = allTransactions()
+      .filter((d) => d.output instanceof z.ZodUnknown || d.output instanceof z.ZodAny)
+      .map((d) => d.qualifiedName);
     expect(undeclared).to.deep.equal([]);
   });
 
   it('finds a wrong answer: an answer that does not match the output schema is refused', () => {
     expect(tx.membership.whoAmI.output.safeParse({ mspId: 'LiangdangMSP', member: 'x', isCountyAdmin: false, roles: ['regulator'] }).success).to.equal(true);
-    expect(tx.membership.whoAmI.output.safeParse({ mspId: 'LiangdangMSP', member: 'x', isCountyAdmin: false, roles: ['regulator'], extra: 1 }).success).to.equal(false);
+    expect(
+      tx.membership.whoAmI.output.safeParse({ mspId: 'LiangdangMSP', member: 'x', isCountyAdmin: false, roles: ['regulator'], extra: 1 }).success,
+    ).to.equal(false);
     expect(tx.membership.whoAmI.output.safeParse({ mspId: 'LiangdangMSP', member: 'x', roles: [] }).success).to.equal(false);
   });
 
@@ -76,7 +82,9 @@ describe('transaction catalogue', () => {
     const demo = await seedDemo(f.ledger.ledger, f.ledger.wallet, f.keys, DEFAULT_COUNTIES, new BlobStore(path.join(f.ledger.dir, 'demo-blobs')));
     const auditor = demo.keys.find((k) => k.mspId === 'LiangdangMSP' && k.member === 'auditor')?.apiKey as string;
     const liangdang = demo.enterprises.LiangdangMSP as string;
-    const order = await evaluate(f.ledger.ledger, f.ledger.wallet.ledgerIdentity('LiangdangMSP', 'auditor'), tx.market.getOrder, { orderId: demo.settledOrderId as string });
+    const order = await evaluate(f.ledger.ledger, f.ledger.wallet.ledgerIdentity('LiangdangMSP', 'auditor'), tx.market.getOrder, {
+      orderId: demo.settledOrderId as string,
+    });
     const ajv = new Ajv({ strict: false, allErrors: true });
     const samples: Array<[string, string]> = [
       ['/members/me', '/api/v1/members/me'],

@@ -28,28 +28,29 @@ function undeclaredPackages(folders: readonly string[], declared: ReadonlySet<st
 }
 
 describe('every package the code imports is declared in package.json', () => {
-  const manifest = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
+  const manifest = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as {
+    dependencies?: Record<string, string>;
+    devDependencies?: Record<string, string>;
+  };
   const declared = new Set([...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.devDependencies ?? {})]);
 
   it('reads specifiers as package names: scopes and subpaths, not files or Node built-ins', () => {
-    expect(['fastify', 'fabric-shim/lib/logger', '@fastify/rate-limit', '@hyperledger/fabric-protos-v3/x', './app', '../x', 'node:fs', 'fs', 'worker_threads'].map(packageOf)).to.deep.equal([
-      'fastify',
-      'fabric-shim',
-      '@fastify/rate-limit',
-      '@hyperledger/fabric-protos-v3',
-      undefined,
-      undefined,
-      undefined,
-      undefined,
-      undefined,
-    ]);
+    expect(
+      ['fastify', 'fabric-shim/lib/logger', '@fastify/rate-limit', '@hyperledger/fabric-protos-v3/x', './app', '../x', 'node:fs', 'fs', 'worker_threads'].map(
+        packageOf,
+      ),
+    ).to.deep.equal(['fastify', 'fabric-shim', '@fastify/rate-limit', '@hyperledger/fabric-protos-v3', undefined, undefined, undefined, undefined, undefined]);
   });
 
   it('gateway-api/src, chaincode/src, scripts and test import only declared packages', () => {
     const folders = ['gateway-api/src', 'chaincode/src', 'scripts', 'test'];
     // The walk reaches every kind of file: TypeScript, and the scripts' .mjs and .js.
     const files = folders.flatMap((f) => sourceFiles(f));
-    for (const ext of ['.ts', '.mjs', '.js']) expect(files.some((f) => f.endsWith(ext)), ext).to.equal(true);
+    for (const ext of ['.ts', '.mjs', '.js'])
+      expect(
+        files.some((f) => f.endsWith(ext)),
+        ext,
+      ).to.equal(true);
     const undeclared = undeclaredPackages(folders, declared);
     expect(Object.keys(undeclared).sort(), `undeclared packages and where they are imported: ${JSON.stringify(undeclared, null, 2)}`).to.deep.equal([]);
   });

@@ -60,7 +60,8 @@ describe('architecture: chaincode domains form the declared order', () => {
       if (from === undefined) continue;
       for (const spec of importsOf(file)) {
         const to = domainOf(path.resolve(path.dirname(file), spec));
-        if (to === undefined && !path.resolve(path.dirname(file), spec).startsWith(CHAINCODE)) offences.push(`${path.relative(CHAINCODE, file)} imports ${spec} outside the chaincode`);
+        if (to === undefined && !path.resolve(path.dirname(file), spec).startsWith(CHAINCODE))
+          offences.push(`${path.relative(CHAINCODE, file)} imports ${spec} outside the chaincode`);
         else if (to === undefined) offences.push(`${path.relative(CHAINCODE, file)} imports the top-level module ${spec}`);
         else if (to !== from && !(ALLOWED[from] ?? []).includes(to)) offences.push(`${path.relative(CHAINCODE, file)} (${from}) imports ${spec} (${to})`);
       }

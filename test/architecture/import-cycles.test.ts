@@ -38,8 +38,24 @@ function resolveRelative(from: string, specifier: string): string | undefined {
 
 describe('gateway: no import cycle among gateway-api/src files', () => {
   it('the cycle finder finds a cycle where there is one, and none where there is none', () => {
-    expect(findCycle(new Map([['a', ['b']], ['b', ['c']], ['c', ['a']]]))).to.deep.equal(['a', 'b', 'c', 'a']);
-    expect(findCycle(new Map([['a', ['b', 'c']], ['b', ['c']], ['c', []]]))).to.equal(undefined);
+    expect(
+      findCycle(
+        new Map([
+          ['a', ['b']],
+          ['b', ['c']],
+          ['c', ['a']],
+        ]),
+      ),
+    ).to.deep.equal(['a', 'b', 'c', 'a']);
+    expect(
+      findCycle(
+        new Map([
+          ['a', ['b', 'c']],
+          ['b', ['c']],
+          ['c', []],
+        ]),
+      ),
+    ).to.equal(undefined);
   });
 
   it('no file of gateway-api/src reaches itself through its imports (type-only imports included)', () => {
@@ -49,7 +65,10 @@ describe('gateway: no import cycle among gateway-api/src files', () => {
       const local = importsOf(file)
         .map((s) => resolveRelative(file, s))
         .filter((f): f is string => f !== undefined && f.startsWith(src));
-      graph.set(path.relative(src, file), local.map((f) => path.relative(src, f)));
+      graph.set(
+        path.relative(src, file),
+        local.map((f) => path.relative(src, f)),
+      );
     }
     // The walk sees the real graph: the app module imports its routes.
     expect(graph.get('app.ts')).to.include.members(['routes/blacklist.ts', 'routes/query-trail.ts']);

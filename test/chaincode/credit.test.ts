@@ -64,7 +64,12 @@ describe('chaincode: credit files, blacklist, objections, repair (Credit:)', () 
       expect(r.event?.name).to.equal(CreditContractEvents.EventRecorded);
       expect(r.result).to.include({ subjectId: c.seller, kind: 'eco-violation', severity: 'serious', outcome: 'penalty', issuingCounty: HUIXIAN, seq: 1 });
       expect(r.result.issuedBy).to.deep.equal({ mspId: HUIXIAN, member: 'enf-b', role: 'enforcement' });
-      const byReg = await w.submit(regA, tx.credit.recordEvent, { subjectId: c.seller, kind: 'fulfilment', summary: 'court judgment fulfilled', evidenceRefs: ['doc:j-1'] });
+      const byReg = await w.submit(regA, tx.credit.recordEvent, {
+        subjectId: c.seller,
+        kind: 'fulfilment',
+        summary: 'court judgment fulfilled',
+        evidenceRefs: ['doc:j-1'],
+      });
       expect(byReg).to.include({ outcome: 'fulfilment', seq: 2 });
       expect(byReg.issuedBy.role).to.equal('regulator');
       await w.expectRefused('FORBIDDEN', () => w.submit(auditor, tx.credit.recordEvent, violationInput(c.seller)));
@@ -85,7 +90,8 @@ describe('chaincode: credit files, blacklist, objections, repair (Credit:)', () 
 
     it('class follows the points of penalised events: B (new) → A (3 fulfilments) → B (1 point) → C (3 points) → D (10 points)', async () => {
       expect((await file(c.buyer)).creditClass).to.equal('B');
-      const fulfil = () => w.submit(regA, tx.credit.recordEvent, { subjectId: c.buyer, kind: 'fulfilment', summary: 'contract fulfilled', evidenceRefs: ['doc:f'] });
+      const fulfil = () =>
+        w.submit(regA, tx.credit.recordEvent, { subjectId: c.buyer, kind: 'fulfilment', summary: 'contract fulfilled', evidenceRefs: ['doc:f'] });
       await fulfil();
       await fulfil();
       expect((await file(c.buyer)).creditClass).to.equal('B');
@@ -137,14 +143,20 @@ describe('chaincode: credit files, blacklist, objections, repair (Credit:)', () 
       const f = await file(c.buyer);
       expect(f.window).to.include({ points: 0, warnings: 1 });
       expect(f.creditClass).to.equal('B');
-      await w.expectRefused('RULE_VIOLATION', () => w.submit(enfA, tx.credit.issueBlacklist, { subjectId: c.buyer, basisEventIds: [first.id], ...decision() }), /首违不罚/);
+      await w.expectRefused(
+        'RULE_VIOLATION',
+        () => w.submit(enfA, tx.credit.issueBlacklist, { subjectId: c.buyer, basisEventIds: [first.id], ...decision() }),
+        /首违不罚/,
+      );
       const check = await w.evaluate(reader, tx.credit.checkSubject, { subjectId: c.buyer });
       expect(check.blacklisted).to.equal(false);
       // The second one is no longer the first.
       const second = await w.submit(enfA, tx.credit.recordEvent, violationInput(c.buyer, { severity: 'minor', harmfulConsequence: false }));
       expect(second.outcome).to.equal('penalty');
       // Not minor, or harmful: never waived even when first.
-      expect((await w.submit(enfA, tx.credit.recordEvent, violationInput(c.seller, { severity: 'serious', harmfulConsequence: false }))).outcome).to.equal('penalty');
+      expect((await w.submit(enfA, tx.credit.recordEvent, violationInput(c.seller, { severity: 'serious', harmfulConsequence: false }))).outcome).to.equal(
+        'penalty',
+      );
     });
 
     it('the trade flow writes its own events: settlement → fulfilment of both parties; cancellation → default of the party at fault (first one a warning)', async () => {
@@ -186,7 +198,14 @@ describe('chaincode: credit files, blacklist, objections, repair (Credit:)', () 
         const issued = await w.submitTx(enfA, tx.credit.issueBlacklist, { subjectId: c.buyer, basisEventIds: [event.id], ...decision() });
         expect(issued.event?.name).to.equal(CreditContractEvents.BlacklistIssued);
         const entry = issued.result;
-        expect(entry).to.include({ subjectId: c.buyer, issuingCounty: LIANGDANG, severity: 'serious', status: 'published', subjectKind: 'enterprise', subjectCounty: HUIXIAN });
+        expect(entry).to.include({
+          subjectId: c.buyer,
+          issuingCounty: LIANGDANG,
+          severity: 'serious',
+          status: 'published',
+          subjectKind: 'enterprise',
+          subjectCounty: HUIXIAN,
+        });
         expect(entry.repairableFrom).to.equal(addMonths(entry.startDate, 6));
         expect(entry.basisEventIds).to.deep.equal([event.id]);
 
@@ -251,9 +270,17 @@ describe('chaincode: credit files, blacklist, objections, repair (Credit:)', () 
       const event = await w.submit(enfA, tx.credit.recordEvent, violationInput(c.buyer));
       const good = { subjectId: c.buyer, basisEventIds: [event.id], ...decision() };
       const today = todayCst();
-      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(enfA, tx.credit.issueBlacklist, { ...good, startDate: addDays(today, 10), endDate: addDays(today, 9) }), /endDate/);
+      await w.expectRefused(
+        'INVALID_ARGUMENT',
+        () => w.submit(enfA, tx.credit.issueBlacklist, { ...good, startDate: addDays(today, 10), endDate: addDays(today, 9) }),
+        /endDate/,
+      );
       await w.expectRefused('INVALID_ARGUMENT', () => w.submit(enfA, tx.credit.issueBlacklist, { ...good, endDate: '2025-02-30' }));
-      await w.expectRefused('RULE_VIOLATION', () => w.submit(enfA, tx.credit.issueBlacklist, { ...good, startDate: addDays(today, -1) }), /before the decision date/);
+      await w.expectRefused(
+        'RULE_VIOLATION',
+        () => w.submit(enfA, tx.credit.issueBlacklist, { ...good, startDate: addDays(today, -1) }),
+        /before the decision date/,
+      );
       await w.expectRefused('INVALID_ARGUMENT', () => w.submit(enfA, tx.credit.issueBlacklist, { ...good, measures: ['travel'] }));
       await w.expectRefused('INVALID_ARGUMENT', () => w.submit(enfA, tx.credit.issueBlacklist, { ...good, measures: ['trading', 'trading'] }));
       await w.expectRefused('INVALID_ARGUMENT', () => w.submit(enfA, tx.credit.issueBlacklist, { ...good, measures: [] }));
@@ -311,7 +338,8 @@ describe('chaincode: credit files, blacklist, objections, repair (Credit:)', () 
       await blacklistSubject(w, enfA, subjects[1] as string, { measures: ['licensing'] });
       await blacklistSubject(w, enfB, subjects[2] as string, { measures: ['trading', 'fund'] });
       await blacklistSubject(w, enfB, subjects[3] as string, { measures: ['fund'], endDate: addDays(todayCst(), 30) });
-      const ids = async (input: Record<string, unknown>) => (await w.evaluate(reader, tx.credit.listBlacklist, input)).items.map((e: any) => e.subjectId).sort();
+      const ids = async (input: Record<string, unknown>) =>
+        (await w.evaluate(reader, tx.credit.listBlacklist, input)).items.map((e: any) => e.subjectId).sort();
       expect(await ids({})).to.deep.equal([...subjects].sort());
       expect(await ids({ county: LIANGDANG })).to.deep.equal([subjects[0], subjects[1]].sort());
       expect(await ids({ measure: 'trading' })).to.deep.equal([subjects[0], subjects[2]].sort());
@@ -333,7 +361,18 @@ describe('chaincode: credit files, blacklist, objections, repair (Credit:)', () 
       expect(err?.code).to.equal('INVALID_ARGUMENT');
       const pub = await w.evaluate(reader, tx.credit.listBlacklist, { publicView: true });
       for (const item of pub.items) {
-        expect(item).to.include.keys(['id', 'creditCode', 'reason', 'legalBasis', 'severity', 'measures', 'startDate', 'endDate', 'issuingCounty', 'underObjection']);
+        expect(item).to.include.keys([
+          'id',
+          'creditCode',
+          'reason',
+          'legalBasis',
+          'severity',
+          'measures',
+          'startDate',
+          'endDate',
+          'issuingCounty',
+          'underObjection',
+        ]);
         expect(item).to.not.have.any.keys('decisionEvidenceRefs', 'issuedBy', 'basisEventIds', 'subjectKind');
       }
       expect(pub.items.find((i: any) => i.creditCode === c.buyer).subjectName).to.equal(`Enterprise ${c.buyer}`);
@@ -348,14 +387,16 @@ describe('chaincode: credit files, blacklist, objections, repair (Credit:)', () 
       const entry = await blacklistSubject(w, enfA, c.buyer, { measures: ['trading', 'fund'] });
       const end = entry.endDate;
       expect(await listKeys()).to.deep.equal(
-        [`*/*`, `*/${LIANGDANG}`, `fund/*`, `fund/${LIANGDANG}`, `trading/*`, `trading/${LIANGDANG}`].map((mc) => `blacklist~list/${mc}/${end}/${entry.id}`).sort(),
+        [`*/*`, `*/${LIANGDANG}`, `fund/*`, `fund/${LIANGDANG}`, `trading/*`, `trading/${LIANGDANG}`]
+          .map((mc) => `blacklist~list/${mc}/${end}/${entry.id}`)
+          .sort(),
       );
       await w.submit(c.buyerMerchant, tx.credit.fileObjection, { entryId: entry.id, grounds: 'not ours' });
       await w.submit(enfA, tx.credit.resolveObjection, { entryId: entry.id, decision: 'withdrawn', note: 'accepted' });
       expect(await listKeys()).to.deep.equal([]);
     });
 
-    it('objection: by the subject\'s merchant or its county regulator; visible in checks until the issuing county resolves it', async () => {
+    it("objection: by the subject's merchant or its county regulator; visible in checks until the issuing county resolves it", async () => {
       const entry = await blacklistSubject(w, enfA, c.buyer);
       const objection = { entryId: entry.id, grounds: 'the waste water came from a neighbouring plant', evidenceRefs: ['doc:objection-1'] };
       await w.expectRefused('FORBIDDEN', () => w.submit(c.sellerMerchant, tx.credit.fileObjection, objection));
@@ -403,8 +444,12 @@ describe('chaincode: credit files, blacklist, objections, repair (Credit:)', () 
       await w.expectRefused('CONFLICT', () => w.submit(c.regA, tx.credit.anchorQueryTrail, { trailId: 'gw-test', fromEntry: 1, toEntry: 12, digest: sha }));
       await w.expectRefused('FORBIDDEN', () => w.submit(c.regB, tx.credit.anchorQueryTrail, { trailId: 'gw-test', fromEntry: 11, toEntry: 12, digest: sha }));
       await w.expectRefused('FORBIDDEN', () => w.submit(reader, tx.credit.anchorQueryTrail, { trailId: 'gw-other', fromEntry: 1, toEntry: 1, digest: sha }));
-      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(c.regA, tx.credit.anchorQueryTrail, { trailId: 'gw-test', fromEntry: 11, toEntry: 10, digest: sha }));
-      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(c.regA, tx.credit.anchorQueryTrail, { trailId: 'gw-test', fromEntry: 11, toEntry: 12, digest: 'xyz' }));
+      await w.expectRefused('INVALID_ARGUMENT', () =>
+        w.submit(c.regA, tx.credit.anchorQueryTrail, { trailId: 'gw-test', fromEntry: 11, toEntry: 10, digest: sha }),
+      );
+      await w.expectRefused('INVALID_ARGUMENT', () =>
+        w.submit(c.regA, tx.credit.anchorQueryTrail, { trailId: 'gw-test', fromEntry: 11, toEntry: 12, digest: 'xyz' }),
+      );
       await w.submit(c.regA, tx.credit.anchorQueryTrail, { trailId: 'gw-test', fromEntry: 11, toEntry: 12, digest: sha });
       expect(await w.evaluate(reader, tx.credit.getQueryTrailHead, { trailId: 'gw-test' })).to.include({ anchors: 2, lastEntry: 12, county: LIANGDANG });
       expect((await w.evaluate(reader, tx.credit.listQueryTrailAnchors, { trailId: 'gw-test' })).items.map((a: any) => a.toEntry)).to.deep.equal([10, 12]);
@@ -433,7 +478,13 @@ describe('chaincode: case lead transfer (Cases:)', () => {
   after(async () => w.cleanup());
 
   const transfer = (who: Who = enfA, overrides: Record<string, unknown> = {}) =>
-    w.submit(who, tx.cases.transferCase, { toCounty: HUIXIAN, subjectId: subject, summary: 'illegal sand mining seen upstream', evidenceRefs: ['doc:lead-1'], ...overrides });
+    w.submit(who, tx.cases.transferCase, {
+      toCounty: HUIXIAN,
+      subjectId: subject,
+      summary: 'illegal sand mining seen upstream',
+      evidenceRefs: ['doc:lead-1'],
+      ...overrides,
+    });
 
   it('transferred → accepted → investigating → closed with a violation and a blacklist entry in the same transaction', async () => {
     const t = await w.submitTx(enfA, tx.cases.transferCase, { toCounty: HUIXIAN, subjectId: subject, summary: 'lead', evidenceRefs: ['doc:lead-1'] });
@@ -483,7 +534,7 @@ describe('chaincode: case lead transfer (Cases:)', () => {
     expect((await w.evaluate(auditor, tx.cases.listCases, { county: LIANGDANG, direction: 'outgoing' })).items.map((c: any) => c.id)).to.include(id);
   });
 
-  it('rejection ends a lead; a lead to one\'s own county, without evidence or by a non-enforcement role is refused', async () => {
+  it("rejection ends a lead; a lead to one's own county, without evidence or by a non-enforcement role is refused", async () => {
     const lead = await transfer();
     await w.expectRefused('INVALID_ARGUMENT', () => w.submit(enfB, tx.cases.rejectCase, { caseId: lead.id }));
     const rejected = await w.submitTx(enfB, tx.cases.rejectCase, { caseId: lead.id, reason: 'outside our jurisdiction' });
@@ -502,7 +553,13 @@ describe('chaincode: case lead transfer (Cases:)', () => {
     const lead = await transfer(enfA, { subjectId: fresh });
     await w.submit(enfB, tx.cases.acceptCase, { caseId: lead.id });
     await w.submit(enfB, tx.cases.investigateCase, { caseId: lead.id });
-    const base = { caseId: lead.id, finding: 'violation', summary: 'minor labelling fault', evidenceRefs: ['doc:r'], violation: { kind: 'other-violation', severity: 'minor', harmfulConsequence: false } };
+    const base = {
+      caseId: lead.id,
+      finding: 'violation',
+      summary: 'minor labelling fault',
+      evidenceRefs: ['doc:r'],
+      violation: { kind: 'other-violation', severity: 'minor', harmfulConsequence: false },
+    };
     await w.expectRefused('RULE_VIOLATION', () => w.submit(enfB, tx.cases.closeCase, { ...base, blacklist: decision() }), /首违不罚/);
     const closed = await w.submit(enfB, tx.cases.closeCase, base);
     expect(closed.decision).to.include({ creditOutcome: 'warning' });

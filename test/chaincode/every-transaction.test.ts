@@ -33,7 +33,8 @@ describe('chaincode: every transaction validates its input', () => {
     // A member holding every role, so that no refusal below can come from a role check.
     const admin = await f.identity(LIANGDANG, 'admin');
     everyRole = await f.identity(LIANGDANG, 'every-role');
-    for (const role of ROLES) await f.ledger.submit(admin, { name: tx.membership.grantRole.qualifiedName, args: [JSON.stringify({ member: 'every-role', role })] });
+    for (const role of ROLES)
+      await f.ledger.submit(admin, { name: tx.membership.grantRole.qualifiedName, args: [JSON.stringify({ member: 'every-role', role })] });
     const metadata = json(await f.ledger.evaluate(everyRole, { name: 'org.hyperledger.fabric:GetMetadata', args: [] })) as {
       contracts: Record<string, { transactions: TransactionMetadata[] }>;
     };

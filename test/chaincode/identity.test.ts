@@ -71,7 +71,17 @@ describe('chaincode: the caller comes from the parsed certificate, not from a fo
   });
 
   it('refuses certificates with no or two common names, and names with separators, quotes or escapes', async () => {
-    for (const subject of [[{ OU: ['client'] }], [{ CN: ['a'] }, { CN: ['b'] }], [{ CN: ['a,b'] }], [{ CN: ['a+b'] }], [{ CN: ['a=b'] }], [{ CN: ['a"b'] }], [{ CN: ["it's"] }], [{ CN: ['a/b'] }], [{ CN: ['a b'] }]] as JsonName[]) {
+    for (const subject of [
+      [{ OU: ['client'] }],
+      [{ CN: ['a'] }, { CN: ['b'] }],
+      [{ CN: ['a,b'] }],
+      [{ CN: ['a+b'] }],
+      [{ CN: ['a=b'] }],
+      [{ CN: ['a"b'] }],
+      [{ CN: ["it's"] }],
+      [{ CN: ['a/b'] }],
+      [{ CN: ['a b'] }],
+    ] as JsonName[]) {
       const who = await crafted('odd', subject);
       await expectLedgerError(whoAmI(who), 'FORBIDDEN');
     }

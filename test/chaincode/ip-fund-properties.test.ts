@@ -32,10 +32,20 @@ describe('properties: fund allocation, royalty splits, IP shares, exclusive lice
       fc.property(
         fc.integer({ min: 0, max: 10 ** 12 }),
         sharesArb(1, 4),
-        fc.array(fc.record({ eligible: fc.boolean(), values: fc.array(fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 10 ** 12 })), { minLength: 4, maxLength: 4 }) }), { minLength: 1, maxLength: 10 }),
+        fc.array(
+          fc.record({
+            eligible: fc.boolean(),
+            values: fc.array(fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 10 ** 12 })), { minLength: 4, maxLength: 4 }),
+          }),
+          { minLength: 1, maxLength: 10 },
+        ),
         (pool, weights, rows) => {
           const metrics = weights.map((weightBp, i) => ({ key: `m${i}`, weightBp }));
-          const counties = rows.map((r, i) => ({ county: `C${i}`, eligible: r.eligible, values: Object.fromEntries(metrics.map((m, j) => [m.key, r.values[j] as number])) }));
+          const counties = rows.map((r, i) => ({
+            county: `C${i}`,
+            eligible: r.eligible,
+            values: Object.fromEntries(metrics.map((m, j) => [m.key, r.values[j] as number])),
+          }));
           const anything = counties.some((c) => c.eligible && metrics.some((m) => (c.values[m.key] ?? 0) > 0));
           if (!anything) {
             expect(() => allocate(pool, metrics, counties)).to.throw(/nothing to allocate/);
@@ -56,20 +66,29 @@ describe('properties: fund allocation, royalty splits, IP shares, exclusive lice
 
   it('royalty splits sum exactly to the royalty due = floor(sales × rate / 10000) + fixed fee; tax splits sum to the tax', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 10 ** 13 }), fc.integer({ min: 0, max: 10000 }), fc.integer({ min: 0, max: 10 ** 9 }), sharesArb(1, 8), (sales, rate, fee, shares) => {
-        const due = royaltyDue(sales, rate, fee);
-        expect(due).to.equal(Number((BigInt(sales) * BigInt(rate)) / 10000n) + fee);
-        const parts = splitRoyalty(due, shares.map((shareBp, i) => ({ county: `C${i}`, shareBp })));
-        expect(parts.reduce((s, p) => s + p.amountFen, 0)).to.equal(due);
-        for (const p of parts) {
-          expect(p.amountFen).to.be.at.least(0);
-          // Each part is its exact share rounded down or up by at most one fen.
-          const exact = (BigInt(due) * BigInt(p.shareBp)) / 10000n;
-          expect(BigInt(p.amountFen) - exact >= 0n && BigInt(p.amountFen) - exact <= 1n).to.equal(true);
-        }
-        const tax = taxOf(sales, { taxRateBp: Math.max(1, rate), originShareBp: shares[0] as number } as never);
-        expect(tax.originShareFen + tax.buyerShareFen).to.equal(tax.taxFen);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 10 ** 13 }),
+        fc.integer({ min: 0, max: 10000 }),
+        fc.integer({ min: 0, max: 10 ** 9 }),
+        sharesArb(1, 8),
+        (sales, rate, fee, shares) => {
+          const due = royaltyDue(sales, rate, fee);
+          expect(due).to.equal(Number((BigInt(sales) * BigInt(rate)) / 10000n) + fee);
+          const parts = splitRoyalty(
+            due,
+            shares.map((shareBp, i) => ({ county: `C${i}`, shareBp })),
+          );
+          expect(parts.reduce((s, p) => s + p.amountFen, 0)).to.equal(due);
+          for (const p of parts) {
+            expect(p.amountFen).to.be.at.least(0);
+            // Each part is its exact share rounded down or up by at most one fen.
+            const exact = (BigInt(due) * BigInt(p.shareBp)) / 10000n;
+            expect(BigInt(p.amountFen) - exact >= 0n && BigInt(p.amountFen) - exact <= 1n).to.equal(true);
+          }
+          const tax = taxOf(sales, { taxRateBp: Math.max(1, rate), originShareBp: shares[0] as number } as never);
+          expect(tax.originShareFen + tax.buyerShareFen).to.equal(tax.taxFen);
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -86,7 +105,9 @@ describe('properties: fund allocation, royalty splits, IP shares, exclusive lice
     );
     fc.assert(
       fc.property(sharesArb(1, 3), (shares) => {
-        expect(registerIpInput.safeParse({ ...base, owners: shares.map((shareBp, i) => ({ county: COUNTY_IDS[i] as string, shareBp })) }).success).to.equal(true);
+        expect(registerIpInput.safeParse({ ...base, owners: shares.map((shareBp, i) => ({ county: COUNTY_IDS[i] as string, shareBp })) }).success).to.equal(
+          true,
+        );
       }),
       { numRuns: 100 },
     );
@@ -119,7 +140,11 @@ describe('properties: fund allocation, royalty splits, IP shares, exclusive lice
           fc.array(fc.integer({ min: 1, max: 10000 }), { minLength: 1, maxLength: 3 }).filter((s) => s.reduce((a, b) => a + b, 0) !== 10000),
           async (shares) => {
             const owners = shares.map((shareBp, i) => ({ county: COUNTY_IDS[i] as string, shareBp }));
-            await w.expectRefused('INVALID_ARGUMENT', () => w.submit(regL, tx.ip.registerIp, { title: 'Paper-cut', kind: 'intangible-heritage', owners, proofEvidenceRefs: ['doc:listing'] }), /10000/);
+            await w.expectRefused(
+              'INVALID_ARGUMENT',
+              () => w.submit(regL, tx.ip.registerIp, { title: 'Paper-cut', kind: 'intangible-heritage', owners, proofEvidenceRefs: ['doc:listing'] }),
+              /10000/,
+            );
           },
         ),
         { numRuns: 20 },
@@ -140,7 +165,11 @@ describe('properties: fund allocation, royalty splits, IP shares, exclusive lice
       // order, then more requests and approvals interleaved at random.
       const pairs = [0, 1, 2, 3, 4].flatMap((license) => COUNTY_IDS.map((county) => ({ kind: 'approve' as const, license, county })));
       const commandsArb = fc
-        .tuple(fc.array(requestArb, { minLength: 2, maxLength: 5 }), fc.shuffledSubarray(pairs, { minLength: 6 }), fc.array(fc.oneof(requestArb, approveArb, approveArb), { maxLength: 6 }))
+        .tuple(
+          fc.array(requestArb, { minLength: 2, maxLength: 5 }),
+          fc.shuffledSubarray(pairs, { minLength: 6 }),
+          fc.array(fc.oneof(requestArb, approveArb, approveArb), { maxLength: 6 }),
+        )
         .map(([first, approvals, rest]) => [...first, ...approvals, ...rest]);
       let effectiveSeen = 0;
       let refusedOnApproval = 0;

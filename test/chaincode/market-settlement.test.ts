@@ -5,7 +5,13 @@ import { Asset, Order, dealSchema, tradeSchema } from '../../chaincode/src/marke
 import { dealOf, requireSettleable, settlementDateOf, tradeOf } from '../../chaincode/src/market/settlement';
 import { thrownBy } from '../support/expect-error';
 
-const verification = { result: 'pass' as const, evidenceRefs: ['doc:inspection'], verifier: { mspId: 'FengxianMSP', member: 'ver-f' }, at: '2025-03-01T02:00:00.000Z', txId: 'tx-verify' };
+const verification = {
+  result: 'pass' as const,
+  evidenceRefs: ['doc:inspection'],
+  verifier: { mspId: 'FengxianMSP', member: 'ver-f' },
+  at: '2025-03-01T02:00:00.000Z',
+  txId: 'tx-verify',
+};
 const order: Order = {
   id: 'o-1',
   assetId: 'a-1',
@@ -59,7 +65,15 @@ describe('market: settlement (结算 → 确权)', () => {
     const time = { epochMs: Date.parse('2025-03-02T03:00:00.000Z'), iso: '2025-03-02T03:00:00.000Z' };
     const deal = dealOf(order, asset, verification, 'pay:bal', settlementDateOf(time.epochMs), time, 'tx-settle');
     expect(dealSchema.parse(deal)).to.deep.equal(deal);
-    expect(deal).to.include({ balanceFen: 104_001, priceFen: 130_001, depositFen: 26_000, settlementDate: '2025-03-03', settledAt: time.iso, settleTxId: 'tx-settle', title: 'Mountain honey' });
+    expect(deal).to.include({
+      balanceFen: 104_001,
+      priceFen: 130_001,
+      depositFen: 26_000,
+      settlementDate: '2025-03-03',
+      settledAt: time.iso,
+      settleTxId: 'tx-settle',
+      title: 'Mountain honey',
+    });
     // The evidence bytes are the canonical JSON of exactly this record.
     expect(JSON.parse(canonicalJson(deal))).to.deep.equal(deal);
   });

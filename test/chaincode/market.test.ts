@@ -34,19 +34,47 @@ describe('chaincode: market (交易流程 → 确权)', () => {
 
       const listed = await w.submitTx(c.sellerMerchant, tx.market.registerAsset, ecoAsset(c));
       const asset = listed.result;
-      expect(asset).to.include({ kind: 'eco-product', originCounty: LIANGDANG, ownerSubjectId: c.seller, status: 'listed', costFen: 100_000, priceFen: 130_000, transferCount: 0 });
+      expect(asset).to.include({
+        kind: 'eco-product',
+        originCounty: LIANGDANG,
+        ownerSubjectId: c.seller,
+        status: 'listed',
+        costFen: 100_000,
+        priceFen: 130_000,
+        transferCount: 0,
+      });
       expect(listed.event?.name).to.equal(MarketEvents.AssetRegistered);
       expect((await w.evaluate(reader, tx.market.listListedAssets, { category: 'honey' })).items.map((a: { id: string }) => a.id)).to.deep.equal([asset.id]);
 
-      const placed = await w.submitTx(c.buyerMerchant, tx.market.placeOrder, { assetId: asset.id, buyerSubjectId: c.buyer, depositFen: 26_000, depositPaymentRef: 'pay:dep-77' });
+      const placed = await w.submitTx(c.buyerMerchant, tx.market.placeOrder, {
+        assetId: asset.id,
+        buyerSubjectId: c.buyer,
+        depositFen: 26_000,
+        depositPaymentRef: 'pay:dep-77',
+      });
       const o = placed.result;
-      expect(o).to.include({ status: 'ordered', assetId: asset.id, sellerSubjectId: c.seller, buyerSubjectId: c.buyer, sellerCounty: LIANGDANG, buyerCounty: HUIXIAN, originCounty: LIANGDANG, crossRegion: true, priceFen: 130_000, depositFen: 26_000 });
+      expect(o).to.include({
+        status: 'ordered',
+        assetId: asset.id,
+        sellerSubjectId: c.seller,
+        buyerSubjectId: c.buyer,
+        sellerCounty: LIANGDANG,
+        buyerCounty: HUIXIAN,
+        originCounty: LIANGDANG,
+        crossRegion: true,
+        priceFen: 130_000,
+        depositFen: 26_000,
+      });
       expect(placed.event?.name).to.equal(MarketEvents.OrderPlaced);
       const orderTime = Date.parse(o.orderedAt);
       expect(o.verifyBy).to.equal(addDays(cstDate(orderTime), 7));
       expect((await w.evaluate(reader, tx.market.getAsset, { assetId: asset.id })).status).to.equal('reserved');
 
-      const verified = await w.submitTx(c.verifier, tx.market.recordVerification, { orderId: o.id, result: 'pass', evidenceRefs: ['sha256:' + hex64('inspection photos')] });
+      const verified = await w.submitTx(c.verifier, tx.market.recordVerification, {
+        orderId: o.id,
+        result: 'pass',
+        evidenceRefs: ['sha256:' + hex64('inspection photos')],
+      });
       expect(verified.result.status).to.equal('verified');
       expect(verified.result.verification).to.include({ result: 'pass' });
       expect(verified.result.verification.verifier).to.deep.equal({ mspId: FENGXIAN, member: 'verifier-c' });
@@ -59,7 +87,12 @@ describe('chaincode: market (交易流程 → 确权)', () => {
       const txTimeMs = Date.parse((await w.f.ledger.getTransaction(settled.txId))!.timestamp);
       expect(s.settlement).to.include({ paymentRef: 'pay:bal-88', balanceFen: 104_000, settlementDate: addDays(cstDate(txTimeMs), 1), txId: settled.txId });
       expect(settled.event?.name).to.equal(MarketEvents.OrderSettled);
-      expect(settled.event?.payload).to.include({ orderId: o.id, crossRegion: true, settlementDate: s.settlement.settlementDate, evidenceSha256: s.settlement.evidenceSha256 });
+      expect(settled.event?.payload).to.include({
+        orderId: o.id,
+        crossRegion: true,
+        settlementDate: s.settlement.settlementDate,
+        evidenceSha256: s.settlement.evidenceSha256,
+      });
 
       // Ownership moved, and the history shows both owners.
       const after = await w.evaluate(reader, tx.market.getAsset, { assetId: asset.id });
@@ -70,7 +103,14 @@ describe('chaincode: market (交易流程 → 确权)', () => {
         ['registration', c.seller],
         ['sale', c.buyer],
       ]);
-      expect(history.items[1]).to.include({ fromSubjectId: c.seller, orderId: o.id, priceFen: 130_000, crossRegion: true, evidenceSha256: s.settlement.evidenceSha256, txId: settled.txId });
+      expect(history.items[1]).to.include({
+        fromSubjectId: c.seller,
+        orderId: o.id,
+        priceFen: 130_000,
+        crossRegion: true,
+        evidenceSha256: s.settlement.evidenceSha256,
+        txId: settled.txId,
+      });
 
       // The deal's evidence record, anchored in the same transaction: digests of the canonical deal JSON.
       const dealBytes = Buffer.from(canonicalJson(s.settlement.deal));
@@ -81,7 +121,15 @@ describe('chaincode: market (交易流程 → 确权)', () => {
       expect(evidence.record).to.include({ sha256: sha, sizeBytes: dealBytes.length, mediaType: 'application/json', txId: settled.txId });
       expect(evidence.record.refs).to.deep.equal({ orderIds: [o.id], subjectIds: [c.seller, c.buyer] });
       expect(evidence.record.submitter).to.deep.equal({ mspId: HUIXIAN, member: 'm-buyer' });
-      expect(s.settlement.deal).to.include({ orderId: o.id, assetId: asset.id, priceFen: 130_000, depositFen: 26_000, crossRegion: true, paymentRef: 'pay:bal-88', depositPaymentRef: 'pay:dep-77' });
+      expect(s.settlement.deal).to.include({
+        orderId: o.id,
+        assetId: asset.id,
+        priceFen: 130_000,
+        depositFen: 26_000,
+        crossRegion: true,
+        paymentRef: 'pay:bal-88',
+        depositPaymentRef: 'pay:dep-77',
+      });
 
       // Statistics: the trade, by origin county and day; the category index.
       const trades = await w.evaluate(reader, tx.market.listTrades, { originCounty: LIANGDANG, date: cstDate(txTimeMs) });
@@ -103,7 +151,11 @@ describe('chaincode: market (交易流程 → 确权)', () => {
       await settle(c, o.id, localMerchant);
 
       // The new owner relists: the eco premium is checked again on the new price.
-      await w.expectRefused('RULE_VIOLATION', () => w.submit(localMerchant, tx.market.setListing, { assetId: asset.id, listed: true, priceFen: 129_999 }), '30%');
+      await w.expectRefused(
+        'RULE_VIOLATION',
+        () => w.submit(localMerchant, tx.market.setListing, { assetId: asset.id, listed: true, priceFen: 129_999 }),
+        '30%',
+      );
       await w.expectRefused('FORBIDDEN', () => w.submit(c.sellerMerchant, tx.market.setListing, { assetId: asset.id, listed: true }));
       const relisted = await w.submitTx(localMerchant, tx.market.setListing, { assetId: asset.id, listed: true, priceFen: 150_000 });
       expect(relisted.result).to.include({ status: 'listed', priceFen: 150_000, ownerSubjectId: localBuyer });
@@ -130,7 +182,11 @@ describe('chaincode: market (交易流程 → 确权)', () => {
 
     it('an eco product needs anchored certification evidence', async () => {
       await w.expectRefused('RULE_VIOLATION', () => listEco(c, { certifications: [] }), 'certification');
-      await w.expectRefused('RULE_VIOLATION', () => listEco(c, { certifications: [{ kind: 'organic-certificate', sha256: hex64('never anchored') }] }), 'not anchored');
+      await w.expectRefused(
+        'RULE_VIOLATION',
+        () => listEco(c, { certifications: [{ kind: 'organic-certificate', sha256: hex64('never anchored') }] }),
+        'not anchored',
+      );
     });
 
     it('a cultural-IP derivative needs a well-formed reference to an existing license (licenseCheck; the active-license rules are in the IP tests)', async () => {
@@ -221,7 +277,9 @@ describe('chaincode: market (交易流程 → 确权)', () => {
       await w.expectRefused('FORBIDDEN', () => order(c, assetId, 1000, c.sellerMerchant, c.buyer));
       await w.expectRefused('FORBIDDEN', () => order(c, assetId, 1000, c.verifier, c.buyer));
       await w.expectRefused('INVALID_ARGUMENT', () => w.submit(c.buyerMerchant, tx.market.placeOrder, { assetId, buyerSubjectId: c.buyer, depositFen: 1000 }));
-      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(c.buyerMerchant, tx.market.placeOrder, { assetId, buyerSubjectId: c.buyer, depositFen: 1000, depositPaymentRef: 'p'.repeat(129) }));
+      await w.expectRefused('INVALID_ARGUMENT', () =>
+        w.submit(c.buyerMerchant, tx.market.placeOrder, { assetId, buyerSubjectId: c.buyer, depositFen: 1000, depositPaymentRef: 'p'.repeat(129) }),
+      );
       await w.expectRefused('INVALID_ARGUMENT', () => w.submitRaw(c.buyerMerchant, tx.market.placeOrder, ['not json']));
     });
 
@@ -244,12 +302,18 @@ describe('chaincode: market (交易流程 → 确权)', () => {
       await w.expectRefused('FORBIDDEN', () => w.submit(c.buyerMerchant, tx.market.recordVerification, { orderId, result: 'pass', evidenceRefs: ['doc:1'] }));
       await w.expectRefused('FORBIDDEN', () => w.submit(c.regA, tx.market.recordVerification, { orderId, result: 'pass', evidenceRefs: ['doc:1'] }));
       await w.submit(await w.admin(LIANGDANG), tx.membership.grantRole, { member: 'm-seller', role: 'verifier' });
-      await w.expectRefused('FORBIDDEN', () => w.submit(c.sellerMerchant, tx.market.recordVerification, { orderId, result: 'pass', evidenceRefs: ['doc:1'] }), 'acts for a party');
+      await w.expectRefused(
+        'FORBIDDEN',
+        () => w.submit(c.sellerMerchant, tx.market.recordVerification, { orderId, result: 'pass', evidenceRefs: ['doc:1'] }),
+        'acts for a party',
+      );
     });
 
     it('needs evidence refs (INVALID_ARGUMENT) and the ordered state (CONFLICT)', async () => {
       await w.expectRefused('INVALID_ARGUMENT', () => w.submit(c.verifier, tx.market.recordVerification, { orderId, result: 'pass', evidenceRefs: [] }));
-      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(c.verifier, tx.market.recordVerification, { orderId, result: 'maybe', evidenceRefs: ['doc:1'] }));
+      await w.expectRefused('INVALID_ARGUMENT', () =>
+        w.submit(c.verifier, tx.market.recordVerification, { orderId, result: 'maybe', evidenceRefs: ['doc:1'] }),
+      );
       await verify(c, orderId);
       await w.expectRefused('CONFLICT', () => verify(c, orderId), 'verified, not ordered');
     });
@@ -364,7 +428,12 @@ describe('chaincode: market (交易流程 → 确权)', () => {
       expect((await order(c, near.id)).status).to.equal('ordered');
 
       const far = await listEco(c, { priceFen: 160_000 });
-      const placed = await w.submitTx(c.buyerMerchant, tx.market.placeOrder, { assetId: far.id, buyerSubjectId: c.buyer, depositFen: 1000, depositPaymentRef: 'p:1' });
+      const placed = await w.submitTx(c.buyerMerchant, tx.market.placeOrder, {
+        assetId: far.id,
+        buyerSubjectId: c.buyer,
+        depositFen: 1000,
+        depositPaymentRef: 'p:1',
+      });
       const o = placed.result;
       expect(o.status).to.equal('suspended');
       expect(placed.event?.name).to.equal(MarketEvents.OrderSuspended);
@@ -378,14 +447,27 @@ describe('chaincode: market (交易流程 → 确权)', () => {
       await w.expectRefused('RULE_VIOLATION', () => w.submit(c.buyerMerchant, tx.market.cancelOrder, { orderId: o.id, reason: 'x' }), 'suspended');
 
       // Only a regulator of the seller's or buyer's county decides.
-      await w.expectRefused('FORBIDDEN', () => w.submit(c.regC, tx.market.resolveAlert, { alertId: o.alertId, decision: 'clear', note: 'ok' }), 'not ' + FENGXIAN);
+      await w.expectRefused(
+        'FORBIDDEN',
+        () => w.submit(c.regC, tx.market.resolveAlert, { alertId: o.alertId, decision: 'clear', note: 'ok' }),
+        'not ' + FENGXIAN,
+      );
       await w.expectRefused('FORBIDDEN', () => w.submit(c.buyerMerchant, tx.market.resolveAlert, { alertId: o.alertId, decision: 'clear', note: 'ok' }));
       await w.expectRefused('INVALID_ARGUMENT', () => w.submit(c.regA, tx.market.resolveAlert, { alertId: o.alertId, decision: 'clear' }));
-      const cleared = await w.submitTx(c.regA, tx.market.resolveAlert, { alertId: o.alertId, decision: 'clear', note: 'premium honey, price justified', evidenceRefs: ['doc:price-survey'] });
+      const cleared = await w.submitTx(c.regA, tx.market.resolveAlert, {
+        alertId: o.alertId,
+        decision: 'clear',
+        note: 'premium honey, price justified',
+        evidenceRefs: ['doc:price-survey'],
+      });
       expect(cleared.result.alert).to.include({ status: 'cleared', note: 'premium honey, price justified' });
       expect(cleared.result.order.status).to.equal('ordered');
       expect(cleared.event?.name).to.equal(MarketEvents.AlertCleared);
-      await w.expectRefused('CONFLICT', () => w.submit(c.regB, tx.market.resolveAlert, { alertId: o.alertId, decision: 'reject', note: 'no' }), 'already cleared');
+      await w.expectRefused(
+        'CONFLICT',
+        () => w.submit(c.regB, tx.market.resolveAlert, { alertId: o.alertId, decision: 'reject', note: 'no' }),
+        'already cleared',
+      );
 
       await verify(c, o.id);
       expect((await settle(c, o.id)).status).to.equal('settled');
@@ -414,10 +496,19 @@ describe('chaincode: market (交易流程 → 确权)', () => {
         const third = await listEco(c);
         const o = await order(c, third.id);
         expect(o.status).to.equal('suspended');
-        expect((await w.evaluate(reader, tx.market.getAlert, { alertId: o.alertId })).reasons).to.deep.equal([{ rule: 'pair-frequency', settledInWindow: 2, limit: 2, windowHours: 24 }]);
+        expect((await w.evaluate(reader, tx.market.getAlert, { alertId: o.alertId })).reasons).to.deep.equal([
+          { rule: 'pair-frequency', settledInWindow: 2, limit: 2, windowHours: 24 },
+        ]);
 
         // The other direction counts too: the buyer now sells to the seller.
-        const land = await w.submit(c.buyerMerchant, tx.market.registerAsset, { ownerSubjectId: c.buyer, kind: 'rural-resource', title: 'Orchard lease', category: 'orchard-lease', costFen: 1, priceFen: 50_000 });
+        const land = await w.submit(c.buyerMerchant, tx.market.registerAsset, {
+          ownerSubjectId: c.buyer,
+          kind: 'rural-resource',
+          title: 'Orchard lease',
+          category: 'orchard-lease',
+          costFen: 1,
+          priceFen: 50_000,
+        });
         expect((await order(c, land.id, 1000, c.sellerMerchant, c.seller)).status).to.equal('suspended');
 
         clock.advanceMs(24 * 3600 * 1000 + 60_000);

@@ -153,17 +153,29 @@ describe('membership contract (through the embedded ledger)', () => {
       });
 
       it('refuses bad queries too', async () => {
-        await expectLedgerError(f.ledger.evaluate(alice, { name: tx.membership.getMember.qualifiedName, args: ['{"mspId":"L","member":"alice"}'] }), 'INVALID_ARGUMENT');
         await expectLedgerError(
-          f.ledger.evaluate(alice, { name: tx.membership.listRoleHolders.qualifiedName, args: [JSON.stringify({ mspId: LIANGDANG, role: 'merchant', limit: 0 })] }),
+          f.ledger.evaluate(alice, { name: tx.membership.getMember.qualifiedName, args: ['{"mspId":"L","member":"alice"}'] }),
           'INVALID_ARGUMENT',
         );
         await expectLedgerError(
-          f.ledger.evaluate(alice, { name: tx.membership.listRoleHolders.qualifiedName, args: [JSON.stringify({ mspId: LIANGDANG, role: 'merchant', limit: 201 })] }),
+          f.ledger.evaluate(alice, {
+            name: tx.membership.listRoleHolders.qualifiedName,
+            args: [JSON.stringify({ mspId: LIANGDANG, role: 'merchant', limit: 0 })],
+          }),
           'INVALID_ARGUMENT',
         );
         await expectLedgerError(
-          f.ledger.evaluate(alice, { name: tx.membership.roleHistory.qualifiedName, args: [JSON.stringify({ mspId: LIANGDANG, member: 'alice', cursor: 'not/base64url' })] }),
+          f.ledger.evaluate(alice, {
+            name: tx.membership.listRoleHolders.qualifiedName,
+            args: [JSON.stringify({ mspId: LIANGDANG, role: 'merchant', limit: 201 })],
+          }),
+          'INVALID_ARGUMENT',
+        );
+        await expectLedgerError(
+          f.ledger.evaluate(alice, {
+            name: tx.membership.roleHistory.qualifiedName,
+            args: [JSON.stringify({ mspId: LIANGDANG, member: 'alice', cursor: 'not/base64url' })],
+          }),
           'INVALID_ARGUMENT',
         );
       });
@@ -214,7 +226,10 @@ describe('membership contract (through the embedded ledger)', () => {
       const page = await evaluate(alice, 'RoleHistory', { mspId: LIANGDANG, member: 'alice', limit: 1 });
       expect(page.nextCursor).to.be.a('string');
       await expectLedgerError(
-        f.ledger.evaluate(alice, { name: tx.membership.roleHistory.qualifiedName, args: [JSON.stringify({ mspId: LIANGDANG, member: 'bob', cursor: page.nextCursor })] }),
+        f.ledger.evaluate(alice, {
+          name: tx.membership.roleHistory.qualifiedName,
+          args: [JSON.stringify({ mspId: LIANGDANG, member: 'bob', cursor: page.nextCursor })],
+        }),
         'INVALID_ARGUMENT',
         /cursor/,
       );

@@ -26,7 +26,16 @@ describe('chaincode: subjects and market access (市场准入)', () => {
   describe('enterprises', () => {
     it('are registered by a regulator under their credit code, in the regulator’s county, with access pending', async () => {
       const r = await w.submitTx(regA, tx.subjects.registerEnterprise, { creditCode: codeA, name: 'Liangdang Honey Co-op' });
-      expect(r.result).to.include({ id: codeA, kind: 'enterprise', county: LIANGDANG, creditCode: codeA, division: '621228', access: 'pending', registeredBy: 'reg-a', registerTxId: r.txId });
+      expect(r.result).to.include({
+        id: codeA,
+        kind: 'enterprise',
+        county: LIANGDANG,
+        creditCode: codeA,
+        division: '621228',
+        access: 'pending',
+        registeredBy: 'reg-a',
+        registerTxId: r.txId,
+      });
       expect(r.event).to.deep.equal({ name: SubjectsEvents.SubjectRegistered, payload: { subjectId: codeA, kind: 'enterprise', county: LIANGDANG } });
       expect(await w.evaluate(nobody, tx.subjects.getSubject, { subjectId: codeA })).to.deep.equal(r.result);
       const list = await w.evaluate(nobody, tx.subjects.listSubjects, { county: LIANGDANG });
@@ -41,7 +50,11 @@ describe('chaincode: subjects and market access (市场准入)', () => {
       for (const bad of [corruptCreditCode(codeA), codeA.slice(0, 17), `${codeA}0`, 'I1350100M000100Y43', codeA.toLowerCase(), 12345]) {
         await w.expectRefused('INVALID_ARGUMENT', () => w.submit(regA, tx.subjects.registerEnterprise, { creditCode: bad }));
       }
-      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(regA, tx.subjects.registerEnterprise, { creditCode: corruptCreditCode(codeA) }), 'check character');
+      await w.expectRefused(
+        'INVALID_ARGUMENT',
+        () => w.submit(regA, tx.subjects.registerEnterprise, { creditCode: corruptCreditCode(codeA) }),
+        'check character',
+      );
     });
 
     it('refuses malformed JSON, missing fields, unknown fields and oversized names', async () => {
@@ -124,18 +137,35 @@ describe('chaincode: subjects and market access (市场准入)', () => {
     });
 
     it('is set green / orange (with a trade limit) / red by the subject’s county regulator, with evidence and an append-only history', async () => {
-      const g = await w.submitTx(regA, tx.subjects.setAccess, { subjectId: codeA, status: 'green', evidenceRefs: ['doc:site-visit-1'], reason: 'licence checked' });
+      const g = await w.submitTx(regA, tx.subjects.setAccess, {
+        subjectId: codeA,
+        status: 'green',
+        evidenceRefs: ['doc:site-visit-1'],
+        reason: 'licence checked',
+      });
       expect(g.result).to.include({ access: 'green', accessSetBy: 'reg-a' });
       expect(g.result.accessEvidenceRefs).to.deep.equal(['doc:site-visit-1']);
-      expect(g.event).to.deep.equal({ name: SubjectsEvents.AccessSet, payload: { subjectId: codeA, status: 'green', previousStatus: 'pending', county: LIANGDANG } });
-      const o = await w.submit(regA, tx.subjects.setAccess, { subjectId: codeA, status: 'orange', tradeLimitFen: 500_000, evidenceRefs: ['sha256:' + hex64('complaint')] });
+      expect(g.event).to.deep.equal({
+        name: SubjectsEvents.AccessSet,
+        payload: { subjectId: codeA, status: 'green', previousStatus: 'pending', county: LIANGDANG },
+      });
+      const o = await w.submit(regA, tx.subjects.setAccess, {
+        subjectId: codeA,
+        status: 'orange',
+        tradeLimitFen: 500_000,
+        evidenceRefs: ['sha256:' + hex64('complaint')],
+      });
       expect(o).to.include({ access: 'orange', tradeLimitFen: 500_000 });
       const r = await w.submit(regA, tx.subjects.setAccess, { subjectId: codeA, status: 'red', evidenceRefs: ['doc:penalty-7'] });
       expect(r.access).to.equal('red');
       expect(r).not.to.have.property('tradeLimitFen');
 
       const history = await w.evaluate(nobody, tx.subjects.accessHistory, { subjectId: codeA });
-      expect(history.items.map((c: { previousStatus: string; status: string }) => `${c.previousStatus}>${c.status}`)).to.deep.equal(['pending>green', 'green>orange', 'orange>red']);
+      expect(history.items.map((c: { previousStatus: string; status: string }) => `${c.previousStatus}>${c.status}`)).to.deep.equal([
+        'pending>green',
+        'green>orange',
+        'orange>red',
+      ]);
       expect(history.items[1]).to.include({ tradeLimitFen: 500_000, mspId: LIANGDANG, by: 'reg-a' });
       const page = await w.evaluate(nobody, tx.subjects.accessHistory, { subjectId: codeA, limit: 2 });
       expect(page.items).to.have.length(2);
@@ -149,7 +179,9 @@ describe('chaincode: subjects and market access (市场准入)', () => {
     });
 
     it('refuses an unknown subject (NOT_FOUND)', async () => {
-      await w.expectRefused('NOT_FOUND', () => w.submit(regA, tx.subjects.setAccess, { subjectId: creditCode('621228', 999), status: 'green', evidenceRefs: ['doc:1'] }));
+      await w.expectRefused('NOT_FOUND', () =>
+        w.submit(regA, tx.subjects.setAccess, { subjectId: creditCode('621228', 999), status: 'green', evidenceRefs: ['doc:1'] }),
+      );
     });
 
     it('refuses bad input: orange without limit, limit off orange, no evidence, floats and negatives, unknown status', async () => {

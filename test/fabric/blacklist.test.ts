@@ -94,11 +94,21 @@ describe('on Fabric: blacklist joint punishment across the three counties’ gat
     }
     // an eco product of the seller, with its certification anchored
     const body = multipartBody({ content: Buffer.from(`soil test ${runId}: walnut grove 3`), contentType: 'application/pdf' });
-    const soil = await keys.ldMerchant!.app.app.inject({ method: 'POST', url: '/api/v1/evidence', payload: body.payload, headers: { ...body.headers, authorization: `Bearer ${keys.ldMerchant!.key}` } });
+    const soil = await keys.ldMerchant!.app.app.inject({
+      method: 'POST',
+      url: '/api/v1/evidence',
+      payload: body.payload,
+      headers: { ...body.headers, authorization: `Bearer ${keys.ldMerchant!.key}` },
+    });
     expect(soil.statusCode, soil.body).to.equal(201);
     const listed = await post('ldMerchant', '/assets', {
-      ownerSubjectId: seller, kind: 'eco-product', title: 'Walnut oil, 40 bottles', category: `walnut-oil-${runId}`,
-      costFen: 100_000, priceFen: 130_000, certifications: [{ kind: 'soil-test', sha256: soil.json().result.sha256 }],
+      ownerSubjectId: seller,
+      kind: 'eco-product',
+      title: 'Walnut oil, 40 bottles',
+      category: `walnut-oil-${runId}`,
+      costFen: 100_000,
+      priceFen: 130_000,
+      certifications: [{ kind: 'soil-test', sha256: soil.json().result.sha256 }],
     });
     expect(listed.statusCode, listed.body).to.equal(201);
     assetId = listed.json().result.id;
@@ -153,7 +163,10 @@ describe('on Fabric: blacklist joint punishment across the three counties’ gat
   });
 
   it('an objection by the buyer’s merchant shows in the single and bulk checks of every county; the issuing county withdraws the entry and Huixian then accepts the order', async () => {
-    const filed = await post('hxMerchant', `/blacklist/${entryId}/objection`, { grounds: 'the discharge came from a neighbouring plant', evidenceRefs: ['doc:objection-1'] });
+    const filed = await post('hxMerchant', `/blacklist/${entryId}/objection`, {
+      grounds: 'the discharge came from a neighbouring plant',
+      evidenceRefs: ['doc:objection-1'],
+    });
     expect(filed.statusCode, filed.body).to.equal(201);
     expect(filed.json().result).to.include({ underObjection: true, status: 'published' });
     for (const who of ['enfA', 'enfB', 'auditor']) {
@@ -179,7 +192,10 @@ describe('on Fabric: blacklist joint punishment across the three counties’ gat
     expect(items[2].problem).to.match(/check character/);
     problem(await post('enfB', '/blacklist/check', { codes: [] }), 400, 'INVALID_ARGUMENT');
 
-    const withdrawn = await post('enfA', `/blacklist/${entryId}/objection/resolution`, { decision: 'withdrawn', note: 'the inspection found the neighbouring plant responsible' });
+    const withdrawn = await post('enfA', `/blacklist/${entryId}/objection/resolution`, {
+      decision: 'withdrawn',
+      note: 'the inspection found the neighbouring plant responsible',
+    });
     expect(withdrawn.statusCode, withdrawn.body).to.equal(200);
     expect(withdrawn.json().result).to.include({ status: 'revoked', active: false, underObjection: false });
     const check = (await get('enfB', `/blacklist/check/${buyer}`)).json();
@@ -201,13 +217,21 @@ describe('on Fabric: blacklist joint punishment across the three counties’ gat
     expect((await post('regA', '/subjects', { creditCode: subject, name: `enterprise ${subject}` })).statusCode).to.equal(201);
     const ev = (await post('enfA', '/credit-events', violationInput(subject))).json().result;
     const backdated = problem(
-      await post('enfA', '/blacklist', { subjectId: subject, basisEventIds: [ev.id], ...decision({ startDate: addDays(todayCst(), -30), endDate: addDays(todayCst(), -1) }) }),
+      await post('enfA', '/blacklist', {
+        subjectId: subject,
+        basisEventIds: [ev.id],
+        ...decision({ startDate: addDays(todayCst(), -30), endDate: addDays(todayCst(), -1) }),
+      }),
       422,
       'RULE_VIOLATION',
     );
     expect(backdated.detail).to.match(/may not be before the decision date/);
     const tomorrow = addDays(todayCst(), 1);
-    const later = await post('enfA', '/blacklist', { subjectId: subject, basisEventIds: [ev.id], ...decision({ startDate: tomorrow, endDate: addDays(tomorrow, 30) }) });
+    const later = await post('enfA', '/blacklist', {
+      subjectId: subject,
+      basisEventIds: [ev.id],
+      ...decision({ startDate: tomorrow, endDate: addDays(tomorrow, 30) }),
+    });
     expect(later.statusCode, later.body).to.equal(201);
     const entry = later.json().result;
     const got = await get('enfB', `/blacklist/${entry.id}`);

@@ -88,7 +88,10 @@ describe('on Fabric: the peer CLI as an outside client; chaincode events resumed
       const b = await openFabric(dir, { ...process.env, FABRIC_MSP_ID: LIANGDANG });
       await consume(b.ledger, members.length);
       await b.ledger.close();
-      const order = [...first.map((r, i) => ({ m: members[i]!, block: r.json().blockNumber as number })), ...members.slice(6).map((m) => ({ m, block: Infinity }))];
+      const order = [
+        ...first.map((r, i) => ({ m: members[i]!, block: r.json().blockNumber as number })),
+        ...members.slice(6).map((m) => ({ m, block: Infinity })),
+      ];
       expect(seen).to.have.members(members);
       expect(new Set(seen).size).to.equal(seen.length);
       // commit order: block by block

@@ -52,7 +52,11 @@ async function scenario(d: Driver, names: { run: string; seller: string; buyer: 
     return r.payload.length ? JSON.parse(r.payload.toString('utf8')) : null;
   };
   const m = (s: string) => `${s}-${names.run}`;
-  const admins = { [LIANGDANG]: await d.identity(LIANGDANG, 'admin'), [HUIXIAN]: await d.identity(HUIXIAN, 'admin'), [FENGXIAN]: await d.identity(FENGXIAN, 'admin') };
+  const admins = {
+    [LIANGDANG]: await d.identity(LIANGDANG, 'admin'),
+    [HUIXIAN]: await d.identity(HUIXIAN, 'admin'),
+    [FENGXIAN]: await d.identity(FENGXIAN, 'admin'),
+  };
   const grant = async (msp: keyof typeof admins, member: string, role: string) => {
     await submit(admins[msp], tx.membership.grantRole, { member, role });
     return d.identity(msp, member);
@@ -79,13 +83,28 @@ async function scenario(d: Driver, names: { run: string; seller: string; buyer: 
   const certSha = createHash('sha256').update(`soil ${names.run}`).digest('hex');
   touched.push(certSha);
   await submit(shopLd, tx.evidence.anchor, {
-    sha256: certSha, sm3: createHash('sm3').update(`soil ${names.run}`).digest('hex'), sizeBytes: 2048, mediaType: 'application/pdf', refs: { subjectIds: [names.seller] },
+    sha256: certSha,
+    sm3: createHash('sm3').update(`soil ${names.run}`).digest('hex'),
+    sizeBytes: 2048,
+    mediaType: 'application/pdf',
+    refs: { subjectIds: [names.seller] },
   });
   const asset = await submit(shopLd, tx.market.registerAsset, {
-    ownerSubjectId: names.seller, kind: 'eco-product', title: 'Wild honey', category: `honey-${names.run}`,
-    costFen: 100_000, priceFen: 130_000, evidenceRefs: ['doc:production'], certifications: [{ kind: 'soil-test', sha256: certSha }],
+    ownerSubjectId: names.seller,
+    kind: 'eco-product',
+    title: 'Wild honey',
+    category: `honey-${names.run}`,
+    costFen: 100_000,
+    priceFen: 130_000,
+    evidenceRefs: ['doc:production'],
+    certifications: [{ kind: 'soil-test', sha256: certSha }],
   });
-  const order = await submit(shopHx, tx.market.placeOrder, { assetId: asset.id, buyerSubjectId: names.buyer, depositFen: 20_000, depositPaymentRef: 'pay:dep' });
+  const order = await submit(shopHx, tx.market.placeOrder, {
+    assetId: asset.id,
+    buyerSubjectId: names.buyer,
+    depositFen: 20_000,
+    depositPaymentRef: 'pay:dep',
+  });
   await submit(verifier, tx.market.recordVerification, { orderId: order.id, result: 'pass', evidenceRefs: ['doc:inspection'] });
   const settled = await submit(shopHx, tx.market.settleOrder, { orderId: order.id, paymentRef: 'pay:bal' });
   tokens.push(settled.settlement.evidenceSha256, settled.settlement.evidenceSm3);
@@ -189,7 +208,9 @@ describe('on Fabric: differential test — the same scenario on the embedded led
     }
     const missing = [...expected.keys()].filter((k) => !actual.has(k)).map(readable);
     const extra = [...actual.keys()].filter((k) => !expected.has(k)).map(readable);
-    const differing = [...expected.keys()].filter((k) => actual.has(k) && actual.get(k) !== expected.get(k)).map((k) => `${readable(k)}\n  embedded: ${expected.get(k)}\n  fabric:   ${actual.get(k)}`);
+    const differing = [...expected.keys()]
+      .filter((k) => actual.has(k) && actual.get(k) !== expected.get(k))
+      .map((k) => `${readable(k)}\n  embedded: ${expected.get(k)}\n  fabric:   ${actual.get(k)}`);
     expect(missing, 'keys only on the embedded ledger').to.deep.equal([]);
     expect(extra, 'keys only on Fabric').to.deep.equal([]);
     expect(differing, 'values that differ').to.deep.equal([]);
@@ -213,7 +234,9 @@ describe('on Fabric: differential test — the same scenario on the embedded led
   });
 });
 
-async function openFabricWithNetwork(dir: string): Promise<{ ledger: FabricLedger; wallet: Awaited<ReturnType<typeof openFabric>>['wallet']; network: { channel: string } }> {
+async function openFabricWithNetwork(
+  dir: string,
+): Promise<{ ledger: FabricLedger; wallet: Awaited<ReturnType<typeof openFabric>>['wallet']; network: { channel: string } }> {
   const opened = await openFabric(dir, { ...process.env, FABRIC_MSP_ID: LIANGDANG });
   const { loadNetworkDescription } = await import('../../gateway-api/src/ledger/fabric/network-description');
   const network = loadNetworkDescription(process.env.FABRIC_NETWORK ?? path.resolve('network/run/network.json'));

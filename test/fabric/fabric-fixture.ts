@@ -46,7 +46,12 @@ export async function openFabricApp(mspId = 'LiangdangMSP', dir = mkdtempSync(pa
       return key;
     },
     request(method, url, key, body, headers = {}) {
-      return app.inject({ method, url, headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...headers }, ...(body !== undefined ? { payload: body as never } : {}) });
+      return app.inject({
+        method,
+        url,
+        headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...headers },
+        ...(body !== undefined ? { payload: body as never } : {}),
+      });
     },
     async close() {
       await app.close();
@@ -92,7 +97,7 @@ let serialCounter = 0;
  * (time-based), so credit codes never collide when the suite is run twice on one network.
  */
 export function uniqueSerial(): number {
-  return ((Math.floor(Date.now() / 1000) % 10_000_000) * 100 + serialCounter++ % 100) % 1_000_000_000;
+  return ((Math.floor(Date.now() / 1000) % 10_000_000) * 100 + (serialCounter++ % 100)) % 1_000_000_000;
 }
 
 /**

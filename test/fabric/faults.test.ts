@@ -103,7 +103,11 @@ describe('on Fabric: faults — an orderer down, a county’s peer down, nothing
     expect(await hx.height()).to.equal(await f.ledger.height());
     // the restarted peer answers with the same state as Liangdang's
     for (const a of acknowledged) {
-      const viaHx = await counties.apps[HUIXIAN].request('GET', `/api/v1/members/${a.mspId}:${a.member}`, await counties.apps[HUIXIAN].keyFor(HUIXIAN, `reader-${runId}`));
+      const viaHx = await counties.apps[HUIXIAN].request(
+        'GET',
+        `/api/v1/members/${a.mspId}:${a.member}`,
+        await counties.apps[HUIXIAN].keyFor(HUIXIAN, `reader-${runId}`),
+      );
       const viaLd = await f.request('GET', `/api/v1/members/${a.mspId}:${a.member}`, admin);
       expect(viaHx.statusCode, viaHx.body).to.equal(200);
       expect(viaHx.json()).to.deep.equal(viaLd.json());

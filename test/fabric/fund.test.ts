@@ -96,9 +96,18 @@ describe('on Fabric: a compensation fund round across the three counties’ gate
         ...(kind === 'eco-product' ? { certifications: [{ kind: 'soil-test', sha256: seller.certSha }] } : {}),
       }),
     );
-    const order = created(await post(`shop-${SHORT[b]}`, '/orders', { assetId: listed.id, buyerSubjectId: buyer.subject, depositFen: Math.floor(priceFen / 10), depositPaymentRef: `pay:dep-${runId}` }));
+    const order = created(
+      await post(`shop-${SHORT[b]}`, '/orders', {
+        assetId: listed.id,
+        buyerSubjectId: buyer.subject,
+        depositFen: Math.floor(priceFen / 10),
+        depositPaymentRef: `pay:dep-${runId}`,
+      }),
+    );
     expect(order.status, 'order not suspended by a risk rule').to.equal('ordered');
-    expect(created(await post(`ver-${SHORT[verifier]}`, `/orders/${order.id}/verification`, { result: 'pass', evidenceRefs: ['doc:inspection'] })).status).to.equal('verified');
+    expect(
+      created(await post(`ver-${SHORT[verifier]}`, `/orders/${order.id}/verification`, { result: 'pass', evidenceRefs: ['doc:inspection'] })).status,
+    ).to.equal('verified');
     const settled = created(await post(`shop-${SHORT[b]}`, `/orders/${order.id}/settlement`, { paymentRef: `pay:bal-${order.id.slice(2, 14)}` }));
     expect(settled.status).to.equal('settled');
     if (kind === 'eco-product') {
@@ -114,7 +123,12 @@ describe('on Fabric: a compensation fund round across the three counties’ gate
       const s = SHORT[c];
       const app = counties.apps[c];
       keys[`admin-${s}`] = { app, key: await app.keyFor(c, 'admin') };
-      for (const [alias, role] of [['fin', 'finance'], ['reg', 'regulator'], ['ver', 'verifier'], ['shop', 'merchant']] as const) {
+      for (const [alias, role] of [
+        ['fin', 'finance'],
+        ['reg', 'regulator'],
+        ['ver', 'verifier'],
+        ['shop', 'merchant'],
+      ] as const) {
         const name = member(`${alias}-${s}`);
         keys[`${alias}-${s}`] = { app, key: await app.keyFor(c, name) };
         const r = await post(`admin-${s}`, `/members/${c}:${name}/roles`, { role });
@@ -150,7 +164,11 @@ describe('on Fabric: a compensation fund round across the three counties’ gate
     for (const c of COUNTIES) {
       const s = SHORT[c];
       const paymentRef = `treasury:${s}-${runId}`;
-      expect(created(await post(`fin-${s}`, '/fund/contributions', { amountFen: amounts[c], paymentRef }))).to.include({ county: c, amountFen: amounts[c], paymentRef });
+      expect(created(await post(`fin-${s}`, '/fund/contributions', { amountFen: amounts[c], paymentRef }))).to.include({
+        county: c,
+        amountFen: amounts[c],
+        paymentRef,
+      });
       await refused(() => post(`fin-${s}`, '/fund/contributions', { amountFen: 5, paymentRef }), 409, 'CONFLICT', /already recorded/);
     }
     await refused(() => post('reg-h', '/fund/contributions', { amountFen: 5, paymentRef: `treasury:x-${runId}` }), 403, 'FORBIDDEN');
@@ -175,7 +193,12 @@ describe('on Fabric: a compensation fund round across the three counties’ gate
       created(await post(`reg-${s}`, `/subjects/${code}/access`, { status: 'green', evidenceRefs: ['doc:review'] }));
       created(await post(`reg-${s}`, `/subjects/${code}/merchants`, { member: member(`shop-${s}`) }));
       const body = multipartBody({ content: Buffer.from(`soil test of ${code} (${runId})`), contentType: 'application/pdf' });
-      const soil = await keys[`shop-${s}`]!.app.app.inject({ method: 'POST', url: '/api/v1/evidence', payload: body.payload, headers: { ...body.headers, authorization: `Bearer ${keys[`shop-${s}`]!.key}` } });
+      const soil = await keys[`shop-${s}`]!.app.app.inject({
+        method: 'POST',
+        url: '/api/v1/evidence',
+        payload: body.payload,
+        headers: { ...body.headers, authorization: `Bearer ${keys[`shop-${s}`]!.key}` },
+      });
       expect(soil.statusCode, soil.body).to.equal(201);
       traders[c] = { county: c, subject: code, certSha: soil.json().result.sha256 };
     }
@@ -198,14 +221,29 @@ describe('on Fabric: a compensation fund round across the three counties’ gate
 
   it('a round over a period that has not ended is refused (422); typed-in trade volumes are refused (400)', async () => {
     const metrics = [{ metric: 'trade-volume', weightBp: 10_000 }];
-    await refused(() => post('fin-h', '/fund/rounds', { periodFrom: today, periodTo: today, poolFen: pool, metrics }), 422, 'RULE_VIOLATION', /period must have ended/);
-    await refused(() => post('fin-h', '/fund/rounds', { ...period, poolFen: pool, metrics: [{ metric: 'trade-volume', weightBp: 10_000, values: [{ county: LIANGDANG, value: 5 }] }] }), 400, 'INVALID_ARGUMENT');
+    await refused(
+      () => post('fin-h', '/fund/rounds', { periodFrom: today, periodTo: today, poolFen: pool, metrics }),
+      422,
+      'RULE_VIOLATION',
+      /period must have ended/,
+    );
+    await refused(
+      () =>
+        post('fin-h', '/fund/rounds', {
+          ...period,
+          poolFen: pool,
+          metrics: [{ metric: 'trade-volume', weightBp: 10_000, values: [{ county: LIANGDANG, value: 5 }] }],
+        }),
+      400,
+      'INVALID_ARGUMENT',
+    );
     await refused(() => post('reg-h', '/fund/rounds', { ...period, poolFen: pool, metrics }), 403, 'FORBIDDEN');
   });
 
   it('finance proposes a round for the previous month: the chaincode computes each county’s trade volume; the parts sum exactly to the pool', async () => {
     const volumes: Record<string, number> = {};
-    for (const c of COUNTIES) volumes[c] = ok(await get('fin-f', `/fund/trade-volume?county=${c}&periodFrom=${period.periodFrom}&periodTo=${period.periodTo}`)).volumeFen;
+    for (const c of COUNTIES)
+      volumes[c] = ok(await get('fin-f', `/fund/trade-volume?county=${c}&periodFrom=${period.periodFrom}&periodTo=${period.periodTo}`)).volumeFen;
     const forest: Record<string, number> = { [LIANGDANG]: 61, [HUIXIAN]: 39, [FENGXIAN]: 50 };
     const res = await post('fin-h', '/fund/rounds', {
       ...period,
@@ -226,7 +264,10 @@ describe('on Fabric: a compensation fund round across the three counties’ gate
     }
     const totalVolume = COUNTIES.reduce((s, c) => s + (volumes[c] ?? 0), 0);
     expect(round.metrics[0]).to.deep.equal({ metric: 'trade-volume', weightBp: 6000, eligibleTotal: totalVolume });
-    expect(round.allocations.reduce((s: number, a: { amountFen: number }) => s + a.amountFen, 0), 'parts sum to the pool').to.equal(pool);
+    expect(
+      round.allocations.reduce((s: number, a: { amountFen: number }) => s + a.amountFen, 0),
+      'parts sum to the pool',
+    ).to.equal(pool);
     if (totalVolume === 0) {
       // a fresh network (as test:fabric makes) traded nothing last month: a metric no county has carries
       // no weight, so the pool is split by forest coverage alone, 50 : 39 : 61 (Fengxian, Huixian, Liangdang)
@@ -242,7 +283,12 @@ describe('on Fabric: a compensation fund round across the three counties’ gate
     expect(created(await post('fin-l', `/fund/rounds/${round.id}/approvals`)).approvals.map((a: { county: string }) => a.county)).to.deep.equal([LIANGDANG]);
     await refused(() => post('fin-l', `/fund/rounds/${round.id}/approvals`), 409, 'CONFLICT', /already approved/);
     await refused(() => post('fin-h', `/fund/rounds/${round.id}/finalization`), 422, 'RULE_VIOLATION', /majority/);
-    await refused(() => post('fin-l', `/fund/rounds/${round.id}/disbursements`, { county: LIANGDANG, amountFen: 1, paymentRef: `pay:early-${runId}` }), 409, 'CONFLICT', /finalized rounds only/);
+    await refused(
+      () => post('fin-l', `/fund/rounds/${round.id}/disbursements`, { county: LIANGDANG, amountFen: 1, paymentRef: `pay:early-${runId}` }),
+      409,
+      'CONFLICT',
+      /finalized rounds only/,
+    );
     const approved = created(await post('fin-f', `/fund/rounds/${round.id}/approvals`));
     expect(approved.approvals.map((a: { county: string }) => a.county)).to.deep.equal([LIANGDANG, FENGXIAN]);
   });
@@ -266,7 +312,8 @@ describe('on Fabric: a compensation fund round across the three counties’ gate
 
   it('disbursements stay within each county’s allocation: the over-disbursement is refused (422)', async () => {
     const ld = round.allocations.find((a: { county: string }) => a.county === LIANGDANG).amountFen as number;
-    const pay = (who: string, amountFen: number, ref: string) => post(who, `/fund/rounds/${round.id}/disbursements`, { county: LIANGDANG, amountFen, paymentRef: `pay:${ref}-${runId}` });
+    const pay = (who: string, amountFen: number, ref: string) =>
+      post(who, `/fund/rounds/${round.id}/disbursements`, { county: LIANGDANG, amountFen, paymentRef: `pay:${ref}-${runId}` });
     expect(created(await pay('fin-l', ld - 1000, 'ld-1'))).to.include({ disbursedFen: ld - 1000, allocatedFen: ld });
     await refused(() => pay('fin-h', 1001, 'ld-2'), 422, 'RULE_VIOLATION', /exceed its allocation/);
     expect(created(await pay('fin-h', 1000, 'ld-3'))).to.include({ disbursedFen: ld });
@@ -290,7 +337,9 @@ describe('on Fabric: a compensation fund round across the three counties’ gate
       const mine = items.find((r) => r.id === round.id);
       expect(mine, `round ${round.id} on ${c}'s public page`).to.not.equal(undefined);
       expect(mine).to.include({ poolFen: pool, periodFrom: period.periodFrom, periodTo: period.periodTo, finalizeTxId: round.finalizeTxId });
-      expect(mine.allocations.map((a: { county: string; amountFen: number }) => [a.county, a.amountFen])).to.deep.equal(round.allocations.map((a: { county: string; amountFen: number }) => [a.county, a.amountFen]));
+      expect(mine.allocations.map((a: { county: string; amountFen: number }) => [a.county, a.amountFen])).to.deep.equal(
+        round.allocations.map((a: { county: string; amountFen: number }) => [a.county, a.amountFen]),
+      );
       expect(mine.approvals.map((a: { county: string }) => a.county)).to.deep.equal([LIANGDANG, FENGXIAN]);
       expect(JSON.stringify(mine)).not.to.contain(runId);
     }

@@ -52,10 +52,20 @@ describe('on Fabric: membership and evidence through the gateway', () => {
     const key = await f.keyFor(LIANGDANG, uploader);
     const content = Buffer.from(`inspection report ${runId}\n`);
     const up = multipartBody({ content, contentType: 'text/plain' });
-    const anchored = await f.app.inject({ method: 'POST', url: '/api/v1/evidence', payload: up.payload, headers: { ...up.headers, authorization: `Bearer ${key}` } });
+    const anchored = await f.app.inject({
+      method: 'POST',
+      url: '/api/v1/evidence',
+      payload: up.payload,
+      headers: { ...up.headers, authorization: `Bearer ${key}` },
+    });
     expect(anchored.statusCode, anchored.body).to.equal(201);
     const vf = multipartBody({ content, contentType: 'text/plain' });
-    const verified = await f.app.inject({ method: 'POST', url: '/api/v1/evidence/verify', payload: vf.payload, headers: { ...vf.headers, authorization: `Bearer ${key}` } });
+    const verified = await f.app.inject({
+      method: 'POST',
+      url: '/api/v1/evidence/verify',
+      payload: vf.payload,
+      headers: { ...vf.headers, authorization: `Bearer ${key}` },
+    });
     const v = verified.json();
     expect(v.match, verified.body).to.equal(true);
     expect(v.digests.sha256).to.equal(createHash('sha256').update(content).digest('hex'));
@@ -66,7 +76,12 @@ describe('on Fabric: membership and evidence through the gateway', () => {
     const changed = Buffer.from(content);
     changed[0] = changed[0]! ^ 1;
     const bad = multipartBody({ content: changed });
-    const notFound = await f.app.inject({ method: 'POST', url: '/api/v1/evidence/verify', payload: bad.payload, headers: { ...bad.headers, authorization: `Bearer ${key}` } });
+    const notFound = await f.app.inject({
+      method: 'POST',
+      url: '/api/v1/evidence/verify',
+      payload: bad.payload,
+      headers: { ...bad.headers, authorization: `Bearer ${key}` },
+    });
     expect(notFound.json().match).to.equal(false);
   });
 

@@ -112,8 +112,12 @@ describe('on Fabric: ownership transfer and evidence through the three countiesâ
     expect(soil.statusCode, soil.body).to.equal(201);
     certSha = soil.json().result.sha256;
     const asset = {
-      ownerSubjectId: seller, kind: 'eco-product', title: 'Wild honey, 50 jars', category: `honey-${runId}`,
-      costFen: 100_000, certifications: [{ kind: 'soil-test', sha256: certSha }],
+      ownerSubjectId: seller,
+      kind: 'eco-product',
+      title: 'Wild honey, 50 jars',
+      category: `honey-${runId}`,
+      costFen: 100_000,
+      certifications: [{ kind: 'soil-test', sha256: certSha }],
     };
     const tooCheap = await post('ldMerchant', '/api/v1/assets', { ...asset, priceFen: 129_999 });
     expect(tooCheap.statusCode, 'premium under 30%').to.equal(422);
@@ -144,7 +148,11 @@ describe('on Fabric: ownership transfer and evidence through the three countiesâ
     expect(early.statusCode, 'wrong state').to.equal(409);
     const notVerifier = await post('auditor', `/api/v1/orders/${orderId}/verification`, { result: 'pass', evidenceRefs: ['site-visit-1'] });
     expect(notVerifier.statusCode).to.equal(403);
-    const pass = await post('verifier', `/api/v1/orders/${orderId}/verification`, { result: 'pass', evidenceRefs: ['site-visit-1'], note: 'jars sealed, labels match' });
+    const pass = await post('verifier', `/api/v1/orders/${orderId}/verification`, {
+      result: 'pass',
+      evidenceRefs: ['site-visit-1'],
+      note: 'jars sealed, labels match',
+    });
     expect(pass.statusCode, pass.body).to.equal(201);
     expect(pass.json().result.status).to.equal('verified');
   });
@@ -187,7 +195,13 @@ describe('on Fabric: ownership transfer and evidence through the three countiesâ
     expect(verified.statusCode, verified.body).to.equal(200);
     const v = verified.json();
     expect(v.match, verified.body).to.equal(true);
-    expect(v.transaction).to.include({ txId: settleTx, blockNumber: settleBlock, validationCode: 'VALID', transactionName: tx.market.settleOrder.qualifiedName, creatorMspId: HUIXIAN });
+    expect(v.transaction).to.include({
+      txId: settleTx,
+      blockNumber: settleBlock,
+      validationCode: 'VALID',
+      transactionName: tx.market.settleOrder.qualifiedName,
+      creatorMspId: HUIXIAN,
+    });
     // majority-of-counties endorsement, read from the block itself
     expect(v.transaction.endorsingOrganisations.length).to.be.at.least(2);
 

@@ -62,7 +62,12 @@ describe('gateway /api/v1/blacklist, /credit-events, /subjects/{code}/credit, qu
       await ledgerSubmit(f, msp, reg, tx.subjects.bindMerchant, { subjectId: code, member: merchant });
     }
     const certSha = hex64(`cert ${seller}`);
-    await ledgerSubmit(f, LIANGDANG, 'm-seller', tx.evidence.anchor, { sha256: certSha, sm3: hex64(`sm3 ${certSha}`), sizeBytes: 100, mediaType: 'application/pdf' });
+    await ledgerSubmit(f, LIANGDANG, 'm-seller', tx.evidence.anchor, {
+      sha256: certSha,
+      sm3: hex64(`sm3 ${certSha}`),
+      sizeBytes: 100,
+      mediaType: 'application/pdf',
+    });
     const asset = await ledgerSubmit(f, LIANGDANG, 'm-seller', tx.market.registerAsset, {
       ownerSubjectId: seller,
       kind: 'eco-product',
@@ -113,7 +118,10 @@ describe('gateway /api/v1/blacklist, /credit-events, /subjects/{code}/credit, qu
       expect(noEvidence.statusCode).to.equal(400);
       expect(await height()).to.equal(h);
 
-      const repaired = await api('POST', `/blacklist/${entry.id}/repair`, enfA, { rectificationEvidenceRefs: ['doc:rectified'], note: 'fines paid, plant upgraded' });
+      const repaired = await api('POST', `/blacklist/${entry.id}/repair`, enfA, {
+        rectificationEvidenceRefs: ['doc:rectified'],
+        note: 'fines paid, plant upgraded',
+      });
       expect(repaired.statusCode, repaired.body).to.equal(200);
       expect(repaired.json().result).to.include({ status: 'repaired', active: false });
 
@@ -161,7 +169,10 @@ describe('gateway /api/v1/blacklist, /credit-events, /subjects/{code}/credit, qu
       expect((await api('POST', '/blacklist/no-such-entry/objection', merchantB, { grounds: 'x' })).statusCode).to.equal(404);
       expect(await height()).to.equal(h);
 
-      const filed = await api('POST', `/blacklist/${entry.id}/objection`, merchantB, { grounds: 'the discharge came from a neighbour', evidenceRefs: ['doc:obj-1'] });
+      const filed = await api('POST', `/blacklist/${entry.id}/objection`, merchantB, {
+        grounds: 'the discharge came from a neighbour',
+        evidenceRefs: ['doc:obj-1'],
+      });
       expect(filed.statusCode, filed.body).to.equal(201);
       const check = (await api('GET', `/blacklist/check/${buyer}`, enfB)).json();
       expect(check).to.include({ blacklisted: true, underObjection: true });
@@ -250,7 +261,9 @@ describe('gateway /api/v1/blacklist, /credit-events, /subjects/{code}/credit, qu
       const all = [...page1.json().items, ...page2.json().items].map((e: any) => e.subjectId);
       expect(all).to.include.members(subjects);
       expect(all.every((s: string) => typeof s === 'string')).to.equal(true);
-      expect((await api('GET', `/blacklist?county=${LIANGDANG}&measure=fund`, auditor)).json().items.map((e: any) => e.subjectId)).to.not.include.members(subjects);
+      expect((await api('GET', `/blacklist?county=${LIANGDANG}&measure=fund`, auditor)).json().items.map((e: any) => e.subjectId)).to.not.include.members(
+        subjects,
+      );
       expect((await api('GET', '/blacklist?measure=travel', auditor)).statusCode).to.equal(400);
       expect((await api('GET', '/blacklist?limit=0', auditor)).statusCode).to.equal(400);
       expect((await api('GET', '/blacklist?county=not%20a%20county', auditor)).statusCode).to.equal(400);

@@ -26,7 +26,10 @@ function readmeConfigurationRows(): Array<{ variables: string[]; flag: string }>
   expect(section, 'README.md has a "## Configuration" section').to.be.a('string');
   const rows = (section as string).split('\n').filter((l) => l.startsWith('| `'));
   return rows.map((row) => {
-    const [variableCell = '', flagCell = ''] = row.split('|').slice(1).map((c) => c.trim());
+    const [variableCell = '', flagCell = ''] = row
+      .split('|')
+      .slice(1)
+      .map((c) => c.trim());
     return {
       variables: [...variableCell.matchAll(/`([A-Z][A-Z0-9_]*)(?:=[^`]*)?`/g)].map((m) => m[1] as string),
       flag: flagCell.replace(/`/g, ''),
@@ -62,7 +65,10 @@ describe('gateway configuration (config.ts)', () => {
       const setting: { variable: string; onOff?: boolean; default?: string; unset?: string } = s;
       const line = help.split('\n').findIndex((l) => l.includes(setting.variable));
       expect(line, setting.variable).to.be.at.least(0);
-      const entry = help.split('\n').slice(line, line + 2).join('\n');
+      const entry = help
+        .split('\n')
+        .slice(line, line + 2)
+        .join('\n');
       const flag = flagOf(s);
       if (flag) expect(entry, setting.variable).to.include(flag);
       const shown = setting.default === undefined ? `unset: ${setting.unset}` : `default ${setting.onOff ? 'on' : setting.default}`;
@@ -133,7 +139,10 @@ describe('gateway configuration (config.ts)', () => {
     });
     expect(c.subjectHmacKey?.toString('hex')).to.equal(key);
 
-    const flagged = loadConfig(['--host', '::1', '--port=9090', '--data-dir', 'd', '--ledger', 'embedded', '--max-evidence-bytes', '2048', '--log-level', 'debug'], env);
+    const flagged = loadConfig(
+      ['--host', '::1', '--port=9090', '--data-dir', 'd', '--ledger', 'embedded', '--max-evidence-bytes', '2048', '--log-level', 'debug'],
+      env,
+    );
     expect(flagged).to.deep.include({ host: '::1', port: 9090, dataDir: path.resolve('d'), ledger: 'embedded', maxEvidenceBytes: 2048, logLevel: 'debug' });
     const switchedOff = loadConfig(['--no-demo', '--no-http-worker'], { DEMO: '1', HTTP_WORKER: '1' });
     expect(switchedOff).to.include({ demo: false, httpWorker: false });
@@ -179,7 +188,10 @@ describe('gateway configuration (config.ts)', () => {
     expect(chaincodeLogLevel({ CHAINCODE_LOG_LEVEL: 'loud' }), 'refused later by loadConfig, muted meanwhile').to.equal(undefined);
     expect(contractLoadLogLevel({})).to.equal('WARNING');
     expect(contractLoadLogLevel({ CORE_CHAINCODE_LOGGING_LEVEL: 'DEBUG' })).to.equal('DEBUG');
-    expect(fabricSettings({ FABRIC_MSP_ID: 'FengxianMSP', PORT: 'not read here' })).to.deep.equal({ networkFile: path.resolve('network/run/network.json'), mspId: 'FengxianMSP' });
+    expect(fabricSettings({ FABRIC_MSP_ID: 'FengxianMSP', PORT: 'not read here' })).to.deep.equal({
+      networkFile: path.resolve('network/run/network.json'),
+      mspId: 'FengxianMSP',
+    });
   });
 
   it('is the only module of gateway-api/src that reads process.env (quiet-logs.ts only sets a library variable)', () => {
@@ -196,7 +208,10 @@ describe('gateway configuration (config.ts)', () => {
     expect(readers).to.deep.equal([]);
     // The early readers are wired in: both modules import the config.
     for (const early of ['quiet-logs.ts', 'ledger/embedded/library-patches.ts']) {
-      expect(importsOf(path.join(REPO_ROOT, 'gateway-api/src', early)).some((s) => s.endsWith('/config')), early).to.equal(true);
+      expect(
+        importsOf(path.join(REPO_ROOT, 'gateway-api/src', early)).some((s) => s.endsWith('/config')),
+        early,
+      ).to.equal(true);
     }
   });
 

@@ -14,7 +14,13 @@ describe('gateway /api/v1/evidence', () => {
   const pdf = Buffer.from('%PDF-1.4\nsoil test report for lot 7, Liangdang\n%%EOF\n');
   const sha = createHash('sha256').update(pdf).digest('hex');
 
-  const upload = (key: string, content: Buffer | undefined, fields: Record<string, string> = {}, url = '/api/v1/evidence', extra: Record<string, string> = {}) => {
+  const upload = (
+    key: string,
+    content: Buffer | undefined,
+    fields: Record<string, string> = {},
+    url = '/api/v1/evidence',
+    extra: Record<string, string> = {},
+  ) => {
     const body = multipartBody(content ? { content, contentType: 'application/pdf', name: 'report.pdf' } : undefined, fields);
     return f.app.inject({ method: 'POST', url, payload: body.payload, headers: { ...body.headers, authorization: `Bearer ${key}`, ...extra } });
   };

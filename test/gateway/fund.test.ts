@@ -49,12 +49,19 @@ describe('gateway /api/v1/fund and /counties: compensation fund (生态补偿基
   describe('counties registry', () => {
     it('each county admin registers its own county once; others may not (403), twice is a conflict (409), bad input 400', async () => {
       await expectRefusedHttp(w, 403, 'FORBIDDEN', () => f.request('POST', `${API}/counties`, key['fin-l'], { name: 'x', division: '621228' }));
-      for (const bad of [{ name: 'x', division: '62122' }, { name: '', division: '621228' }, { name: 'x', division: '621228', creditCode: '11621228000000001X' }, { name: 'x', division: '621228', extra: 1 }]) {
+      for (const bad of [
+        { name: 'x', division: '62122' },
+        { name: '', division: '621228' },
+        { name: 'x', division: '621228', creditCode: '11621228000000001X' },
+        { name: 'x', division: '621228', extra: 1 },
+      ]) {
         await expectRefusedHttp(w, 400, 'INVALID_ARGUMENT', () => f.request('POST', `${API}/counties`, key['admin-l'], bad));
       }
       for (const c of COUNTIES) {
         const short = c.slice(0, 1).toLowerCase();
-        const county = created(await f.request('POST', `${API}/counties`, key[`admin-${short}`], { name: COUNTY_NAMES[c], division: DIVISION[c], creditCode: governmentCode(c) }));
+        const county = created(
+          await f.request('POST', `${API}/counties`, key[`admin-${short}`], { name: COUNTY_NAMES[c], division: DIVISION[c], creditCode: governmentCode(c) }),
+        );
         expect(county).to.include({ mspId: c, division: DIVISION[c], creditCode: governmentCode(c) });
       }
       await expectRefusedHttp(w, 409, 'CONFLICT', () => f.request('POST', `${API}/counties`, key['admin-h'], { name: 'again', division: '621227' }));
@@ -69,21 +76,40 @@ describe('gateway /api/v1/fund and /counties: compensation fund (生态补偿基
       const amounts: Record<string, number> = { [LIANGDANG]: 1_000_000, [HUIXIAN]: 500_000, [FENGXIAN]: 500_000 };
       for (const c of COUNTIES) {
         const short = c.slice(0, 1).toLowerCase();
-        const res = await f.request('POST', `${API}/fund/contributions`, key[`fin-${short}`], { amountFen: amounts[c], paymentRef: `treasury:${short}-2026-001` });
+        const res = await f.request('POST', `${API}/fund/contributions`, key[`fin-${short}`], {
+          amountFen: amounts[c],
+          paymentRef: `treasury:${short}-2026-001`,
+        });
         expect(created(res)).to.include({ county: c, amountFen: amounts[c], paymentRef: `treasury:${short}-2026-001` });
       }
       const list = okJson(await f.request('GET', `${API}/fund/contributions?county=${HUIXIAN}`, key['fin-l']));
       expect(list.items).to.have.length(1);
-      expect(okJson(await f.request('GET', `${API}/fund/balance`, key['fin-l']))).to.deep.equal({ contributedFen: 2_000_000, committedFen: 0, availableFen: 2_000_000 });
+      expect(okJson(await f.request('GET', `${API}/fund/balance`, key['fin-l']))).to.deep.equal({
+        contributedFen: 2_000_000,
+        committedFen: 0,
+        availableFen: 2_000_000,
+      });
     });
 
     it('refuses bad amounts (400), a reused payment reference (409) and callers without the finance role (403)', async () => {
       for (const amountFen of [-100, 0, 12.5, '100', 2 ** 53]) {
-        await expectRefusedHttp(w, 400, 'INVALID_ARGUMENT', () => f.request('POST', `${API}/fund/contributions`, key['fin-l'], { amountFen, paymentRef: 'treasury:x-1' }));
+        await expectRefusedHttp(w, 400, 'INVALID_ARGUMENT', () =>
+          f.request('POST', `${API}/fund/contributions`, key['fin-l'], { amountFen, paymentRef: 'treasury:x-1' }),
+        );
       }
-      await expectRefusedHttp(w, 400, 'INVALID_ARGUMENT', () => f.request('POST', `${API}/fund/contributions`, key['fin-l'], { amountFen: 5, paymentRef: 'bad ref!' }));
-      await expectRefusedHttp(w, 409, 'CONFLICT', () => f.request('POST', `${API}/fund/contributions`, key['fin-l'], { amountFen: 5, paymentRef: 'treasury:l-2026-001' }), /already recorded/);
-      await expectRefusedHttp(w, 403, 'FORBIDDEN', () => f.request('POST', `${API}/fund/contributions`, key['reg-l'], { amountFen: 5, paymentRef: 'treasury:x-2' }));
+      await expectRefusedHttp(w, 400, 'INVALID_ARGUMENT', () =>
+        f.request('POST', `${API}/fund/contributions`, key['fin-l'], { amountFen: 5, paymentRef: 'bad ref!' }),
+      );
+      await expectRefusedHttp(
+        w,
+        409,
+        'CONFLICT',
+        () => f.request('POST', `${API}/fund/contributions`, key['fin-l'], { amountFen: 5, paymentRef: 'treasury:l-2026-001' }),
+        /already recorded/,
+      );
+      await expectRefusedHttp(w, 403, 'FORBIDDEN', () =>
+        f.request('POST', `${API}/fund/contributions`, key['reg-l'], { amountFen: 5, paymentRef: 'treasury:x-2' }),
+      );
     });
   });
 
@@ -119,18 +145,60 @@ describe('gateway /api/v1/fund and /counties: compensation fund (生态补偿基
     it('carbon sink counts only once a verifier of another county confirms it', async () => {
       const period = { periodFrom: tradeDay, periodTo: tradeDay };
       // A county's finance officers or regulators report its carbon sink; a verifier may not.
-      await expectRefusedHttp(w, 403, 'FORBIDDEN', () => f.request('POST', `${API}/fund/carbon-sinks`, key['ver-l'], { ...period, kgCo2e: 5000, evidenceRefs: ['doc:forest-survey-l'] }));
-      for (const [short, kg] of [['l', 5000], ['h', 3000], ['f', 5000]] as const) {
-        expect(created(await f.request('POST', `${API}/fund/carbon-sinks`, key[`fin-${short}`], { ...period, kgCo2e: kg, evidenceRefs: [`doc:forest-survey-${short}`] }))).to.include({ status: 'reported' });
+      await expectRefusedHttp(w, 403, 'FORBIDDEN', () =>
+        f.request('POST', `${API}/fund/carbon-sinks`, key['ver-l'], { ...period, kgCo2e: 5000, evidenceRefs: ['doc:forest-survey-l'] }),
+      );
+      for (const [short, kg] of [
+        ['l', 5000],
+        ['h', 3000],
+        ['f', 5000],
+      ] as const) {
+        expect(
+          created(
+            await f.request('POST', `${API}/fund/carbon-sinks`, key[`fin-${short}`], { ...period, kgCo2e: kg, evidenceRefs: [`doc:forest-survey-${short}`] }),
+          ),
+        ).to.include({ status: 'reported' });
       }
-      await expectRefusedHttp(w, 403, 'FORBIDDEN', () => f.request('POST', `${API}/fund/carbon-sinks/confirmation`, key['ver-l'], { county: LIANGDANG, ...period, decision: 'confirm' }), /own county/);
-      await expectRefusedHttp(w, 403, 'FORBIDDEN', () => f.request('POST', `${API}/fund/carbon-sinks/confirmation`, key['fin-h'], { county: LIANGDANG, ...period, decision: 'confirm' }));
-      await expectRefusedHttp(w, 404, 'NOT_FOUND', () => f.request('POST', `${API}/fund/carbon-sinks/confirmation`, key['ver-h'], { county: LIANGDANG, periodFrom: '2026-01-01', periodTo: '2026-01-31', decision: 'confirm' }));
-      expect(created(await f.request('POST', `${API}/fund/carbon-sinks/confirmation`, key['ver-h'], { county: LIANGDANG, ...period, decision: 'confirm' }))).to.include({ status: 'confirmed' });
-      expect(created(await f.request('POST', `${API}/fund/carbon-sinks/confirmation`, key['ver-l'], { county: HUIXIAN, ...period, decision: 'reject', note: 'survey incomplete' }))).to.include({ status: 'rejected' });
-      expect(created(await f.request('POST', `${API}/fund/carbon-sinks/confirmation`, key['ver-l'], { county: FENGXIAN, ...period, decision: 'confirm' }))).to.include({ status: 'confirmed' });
-      await expectRefusedHttp(w, 409, 'CONFLICT', () => f.request('POST', `${API}/fund/carbon-sinks/confirmation`, key['ver-h'], { county: LIANGDANG, ...period, decision: 'reject' }));
-      await expectRefusedHttp(w, 409, 'CONFLICT', () => f.request('POST', `${API}/fund/carbon-sinks`, key['fin-l'], { ...period, kgCo2e: 9999, evidenceRefs: ['doc:again'] }));
+      await expectRefusedHttp(
+        w,
+        403,
+        'FORBIDDEN',
+        () => f.request('POST', `${API}/fund/carbon-sinks/confirmation`, key['ver-l'], { county: LIANGDANG, ...period, decision: 'confirm' }),
+        /own county/,
+      );
+      await expectRefusedHttp(w, 403, 'FORBIDDEN', () =>
+        f.request('POST', `${API}/fund/carbon-sinks/confirmation`, key['fin-h'], { county: LIANGDANG, ...period, decision: 'confirm' }),
+      );
+      await expectRefusedHttp(w, 404, 'NOT_FOUND', () =>
+        f.request('POST', `${API}/fund/carbon-sinks/confirmation`, key['ver-h'], {
+          county: LIANGDANG,
+          periodFrom: '2026-01-01',
+          periodTo: '2026-01-31',
+          decision: 'confirm',
+        }),
+      );
+      expect(
+        created(await f.request('POST', `${API}/fund/carbon-sinks/confirmation`, key['ver-h'], { county: LIANGDANG, ...period, decision: 'confirm' })),
+      ).to.include({ status: 'confirmed' });
+      expect(
+        created(
+          await f.request('POST', `${API}/fund/carbon-sinks/confirmation`, key['ver-l'], {
+            county: HUIXIAN,
+            ...period,
+            decision: 'reject',
+            note: 'survey incomplete',
+          }),
+        ),
+      ).to.include({ status: 'rejected' });
+      expect(
+        created(await f.request('POST', `${API}/fund/carbon-sinks/confirmation`, key['ver-l'], { county: FENGXIAN, ...period, decision: 'confirm' })),
+      ).to.include({ status: 'confirmed' });
+      await expectRefusedHttp(w, 409, 'CONFLICT', () =>
+        f.request('POST', `${API}/fund/carbon-sinks/confirmation`, key['ver-h'], { county: LIANGDANG, ...period, decision: 'reject' }),
+      );
+      await expectRefusedHttp(w, 409, 'CONFLICT', () =>
+        f.request('POST', `${API}/fund/carbon-sinks`, key['fin-l'], { ...period, kgCo2e: 9999, evidenceRefs: ['doc:again'] }),
+      );
       const bad = [
         { ...period, kgCo2e: -5, evidenceRefs: ['doc:x'] },
         { ...period, kgCo2e: 1.5, evidenceRefs: ['doc:x'] },
@@ -140,11 +208,25 @@ describe('gateway /api/v1/fund and /counties: compensation fund (生态补偿基
         { periodFrom: '2026-02-30', periodTo: '2026-03-01', kgCo2e: 5, evidenceRefs: ['doc:x'] },
       ];
       for (const body of bad) await expectRefusedHttp(w, 400, 'INVALID_ARGUMENT', () => f.request('POST', `${API}/fund/carbon-sinks`, key['fin-h'], body));
-      expect(okJson(await f.request('GET', `${API}/fund/carbon-sinks?county=${HUIXIAN}&periodFrom=${tradeDay}&periodTo=${tradeDay}`, key['fin-l']))).to.include({ status: 'rejected' });
+      expect(okJson(await f.request('GET', `${API}/fund/carbon-sinks?county=${HUIXIAN}&periodFrom=${tradeDay}&periodTo=${tradeDay}`, key['fin-l']))).to.include(
+        { status: 'rejected' },
+      );
     });
 
     it('a round cannot be proposed before its period is over (422)', async () => {
-      await expectRefusedHttp(w, 422, 'RULE_VIOLATION', () => f.request('POST', `${API}/fund/rounds`, key['fin-l'], { periodFrom: tradeDay, periodTo: tradeDay, poolFen: 1000, metrics: [{ metric: 'trade-volume', weightBp: 10000 }] }), /period must have ended/);
+      await expectRefusedHttp(
+        w,
+        422,
+        'RULE_VIOLATION',
+        () =>
+          f.request('POST', `${API}/fund/rounds`, key['fin-l'], {
+            periodFrom: tradeDay,
+            periodTo: tradeDay,
+            poolFen: 1000,
+            metrics: [{ metric: 'trade-volume', weightBp: 10000 }],
+          }),
+        /period must have ended/,
+      );
     });
 
     it('proposed the next day: the trade-volume metric equals the settled eco trades; amount = pool × weighted share, summing to the pool', async () => {
@@ -187,8 +269,17 @@ describe('gateway /api/v1/fund and /counties: compensation fund (生态补偿基
       expect(created(await f.request('POST', `${API}/fund/rounds/${roundId}/approvals`, key['fin-l'])).approvals).to.have.length(1);
       await expectRefusedHttp(w, 409, 'CONFLICT', () => f.request('POST', `${API}/fund/rounds/${roundId}/approvals`, key['fin-l']), /already approved/);
       await expectRefusedHttp(w, 422, 'RULE_VIOLATION', () => f.request('POST', `${API}/fund/rounds/${roundId}/finalization`, key['fin-l']), /majority/);
-      await expectRefusedHttp(w, 409, 'CONFLICT', () => f.request('POST', `${API}/fund/rounds/${roundId}/disbursements`, key['fin-l'], { county: LIANGDANG, amountFen: 1, paymentRef: 'pay:early' }), /finalized rounds only/);
-      expect(created(await f.request('POST', `${API}/fund/rounds/${roundId}/approvals`, key['fin-f'])).approvals.map((a: any) => a.county)).to.deep.equal([LIANGDANG, FENGXIAN]);
+      await expectRefusedHttp(
+        w,
+        409,
+        'CONFLICT',
+        () => f.request('POST', `${API}/fund/rounds/${roundId}/disbursements`, key['fin-l'], { county: LIANGDANG, amountFen: 1, paymentRef: 'pay:early' }),
+        /finalized rounds only/,
+      );
+      expect(created(await f.request('POST', `${API}/fund/rounds/${roundId}/approvals`, key['fin-f'])).approvals.map((a: any) => a.county)).to.deep.equal([
+        LIANGDANG,
+        FENGXIAN,
+      ]);
     });
 
     it('finalized once and immutable: a second finalize, a late approval are refused (409)', async () => {
@@ -200,11 +291,16 @@ describe('gateway /api/v1/fund and /counties: compensation fund (生态补偿基
       expect(block?.data.find((t) => t.txId === res.json().txId)?.event?.name).to.equal(FundEvents.RoundFinalized);
       await expectRefusedHttp(w, 409, 'CONFLICT', () => f.request('POST', `${API}/fund/rounds/${roundId}/finalization`, key['fin-l']));
       await expectRefusedHttp(w, 409, 'CONFLICT', () => f.request('POST', `${API}/fund/rounds/${roundId}/approvals`, key['fin-h']));
-      expect(okJson(await f.request('GET', `${API}/fund/balance`, key['fin-l']))).to.deep.equal({ contributedFen: 2_000_000, committedFen: 1_000_000, availableFen: 1_000_000 });
+      expect(okJson(await f.request('GET', `${API}/fund/balance`, key['fin-l']))).to.deep.equal({
+        contributedFen: 2_000_000,
+        committedFen: 1_000_000,
+        availableFen: 1_000_000,
+      });
     });
 
     it('disbursements never exceed a county’s allocation', async () => {
-      const pay = (amountFen: number, ref: string, who = 'fin-l', county = LIANGDANG) => f.request('POST', `${API}/fund/rounds/${roundId}/disbursements`, key[who], { county, amountFen, paymentRef: ref });
+      const pay = (amountFen: number, ref: string, who = 'fin-l', county = LIANGDANG) =>
+        f.request('POST', `${API}/fund/rounds/${roundId}/disbursements`, key[who], { county, amountFen, paymentRef: ref });
       expect(created(await pay(400_000, 'pay:ld-1'))).to.include({ disbursedFen: 400_000, allocatedFen: 476_667 });
       await expectRefusedHttp(w, 422, 'RULE_VIOLATION', () => pay(76_668, 'pay:ld-2'), /exceed its allocation/);
       expect(created(await pay(76_667, 'pay:ld-2', 'fin-h'))).to.include({ disbursedFen: 476_667 });
@@ -216,7 +312,9 @@ describe('gateway /api/v1/fund and /counties: compensation fund (生态补偿基
       await expectRefusedHttp(w, 422, 'RULE_VIOLATION', () => pay(10, 'pay:xx-1', 'fin-h', 'UnknownMSP'), /not a county of round/);
       const view = okJson(await f.request('GET', `${API}/fund/rounds/${roundId}`, key['fin-f']));
       expect(view.disbursedFen).to.deep.equal({ [LIANGDANG]: 476_667, [HUIXIAN]: 0, [FENGXIAN]: 0 });
-      expect(okJson(await f.request('GET', `${API}/fund/rounds/${roundId}/disbursements`, key['fin-f'])).items.map((d: any) => d.amountFen)).to.deep.equal([400_000, 76_667]);
+      expect(okJson(await f.request('GET', `${API}/fund/rounds/${roundId}/disbursements`, key['fin-f'])).items.map((d: any) => d.amountFen)).to.deep.equal([
+        400_000, 76_667,
+      ]);
     });
 
     it('the public sees finalized rounds at /public/fund without a key and without member names', async () => {
@@ -228,7 +326,18 @@ describe('gateway /api/v1/fund and /counties: compensation fund (生态补偿基
       expect(JSON.stringify(body)).not.to.match(/fin-|reg-|admin-|member/);
       expect(okJson(await f.request('GET', `${API}/fund/rounds?status=proposed`, key['fin-l'])).items).to.have.length(0);
       const doc = okJson(await f.request('GET', '/openapi.json'));
-      for (const p of ['/api/v1/public/fund', '/api/v1/fund/rounds/{id}/approvals', '/api/v1/fund/rounds/{id}/finalization', '/api/v1/fund/rounds/{id}/disbursements', '/api/v1/counties', '/api/v1/ip/{id}/licenses', '/api/v1/licenses/{id}/royalty-reports', '/api/v1/royalty-statements', '/api/v1/tax/agreements/{id}/approvals', '/api/v1/tax/statements']) {
+      for (const p of [
+        '/api/v1/public/fund',
+        '/api/v1/fund/rounds/{id}/approvals',
+        '/api/v1/fund/rounds/{id}/finalization',
+        '/api/v1/fund/rounds/{id}/disbursements',
+        '/api/v1/counties',
+        '/api/v1/ip/{id}/licenses',
+        '/api/v1/licenses/{id}/royalty-reports',
+        '/api/v1/royalty-statements',
+        '/api/v1/tax/agreements/{id}/approvals',
+        '/api/v1/tax/statements',
+      ]) {
         expect(doc.paths, p).to.have.property(p);
       }
       expect(doc.paths['/api/v1/public/fund'].get.security).to.deep.equal([]);
@@ -253,21 +362,56 @@ describe('gateway /api/v1/fund and /counties: compensation fund (生态补偿基
       // Eligible totals: volume 480 000 (LD 280 000, HX 200 000), carbon 5000 (LD only).
       // LD 0.7·280/480 + 0.3 = 0.708333…, HX 0.7·200/480 = 0.291666…
       expect(round.allocations.map((a: any) => a.amountFen)).to.deep.equal([0, 175_000, 425_000]);
-      await expectRefusedHttp(w, 422, 'RULE_VIOLATION', () => f.request('POST', `${API}/fund/rounds/${roundId}/disbursements`, key['fin-l'], { county: FENGXIAN, amountFen: 10, paymentRef: 'pay:fx-1' }), /restricted/);
+      await expectRefusedHttp(
+        w,
+        422,
+        'RULE_VIOLATION',
+        () => f.request('POST', `${API}/fund/rounds/${roundId}/disbursements`, key['fin-l'], { county: FENGXIAN, amountFen: 10, paymentRef: 'pay:fx-1' }),
+        /restricted/,
+      );
     });
   });
 
   describe('bad round proposals', () => {
     const past = { periodFrom: '2026-01-01', periodTo: '2026-03-31' };
-    const indicator = { metric: 'indicator', name: 'forest-coverage', weightBp: 10000, values: [{ county: LIANGDANG, value: 61 }, { county: HUIXIAN, value: 39 }] };
+    const indicator = {
+      metric: 'indicator',
+      name: 'forest-coverage',
+      weightBp: 10000,
+      values: [
+        { county: LIANGDANG, value: 61 },
+        { county: HUIXIAN, value: 39 },
+      ],
+    };
 
     it('refuses weights not summing to 10000, typed-in trade volumes, unknown counties, bad amounts and periods (400)', async () => {
       const bad: unknown[] = [
-        { ...past, poolFen: 1000, metrics: [{ metric: 'trade-volume', weightBp: 6000 }, { metric: 'carbon-sink', weightBp: 3000 }] },
-        { ...past, poolFen: 1000, metrics: [{ metric: 'trade-volume', weightBp: 6000 }, { metric: 'carbon-sink', weightBp: 5000 }] },
+        {
+          ...past,
+          poolFen: 1000,
+          metrics: [
+            { metric: 'trade-volume', weightBp: 6000 },
+            { metric: 'carbon-sink', weightBp: 3000 },
+          ],
+        },
+        {
+          ...past,
+          poolFen: 1000,
+          metrics: [
+            { metric: 'trade-volume', weightBp: 6000 },
+            { metric: 'carbon-sink', weightBp: 5000 },
+          ],
+        },
         { ...past, poolFen: 1000, metrics: [{ metric: 'trade-volume', weightBp: 10001 }] },
         { ...past, poolFen: 1000, metrics: [{ metric: 'trade-volume', weightBp: 10000, values: [{ county: LIANGDANG, value: 5 }] }] },
-        { ...past, poolFen: 1000, metrics: [{ metric: 'trade-volume', weightBp: 5000 }, { metric: 'trade-volume', weightBp: 5000 }] },
+        {
+          ...past,
+          poolFen: 1000,
+          metrics: [
+            { metric: 'trade-volume', weightBp: 5000 },
+            { metric: 'trade-volume', weightBp: 5000 },
+          ],
+        },
         { ...past, poolFen: -1000, metrics: [indicator] },
         { ...past, poolFen: 10.5, metrics: [indicator] },
         { ...past, poolFen: 0, metrics: [indicator] },
@@ -278,13 +422,38 @@ describe('gateway /api/v1/fund and /counties: compensation fund (生态补偿基
         { ...past, poolFen: 1000, metrics: [] },
       ];
       for (const body of bad) await expectRefusedHttp(w, 400, 'INVALID_ARGUMENT', () => f.request('POST', `${API}/fund/rounds`, key['fin-l'], body));
-      await expectRefusedHttp(w, 400, 'INVALID_ARGUMENT', () => f.request('POST', `${API}/fund/rounds`, key['fin-l'], { ...past, poolFen: 1000, metrics: [{ ...indicator, values: [{ county: 'NowhereMSP', value: 5 }] }] }), /not a registered county/);
+      await expectRefusedHttp(
+        w,
+        400,
+        'INVALID_ARGUMENT',
+        () =>
+          f.request('POST', `${API}/fund/rounds`, key['fin-l'], {
+            ...past,
+            poolFen: 1000,
+            metrics: [{ ...indicator, values: [{ county: 'NowhereMSP', value: 5 }] }],
+          }),
+        /not a registered county/,
+      );
     });
 
     it('refuses a pool above the uncommitted contributions and nothing to allocate by (422), and non-finance callers (403)', async () => {
-      await expectRefusedHttp(w, 422, 'RULE_VIOLATION', () => f.request('POST', `${API}/fund/rounds`, key['fin-l'], { ...past, poolFen: 1_000_001, metrics: [indicator] }), /exceeds/);
-      await expectRefusedHttp(w, 422, 'RULE_VIOLATION', () => f.request('POST', `${API}/fund/rounds`, key['fin-l'], { ...past, poolFen: 1000, metrics: [{ metric: 'trade-volume', weightBp: 10000 }] }), /nothing to allocate/);
-      await expectRefusedHttp(w, 403, 'FORBIDDEN', () => f.request('POST', `${API}/fund/rounds`, key['reg-h'], { ...past, poolFen: 1000, metrics: [indicator] }));
+      await expectRefusedHttp(
+        w,
+        422,
+        'RULE_VIOLATION',
+        () => f.request('POST', `${API}/fund/rounds`, key['fin-l'], { ...past, poolFen: 1_000_001, metrics: [indicator] }),
+        /exceeds/,
+      );
+      await expectRefusedHttp(
+        w,
+        422,
+        'RULE_VIOLATION',
+        () => f.request('POST', `${API}/fund/rounds`, key['fin-l'], { ...past, poolFen: 1000, metrics: [{ metric: 'trade-volume', weightBp: 10000 }] }),
+        /nothing to allocate/,
+      );
+      await expectRefusedHttp(w, 403, 'FORBIDDEN', () =>
+        f.request('POST', `${API}/fund/rounds`, key['reg-h'], { ...past, poolFen: 1000, metrics: [indicator] }),
+      );
       const round = created(await f.request('POST', `${API}/fund/rounds`, key['fin-f'], { ...past, poolFen: 1000, metrics: [indicator] }));
       expect(round.allocations.map((a: any) => a.amountFen)).to.deep.equal([0, 390, 610]);
     });

@@ -26,7 +26,13 @@ describe('gateway /api/v1/ip and /licenses: cultural-IP licensing (文化IP授�
   let other: string;
   let T: string;
 
-  const ipBody = (overrides: Record<string, unknown> = {}) => ({ title: 'Liangdang paper-cut (两当剪纸)', kind: 'intangible-heritage', owners: OWNERS, proofEvidenceRefs: ['doc:heritage-listing-2008'], ...overrides });
+  const ipBody = (overrides: Record<string, unknown> = {}) => ({
+    title: 'Liangdang paper-cut (两当剪纸)',
+    kind: 'intangible-heritage',
+    owners: OWNERS,
+    proofEvidenceRefs: ['doc:heritage-listing-2008'],
+    ...overrides,
+  });
   const terms = (overrides: Record<string, unknown> = {}) => ({
     licenseeSubjectId: licensee,
     categories: ['paper-cut'],
@@ -39,7 +45,8 @@ describe('gateway /api/v1/ip and /licenses: cultural-IP licensing (文化IP授�
     ...overrides,
   });
   const registerIp = async (overrides: Record<string, unknown> = {}) => created(await f.request('POST', `${API}/ip`, key['reg-l'], ipBody(overrides)));
-  const request = (ipId: string, overrides: Record<string, unknown> = {}, who = 'm-lic') => f.request('POST', `${API}/ip/${ipId}/licenses`, key[who], terms(overrides));
+  const request = (ipId: string, overrides: Record<string, unknown> = {}, who = 'm-lic') =>
+    f.request('POST', `${API}/ip/${ipId}/licenses`, key[who], terms(overrides));
   const approve = (licenseId: string, who: string) => f.request('POST', `${API}/licenses/${licenseId}/approvals`, key[who]);
   /** Requests a license and has Liangdang and Huixian approve it (7500 bp): effective. */
   const effective = async (ipId: string, overrides: Record<string, unknown> = {}, who = 'm-lic') => {
@@ -93,24 +100,88 @@ describe('gateway /api/v1/ip and /licenses: cultural-IP licensing (文化IP授�
 
     it('refuses shares over or under 10000, zero or fractional shares, repeated or unknown counties, missing proof (400)', async () => {
       const bad: unknown[] = [
-        ipBody({ owners: [{ county: LIANGDANG, shareBp: 6000 }, { county: HUIXIAN, shareBp: 5000 }] }),
+        ipBody({
+          owners: [
+            { county: LIANGDANG, shareBp: 6000 },
+            { county: HUIXIAN, shareBp: 5000 },
+          ],
+        }),
         ipBody({ owners: [{ county: LIANGDANG, shareBp: 10001 }] }),
-        ipBody({ owners: [{ county: LIANGDANG, shareBp: 5000 }, { county: HUIXIAN, shareBp: 4999 }] }),
-        ipBody({ owners: [{ county: LIANGDANG, shareBp: 10000 }, { county: HUIXIAN, shareBp: 0 }] }),
-        ipBody({ owners: [{ county: LIANGDANG, shareBp: 5000.5 }, { county: HUIXIAN, shareBp: 4999.5 }] }),
-        ipBody({ owners: [{ county: LIANGDANG, shareBp: -5000 }, { county: HUIXIAN, shareBp: 15000 }] }),
-        ipBody({ owners: [{ county: LIANGDANG, shareBp: 5000 }, { county: LIANGDANG, shareBp: 5000 }] }),
+        ipBody({
+          owners: [
+            { county: LIANGDANG, shareBp: 5000 },
+            { county: HUIXIAN, shareBp: 4999 },
+          ],
+        }),
+        ipBody({
+          owners: [
+            { county: LIANGDANG, shareBp: 10000 },
+            { county: HUIXIAN, shareBp: 0 },
+          ],
+        }),
+        ipBody({
+          owners: [
+            { county: LIANGDANG, shareBp: 5000.5 },
+            { county: HUIXIAN, shareBp: 4999.5 },
+          ],
+        }),
+        ipBody({
+          owners: [
+            { county: LIANGDANG, shareBp: -5000 },
+            { county: HUIXIAN, shareBp: 15000 },
+          ],
+        }),
+        ipBody({
+          owners: [
+            { county: LIANGDANG, shareBp: 5000 },
+            { county: LIANGDANG, shareBp: 5000 },
+          ],
+        }),
         ipBody({ owners: [] }),
         ipBody({ proofEvidenceRefs: [] }),
         ipBody({ kind: 'folk-song' }),
         ipBody({ extra: true }),
       ];
       for (const body of bad) await expectRefusedHttp(w, 400, 'INVALID_ARGUMENT', () => f.request('POST', `${API}/ip`, key['reg-l'], body));
-      await expectRefusedHttp(w, 400, 'INVALID_ARGUMENT', () => f.request('POST', `${API}/ip`, key['reg-l'], ipBody({ owners: [{ county: LIANGDANG, shareBp: 5000 }, { county: 'QinzhouMSP', shareBp: 5000 }] })), /not a registered county/);
+      await expectRefusedHttp(
+        w,
+        400,
+        'INVALID_ARGUMENT',
+        () =>
+          f.request(
+            'POST',
+            `${API}/ip`,
+            key['reg-l'],
+            ipBody({
+              owners: [
+                { county: LIANGDANG, shareBp: 5000 },
+                { county: 'QinzhouMSP', shareBp: 5000 },
+              ],
+            }),
+          ),
+        /not a registered county/,
+      );
     });
 
     it('only a regulator of an owner county registers (403)', async () => {
-      await expectRefusedHttp(w, 403, 'FORBIDDEN', () => f.request('POST', `${API}/ip`, key['reg-f'], ipBody({ owners: [{ county: LIANGDANG, shareBp: 5000 }, { county: HUIXIAN, shareBp: 5000 }] })), /co-owns/);
+      await expectRefusedHttp(
+        w,
+        403,
+        'FORBIDDEN',
+        () =>
+          f.request(
+            'POST',
+            `${API}/ip`,
+            key['reg-f'],
+            ipBody({
+              owners: [
+                { county: LIANGDANG, shareBp: 5000 },
+                { county: HUIXIAN, shareBp: 5000 },
+              ],
+            }),
+          ),
+        /co-owns/,
+      );
       await expectRefusedHttp(w, 403, 'FORBIDDEN', () => f.request('POST', `${API}/ip`, key['m-lic'], ipBody()));
       await expectRefusedHttp(w, 404, 'NOT_FOUND', () => f.request('GET', `${API}/ip/ip-missing`, key['m-lic']));
     });
@@ -167,7 +238,12 @@ describe('gateway /api/v1/ip and /licenses: cultural-IP licensing (文化IP授�
       expect(okJson(await f.request('GET', `${API}/licenses/${l.id}`, key['reg-f']))).to.include({ stateToday: 'active' });
 
       // An IP that Fengxian does not co-own: its regulator may not approve.
-      const ip2 = await registerIp({ owners: [{ county: LIANGDANG, shareBp: 5000 }, { county: HUIXIAN, shareBp: 5000 }] });
+      const ip2 = await registerIp({
+        owners: [
+          { county: LIANGDANG, shareBp: 5000 },
+          { county: HUIXIAN, shareBp: 5000 },
+        ],
+      });
       const l2 = created(await request(ip2.id));
       await expectRefusedHttp(w, 403, 'FORBIDDEN', () => approve(l2.id, 'reg-f'), /not a co-owner/);
       expect(created(await approve(l2.id, 'reg-l'))).to.include({ status: 'requested', approvedShareBp: 5000 });
@@ -177,18 +253,42 @@ describe('gateway /api/v1/ip and /licenses: cultural-IP licensing (文化IP授�
       const ip = await registerIp();
       const a = await effective(ip.id, { territory: [LIANGDANG, HUIXIAN], termFrom: addDays(T, 10), termTo: addDays(T, 100), exclusive: true });
       expect(a.status).to.equal('effective');
-      await expectRefusedHttp(w, 422, 'RULE_VIOLATION', () => request(ip.id, { territory: [HUIXIAN], termFrom: addDays(T, 100), termTo: addDays(T, 200), exclusive: true }), /exclusive/);
-      await expectRefusedHttp(w, 422, 'RULE_VIOLATION', () => request(ip.id, { territory: [HUIXIAN, FENGXIAN], termFrom: T, termTo: addDays(T, 10), exclusive: false }), /exclusive/);
+      await expectRefusedHttp(
+        w,
+        422,
+        'RULE_VIOLATION',
+        () => request(ip.id, { territory: [HUIXIAN], termFrom: addDays(T, 100), termTo: addDays(T, 200), exclusive: true }),
+        /exclusive/,
+      );
+      await expectRefusedHttp(
+        w,
+        422,
+        'RULE_VIOLATION',
+        () => request(ip.id, { territory: [HUIXIAN, FENGXIAN], termFrom: T, termTo: addDays(T, 10), exclusive: false }),
+        /exclusive/,
+      );
       // Another county, or days after the term: no overlap.
-      expect(created(await request(ip.id, { territory: [FENGXIAN], termFrom: addDays(T, 10), termTo: addDays(T, 100), exclusive: true })).status).to.equal('requested');
+      expect(created(await request(ip.id, { territory: [FENGXIAN], termFrom: addDays(T, 10), termTo: addDays(T, 100), exclusive: true })).status).to.equal(
+        'requested',
+      );
       const later = await effective(ip.id, { territory: [LIANGDANG], termFrom: addDays(T, 101), termTo: addDays(T, 200), exclusive: false });
       // Non-exclusive licenses may overlap each other, but then no exclusive one may overlap them.
-      expect((await effective(ip.id, { territory: [LIANGDANG], termFrom: addDays(T, 150), termTo: addDays(T, 300), exclusive: false })).status).to.equal('effective');
-      await expectRefusedHttp(w, 422, 'RULE_VIOLATION', () => request(ip.id, { territory: [LIANGDANG, FENGXIAN], termFrom: addDays(T, 200), termTo: addDays(T, 220), exclusive: true }), /is exclusive but overlaps the license lic-/);
+      expect((await effective(ip.id, { territory: [LIANGDANG], termFrom: addDays(T, 150), termTo: addDays(T, 300), exclusive: false })).status).to.equal(
+        'effective',
+      );
+      await expectRefusedHttp(
+        w,
+        422,
+        'RULE_VIOLATION',
+        () => request(ip.id, { territory: [LIANGDANG, FENGXIAN], termFrom: addDays(T, 200), termTo: addDays(T, 220), exclusive: true }),
+        /is exclusive but overlaps the license lic-/,
+      );
       expect(later.status).to.equal('effective');
       // Different IP: no conflict.
       const ip2 = await registerIp();
-      expect((await effective(ip2.id, { territory: [LIANGDANG, HUIXIAN], termFrom: addDays(T, 10), termTo: addDays(T, 100), exclusive: true })).status).to.equal('effective');
+      expect(
+        (await effective(ip2.id, { territory: [LIANGDANG, HUIXIAN], termFrom: addDays(T, 10), termTo: addDays(T, 100), exclusive: true })).status,
+      ).to.equal('effective');
     });
 
     it('whichever of two conflicting requests reaches the majority first wins; the other’s decisive approval is refused (422), nothing written', async () => {
@@ -202,7 +302,12 @@ describe('gateway /api/v1/ip and /licenses: cultural-IP licensing (文化IP授�
       await expectRefusedHttp(w, 422, 'RULE_VIOLATION', () => approve(x.id, 'reg-h'), new RegExp(y.id));
       expect(okJson(await f.request('GET', `${API}/licenses/${x.id}`, key['m-lic']))).to.include({ status: 'requested', approvedShareBp: 4000 });
       const list = okJson(await f.request('GET', `${API}/ip/${ip.id}/licenses`, key['m-lic']));
-      expect(list.items.map((l: any) => [l.id, l.status]).sort()).to.deep.equal([[x.id, 'requested'], [y.id, 'effective']].sort());
+      expect(list.items.map((l: any) => [l.id, l.status]).sort()).to.deep.equal(
+        [
+          [x.id, 'requested'],
+          [y.id, 'effective'],
+        ].sort(),
+      );
     });
 
     it('a licensee restricted from licensing by the blacklist is refused, at request and at the approval that would make it effective', async () => {
@@ -215,7 +320,13 @@ describe('gateway /api/v1/ip and /licenses: cultural-IP licensing (文化IP授�
       created(await approve(pending.id, 'reg-l'));
       const enfF = await w.id(FENGXIAN, 'enf-f');
       await blacklistSubject(w, enfF, restricted, { measures: ['licensing'] });
-      await expectRefusedHttp(w, 422, 'RULE_VIOLATION', () => request(ip.id, { licenseeSubjectId: restricted, territory: [FENGXIAN], exclusive: false }), /restricted from licensing/);
+      await expectRefusedHttp(
+        w,
+        422,
+        'RULE_VIOLATION',
+        () => request(ip.id, { licenseeSubjectId: restricted, territory: [FENGXIAN], exclusive: false }),
+        /restricted from licensing/,
+      );
       await expectRefusedHttp(w, 422, 'RULE_VIOLATION', () => approve(pending.id, 'reg-h'), /restricted from licensing/);
       // A trading-only restriction does not bar licensing.
       await blacklistSubject(w, enfF, tradingOnly, { measures: ['trading'] });
@@ -247,30 +358,69 @@ describe('gateway /api/v1/ip and /licenses: cultural-IP licensing (文化IP授�
     });
 
     it('refuses (422) a license not covering the category or the county, not the seller’s, not yet effective, not begun, or unknown', async () => {
-      await expectRefusedHttp(w, 422, 'RULE_VIOLATION', () => f.request('POST', `${API}/assets`, key['m-lic'], derivative(active.id, { category: 'embroidery' })), /category/);
+      await expectRefusedHttp(
+        w,
+        422,
+        'RULE_VIOLATION',
+        () => f.request('POST', `${API}/assets`, key['m-lic'], derivative(active.id, { category: 'embroidery' })),
+        /category/,
+      );
       const huixianOnly = await effective(ipId, { territory: [HUIXIAN], exclusive: false });
-      await expectRefusedHttp(w, 422, 'RULE_VIOLATION', () => f.request('POST', `${API}/assets`, key['m-lic'], derivative(huixianOnly.id)), /county LiangdangMSP/);
+      await expectRefusedHttp(
+        w,
+        422,
+        'RULE_VIOLATION',
+        () => f.request('POST', `${API}/assets`, key['m-lic'], derivative(huixianOnly.id)),
+        /county LiangdangMSP/,
+      );
       const othersLicense = await effective(ipId, { licenseeSubjectId: other, territory: [LIANGDANG, HUIXIAN], exclusive: false }, 'm-other');
       await expectRefusedHttp(w, 422, 'RULE_VIOLATION', () => f.request('POST', `${API}/assets`, key['m-lic'], derivative(othersLicense.id)), /held by/);
       const requested = created(await request(ipId, { territory: [LIANGDANG], exclusive: false }));
-      await expectRefusedHttp(w, 422, 'RULE_VIOLATION', () => f.request('POST', `${API}/assets`, key['m-lic'], derivative(requested.id)), /not active.*requested/);
+      await expectRefusedHttp(
+        w,
+        422,
+        'RULE_VIOLATION',
+        () => f.request('POST', `${API}/assets`, key['m-lic'], derivative(requested.id)),
+        /not active.*requested/,
+      );
       const future = await effective(ipId, { territory: [LIANGDANG], termFrom: addDays(T, 30), termTo: addDays(T, 60), exclusive: false });
       expect(okJson(await f.request('GET', `${API}/licenses/${future.id}`, key['m-lic']))).to.include({ stateToday: 'pending' });
       await expectRefusedHttp(w, 422, 'RULE_VIOLATION', () => f.request('POST', `${API}/assets`, key['m-lic'], derivative(future.id)), /not active.*pending/);
-      await expectRefusedHttp(w, 422, 'RULE_VIOLATION', () => f.request('POST', `${API}/assets`, key['m-lic'], derivative('lic-00000000000000000000000000000000')), /does not exist/);
+      await expectRefusedHttp(
+        w,
+        422,
+        'RULE_VIOLATION',
+        () => f.request('POST', `${API}/assets`, key['m-lic'], derivative('lic-00000000000000000000000000000000')),
+        /does not exist/,
+      );
     });
   });
 
   describe('revocation and expiry', () => {
     it('an owner county’s regulator or enforcement revokes an effective license for infringement or breach; it is no longer usable', async () => {
-      const ip = await registerIp({ owners: [{ county: LIANGDANG, shareBp: 6000 }, { county: HUIXIAN, shareBp: 4000 }] });
+      const ip = await registerIp({
+        owners: [
+          { county: LIANGDANG, shareBp: 6000 },
+          { county: HUIXIAN, shareBp: 4000 },
+        ],
+      });
       const l = created(await request(ip.id, { territory: [LIANGDANG], exclusive: true }));
       const revocation = { ground: 'breach', reason: 'royalties unpaid for two periods', evidenceRefs: ['doc:audit-2026-07'] };
-      await expectRefusedHttp(w, 409, 'CONFLICT', () => f.request('POST', `${API}/licenses/${l.id}/revocation`, key['enf-h'], revocation), /only an effective license/);
+      await expectRefusedHttp(
+        w,
+        409,
+        'CONFLICT',
+        () => f.request('POST', `${API}/licenses/${l.id}/revocation`, key['enf-h'], revocation),
+        /only an effective license/,
+      );
       created(await approve(l.id, 'reg-l'));
       await expectRefusedHttp(w, 403, 'FORBIDDEN', () => f.request('POST', `${API}/licenses/${l.id}/revocation`, key['m-lic'], revocation));
       await expectRefusedHttp(w, 403, 'FORBIDDEN', () => f.request('POST', `${API}/licenses/${l.id}/revocation`, key['enf-f'], revocation), /not a co-owner/);
-      for (const bad of [{ ...revocation, ground: 'dislike' }, { ...revocation, evidenceRefs: [] }, { ...revocation, reason: '' }]) {
+      for (const bad of [
+        { ...revocation, ground: 'dislike' },
+        { ...revocation, evidenceRefs: [] },
+        { ...revocation, reason: '' },
+      ]) {
         await expectRefusedHttp(w, 400, 'INVALID_ARGUMENT', () => f.request('POST', `${API}/licenses/${l.id}/revocation`, key['enf-h'], bad));
       }
       const res = await f.request('POST', `${API}/licenses/${l.id}/revocation`, key['enf-h'], { ...revocation, ground: 'infringement' });
@@ -281,7 +431,15 @@ describe('gateway /api/v1/ip and /licenses: cultural-IP licensing (文化IP授�
       await expectRefusedHttp(w, 409, 'CONFLICT', () => approve(l.id, 'reg-h'), /revoked/);
       expect(okJson(await f.request('GET', `${API}/licenses/${l.id}`, key['m-lic']))).to.include({ stateToday: 'revoked' });
       await expectRefusedHttp(w, 422, 'RULE_VIOLATION', () =>
-        f.request('POST', `${API}/assets`, key['m-lic'], { ownerSubjectId: licensee, kind: 'ip-derivative', title: 'x', category: 'paper-cut', costFen: 1, priceFen: 2, licenseRef: l.id }),
+        f.request('POST', `${API}/assets`, key['m-lic'], {
+          ownerSubjectId: licensee,
+          kind: 'ip-derivative',
+          title: 'x',
+          category: 'paper-cut',
+          costFen: 1,
+          priceFen: 2,
+          licenseRef: l.id,
+        }),
       );
       // A revoked exclusive license no longer blocks the territory.
       expect((await effective(ip.id, { territory: [LIANGDANG], exclusive: true })).status).to.equal('effective');
@@ -293,7 +451,14 @@ describe('gateway /api/v1/ip and /licenses: cultural-IP licensing (文化IP授�
     let lic: any;
     before(async () => {
       ipId = (await registerIp()).id;
-      lic = await effective(ipId, { territory: [FENGXIAN], termFrom: '2026-01-01', termTo: addDays(T, 400), royaltyRateBp: 350, fixedFeeFen: 10_000, exclusive: false });
+      lic = await effective(ipId, {
+        territory: [FENGXIAN],
+        termFrom: '2026-01-01',
+        termTo: addDays(T, 400),
+        royaltyRateBp: 350,
+        fixedFeeFen: 10_000,
+        exclusive: false,
+      });
     });
     const report = (body: Record<string, unknown>, who = 'm-lic', id = lic.id) => f.request('POST', `${API}/licenses/${id}/royalty-reports`, key[who], body);
 
@@ -314,13 +479,29 @@ describe('gateway /api/v1/ip and /licenses: cultural-IP licensing (文化IP授�
       const st = okJson(await f.request('GET', `${API}/royalty-statements?county=${HUIXIAN}&from=${addDays(T, -3)}&to=${T}`, key['reg-h']));
       expect(st).to.include({ county: HUIXIAN, amountFen: 18_623 + 3500, reports: 2 });
       expect(st.days).to.deep.equal([{ date: T, amountFen: 22_123, reports: 2 }]);
-      const all = await Promise.all([LIANGDANG, HUIXIAN, FENGXIAN].map(async (c) => okJson(await f.request('GET', `${API}/royalty-statements?county=${c}&from=${T}&to=${T}`, key['reg-h'])).amountFen as number));
+      const all = await Promise.all(
+        [LIANGDANG, HUIXIAN, FENGXIAN].map(
+          async (c) => okJson(await f.request('GET', `${API}/royalty-statements?county=${c}&from=${T}&to=${T}`, key['reg-h'])).amountFen as number,
+        ),
+      );
       expect(all.reduce((a, b) => a + b, 0)).to.equal(53_209 + 10_000);
     });
 
     it('refuses periods out of sequence, not yet ended or past the term (422), other callers (403), bad amounts (400)', async () => {
-      await expectRefusedHttp(w, 422, 'RULE_VIOLATION', () => report({ periodFrom: '2026-07-02', periodTo: '2026-09-30', salesFen: 5 }), /starts on 2026-07-01/);
-      await expectRefusedHttp(w, 422, 'RULE_VIOLATION', () => report({ periodFrom: '2026-04-01', periodTo: '2026-06-30', salesFen: 5 }), /starts on 2026-07-01/);
+      await expectRefusedHttp(
+        w,
+        422,
+        'RULE_VIOLATION',
+        () => report({ periodFrom: '2026-07-02', periodTo: '2026-09-30', salesFen: 5 }),
+        /starts on 2026-07-01/,
+      );
+      await expectRefusedHttp(
+        w,
+        422,
+        'RULE_VIOLATION',
+        () => report({ periodFrom: '2026-04-01', periodTo: '2026-06-30', salesFen: 5 }),
+        /starts on 2026-07-01/,
+      );
       await expectRefusedHttp(w, 422, 'RULE_VIOLATION', () => report({ periodFrom: '2026-07-01', periodTo: T, salesFen: 5 }), /must have ended/);
       await expectRefusedHttp(w, 403, 'FORBIDDEN', () => report({ periodFrom: '2026-07-01', periodTo: '2026-09-30', salesFen: 5 }, 'm-other'));
       await expectRefusedHttp(w, 403, 'FORBIDDEN', () => report({ periodFrom: '2026-07-01', periodTo: '2026-09-30', salesFen: 5 }, 'reg-l'));
@@ -334,10 +515,18 @@ describe('gateway /api/v1/ip and /licenses: cultural-IP licensing (文化IP授�
         await expectRefusedHttp(w, 400, 'INVALID_ARGUMENT', () => report(bad));
       }
       const requested = created(await request(ipId, { territory: [FENGXIAN], termFrom: '2026-01-01', exclusive: false }));
-      await expectRefusedHttp(w, 409, 'CONFLICT', () => report({ periodFrom: '2026-01-01', periodTo: '2026-03-31', salesFen: 5 }, 'm-lic', requested.id), /not effective/);
+      await expectRefusedHttp(
+        w,
+        409,
+        'CONFLICT',
+        () => report({ periodFrom: '2026-01-01', periodTo: '2026-03-31', salesFen: 5 }, 'm-lic', requested.id),
+        /not effective/,
+      );
       const short = await effective(ipId, { territory: [FENGXIAN], termFrom: '2026-01-01', termTo: T, exclusive: false });
       await expectRefusedHttp(w, 422, 'RULE_VIOLATION', () => report({ periodFrom: '2026-01-01', periodTo: addDays(T, 1), salesFen: 5 }, 'm-lic', short.id));
-      await expectRefusedHttp(w, 400, 'INVALID_ARGUMENT', () => f.request('GET', `${API}/royalty-statements?county=${HUIXIAN}&from=${T}&to=${addDays(T, -1)}`, key['reg-h']));
+      await expectRefusedHttp(w, 400, 'INVALID_ARGUMENT', () =>
+        f.request('GET', `${API}/royalty-statements?county=${HUIXIAN}&from=${T}&to=${addDays(T, -1)}`, key['reg-h']),
+      );
     });
 
     it('expiry by term needs no transaction: the day after its term a license is expired and lists nothing', async () => {
@@ -347,8 +536,22 @@ describe('gateway /api/v1/ip and /licenses: cultural-IP licensing (文化IP授�
       const view = okJson(await f.request('GET', `${API}/licenses/${l.id}`, key['m-lic']));
       expect(view).to.include({ status: 'effective', stateToday: 'expired' });
       expect(await f.ledger.ledger.height()).to.equal(height);
-      await expectRefusedHttp(w, 422, 'RULE_VIOLATION', () =>
-        f.request('POST', `${API}/assets`, key['m-lic'], { ownerSubjectId: licensee, kind: 'ip-derivative', title: 'x', category: 'paper-cut', costFen: 1, priceFen: 2, licenseRef: l.id }), /not active.*expired/);
+      await expectRefusedHttp(
+        w,
+        422,
+        'RULE_VIOLATION',
+        () =>
+          f.request('POST', `${API}/assets`, key['m-lic'], {
+            ownerSubjectId: licensee,
+            kind: 'ip-derivative',
+            title: 'x',
+            category: 'paper-cut',
+            costFen: 1,
+            priceFen: 2,
+            licenseRef: l.id,
+          }),
+        /not active.*expired/,
+      );
       // The last period may still be reported once it is over.
       expect(created(await report({ periodFrom: T, periodTo: addDays(T, 1), salesFen: 10_000 }, 'm-lic', l.id)).royaltyDueFen).to.equal(350 + 10_000);
     });

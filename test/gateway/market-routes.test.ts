@@ -33,11 +33,23 @@ describe('gateway /api/v1 subjects, assets, orders, alerts: input and access', (
 
   it('every route refuses a request without an API key', async () => {
     const routes: Array<['GET' | 'POST' | 'PUT', string]> = [
-      ['POST', '/api/v1/subjects'], ['POST', '/api/v1/subjects/individuals'], ['GET', `/api/v1/subjects/${seller}`],
-      ['POST', `/api/v1/subjects/${seller}/access`], ['POST', `/api/v1/subjects/${seller}/merchants`], ['POST', '/api/v1/assets'],
-      ['GET', '/api/v1/assets?category=honey'], ['POST', '/api/v1/orders'], ['GET', '/api/v1/orders/o-1'], ['POST', '/api/v1/orders/o-1/verification'],
-      ['POST', '/api/v1/orders/o-1/settlement'], ['POST', '/api/v1/orders/o-1/cancel'], ['GET', '/api/v1/alerts'], ['POST', '/api/v1/alerts/al-1/resolution'],
-      ['GET', '/api/v1/risk-config'], ['PUT', '/api/v1/risk-config'], ['GET', '/api/v1/trades?originCounty=LiangdangMSP&date=2026-01-01'],
+      ['POST', '/api/v1/subjects'],
+      ['POST', '/api/v1/subjects/individuals'],
+      ['GET', `/api/v1/subjects/${seller}`],
+      ['POST', `/api/v1/subjects/${seller}/access`],
+      ['POST', `/api/v1/subjects/${seller}/merchants`],
+      ['POST', '/api/v1/assets'],
+      ['GET', '/api/v1/assets?category=honey'],
+      ['POST', '/api/v1/orders'],
+      ['GET', '/api/v1/orders/o-1'],
+      ['POST', '/api/v1/orders/o-1/verification'],
+      ['POST', '/api/v1/orders/o-1/settlement'],
+      ['POST', '/api/v1/orders/o-1/cancel'],
+      ['GET', '/api/v1/alerts'],
+      ['POST', '/api/v1/alerts/al-1/resolution'],
+      ['GET', '/api/v1/risk-config'],
+      ['PUT', '/api/v1/risk-config'],
+      ['GET', '/api/v1/trades?originCounty=LiangdangMSP&date=2026-01-01'],
     ];
     for (const [method, url] of routes) {
       const res = await call(undefined, method, url, method === 'GET' ? undefined : {});
@@ -65,7 +77,10 @@ describe('gateway /api/v1 subjects, assets, orders, alerts: input and access', (
     expect(orangeNoLimit.statusCode).to.equal(400);
     const floatLimit = await call('ldReg', 'POST', `/api/v1/subjects/${seller}/access`, { status: 'orange', tradeLimitFen: 10.5, evidenceRefs: ['d-1'] });
     expect(floatLimit.statusCode).to.equal(400);
-    for (const [reg, code, shop] of [['ldReg', seller, 'shop'], ['hxReg', buyer, 'shop']] as const) {
+    for (const [reg, code, shop] of [
+      ['ldReg', seller, 'shop'],
+      ['hxReg', buyer, 'shop'],
+    ] as const) {
       expect((await call(reg, 'POST', `/api/v1/subjects/${code}/access`, { status: 'green', evidenceRefs: ['d-1'] })).statusCode).to.equal(201);
       expect((await call(reg, 'POST', `/api/v1/subjects/${code}/merchants`, { member: shop })).statusCode).to.equal(201);
     }
@@ -117,7 +132,10 @@ describe('gateway /api/v1 subjects, assets, orders, alerts: input and access', (
     const bound = await call('nobody', 'GET', `/api/v1/merchant-bindings?mspId=${LIANGDANG}&member=shop`);
     expect(bound.statusCode, bound.body).to.equal(200);
     const activeFor = (res: { json(): { items: Array<{ subjectId: string; active?: boolean }> } }) =>
-      res.json().items.filter((b) => b.active !== false).map((b) => b.subjectId);
+      res
+        .json()
+        .items.filter((b) => b.active !== false)
+        .map((b) => b.subjectId);
     expect(activeFor(bound)).to.include(third);
     expect((await call('nobody', 'GET', '/api/v1/merchant-bindings?member=shop')).statusCode, 'mspId is required').to.equal(400);
 
@@ -136,10 +154,29 @@ describe('gateway /api/v1 subjects, assets, orders, alerts: input and access', (
 
   it('assets: bad input is 400, an unbound merchant is 403, exactly one filter is needed to list', async () => {
     const cert = multipartBody({ content: Buffer.from('organic certificate 77'), contentType: 'application/pdf' });
-    const up = await f.app.inject({ method: 'POST', url: '/api/v1/evidence', payload: cert.payload, headers: { ...cert.headers, authorization: `Bearer ${k.ldShop}` } });
+    const up = await f.app.inject({
+      method: 'POST',
+      url: '/api/v1/evidence',
+      payload: cert.payload,
+      headers: { ...cert.headers, authorization: `Bearer ${k.ldShop}` },
+    });
     const sha256 = up.json().result.sha256;
-    const good = { ownerSubjectId: seller, kind: 'eco-product', title: 'Walnuts', category: 'walnut', costFen: 1000, priceFen: 1300, certifications: [{ kind: 'organic-certificate', sha256 }] };
-    for (const body of [{ ...good, costFen: -1 }, { ...good, priceFen: 13.5 }, { ...good, kind: 'spaceship' }, { ...good, category: 'Bad Category' }, { ...good, title: 'x'.repeat(201) }]) {
+    const good = {
+      ownerSubjectId: seller,
+      kind: 'eco-product',
+      title: 'Walnuts',
+      category: 'walnut',
+      costFen: 1000,
+      priceFen: 1300,
+      certifications: [{ kind: 'organic-certificate', sha256 }],
+    };
+    for (const body of [
+      { ...good, costFen: -1 },
+      { ...good, priceFen: 13.5 },
+      { ...good, kind: 'spaceship' },
+      { ...good, category: 'Bad Category' },
+      { ...good, title: 'x'.repeat(201) },
+    ]) {
       expect((await call('ldShop', 'POST', '/api/v1/assets', body)).statusCode, JSON.stringify(body)).to.equal(400);
     }
     expect((await call('hxShop', 'POST', '/api/v1/assets', good)).statusCode).to.equal(403);
@@ -155,7 +192,11 @@ describe('gateway /api/v1 subjects, assets, orders, alerts: input and access', (
   });
 
   it('orders: bad input is 400; verification, settlement and cancellation check who calls', async () => {
-    for (const body of [{ assetId, buyerSubjectId: buyer, depositFen: 1.5, depositPaymentRef: 'P1' }, { assetId, buyerSubjectId: 'nope', depositFen: 100, depositPaymentRef: 'P1' }, { assetId }]) {
+    for (const body of [
+      { assetId, buyerSubjectId: buyer, depositFen: 1.5, depositPaymentRef: 'P1' },
+      { assetId, buyerSubjectId: 'nope', depositFen: 100, depositPaymentRef: 'P1' },
+      { assetId },
+    ]) {
       expect((await call('hxShop', 'POST', '/api/v1/orders', body)).statusCode, JSON.stringify(body)).to.equal(400);
     }
     const ordered = await call('hxShop', 'POST', '/api/v1/orders', { assetId, buyerSubjectId: buyer, depositFen: 260, depositPaymentRef: 'P1' });
@@ -188,12 +229,27 @@ describe('gateway /api/v1 subjects, assets, orders, alerts: input and access', (
     expect((await call('checker', 'POST', `/api/v1/orders/${o1}/verification`, { result: 'pass', evidenceRefs: ['v'] })).statusCode).to.equal(201);
     expect((await call('hxShop', 'POST', `/api/v1/orders/${o1}/settlement`, { paymentRef: 'P4' })).statusCode).to.equal(201);
     const cert = multipartBody({ content: Buffer.from('organic certificate 78'), contentType: 'application/pdf' });
-    const up = await f.app.inject({ method: 'POST', url: '/api/v1/evidence', payload: cert.payload, headers: { ...cert.headers, authorization: `Bearer ${k.ldShop}` } });
+    const up = await f.app.inject({
+      method: 'POST',
+      url: '/api/v1/evidence',
+      payload: cert.payload,
+      headers: { ...cert.headers, authorization: `Bearer ${k.ldShop}` },
+    });
     const dear = await call('ldShop', 'POST', '/api/v1/assets', {
-      ownerSubjectId: seller, kind: 'eco-product', title: 'Walnuts premium', category: 'walnut', costFen: 1000, priceFen: 5000,
+      ownerSubjectId: seller,
+      kind: 'eco-product',
+      title: 'Walnuts premium',
+      category: 'walnut',
+      costFen: 1000,
+      priceFen: 5000,
       certifications: [{ kind: 'organic-certificate', sha256: up.json().result.sha256 }],
     });
-    const o2 = await call('hxShop', 'POST', '/api/v1/orders', { assetId: dear.json().result.id, buyerSubjectId: buyer, depositFen: 500, depositPaymentRef: 'P5' });
+    const o2 = await call('hxShop', 'POST', '/api/v1/orders', {
+      assetId: dear.json().result.id,
+      buyerSubjectId: buyer,
+      depositFen: 500,
+      depositPaymentRef: 'P5',
+    });
     expect(o2.statusCode, o2.body).to.equal(201);
     const order = o2.json().result;
     expect(order.status).to.equal('suspended');

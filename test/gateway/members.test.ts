@@ -59,7 +59,7 @@ describe('gateway /api/v1/members', () => {
     expect(again.json().code).to.equal('CONFLICT');
   });
 
-  it("an admin cannot grant or revoke roles in another county", async () => {
+  it('an admin cannot grant or revoke roles in another county', async () => {
     const grant = await f.request('POST', `/api/v1/members/${LIANGDANG}:alice/roles`, huixianAdmin, { role: 'auditor' });
     expect(grant.statusCode).to.equal(403);
     const revoke = await f.request('DELETE', `/api/v1/members/${LIANGDANG}:alice/roles/merchant`, huixianAdmin);

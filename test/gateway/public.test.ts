@@ -19,7 +19,9 @@ describe('gateway /api/v1/public/blacklist (信用公示)', () => {
     await f.grant(LIANGDANG, 'enf-a', 'enforcement');
     await f.grant(LIANGDANG, 'reg-a', 'regulator');
     await ledgerSubmit(f, LIANGDANG, 'reg-a', tx.subjects.registerEnterprise, { creditCode: enterprise, name: 'Liangdang Sand Co.' });
-    const w = { submit: (who: unknown, definition: TransactionDefinition, input: unknown) => ledgerSubmit(f, LIANGDANG, who as string, definition, input) } as unknown as World;
+    const w = {
+      submit: (who: unknown, definition: TransactionDefinition, input: unknown) => ledgerSubmit(f, LIANGDANG, who as string, definition, input),
+    } as unknown as World;
     await blacklistSubject(w, 'enf-a' as never, enterprise, { measures: ['trading', 'fund'] });
     await blacklistSubject(w, 'enf-a' as never, individual);
   });
@@ -39,7 +41,18 @@ describe('gateway /api/v1/public/blacklist (信用公示)', () => {
     const bad = await f.request('GET', '/api/v1/public/blacklist?measure=anything');
     expect(bad.statusCode).to.equal(400);
     const doc = (await f.request('GET', '/openapi.json')).json();
-    for (const p of ['/api/v1/public/blacklist', '/api/v1/blacklist', '/api/v1/blacklist/check', '/api/v1/blacklist/check/{code}', '/api/v1/blacklist/{id}/repair', '/api/v1/blacklist/{id}/objection/resolution', '/api/v1/cases/{id}/close', '/api/v1/credit-events', '/api/v1/subjects/{code}/credit', '/api/v1/audit/blacklist-queries/verify']) {
+    for (const p of [
+      '/api/v1/public/blacklist',
+      '/api/v1/blacklist',
+      '/api/v1/blacklist/check',
+      '/api/v1/blacklist/check/{code}',
+      '/api/v1/blacklist/{id}/repair',
+      '/api/v1/blacklist/{id}/objection/resolution',
+      '/api/v1/cases/{id}/close',
+      '/api/v1/credit-events',
+      '/api/v1/subjects/{code}/credit',
+      '/api/v1/audit/blacklist-queries/verify',
+    ]) {
       expect(doc.paths, p).to.have.property(p);
     }
   });
@@ -93,7 +106,11 @@ describe('gateway /api/v1/public/blacklist (信用公示)', () => {
   });
 
   it('refuses limits that make no budget', async () => {
-    for (const bad of [{ burst: 0, perSecond: 1 }, { burst: 1.5, perSecond: 1 }, { burst: 5, perSecond: 0 }]) {
+    for (const bad of [
+      { burst: 0, perSecond: 1 },
+      { burst: 1.5, perSecond: 1 },
+      { burst: 5, perSecond: 0 },
+    ]) {
       let error: unknown;
       await registerPublicRateLimit(Fastify(), '/public/', bad).catch((err: unknown) => (error = err));
       expect(String(error), JSON.stringify(bad)).to.match(/rate limit needs/);

@@ -7,7 +7,11 @@ interface Operation {
   readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** OpenAPI path, e.g. /api/v1/orders/{id}. */
   readonly path: string;
-  readonly parameters: ReadonlyArray<{ in: string; name: string; schema?: { maxLength?: number; pattern?: string; enum?: unknown[]; minimum?: number; maximum?: number; type?: string } }>;
+  readonly parameters: ReadonlyArray<{
+    in: string;
+    name: string;
+    schema?: { maxLength?: number; pattern?: string; enum?: unknown[]; minimum?: number; maximum?: number; type?: string };
+  }>;
   readonly jsonBody: boolean;
   readonly security?: unknown[];
 }
@@ -15,7 +19,9 @@ interface Operation {
 /** Routes anyone may call without an API key: health and metrics, and the rate-limited disclosure routes. */
 const PUBLIC_ROUTES = ['GET /health', 'GET /metrics', 'GET /api/v1/public/blacklist', 'GET /api/v1/public/fund', 'GET /api/v1/public/trades'];
 
-function operationsOf(doc: { paths: Record<string, Record<string, { parameters?: Operation['parameters']; requestBody?: { content: Record<string, unknown> }; security?: unknown[] }>> }): Operation[] {
+function operationsOf(doc: {
+  paths: Record<string, Record<string, { parameters?: Operation['parameters']; requestBody?: { content: Record<string, unknown> }; security?: unknown[] }>>;
+}): Operation[] {
   const ops: Operation[] = [];
   for (const [path, methods] of Object.entries(doc.paths)) {
     for (const [method, op] of Object.entries(methods)) {
@@ -57,7 +63,11 @@ describe('gateway: every route — who may call it and what input it takes', () 
 
   it('the OpenAPI document lists the routes this test walks', () => {
     expect(ops.length).to.be.greaterThan(90);
-    for (const r of PUBLIC_ROUTES) expect(ops.map((o) => `${o.method} ${o.path}`), r).to.include(r);
+    for (const r of PUBLIC_ROUTES)
+      expect(
+        ops.map((o) => `${o.method} ${o.path}`),
+        r,
+      ).to.include(r);
   });
 
   it('refuses a missing, malformed or unknown API key with 401 on every route but the public ones, before the ledger', async () => {
@@ -73,7 +83,12 @@ describe('gateway: every route — who may call it and what input it takes', () 
         continue;
       }
       expectProblem(without, 401, 'UNAUTHENTICATED', `${name} without a key`);
-      expectProblem(await f.request(op.method, urlOf(op), undefined, payload, { authorization: 'Bearer not-a-key' }), 401, 'UNAUTHENTICATED', `${name} malformed key`);
+      expectProblem(
+        await f.request(op.method, urlOf(op), undefined, payload, { authorization: 'Bearer not-a-key' }),
+        401,
+        'UNAUTHENTICATED',
+        `${name} malformed key`,
+      );
       expectProblem(await f.request(op.method, urlOf(op), unknownKey, payload), 401, 'UNAUTHENTICATED', `${name} unknown key`);
     }
     expect(open.sort(), 'routes answering without an API key').to.deep.equal([...PUBLIC_ROUTES].sort());
@@ -89,10 +104,20 @@ describe('gateway: every route — who may call it and what input it takes', () 
     expect(bodied.length).to.be.greaterThan(40);
     for (const op of bodied) {
       for (const body of [[1, 2], 'text', 42]) {
-        const res = await f.app.inject({ method: op.method, url: urlOf(op), headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, payload: JSON.stringify(body) });
+        const res = await f.app.inject({
+          method: op.method,
+          url: urlOf(op),
+          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+          payload: JSON.stringify(body),
+        });
         expectProblem(res, 400, 'INVALID_ARGUMENT', `${op.method} ${op.path} with body ${JSON.stringify(body)}`);
       }
-      const broken = await f.app.inject({ method: op.method, url: urlOf(op), headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, payload: '{"unterminated":' });
+      const broken = await f.app.inject({
+        method: op.method,
+        url: urlOf(op),
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        payload: '{"unterminated":',
+      });
       expectProblem(broken, 400, 'INVALID_ARGUMENT', `${op.method} ${op.path} with malformed JSON`);
     }
     expect(await f.ledger.ledger.height(), 'no refused request reached the ledger').to.equal(height);
@@ -112,7 +137,9 @@ describe('gateway: every route — who may call it and what input it takes', () 
     // Path parameters with a declared shape (length, pattern or enumeration): a 2,000-character value fits none.
     let checked = 0;
     for (const op of ops) {
-      const shaped = op.parameters.filter((p) => p.in === 'path' && p.schema && (p.schema.maxLength !== undefined || p.schema.pattern !== undefined || p.schema.enum !== undefined));
+      const shaped = op.parameters.filter(
+        (p) => p.in === 'path' && p.schema && (p.schema.maxLength !== undefined || p.schema.pattern !== undefined || p.schema.enum !== undefined),
+      );
       if (shaped.length === 0 || op.path.startsWith('/api/v1/public/')) continue;
       for (const param of shaped) {
         const url = urlOf(op, (name) => (name === param.name ? 'z'.repeat(2000) : 'x1'));

@@ -19,7 +19,14 @@ describe('gateway /api/v1/tax: tax sharing between counties (税收分成)', fun
   let verifierF: Who;
   let verifierL: Who;
 
-  const agreement = (overrides: Record<string, unknown> = {}) => ({ counterpartCounty: HUIXIAN, taxRateBp: 500, originShareBp: 6000, validFrom: addDays(T, -10), validTo: addDays(T, 365), ...overrides });
+  const agreement = (overrides: Record<string, unknown> = {}) => ({
+    counterpartCounty: HUIXIAN,
+    taxRateBp: 500,
+    originShareBp: 6000,
+    validFrom: addDays(T, -10),
+    validTo: addDays(T, 365),
+    ...overrides,
+  });
   const propose = (body: unknown, who = 'fin-l') => f.request('POST', `${API}/tax/agreements`, key[who], body);
   const approve = (id: string, who: string) => f.request('POST', `${API}/tax/agreements/${id}/approvals`, key[who]);
 
@@ -84,15 +91,28 @@ describe('gateway /api/v1/tax: tax sharing between counties (税收分成)', fun
     const block = await f.ledger.ledger.getBlock(res.json().blockNumber);
     expect(block?.data.find((x) => x.txId === res.json().txId)?.event?.name).to.equal(TaxEvents.AgreementEffective);
     await expectRefusedHttp(w, 409, 'CONFLICT', () => approve(ldHx, 'fin-h'));
-    expect(okJson(await f.request('GET', `${API}/tax/agreements?countyA=${LIANGDANG}&countyB=${HUIXIAN}`, key['fin-f'])).items.map((x: any) => x.id)).to.deep.equal([ldHx]);
-    expect(okJson(await f.request('GET', `${API}/tax/agreements/${ldHx}`, key['fin-f'])).approvals.map((x: any) => x.county)).to.deep.equal([LIANGDANG, HUIXIAN]);
+    expect(
+      okJson(await f.request('GET', `${API}/tax/agreements?countyA=${LIANGDANG}&countyB=${HUIXIAN}`, key['fin-f'])).items.map((x: any) => x.id),
+    ).to.deep.equal([ldHx]);
+    expect(okJson(await f.request('GET', `${API}/tax/agreements/${ldHx}`, key['fin-f'])).approvals.map((x: any) => x.county)).to.deep.equal([
+      LIANGDANG,
+      HUIXIAN,
+    ]);
   });
 
   it('agreements of a pair in force never overlap: refused at proposal, or at the approval that would make the second one effective', async () => {
-    await expectRefusedHttp(w, 422, 'RULE_VIOLATION', () => propose(agreement({ counterpartCounty: LIANGDANG, validFrom: addDays(T, 300), validTo: addDays(T, 700) }), 'fin-h'), /already in force/);
+    await expectRefusedHttp(
+      w,
+      422,
+      'RULE_VIOLATION',
+      () => propose(agreement({ counterpartCounty: LIANGDANG, validFrom: addDays(T, 300), validTo: addDays(T, 700) }), 'fin-h'),
+      /already in force/,
+    );
     // Liangdang–Fengxian: two overlapping proposals, both pending; the first to get both approvals wins.
     const x = created(await propose(agreement({ counterpartCounty: FENGXIAN, taxRateBp: 400, originShareBp: 7000 })));
-    const y = created(await propose(agreement({ counterpartCounty: LIANGDANG, taxRateBp: 800, originShareBp: 2000, validFrom: T, validTo: addDays(T, 30) }), 'fin-f'));
+    const y = created(
+      await propose(agreement({ counterpartCounty: LIANGDANG, taxRateBp: 800, originShareBp: 2000, validFrom: T, validTo: addDays(T, 30) }), 'fin-f'),
+    );
     created(await approve(y.id, 'fin-l'));
     created(await approve(x.id, 'fin-f'));
     expect(created(await approve(x.id, 'fin-l'))).to.include({ status: 'effective' });
@@ -138,7 +158,12 @@ describe('gateway /api/v1/tax: tax sharing between counties (税收分成)', fun
   });
 
   it('refuses bad statement ranges (400)', async () => {
-    for (const q of [`countyA=${LIANGDANG}&countyB=${HUIXIAN}&from=${T}&to=${addDays(T, -1)}`, `countyA=${LIANGDANG}&countyB=${HUIXIAN}&from=2025-01-01&to=2026-06-01`, `countyA=${LIANGDANG}&countyB=${LIANGDANG}&from=${T}&to=${T}`, `countyA=${LIANGDANG}&from=${T}&to=${T}`]) {
+    for (const q of [
+      `countyA=${LIANGDANG}&countyB=${HUIXIAN}&from=${T}&to=${addDays(T, -1)}`,
+      `countyA=${LIANGDANG}&countyB=${HUIXIAN}&from=2025-01-01&to=2026-06-01`,
+      `countyA=${LIANGDANG}&countyB=${LIANGDANG}&from=${T}&to=${T}`,
+      `countyA=${LIANGDANG}&from=${T}&to=${T}`,
+    ]) {
       const res = await f.request('GET', `${API}/tax/statements?${q}`, key['fin-l']);
       expect(res.statusCode, q).to.equal(400);
       expect(res.json().code).to.equal('INVALID_ARGUMENT');

@@ -1,7 +1,16 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { buildCreditCode, creditCodeCheckCharacter, creditCodeProblem, divisionOf, isValidCreditCode } from '../../chaincode/src/kernel/credit-code';
-import { ChaincodeError, ERROR_CODES, conflict, decodeChaincodeError, forbidden, invalidArgument, notFound, ruleViolation } from '../../chaincode/src/kernel/errors';
+import {
+  ChaincodeError,
+  ERROR_CODES,
+  conflict,
+  decodeChaincodeError,
+  forbidden,
+  invalidArgument,
+  notFound,
+  ruleViolation,
+} from '../../chaincode/src/kernel/errors';
 import { creditCodeSchema } from '../../chaincode/src/kernel/schemas';
 import { addDays, cstDate } from '../../chaincode/src/kernel/time';
 import { fromChaincodeMessage } from '../../gateway-api/src/ledger/errors';

@@ -12,7 +12,7 @@ function expectInvalid(fn: () => unknown): void {
 
 const floorDiv = (a: bigint, b: bigint): bigint => {
   const q = a / b;
-  return (a % b !== 0n && (a < 0n) !== (b < 0n)) ? q - 1n : q;
+  return a % b !== 0n && a < 0n !== b < 0n ? q - 1n : q;
 };
 
 describe('kernel: money', () => {
@@ -50,15 +50,19 @@ describe('kernel: money', () => {
 
     it('never gives a larger weight fewer fen than a smaller one, and is deterministic (property)', () => {
       fc.assert(
-        fc.property(fc.integer({ min: 0, max: 10_000_000 }), fc.array(fc.integer({ min: 1, max: 10_000 }), { minLength: 1, maxLength: 12 }), (total, weights) => {
-          const parts = largestRemainderSplit(total, weights);
-          expect(largestRemainderSplit(total, weights)).to.deep.equal(parts);
-          for (let i = 0; i < weights.length; i++) {
-            for (let j = 0; j < weights.length; j++) {
-              if ((weights[i] as number) > (weights[j] as number)) expect(parts[i]).to.be.at.least(parts[j] as number);
+        fc.property(
+          fc.integer({ min: 0, max: 10_000_000 }),
+          fc.array(fc.integer({ min: 1, max: 10_000 }), { minLength: 1, maxLength: 12 }),
+          (total, weights) => {
+            const parts = largestRemainderSplit(total, weights);
+            expect(largestRemainderSplit(total, weights)).to.deep.equal(parts);
+            for (let i = 0; i < weights.length; i++) {
+              for (let j = 0; j < weights.length; j++) {
+                if ((weights[i] as number) > (weights[j] as number)) expect(parts[i]).to.be.at.least(parts[j] as number);
+              }
             }
-          }
-        }),
+          },
+        ),
         { numRuns: 300 },
       );
     });

@@ -13,7 +13,10 @@ describe('kernel: record indexes (kernel/state.ts)', () => {
   const put = (item: ProbeItem) => f.ledger.submit(user, call('PutItem', JSON.stringify(item)));
   const keys = async (objectType: string) => json(await f.ledger.evaluate(user, call('Keys', objectType))) as string[][];
   const list = async (index: string, partial: string[], limit: number, cursor = '', from?: string[]) =>
-    json(await f.ledger.evaluate(user, call('List', index, JSON.stringify(partial), limit, cursor, from ? JSON.stringify(from) : ''))) as { items: ProbeItem[]; nextCursor?: string };
+    json(await f.ledger.evaluate(user, call('List', index, JSON.stringify(partial), limit, cursor, from ? JSON.stringify(from) : ''))) as {
+      items: ProbeItem[];
+      nextCursor?: string;
+    };
   /** The write set of a committed transaction as the block records it: [key with attributes split, value or null]. */
   const writesOf = async (r: { txId: string; blockNumber: number }) => {
     const tx = ((await f.ledger.getBlock(r.blockNumber)) as Block).data.find((t) => t.txId === r.txId);
@@ -88,15 +91,33 @@ describe('kernel: record indexes (kernel/state.ts)', () => {
     expect(p2.nextCursor).to.equal(undefined);
     // Without a start position the same index lists from its first entry.
     expect((await list('byTag', ['t'], 2)).items.map((i) => i.rank)).to.deep.equal(['1', '2']);
-    await expectLedgerError(f.ledger.evaluate(user, call('List', 'byTag', JSON.stringify(['u']), 2, p1.nextCursor as string, JSON.stringify(['3']))), 'INVALID_ARGUMENT', /does not belong/);
+    await expectLedgerError(
+      f.ledger.evaluate(user, call('List', 'byTag', JSON.stringify(['u']), 2, p1.nextCursor as string, JSON.stringify(['3']))),
+      'INVALID_ARGUMENT',
+      /does not belong/,
+    );
     // A cursor that decodes to nothing names no page of a listing with a start position.
-    await expectLedgerError(f.ledger.evaluate(user, call('List', 'byTag', JSON.stringify(['t']), 2, 'A', JSON.stringify(['3']))), 'INVALID_ARGUMENT', /does not belong/);
-    await expectLedgerError(f.ledger.evaluate(user, call('List', 'byTag', JSON.stringify(['t']), 2, 'a%b', JSON.stringify(['3']))), 'INVALID_ARGUMENT', /malformed/);
+    await expectLedgerError(
+      f.ledger.evaluate(user, call('List', 'byTag', JSON.stringify(['t']), 2, 'A', JSON.stringify(['3']))),
+      'INVALID_ARGUMENT',
+      /does not belong/,
+    );
+    await expectLedgerError(
+      f.ledger.evaluate(user, call('List', 'byTag', JSON.stringify(['t']), 2, 'a%b', JSON.stringify(['3']))),
+      'INVALID_ARGUMENT',
+      /malformed/,
+    );
   });
 
   it('a record type may not declare the same index name twice', () => {
     expect(() =>
-      defineRecordType<ProbeItem>({ type: 'probeclash', keyArity: 1, keyOf: (i) => [i.id], indexes: { byTag: (i) => [i.group] }, multiIndexes: { byTag: (i) => [[i.group]] } }),
+      defineRecordType<ProbeItem>({
+        type: 'probeclash',
+        keyArity: 1,
+        keyOf: (i) => [i.id],
+        indexes: { byTag: (i) => [i.group] },
+        multiIndexes: { byTag: (i) => [[i.group]] },
+      }),
     ).to.throw('declares index byTag twice');
   });
 });

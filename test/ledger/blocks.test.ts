@@ -184,7 +184,10 @@ describe('embedded ledger: blocks, chain verification and transaction lookup', (
       f = await openProbeFixture();
       await expectLedgerError(f.ledger.submit(rogue, probe('Put', 'k', 'v')), 'UNAUTHENTICATED');
       await expectLedgerError(f.ledger.evaluate(rogue, probe('Get', 'k')), 'UNAUTHENTICATED');
-      await expectLedgerError(f.ledger.submit(rogue, { name: tx.membership.grantRole.qualifiedName, args: ['{"member":"x","role":"merchant"}'] }), 'UNAUTHENTICATED');
+      await expectLedgerError(
+        f.ledger.submit(rogue, { name: tx.membership.grantRole.qualifiedName, args: ['{"member":"x","role":"merchant"}'] }),
+        'UNAUTHENTICATED',
+      );
       expect(await f.ledger.height()).to.equal(0);
       expect(await f.valueOf('k')).to.equal(null);
     });

@@ -102,9 +102,7 @@ describe('embedded ledger: key history and pagination', () => {
         ['6212280', 2],
         ['621227', 3],
       ] as const) {
-        await Promise.all(
-          Array.from({ length: n }, (_, i) => f.submit('PutComposite', 'asset', JSON.stringify([county, `a${i}`]), `${county}/${i}`, '')),
-        );
+        await Promise.all(Array.from({ length: n }, (_, i) => f.submit('PutComposite', 'asset', JSON.stringify([county, `a${i}`]), `${county}/${i}`, '')));
       }
       await f.submit('PutComposite', 'assets', JSON.stringify(['621228', 'z']), 'other type', '');
     });

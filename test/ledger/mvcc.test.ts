@@ -58,7 +58,16 @@ describe('embedded ledger: serialization and MVCC validation', () => {
     f = await openProbeFixture({ ledger: { mvccRetries: 0 } });
     await f.submit('Put', 'x', 'v0');
     const g = gate('reader');
-    const reader = f.submit('ReadWaitPut', 'x', 'reader', JSON.stringify([['y1', 'a'], ['y2', 'b'], ['x', 'from-reader']]));
+    const reader = f.submit(
+      'ReadWaitPut',
+      'x',
+      'reader',
+      JSON.stringify([
+        ['y1', 'a'],
+        ['y2', 'b'],
+        ['x', 'from-reader'],
+      ]),
+    );
     await g.arrived();
     const writer = await f.submit('Put', 'x', 'v1');
     g.open();
@@ -88,7 +97,14 @@ describe('embedded ledger: serialization and MVCC validation', () => {
   describe('phantom reads', () => {
     it('a key inserted into a range after it was read invalidates the reader (PHANTOM_READ_CONFLICT)', async () => {
       f = await openProbeFixture({ ledger: { mvccRetries: 0 } });
-      await f.submit('PutMany', JSON.stringify([['p/1', 'a'], ['p/2', 'b'], ['q/1', 'outside']]));
+      await f.submit(
+        'PutMany',
+        JSON.stringify([
+          ['p/1', 'a'],
+          ['p/2', 'b'],
+          ['q/1', 'outside'],
+        ]),
+      );
       const g = gate('counter');
       const reader = f.submit('CountRange', 'p/', 'p0', 'counter', 'count');
       await g.arrived();
@@ -101,7 +117,13 @@ describe('embedded ledger: serialization and MVCC validation', () => {
 
     it('a key deleted from a range after it was read invalidates the reader too', async () => {
       f = await openProbeFixture({ ledger: { mvccRetries: 0 } });
-      await f.submit('PutMany', JSON.stringify([['p/1', 'a'], ['p/2', 'b']]));
+      await f.submit(
+        'PutMany',
+        JSON.stringify([
+          ['p/1', 'a'],
+          ['p/2', 'b'],
+        ]),
+      );
       const g = gate('counter');
       const reader = f.submit('CountRange', 'p/', 'p0', 'counter', 'count');
       await g.arrived();
@@ -113,7 +135,13 @@ describe('embedded ledger: serialization and MVCC validation', () => {
 
     it('a write outside the range read does not invalidate the reader', async () => {
       f = await openProbeFixture({ ledger: { mvccRetries: 0 } });
-      await f.submit('PutMany', JSON.stringify([['p/1', 'a'], ['p/2', 'b']]));
+      await f.submit(
+        'PutMany',
+        JSON.stringify([
+          ['p/1', 'a'],
+          ['p/2', 'b'],
+        ]),
+      );
       const g = gate('counter');
       const reader = f.submit('CountRange', 'p/', 'p0', 'counter', 'count');
       await g.arrived();

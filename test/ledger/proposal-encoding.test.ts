@@ -41,7 +41,13 @@ describe('embedded ledger: proposal encoding', () => {
     const identity = await f.identity(LIANGDANG, 'encoder');
     const nowMs = Date.UTC(2026, 10, 22, 8, 0, 0, 123);
     const transient = { zeta: Buffer.from('last'), alpha: Buffer.from('身份证 110101'), empty: Buffer.alloc(0) };
-    const built = await buildProposal(identity, 'countyledger', 'countyledger', { name: tx.subjects.registerIndividual.qualifiedName, args: ['{"a":"商户"}', '', 'x'], transient }, nowMs);
+    const built = await buildProposal(
+      identity,
+      'countyledger',
+      'countyledger',
+      { name: tx.subjects.registerIndividual.qualifiedName, args: ['{"a":"商户"}', '', 'x'], transient },
+      nowMs,
+    );
 
     const d = decodeStrictly(built.proposalBytes);
     expect(d.channelHeader.getType()).to.equal(common.HeaderType.ENDORSER_TRANSACTION);
@@ -58,7 +64,9 @@ describe('embedded ledger: proposal encoding', () => {
     expect(d.spec.getChaincodeId()?.getName()).to.equal('countyledger');
     const args = (d.spec.getInput() as peer.ChaincodeInput).getArgsList_asU8().map((a) => Buffer.from(a).toString());
     expect(args).to.deep.equal([tx.subjects.registerIndividual.qualifiedName, '{"a":"商户"}', '', 'x']);
-    const decodedTransient = Object.fromEntries((d.payload.getTransientmapMap().toArray() as Array<[string, Uint8Array]>).map(([k, v]) => [k, Buffer.from(v).toString()]));
+    const decodedTransient = Object.fromEntries(
+      (d.payload.getTransientmapMap().toArray() as Array<[string, Uint8Array]>).map(([k, v]) => [k, Buffer.from(v).toString()]),
+    );
     expect(decodedTransient).to.deep.equal({ alpha: '身份证 110101', empty: '', zeta: 'last' });
     // The same views the stub reads.
     expect(built.chaincodeInput.getArgsList_asU8().map((a) => Buffer.from(a).toString())).to.deep.equal(args);
@@ -90,7 +98,13 @@ describe('embedded ledger: proposal encoding', () => {
       epoch.setEpoch(n);
       expect(encodeMessage([[6, n]]), `epoch ${n}`).to.deep.equal(Buffer.from(epoch.serializeBinary()));
     }
-    expect(encodeMessage([[1, ''], [2, Buffer.alloc(0)], [3, 0]])).to.have.length(0);
+    expect(
+      encodeMessage([
+        [1, ''],
+        [2, Buffer.alloc(0)],
+        [3, 0],
+      ]),
+    ).to.have.length(0);
     expect(() => encodeMessage([[1, -1]])).to.throw(RangeError);
     expect(() => encodeMessage([[1, 1.5]])).to.throw(RangeError);
   });

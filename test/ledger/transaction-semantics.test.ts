@@ -138,7 +138,7 @@ describe('embedded ledger: transaction arguments', () => {
     await expectLedgerError(f.evaluate('Repeat', 'ab', '3'), 'INVALID_ARGUMENT', /Expected 3 parameters, but 2 have been supplied/);
   });
 
-  it('gives the same values and the same errors as fabric-shim\'s own parameter handling', async () => {
+  it("gives the same values and the same errors as fabric-shim's own parameter handling", async () => {
     // Warm the cache through a real call, then compare both implementations on the same descriptors.
     await f.evaluate('Repeat', 'x', '1', 'false');
     // fabric-shim's contract runtime is an internal module without type declarations.
@@ -154,7 +154,14 @@ describe('embedded ledger: transaction arguments', () => {
     const fn = chaincode.metadata.contracts.Probe.transactions.find((t: { name: string }) => t.name === 'Repeat');
     const outcome = (impl: (...a: unknown[]) => unknown, args: string[]) => {
       try {
-        return { values: impl.call(marshall, fn, args.map((a) => Buffer.from(a)), '[probe]') };
+        return {
+          values: impl.call(
+            marshall,
+            fn,
+            args.map((a) => Buffer.from(a)),
+            '[probe]',
+          ),
+        };
       } catch (err) {
         return { error: (err as Error).message };
       }

@@ -20,7 +20,9 @@ export interface AppFixture {
   close(): Promise<void>;
 }
 
-export async function openAppFixture(options: LedgerFixtureOptions & { maxEvidenceBytes?: number; overMessagePort?: boolean; settings?: AppSettings } = {}): Promise<AppFixture> {
+export async function openAppFixture(
+  options: LedgerFixtureOptions & { maxEvidenceBytes?: number; overMessagePort?: boolean; settings?: AppSettings } = {},
+): Promise<AppFixture> {
   const ledger = await openLedgerFixture(options);
   // overMessagePort: the app reaches the ledger through RemoteLedger/hostLedger, as main.ts's HTTP worker does.
   let remote: { port: RemoteLedger; host: { close(): void } } | undefined;

@@ -36,13 +36,25 @@ export function decision(overrides: Record<string, unknown> = {}): Record<string
 }
 
 /** Records a violation (serious, harmful by default) and blacklists the subject on it; answers the entry. */
-export async function blacklistSubject(w: World, who: Who, subjectId: string, decisionOverrides: Record<string, unknown> = {}, violationOverrides: Record<string, unknown> = {}): Promise<any> {
+export async function blacklistSubject(
+  w: World,
+  who: Who,
+  subjectId: string,
+  decisionOverrides: Record<string, unknown> = {},
+  violationOverrides: Record<string, unknown> = {},
+): Promise<any> {
   const event = await w.submit(who, tx.credit.recordEvent, violationInput(subjectId, violationOverrides));
   return w.submit(who, tx.credit.issueBlacklist, { subjectId, basisEventIds: [event.id], ...decision(decisionOverrides) });
 }
 
 /** Submits directly on the app fixture's ledger (test setup, not under test). */
-export async function ledgerSubmit(f: { ledger: { ledger: Ledger; identity: (msp: string, m: string) => Promise<LedgerIdentity> } }, mspId: string, member: string, definition: TransactionDefinition, input: unknown): Promise<any> {
+export async function ledgerSubmit(
+  f: { ledger: { ledger: Ledger; identity: (msp: string, m: string) => Promise<LedgerIdentity> } },
+  mspId: string,
+  member: string,
+  definition: TransactionDefinition,
+  input: unknown,
+): Promise<any> {
   const who = await f.ledger.identity(mspId, member);
   const r = await f.ledger.ledger.submit(who, { name: definition.qualifiedName, args: [JSON.stringify(input)] });
   return answerOf(definition, r.payload);

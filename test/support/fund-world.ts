@@ -17,7 +17,11 @@ export function governmentCode(mspId: string): string {
 /** Each county's admin registers its county (with the government's credit code). */
 export async function registerCounties(w: World, counties: readonly string[] = COUNTIES): Promise<void> {
   for (const mspId of counties) {
-    await w.submit(await w.admin(mspId), tx.counties.register, { name: COUNTY_NAMES[mspId] ?? mspId, division: DIVISION[mspId] ?? '621228', creditCode: governmentCode(mspId) });
+    await w.submit(await w.admin(mspId), tx.counties.register, {
+      name: COUNTY_NAMES[mspId] ?? mspId,
+      division: DIVISION[mspId] ?? '621228',
+      creditCode: governmentCode(mspId),
+    });
   }
 }
 
@@ -43,12 +47,25 @@ export async function trader(w: World, county: string, regulator: Who): Promise<
   const subject = await registerEnterprise(w, regulator, county, 'green');
   await w.submit(regulator, tx.subjects.bindMerchant, { subjectId: subject, member: merchantName });
   const certSha = hex64(`certificate of ${subject}`);
-  await w.submit(merchant, tx.evidence.anchor, { sha256: certSha, sm3: hex64(`sm3 ${certSha}`), sizeBytes: 1024, mediaType: 'application/pdf', refs: { subjectIds: [subject] } });
+  await w.submit(merchant, tx.evidence.anchor, {
+    sha256: certSha,
+    sm3: hex64(`sm3 ${certSha}`),
+    sizeBytes: 1024,
+    mediaType: 'application/pdf',
+    refs: { subjectIds: [subject] },
+  });
   return { county, subject, merchant, merchantName, certSha };
 }
 
 /** Lists an eco product of the seller, orders it for the buyer, verifies and settles; answers the settled order. */
-export async function sale(w: World, seller: Trader, buyer: Trader, verifier: Who, priceFen: number, kind: 'eco-product' | 'rural-resource' = 'eco-product'): Promise<any> {
+export async function sale(
+  w: World,
+  seller: Trader,
+  buyer: Trader,
+  verifier: Who,
+  priceFen: number,
+  kind: 'eco-product' | 'rural-resource' = 'eco-product',
+): Promise<any> {
   const asset = await w.submit(seller.merchant, tx.market.registerAsset, {
     ownerSubjectId: seller.subject,
     kind,
@@ -58,7 +75,12 @@ export async function sale(w: World, seller: Trader, buyer: Trader, verifier: Wh
     priceFen,
     ...(kind === 'eco-product' ? { certifications: [{ kind: 'soil-test', sha256: seller.certSha }] } : {}),
   });
-  const o = await w.submit(buyer.merchant, tx.market.placeOrder, { assetId: asset.id, buyerSubjectId: buyer.subject, depositFen: Math.max(1, Math.floor(priceFen / 10)), depositPaymentRef: 'pay:dep' });
+  const o = await w.submit(buyer.merchant, tx.market.placeOrder, {
+    assetId: asset.id,
+    buyerSubjectId: buyer.subject,
+    depositFen: Math.max(1, Math.floor(priceFen / 10)),
+    depositPaymentRef: 'pay:dep',
+  });
   expect(o.status, 'order not suspended by a risk rule').to.equal('ordered');
   await w.submit(verifier, tx.market.recordVerification, { orderId: o.id, result: 'pass', evidenceRefs: ['doc:inspection'] });
   return w.submit(buyer.merchant, tx.market.settleOrder, { orderId: o.id, paymentRef: `pay:bal-${o.id.slice(2, 14)}` });
@@ -92,4 +114,3 @@ export function okJson(res: LightMyRequestResponse): any {
   expect(res.statusCode, res.body).to.equal(200);
   return res.json();
 }
-

@@ -80,7 +80,11 @@ export class World {
   }
 
   /** Submits and answers with the transaction ID, block number and the event the transaction emitted. */
-  async submitTx(who: Who, definition: TransactionDefinition, input?: unknown): Promise<{ txId: string; blockNumber: number; result: any; event: { name: string; payload: any } | null }> {
+  async submitTx(
+    who: Who,
+    definition: TransactionDefinition,
+    input?: unknown,
+  ): Promise<{ txId: string; blockNumber: number; result: any; event: { name: string; payload: any } | null }> {
     const args = input === undefined ? [] : [JSON.stringify(input)];
     const r = await this.f.ledger.submit(who, { name: definition.qualifiedName, args });
     const block = await this.f.ledger.getBlock(r.blockNumber);
@@ -179,10 +183,17 @@ export interface MarketCast {
 
 let serial = 1;
 
-export async function registerEnterprise(w: World, regulator: Who, mspId: string, status?: 'green' | 'orange' | 'red', tradeLimitFen?: number): Promise<string> {
+export async function registerEnterprise(
+  w: World,
+  regulator: Who,
+  mspId: string,
+  status?: 'green' | 'orange' | 'red',
+  tradeLimitFen?: number,
+): Promise<string> {
   const code = creditCode(DIVISION[mspId] ?? '621228', serial++);
   await w.submit(regulator, tx.subjects.registerEnterprise, { creditCode: code, name: `Enterprise ${code}` });
-  if (status) await w.submit(regulator, tx.subjects.setAccess, { subjectId: code, status, evidenceRefs: ['doc:review-1'], ...(tradeLimitFen ? { tradeLimitFen } : {}) });
+  if (status)
+    await w.submit(regulator, tx.subjects.setAccess, { subjectId: code, status, evidenceRefs: ['doc:review-1'], ...(tradeLimitFen ? { tradeLimitFen } : {}) });
   return code;
 }
 
@@ -198,7 +209,13 @@ export async function marketCast(w: World): Promise<MarketCast> {
   await w.submit(regA, tx.subjects.bindMerchant, { subjectId: seller, member: 'm-seller' });
   await w.submit(regB, tx.subjects.bindMerchant, { subjectId: buyer, member: 'm-buyer' });
   const certSha = hex64(`soil test ${seller}`);
-  await w.submit(sellerMerchant, tx.evidence.anchor, { sha256: certSha, sm3: hex64(`sm3 ${certSha}`), sizeBytes: 2048, mediaType: 'application/pdf', refs: { subjectIds: [seller] } });
+  await w.submit(sellerMerchant, tx.evidence.anchor, {
+    sha256: certSha,
+    sm3: hex64(`sm3 ${certSha}`),
+    sizeBytes: 2048,
+    mediaType: 'application/pdf',
+    refs: { subjectIds: [seller] },
+  });
   return { w, regA, regB, regC, sellerMerchant, buyerMerchant, verifier, seller, buyer, certSha };
 }
 

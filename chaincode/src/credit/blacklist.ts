@@ -109,7 +109,10 @@ export function severityOfBasis(subjectId: string, events: readonly CreditEvent[
   for (const e of events) {
     if (e.subjectId !== subjectId) throw ruleViolation(`credit event ${e.id} is of subject ${e.subjectId}, not ${subjectId}`);
     if (e.outcome === 'fulfilment') throw ruleViolation(`credit event ${e.id} is a fulfilment, not a violation`);
-    if (e.outcome === 'warning') throw ruleViolation(`credit event ${e.id} is a first minor violation without harmful consequence, recorded as a warning only (首违不罚); it founds no blacklist entry`);
+    if (e.outcome === 'warning')
+      throw ruleViolation(
+        `credit event ${e.id} is a first minor violation without harmful consequence, recorded as a warning only (首违不罚); it founds no blacklist entry`,
+      );
   }
   return gravest(events.map((e) => e.severity ?? 'minor'));
 }

@@ -40,7 +40,7 @@ export class CaseContract extends CountyContract {
   async TransferCase(ctx: Context, inputJson: string): Promise<string> {
     const input = parseInput(transferCaseInput, inputJson);
     const caller = await requireRole(ctx, 'enforcement');
-    if (input.toCounty === caller.mspId) throw ruleViolation('a case lead is transferred to another county, not to the caller\'s own');
+    if (input.toCounty === caller.mspId) throw ruleViolation("a case lead is transferred to another county, not to the caller's own");
     const time = txTime(ctx);
     const txId = ctx.stub.getTxID();
     const lead: CaseLead = {
@@ -113,7 +113,13 @@ export class CaseContract extends CountyContract {
         decision = { ...decision, blacklistEntryId: entry.id };
       }
     }
-    const lead: CaseLead = { ...before, status: 'closed', decision, steps: [...before.steps, step('closed', caller, time.iso, txId, input.summary)], updatedAt: time.iso };
+    const lead: CaseLead = {
+      ...before,
+      status: 'closed',
+      decision,
+      steps: [...before.steps, step('closed', caller, time.iso, txId, input.summary)],
+      updatedAt: time.iso,
+    };
     await putRecord(ctx, CaseLeads, lead, before);
     emit(ctx, CaseEvents.CaseClosed, {
       caseId: lead.id,

@@ -14,8 +14,35 @@ import { Subjects } from '../subjects/records';
 import { checkOne, entryView, issueEntry, listInForce, mustGetEntry, writeEntry } from './blacklist';
 import { today } from '../kernel/time';
 import { creditStanding, recordCreditEvent } from './credit-file';
-import { BlacklistEntries, BlacklistEntry, CreditEvent, CreditEvents, Objection, Objections, TrailAnchor, TrailAnchors, TrailHead, TrailHeads } from './records';
-import { anchorQueryTrailInput, bulkCheckInput, checkSubjectInput, creditFileInput, entryRefInput, eventRefInput, fileObjectionInput, issueBlacklistInput, listBlacklistInput, recordCreditEventInput, repairInput, resolveObjectionInput, subjectPageInput, trailAnchorsInput, trailRefInput } from './schemas';
+import {
+  BlacklistEntries,
+  BlacklistEntry,
+  CreditEvent,
+  CreditEvents,
+  Objection,
+  Objections,
+  TrailAnchor,
+  TrailAnchors,
+  TrailHead,
+  TrailHeads,
+} from './records';
+import {
+  anchorQueryTrailInput,
+  bulkCheckInput,
+  checkSubjectInput,
+  creditFileInput,
+  entryRefInput,
+  eventRefInput,
+  fileObjectionInput,
+  issueBlacklistInput,
+  listBlacklistInput,
+  recordCreditEventInput,
+  repairInput,
+  resolveObjectionInput,
+  subjectPageInput,
+  trailAnchorsInput,
+  trailRefInput,
+} from './schemas';
 
 export const CreditContractEvents = {
   EventRecorded: 'credit.EventRecorded',
@@ -29,7 +56,10 @@ export const CreditContractEvents = {
 /** Objections kept per entry (bounded history on the entry read). */
 const MAX_OBJECTIONS_PER_ENTRY = 20;
 
-@Info({ title: 'Credit', description: 'Credit files (信用档案), credit class, the shared blacklist with joint punishment (联合惩戒), objections and credit repair' })
+@Info({
+  title: 'Credit',
+  description: 'Credit files (信用档案), credit class, the shared blacklist with joint punishment (联合惩戒), objections and credit repair',
+})
 export class CreditContract extends CountyContract {
   constructor() {
     super('Credit');
@@ -54,7 +84,13 @@ export class CreditContract extends CountyContract {
       issuedBy: { mspId: caller.mspId, member: caller.member, role },
       source: { type: 'manual' },
     });
-    emit(ctx, CreditContractEvents.EventRecorded, { eventId: event.id, subjectId: event.subjectId, kind: event.kind, outcome: event.outcome, issuingCounty: event.issuingCounty });
+    emit(ctx, CreditContractEvents.EventRecorded, {
+      eventId: event.id,
+      subjectId: event.subjectId,
+      kind: event.kind,
+      outcome: event.outcome,
+      issuingCounty: event.issuingCounty,
+    });
     return canonicalJson(event);
   }
 
@@ -89,7 +125,14 @@ export class CreditContract extends CountyContract {
     const basis: CreditEvent[] = [];
     for (const id of ids) basis.push(await mustGetRecord(ctx, CreditEvents, [id], 'credit event'));
     const entry = await issueEntry(ctx, caller, input.subjectId, input, basis);
-    emit(ctx, CreditContractEvents.BlacklistIssued, { entryId: entry.id, subjectId: entry.subjectId, measures: entry.measures, issuingCounty: entry.issuingCounty, startDate: entry.startDate, endDate: entry.endDate });
+    emit(ctx, CreditContractEvents.BlacklistIssued, {
+      entryId: entry.id,
+      subjectId: entry.subjectId,
+      measures: entry.measures,
+      issuingCounty: entry.issuingCounty,
+      startDate: entry.startDate,
+      endDate: entry.endDate,
+    });
     return canonicalJson(entry);
   }
 
@@ -126,7 +169,13 @@ export class CreditContract extends CountyContract {
     const entry: BlacklistEntry = { ...before, objectionCount: seq, objection: { seq, status: 'open', filedAt: time.iso }, updatedAt: time.iso };
     await putRecord(ctx, Objections, objection);
     await writeEntry(ctx, entry, before, today(ctx));
-    emit(ctx, CreditContractEvents.ObjectionFiled, { entryId: entry.id, subjectId: entry.subjectId, seq, issuingCounty: entry.issuingCounty, by: caller.mspId });
+    emit(ctx, CreditContractEvents.ObjectionFiled, {
+      entryId: entry.id,
+      subjectId: entry.subjectId,
+      seq,
+      issuingCounty: entry.issuingCounty,
+      by: caller.mspId,
+    });
     return canonicalJson(entryView(entry, today(ctx)));
   }
 
@@ -155,12 +204,20 @@ export class CreditContract extends CountyContract {
     const entry: BlacklistEntry = {
       ...before,
       objection: { ...open, status: input.decision, resolvedAt: time.iso },
-      ...(input.decision === 'withdrawn' ? { status: 'revoked' as const, revocation: { by: actor, at: time.iso, txId, reason: `objection ${open.seq} upheld: ${input.note}`.slice(0, 1000) } } : {}),
+      ...(input.decision === 'withdrawn'
+        ? { status: 'revoked' as const, revocation: { by: actor, at: time.iso, txId, reason: `objection ${open.seq} upheld: ${input.note}`.slice(0, 1000) } }
+        : {}),
       updatedAt: time.iso,
     };
     await putRecord(ctx, Objections, objection, objectionBefore);
     await writeEntry(ctx, entry, before, today(ctx));
-    emit(ctx, CreditContractEvents.ObjectionResolved, { entryId: entry.id, subjectId: entry.subjectId, seq: open.seq, decision: input.decision, status: entry.status });
+    emit(ctx, CreditContractEvents.ObjectionResolved, {
+      entryId: entry.id,
+      subjectId: entry.subjectId,
+      seq: open.seq,
+      decision: input.decision,
+      status: entry.status,
+    });
     return canonicalJson(entryView(entry, today(ctx)));
   }
 
@@ -170,12 +227,15 @@ export class CreditContract extends CountyContract {
     const input = parseInput(repairInput, inputJson);
     const caller = await requireRole(ctx, 'enforcement');
     const before = await mustGetEntry(ctx, input.entryId);
-    if (caller.mspId !== before.issuingCounty) throw forbidden(`entry ${before.id} can be repaired only by the enforcement of ${before.issuingCounty}, not ${caller.mspId}`);
+    if (caller.mspId !== before.issuingCounty)
+      throw forbidden(`entry ${before.id} can be repaired only by the enforcement of ${before.issuingCounty}, not ${caller.mspId}`);
     if (before.status !== 'published') throw conflict(`entry ${before.id} is already ${before.status}`);
     if (before.objection?.status === 'open') throw conflict(`entry ${before.id} is under objection; resolve it first`);
     const day = today(ctx);
     if (day < before.repairableFrom) {
-      throw ruleViolation(`entry ${before.id} (${before.severity}) must stay published until ${before.repairableFrom} before repair (minimum publication period)`);
+      throw ruleViolation(
+        `entry ${before.id} (${before.severity}) must stay published until ${before.repairableFrom} before repair (minimum publication period)`,
+      );
     }
     const time = txTime(ctx);
     const entry: BlacklistEntry = {
@@ -208,7 +268,18 @@ export class CreditContract extends CountyContract {
   @Transaction(false)
   async ListBlacklist(ctx: Context, inputJson: string): Promise<string> {
     const input = parseInput(listBlacklistInput, inputJson);
-    return canonicalJson(await listInForce(ctx, { ...(input.county ? { county: input.county } : {}), ...(input.measure ? { measure: input.measure } : {}), ...(input.publicView ? { publicView: true } : {}) }, checkPageSize(input.limit), input.cursor));
+    return canonicalJson(
+      await listInForce(
+        ctx,
+        {
+          ...(input.county ? { county: input.county } : {}),
+          ...(input.measure ? { measure: input.measure } : {}),
+          ...(input.publicView ? { publicView: true } : {}),
+        },
+        checkPageSize(input.limit),
+        input.cursor,
+      ),
+    );
   }
 
   /** Every entry of a subject, whatever its status, oldest first. */
@@ -234,7 +305,13 @@ export class CreditContract extends CountyContract {
     const day = today(ctx);
     const items = [];
     for (const code of input.codes) items.push(await checkOne(ctx, code, day));
-    return canonicalJson({ asOf: day, count: items.length, invalid: items.filter((i) => !i.valid).length, blacklisted: items.filter((i) => i.blacklisted).length, items });
+    return canonicalJson({
+      asOf: day,
+      count: items.length,
+      invalid: items.filter((i) => !i.valid).length,
+      blacklisted: items.filter((i) => i.blacklisted).length,
+      items,
+    });
   }
 
   // ---------------------------------------------------------------- query audit trail anchors
@@ -266,10 +343,23 @@ export class CreditContract extends CountyContract {
       at: time.iso,
       txId,
     };
-    const nextHead: TrailHead = { trailId: input.trailId, county: caller.mspId, anchors: anchor.seq, lastEntry: input.toEntry, lastDigest: input.digest, updatedAt: time.iso };
+    const nextHead: TrailHead = {
+      trailId: input.trailId,
+      county: caller.mspId,
+      anchors: anchor.seq,
+      lastEntry: input.toEntry,
+      lastDigest: input.digest,
+      updatedAt: time.iso,
+    };
     await putRecord(ctx, TrailAnchors, anchor);
     await putRecord(ctx, TrailHeads, nextHead, head);
-    emit(ctx, CreditContractEvents.QueryTrailAnchored, { trailId: anchor.trailId, seq: anchor.seq, fromEntry: anchor.fromEntry, toEntry: anchor.toEntry, digest: anchor.digest });
+    emit(ctx, CreditContractEvents.QueryTrailAnchored, {
+      trailId: anchor.trailId,
+      seq: anchor.seq,
+      fromEntry: anchor.fromEntry,
+      toEntry: anchor.toEntry,
+      digest: anchor.digest,
+    });
     return canonicalJson(anchor);
   }
 

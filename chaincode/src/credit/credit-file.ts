@@ -126,7 +126,14 @@ export async function creditStanding(ctx: Context, subjectId: string) {
     window: counts,
     blacklistedBy,
     totals: file
-      ? { events: file.eventCount, fulfilments: file.fulfilmentCount, violations: file.violationCount, warnings: file.warningCount, penalties: file.penaltyCount, lastEventAt: file.lastEventAt }
+      ? {
+          events: file.eventCount,
+          fulfilments: file.fulfilmentCount,
+          violations: file.violationCount,
+          warnings: file.warningCount,
+          penalties: file.penaltyCount,
+          lastEventAt: file.lastEventAt,
+        }
       : { events: 0, fulfilments: 0, violations: 0, warnings: 0, penalties: 0 },
   };
 }
@@ -141,13 +148,25 @@ interface OrderParties {
 
 /** Trade flow: a settled order is a fulfilment (履约) of both parties. */
 export async function recordOrderFulfilment(ctx: Context, order: OrderParties, by: { mspId: string; member: string }): Promise<void> {
-  const base = { kind: 'fulfilment' as const, summary: `order ${order.id} settled`, evidenceRefs: [`order:${order.id}`], issuedBy: { mspId: by.mspId, member: by.member, role: 'trade-flow' as const }, source: { type: 'order' as const, orderId: order.id } };
+  const base = {
+    kind: 'fulfilment' as const,
+    summary: `order ${order.id} settled`,
+    evidenceRefs: [`order:${order.id}`],
+    issuedBy: { mspId: by.mspId, member: by.member, role: 'trade-flow' as const },
+    source: { type: 'order' as const, orderId: order.id },
+  };
   await recordCreditEvent(ctx, { ...base, subjectId: order.buyerSubjectId, issuingCounty: order.buyerCounty }, 0);
   await recordCreditEvent(ctx, { ...base, subjectId: order.sellerSubjectId, issuingCounty: order.sellerCounty }, 1);
 }
 
 /** Trade flow: the party at fault of a cancelled order defaulted (违约); minor, so a first default is a warning. */
-export async function recordOrderDefault(ctx: Context, order: OrderParties, faultParty: 'buyer' | 'seller' | 'none', reason: string, by: { mspId: string; member: string }): Promise<void> {
+export async function recordOrderDefault(
+  ctx: Context,
+  order: OrderParties,
+  faultParty: 'buyer' | 'seller' | 'none',
+  reason: string,
+  by: { mspId: string; member: string },
+): Promise<void> {
   if (faultParty === 'none') return;
   await recordCreditEvent(ctx, {
     subjectId: faultParty === 'buyer' ? order.buyerSubjectId : order.sellerSubjectId,

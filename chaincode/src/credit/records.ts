@@ -21,17 +21,21 @@ export const creditEventSchema = z.strictObject({
   evidenceRefs: z.array(z.string()),
   issuingCounty: z.string(),
   issuedBy: actorSchema.extend({
-  role: z.enum(['enforcement', 'regulator', 'trade-flow']),
-}),
-  source: z.union([z.strictObject({
-  type: z.literal('manual'),
-}), z.strictObject({
-  type: z.literal('order'),
-  orderId: z.string(),
-}), z.strictObject({
-  type: z.literal('case'),
-  caseId: z.string(),
-})]),
+    role: z.enum(['enforcement', 'regulator', 'trade-flow']),
+  }),
+  source: z.union([
+    z.strictObject({
+      type: z.literal('manual'),
+    }),
+    z.strictObject({
+      type: z.literal('order'),
+      orderId: z.string(),
+    }),
+    z.strictObject({
+      type: z.literal('case'),
+      caseId: z.string(),
+    }),
+  ]),
   /** CST calendar date of the event (the transaction's). */
   date: z.string(),
   at: z.string(),
@@ -106,19 +110,23 @@ export const blacklistEntrySchema = z.strictObject({
   status: entryStatusSchema,
   objectionCount: z.number(),
   objection: objectionSummarySchema.optional(),
-  repair: z.strictObject({
-  by: actorSchema,
-  at: z.string(),
-  txId: z.string(),
-  rectificationEvidenceRefs: z.array(z.string()),
-  note: z.string().optional(),
-}).optional(),
-  revocation: z.strictObject({
-  by: actorSchema,
-  at: z.string(),
-  txId: z.string(),
-  reason: z.string(),
-}).optional(),
+  repair: z
+    .strictObject({
+      by: actorSchema,
+      at: z.string(),
+      txId: z.string(),
+      rectificationEvidenceRefs: z.array(z.string()),
+      note: z.string().optional(),
+    })
+    .optional(),
+  revocation: z
+    .strictObject({
+      by: actorSchema,
+      at: z.string(),
+      txId: z.string(),
+      reason: z.string(),
+    })
+    .optional(),
   updatedAt: z.string(),
 });
 export type BlacklistEntry = z.infer<typeof blacklistEntrySchema>;
@@ -185,8 +193,8 @@ export const objectionSchema = z.strictObject({
   grounds: z.string(),
   evidenceRefs: z.array(z.string()),
   filedBy: actorSchema.extend({
-  role: z.enum(['merchant', 'regulator']),
-}),
+    role: z.enum(['merchant', 'regulator']),
+  }),
   filedAt: z.string(),
   fileTxId: z.string(),
   status: z.enum(['open', 'upheld', 'withdrawn']),
@@ -224,14 +232,16 @@ export const caseLeadSchema = z.strictObject({
   evidenceRefs: z.array(z.string()),
   status: z.enum(CASE_STATUSES),
   steps: z.array(caseStepSchema),
-  decision: z.strictObject({
-  finding: z.enum(['violation', 'no-violation']),
-  summary: z.string(),
-  evidenceRefs: z.array(z.string()),
-  creditEventId: z.string().optional(),
-  creditOutcome: z.enum(['warning', 'penalty']).optional(),
-  blacklistEntryId: z.string().optional(),
-}).optional(),
+  decision: z
+    .strictObject({
+      finding: z.enum(['violation', 'no-violation']),
+      summary: z.string(),
+      evidenceRefs: z.array(z.string()),
+      creditEventId: z.string().optional(),
+      creditOutcome: z.enum(['warning', 'penalty']).optional(),
+      blacklistEntryId: z.string().optional(),
+    })
+    .optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

@@ -88,7 +88,11 @@ export function windowStart(today: string): string {
 }
 
 export function isWaivedFirstViolation(severity: Severity, harmfulConsequence: boolean, priorViolations: number): boolean {
-  return severity === FIRST_VIOLATION_WAIVER.severity && (!FIRST_VIOLATION_WAIVER.withoutHarmfulConsequence || !harmfulConsequence) && priorViolations <= FIRST_VIOLATION_WAIVER.priorViolations;
+  return (
+    severity === FIRST_VIOLATION_WAIVER.severity &&
+    (!FIRST_VIOLATION_WAIVER.withoutHarmfulConsequence || !harmfulConsequence) &&
+    priorViolations <= FIRST_VIOLATION_WAIVER.priorViolations
+  );
 }
 
 export function gravest(severities: readonly Severity[]): Severity {
@@ -118,6 +122,10 @@ export function inForce(entry: { readonly startDate: string; readonly endDate: s
   return entry.startDate <= today && today <= entry.endDate;
 }
 
-export function restricts(entry: { readonly startDate: string; readonly endDate: string; readonly measures: readonly Measure[] }, measure: Measure, today: string): boolean {
+export function restricts(
+  entry: { readonly startDate: string; readonly endDate: string; readonly measures: readonly Measure[] },
+  measure: Measure,
+  today: string,
+): boolean {
   return entry.measures.includes(measure) && inForce(entry, today);
 }

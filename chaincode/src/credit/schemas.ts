@@ -119,10 +119,7 @@ export const checkSubjectInput = z.strictObject({ subjectId: checkedSubjectIdSch
 
 export const bulkCheckInput = z.strictObject({
   /** Up to 1000 codes; malformed ones are reported per item, they do not fail the batch. */
-  codes: z
-    .array(z.string().max(100))
-    .min(1, 'at least one code is required')
-    .max(MAX_BULK_CHECK, `at most ${MAX_BULK_CHECK} codes per check`),
+  codes: z.array(z.string().max(100)).min(1, 'at least one code is required').max(MAX_BULK_CHECK, `at most ${MAX_BULK_CHECK} codes per check`),
 });
 
 export const listBlacklistInput = z.strictObject({

@@ -31,7 +31,11 @@ export async function maySubjectTrade(ctx: Context, subjectId: string, amountFen
       return { allowed: false, reason: `subject ${subjectId} has red market access and may not trade`, subject };
     case 'orange':
       if (amountFen > (subject.tradeLimitFen ?? 0)) {
-        return { allowed: false, reason: `subject ${subjectId} has orange market access limited to ${subject.tradeLimitFen ?? 0} fen, ${amountFen} fen asked`, subject };
+        return {
+          allowed: false,
+          reason: `subject ${subjectId} has orange market access limited to ${subject.tradeLimitFen ?? 0} fen, ${amountFen} fen asked`,
+          subject,
+        };
       }
       break;
     case 'green':

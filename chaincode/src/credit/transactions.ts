@@ -1,7 +1,41 @@
 import { z } from 'zod';
 import { evaluated, pageSchema, submitted } from '../kernel/transaction';
-import { blacklistEntrySchema, blacklistEntryViewSchema, blacklistEntryWithObjectionsSchema, caseLeadSchema, creditEventSchema, publicBlacklistEntrySchema, standingEntrySchema, trailAnchorSchema, trailHeadSchema } from './records';
-import { MEASURES, Measure, anchorQueryTrailInput, bulkCheckInput, caseRefInput, caseStepInput, checkSubjectInput, closeCaseInput, creditFileInput, entryRefInput, eventRefInput, fileObjectionInput, issueBlacklistInput, listBlacklistInput, listCasesInput, recordCreditEventInput, rejectCaseInput, repairInput, resolveObjectionInput, subjectPageInput, trailAnchorsInput, trailRefInput, transferCaseInput } from './schemas';
+import {
+  blacklistEntrySchema,
+  blacklistEntryViewSchema,
+  blacklistEntryWithObjectionsSchema,
+  caseLeadSchema,
+  creditEventSchema,
+  publicBlacklistEntrySchema,
+  standingEntrySchema,
+  trailAnchorSchema,
+  trailHeadSchema,
+} from './records';
+import {
+  MEASURES,
+  Measure,
+  anchorQueryTrailInput,
+  bulkCheckInput,
+  caseRefInput,
+  caseStepInput,
+  checkSubjectInput,
+  closeCaseInput,
+  creditFileInput,
+  entryRefInput,
+  eventRefInput,
+  fileObjectionInput,
+  issueBlacklistInput,
+  listBlacklistInput,
+  listCasesInput,
+  recordCreditEventInput,
+  rejectCaseInput,
+  repairInput,
+  resolveObjectionInput,
+  subjectPageInput,
+  trailAnchorsInput,
+  trailRefInput,
+  transferCaseInput,
+} from './schemas';
 
 /** A subject's credit file summary and credit class as of today (credit-file.ts creditStanding). */
 export const creditStandingSchema = z
@@ -52,10 +86,7 @@ const validCheckShape = {
 
 /** The check of one subject ID (blacklist.ts checkOne): its entries in force, or why the code is malformed. */
 export const subjectCheckSchema = z
-  .discriminatedUnion('valid', [
-    z.strictObject(validCheckShape),
-    z.strictObject({ code: z.string(), valid: z.literal(false), problem: z.string() }),
-  ])
+  .discriminatedUnion('valid', [z.strictObject(validCheckShape), z.strictObject({ code: z.string(), valid: z.literal(false), problem: z.string() })])
   .describe('The blacklist check of one subject ID: the entries in force and the measures they restrict, or the problem of a malformed code.');
 
 /** CheckSubject: its input is a checked subject ID, so the answer is always the check of a valid code. */

@@ -17,9 +17,9 @@ export const evidenceRecordSchema = z.strictObject({
   refs: evidenceRefsSchema,
   description: z.string().optional(),
   submitter: z.strictObject({
-  mspId: z.string(),
-  member: z.string(),
-}),
+    mspId: z.string(),
+    member: z.string(),
+  }),
   txId: z.string(),
   anchoredAt: z.string(),
 });

@@ -13,9 +13,37 @@ import { allocate } from './allocation';
 import { allCounties, getCounty } from '../counties/counties';
 import { fundRestriction } from './fund-eligibility';
 import { Actor } from '../kernel/actor';
-import { CarbonSink, CarbonSinks, Contribution, Contributions, CountyAllocation, Disbursement, Disbursements, FundBalance, FundBalances, MetricDefinition, PaymentRefUses, Payouts, Round, Rounds } from './records';
+import {
+  CarbonSink,
+  CarbonSinks,
+  Contribution,
+  Contributions,
+  CountyAllocation,
+  Disbursement,
+  Disbursements,
+  FundBalance,
+  FundBalances,
+  MetricDefinition,
+  PaymentRefUses,
+  Payouts,
+  Round,
+  Rounds,
+} from './records';
 import { VolumeDays } from '../market/trade-statistics';
-import { MetricInput, carbonSinkRefInput, confirmCarbonSinkInput, listContributionsInput, listDisbursementsInput, listRoundsInput, proposeRoundInput, recordContributionInput, recordDisbursementInput, reportCarbonSinkInput, roundRefInput, tradeVolumeInput } from './schemas';
+import {
+  MetricInput,
+  carbonSinkRefInput,
+  confirmCarbonSinkInput,
+  listContributionsInput,
+  listDisbursementsInput,
+  listRoundsInput,
+  proposeRoundInput,
+  recordContributionInput,
+  recordDisbursementInput,
+  reportCarbonSinkInput,
+  roundRefInput,
+  tradeVolumeInput,
+} from './schemas';
 import { datesOf } from '../kernel/dates';
 
 export const FundEvents = {
@@ -29,7 +57,10 @@ export const FundEvents = {
   DisbursementRecorded: 'fund.DisbursementRecorded',
 } as const;
 
-@Info({ title: 'Fund', description: 'Cross-region ecological compensation fund (跨区域生态补偿基金): contributions, carbon sink, allocation rounds, disbursements' })
+@Info({
+  title: 'Fund',
+  description: 'Cross-region ecological compensation fund (跨区域生态补偿基金): contributions, carbon sink, allocation rounds, disbursements',
+})
 export class FundContract extends CountyContract {
   constructor() {
     super('Fund');
@@ -85,7 +116,8 @@ export class FundContract extends CountyContract {
     const input = parseInput(reportCarbonSinkInput, inputJson);
     const reporter = await requireCountyRole(ctx, 'finance', 'regulator');
     const previous = await getRecord(ctx, CarbonSinks, [reporter.mspId, input.periodFrom, input.periodTo]);
-    if (previous && previous.status !== 'rejected') throw conflict(`${reporter.mspId} already reported its carbon sink for ${input.periodFrom}..${input.periodTo} (${previous.status})`);
+    if (previous && previous.status !== 'rejected')
+      throw conflict(`${reporter.mspId} already reported its carbon sink for ${input.periodFrom}..${input.periodTo} (${previous.status})`);
     const report: CarbonSink = {
       county: reporter.mspId,
       periodFrom: input.periodFrom,
@@ -239,7 +271,12 @@ export class FundContract extends CountyContract {
       approvals: [...previous.approvals, { county: finance.mspId, by: actorOf(finance), at: txTime(ctx).iso, txId: ctx.stub.getTxID() }],
     };
     await putRecord(ctx, Rounds, round, previous);
-    emit(ctx, FundEvents.RoundApproved, { roundId: round.id, county: finance.mspId, approvals: round.approvals.length, approvalsNeeded: round.approvalsNeeded });
+    emit(ctx, FundEvents.RoundApproved, {
+      roundId: round.id,
+      county: finance.mspId,
+      approvals: round.approvals.length,
+      approvalsNeeded: round.approvalsNeeded,
+    });
     return canonicalJson(round);
   }
 
@@ -252,14 +289,21 @@ export class FundContract extends CountyContract {
     requireRoundCounty(previous, finance);
     if (previous.status !== 'proposed') throw conflict(`round ${previous.id} is already ${previous.status}`);
     if (previous.approvals.length < previous.approvalsNeeded) {
-      throw ruleViolation(`round ${previous.id} has ${previous.approvals.length} approvals; a majority of its ${previous.allocations.length} counties (${previous.approvalsNeeded}) is needed`);
+      throw ruleViolation(
+        `round ${previous.id} has ${previous.approvals.length} approvals; a majority of its ${previous.allocations.length} counties (${previous.approvalsNeeded}) is needed`,
+      );
     }
     const balance = await loadBalance(ctx);
     requireAvailable(balance, previous.poolFen);
     const time = txTime(ctx);
     const round: Round = { ...previous, status: 'finalized', finalizedBy: actorOf(finance), finalizedAt: time.iso, finalizeTxId: ctx.stub.getTxID() };
     await putRecord(ctx, Rounds, round, previous);
-    await putRecord(ctx, FundBalances, { id: 'fund', contributedFen: balance.contributedFen, committedFen: balance.committedFen + round.poolFen }, balance.exists ? stripExists(balance) : undefined);
+    await putRecord(
+      ctx,
+      FundBalances,
+      { id: 'fund', contributedFen: balance.contributedFen, committedFen: balance.committedFen + round.poolFen },
+      balance.exists ? stripExists(balance) : undefined,
+    );
     emit(ctx, FundEvents.RoundFinalized, {
       roundId: round.id,
       poolFen: round.poolFen,
@@ -285,7 +329,9 @@ export class FundContract extends CountyContract {
     const payout = await getRecord(ctx, Payouts, [round.id, input.county]);
     const disbursedFen = (payout?.disbursedFen ?? 0) + input.amountFen;
     if (disbursedFen > allocation.amountFen) {
-      throw ruleViolation(`disbursing ${input.amountFen} fen to ${input.county} would exceed its allocation of ${allocation.amountFen} fen (${payout?.disbursedFen ?? 0} fen already disbursed)`);
+      throw ruleViolation(
+        `disbursing ${input.amountFen} fen to ${input.county} would exceed its allocation of ${allocation.amountFen} fen (${payout?.disbursedFen ?? 0} fen already disbursed)`,
+      );
     }
     await usePaymentRef(ctx, finance, input.paymentRef);
     const time = txTime(ctx);
@@ -301,7 +347,13 @@ export class FundContract extends CountyContract {
     };
     await putRecord(ctx, Disbursements, disbursement);
     await putRecord(ctx, Payouts, { roundId: round.id, county: input.county, disbursedFen, disbursements: (payout?.disbursements ?? 0) + 1 }, payout);
-    emit(ctx, FundEvents.DisbursementRecorded, { roundId: round.id, county: input.county, amountFen: input.amountFen, disbursedFen, allocatedFen: allocation.amountFen });
+    emit(ctx, FundEvents.DisbursementRecorded, {
+      roundId: round.id,
+      county: input.county,
+      amountFen: input.amountFen,
+      disbursedFen,
+      allocatedFen: allocation.amountFen,
+    });
     return canonicalJson({ ...disbursement, disbursedFen, allocatedFen: allocation.amountFen });
   }
 
@@ -361,7 +413,8 @@ function requireAvailable(balance: FundBalance, poolFen: number): void {
 
 /** A payment reference is used once per county. */
 async function usePaymentRef(ctx: Context, caller: Caller, paymentRef: string): Promise<void> {
-  if (await getRecord(ctx, PaymentRefUses, [caller.mspId, paymentRef])) throw conflict(`payment reference ${paymentRef} was already recorded by ${caller.mspId}`);
+  if (await getRecord(ctx, PaymentRefUses, [caller.mspId, paymentRef]))
+    throw conflict(`payment reference ${paymentRef} was already recorded by ${caller.mspId}`);
   await putRecord(ctx, PaymentRefUses, { county: caller.mspId, paymentRef, usedBy: caller.member, txId: ctx.stub.getTxID() });
 }
 

@@ -1,7 +1,27 @@
 import { z } from 'zod';
 import { evaluated, pageSchema, submitted } from '../kernel/transaction';
-import { balanceSchema, carbonSinkSchema, contributionSchema, disbursementSchema, disbursementWithPayoutSchema, roundSchema, roundWithPayoutsSchema } from './records';
-import { carbonSinkRefInput, confirmCarbonSinkInput, listContributionsInput, listDisbursementsInput, listRoundsInput, proposeRoundInput, recordContributionInput, recordDisbursementInput, reportCarbonSinkInput, roundRefInput, tradeVolumeInput } from './schemas';
+import {
+  balanceSchema,
+  carbonSinkSchema,
+  contributionSchema,
+  disbursementSchema,
+  disbursementWithPayoutSchema,
+  roundSchema,
+  roundWithPayoutsSchema,
+} from './records';
+import {
+  carbonSinkRefInput,
+  confirmCarbonSinkInput,
+  listContributionsInput,
+  listDisbursementsInput,
+  listRoundsInput,
+  proposeRoundInput,
+  recordContributionInput,
+  recordDisbursementInput,
+  reportCarbonSinkInput,
+  roundRefInput,
+  tradeVolumeInput,
+} from './schemas';
 
 export const tradeVolumeDaySchema = z
   .strictObject({ date: z.string(), volumeFen: z.number().int(), trades: z.number().int() })

@@ -16,7 +16,18 @@ import { licensingRestriction } from './licensing-eligibility';
 import { APPROVAL_THRESHOLD_BP, effectiveLicensesOf, licenseStateOn, refuseConflicts, requireLicenseCapacity, royaltyDue, splitRoyalty } from './licensing';
 import { Actor } from '../kernel/actor';
 import { IpAsset, IpAssets, License, Licenses, RoyaltyDays, RoyaltyReport, RoyaltyReports, RoyaltyShares } from './records';
-import { ipRefInput, licenseRefInput, listIpInput, listLicensesInput, listRoyaltyReportsInput, registerIpInput, reportRoyaltyInput, requestLicenseInput, revokeLicenseInput, royaltyStatementInput } from './schemas';
+import {
+  ipRefInput,
+  licenseRefInput,
+  listIpInput,
+  listLicensesInput,
+  listRoyaltyReportsInput,
+  registerIpInput,
+  reportRoyaltyInput,
+  requestLicenseInput,
+  revokeLicenseInput,
+  royaltyStatementInput,
+} from './schemas';
 
 export const IpEvents = {
   IpRegistered: 'ip.IpRegistered',
@@ -113,7 +124,14 @@ export class IpContract extends CountyContract {
     };
     refuseConflicts(license, await effectiveLicensesOf(ctx, ip.id));
     await putRecord(ctx, Licenses, license);
-    emit(ctx, IpEvents.LicenseRequested, { licenseId: license.id, ipId: ip.id, licenseeSubjectId: licensee.id, exclusive: license.exclusive, termFrom: license.termFrom, termTo: license.termTo });
+    emit(ctx, IpEvents.LicenseRequested, {
+      licenseId: license.id,
+      ipId: ip.id,
+      licenseeSubjectId: licensee.id,
+      exclusive: license.exclusive,
+      termFrom: license.termFrom,
+      termTo: license.termTo,
+    });
     return canonicalJson(license);
   }
 
@@ -214,9 +232,11 @@ export class IpContract extends CountyContract {
     if (previous.status === 'requested') throw conflict(`license ${previous.id} is not effective yet`);
     const time = txTime(ctx);
     const txDay = today(ctx);
-    if (input.periodFrom !== previous.nextReportFrom) throw ruleViolation(`the next royalty period of license ${previous.id} starts on ${previous.nextReportFrom}, not ${input.periodFrom}`);
+    if (input.periodFrom !== previous.nextReportFrom)
+      throw ruleViolation(`the next royalty period of license ${previous.id} starts on ${previous.nextReportFrom}, not ${input.periodFrom}`);
     if (input.periodTo > previous.termTo) throw ruleViolation(`the period ends after the license term (${previous.termTo})`);
-    if (previous.revocation && input.periodTo > previous.revocation.date) throw ruleViolation(`the license was revoked on ${previous.revocation.date}; no period may run past it`);
+    if (previous.revocation && input.periodTo > previous.revocation.date)
+      throw ruleViolation(`the license was revoked on ${previous.revocation.date}; no period may run past it`);
     if (input.periodTo >= txDay) throw ruleViolation(`the period must have ended before it is reported: ${input.periodTo} is not before ${txDay}`);
     const ip = await mustGetRecord(ctx, IpAssets, [previous.ipId], 'IP');
     const dueFen = royaltyDue(input.salesFen, previous.royaltyRateBp, previous.fixedFeeFen);
@@ -243,11 +263,31 @@ export class IpContract extends CountyContract {
     await putRecord(ctx, RoyaltyReports, report);
     await putRecord(ctx, Licenses, { ...previous, nextReportFrom: addDays(input.periodTo, 1), reports: previous.reports + 1 }, previous);
     for (const part of parts) {
-      await putRecord(ctx, RoyaltyShares, { county: part.county, date: txDay, reportId: report.id, licenseId: previous.id, ipId: ip.id, periodFrom: input.periodFrom, periodTo: input.periodTo, amountFen: part.amountFen });
+      await putRecord(ctx, RoyaltyShares, {
+        county: part.county,
+        date: txDay,
+        reportId: report.id,
+        licenseId: previous.id,
+        ipId: ip.id,
+        periodFrom: input.periodFrom,
+        periodTo: input.periodTo,
+        amountFen: part.amountFen,
+      });
       const day = await getRecord(ctx, RoyaltyDays, [part.county, txDay]);
-      await putRecord(ctx, RoyaltyDays, { county: part.county, date: txDay, amountFen: (day?.amountFen ?? 0) + part.amountFen, reports: (day?.reports ?? 0) + 1 }, day);
+      await putRecord(
+        ctx,
+        RoyaltyDays,
+        { county: part.county, date: txDay, amountFen: (day?.amountFen ?? 0) + part.amountFen, reports: (day?.reports ?? 0) + 1 },
+        day,
+      );
     }
-    emit(ctx, IpEvents.RoyaltyReported, { reportId: report.id, licenseId: previous.id, ipId: ip.id, royaltyDueFen: dueFen, parts: parts.map((p) => ({ county: p.county, amountFen: p.amountFen })) });
+    emit(ctx, IpEvents.RoyaltyReported, {
+      reportId: report.id,
+      licenseId: previous.id,
+      ipId: ip.id,
+      royaltyDueFen: dueFen,
+      parts: parts.map((p) => ({ county: p.county, amountFen: p.amountFen })),
+    });
     return canonicalJson(report);
   }
 

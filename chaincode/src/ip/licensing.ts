@@ -17,7 +17,10 @@ export function licensesOverlap(a: Pick<License, 'territory' | 'termFrom' | 'ter
 }
 
 /** Overlapping licenses conflict when either is exclusive. */
-export function licensesConflict(a: Pick<License, 'territory' | 'termFrom' | 'termTo' | 'exclusive'>, b: Pick<License, 'territory' | 'termFrom' | 'termTo' | 'exclusive'>): boolean {
+export function licensesConflict(
+  a: Pick<License, 'territory' | 'termFrom' | 'termTo' | 'exclusive'>,
+  b: Pick<License, 'territory' | 'termFrom' | 'termTo' | 'exclusive'>,
+): boolean {
   return (a.exclusive || b.exclusive) && licensesOverlap(a, b);
 }
 
@@ -56,7 +59,12 @@ export function refuseConflicts(license: Pick<License, 'id' | 'territory' | 'ter
   for (const other of effective) {
     if (other.id === license.id) continue;
     if (licensesConflict(license, other)) {
-      const which = license.exclusive && other.exclusive ? 'overlaps the exclusive license' : license.exclusive ? 'is exclusive but overlaps the license' : 'overlaps the exclusive license';
+      const which =
+        license.exclusive && other.exclusive
+          ? 'overlaps the exclusive license'
+          : license.exclusive
+            ? 'is exclusive but overlaps the license'
+            : 'overlaps the exclusive license';
       throw ruleViolation(`the license ${which} ${other.id} (territory ${other.territory.join(',')}, ${other.termFrom}..${other.termTo})`);
     }
   }
@@ -71,7 +79,10 @@ export function royaltyDue(salesFen: number, royaltyRateBp: number, fixedFeeFen:
 
 /** Splits the royalty among co-owners by share, largest remainder: the parts sum exactly to the royalty. */
 export function splitRoyalty(dueFen: number, owners: readonly OwnerShare[]): RoyaltyPart[] {
-  const amounts = largestRemainderSplit(dueFen, owners.map((o) => o.shareBp));
+  const amounts = largestRemainderSplit(
+    dueFen,
+    owners.map((o) => o.shareBp),
+  );
   return owners.map((o, i) => ({ county: o.county, shareBp: o.shareBp, amountFen: amounts[i] as number }));
 }
 
@@ -80,13 +91,17 @@ export function splitRoyalty(dueFen: number, owners: readonly OwnerShare[]): Roy
  * that is active on the transaction's day, whose licensee is the asset's owner, whose
  * categories include the asset's category and whose territory includes its origin county.
  */
-export async function requireListingLicense(ctx: Context, asset: { licenseRef?: string; ownerSubjectId: string; category: string; originCounty: string }): Promise<void> {
+export async function requireListingLicense(
+  ctx: Context,
+  asset: { licenseRef?: string; ownerSubjectId: string; category: string; originCounty: string },
+): Promise<void> {
   if (!asset.licenseRef) throw ruleViolation('a cultural-IP derivative must refer to its license (licenseRef)');
   const license = await getRecord(ctx, Licenses, [asset.licenseRef]);
   if (!license) throw ruleViolation(`license ${asset.licenseRef} does not exist`);
   const date = today(ctx);
   if (!activeOn(license, date)) throw ruleViolation(`license ${license.id} is not active on ${date} (${licenseStateOn(license, date)})`);
-  if (license.licenseeSubjectId !== asset.ownerSubjectId) throw ruleViolation(`license ${license.id} is held by ${license.licenseeSubjectId}, not by the seller ${asset.ownerSubjectId}`);
+  if (license.licenseeSubjectId !== asset.ownerSubjectId)
+    throw ruleViolation(`license ${license.id} is held by ${license.licenseeSubjectId}, not by the seller ${asset.ownerSubjectId}`);
   if (!license.categories.includes(asset.category)) throw ruleViolation(`license ${license.id} does not cover the category ${asset.category}`);
   if (!license.territory.includes(asset.originCounty)) throw ruleViolation(`license ${license.id} does not cover the county ${asset.originCounty}`);
 }

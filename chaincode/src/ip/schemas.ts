@@ -56,9 +56,13 @@ export const licenseTermsShape = {
   fixedFeeFen: fenSchema.optional(),
 };
 
-export function licenseTermsRefinement(v: { termFrom: string; termTo: string; royaltyRateBp?: number | undefined; fixedFeeFen?: number | undefined }, ctx: z.RefinementCtx): void {
+export function licenseTermsRefinement(
+  v: { termFrom: string; termTo: string; royaltyRateBp?: number | undefined; fixedFeeFen?: number | undefined },
+  ctx: z.RefinementCtx,
+): void {
   if (v.termTo < v.termFrom) ctx.addIssue({ code: 'custom', path: ['termTo'], message: 'the term must not end before it starts' });
-  if (!v.royaltyRateBp && !v.fixedFeeFen) ctx.addIssue({ code: 'custom', path: ['royaltyRateBp'], message: 'a royalty rate, a fixed fee or both are required' });
+  if (!v.royaltyRateBp && !v.fixedFeeFen)
+    ctx.addIssue({ code: 'custom', path: ['royaltyRateBp'], message: 'a royalty rate, a fixed fee or both are required' });
 }
 
 export const requestLicenseInput = z.strictObject({ ipId: ipIdSchema, ...licenseTermsShape }).superRefine(licenseTermsRefinement);
@@ -84,7 +88,8 @@ export const royaltyReportShape = {
 };
 export function royaltyPeriodRefinement(v: { periodFrom: string; periodTo: string }, ctx: z.RefinementCtx): void {
   if (v.periodTo < v.periodFrom) ctx.addIssue({ code: 'custom', path: ['periodTo'], message: 'must not be before periodFrom' });
-  else if (daysBetween(v.periodFrom, v.periodTo) + 1 > MAX_PERIOD_DAYS) ctx.addIssue({ code: 'custom', path: ['periodTo'], message: `a period may be at most ${MAX_PERIOD_DAYS} days` });
+  else if (daysBetween(v.periodFrom, v.periodTo) + 1 > MAX_PERIOD_DAYS)
+    ctx.addIssue({ code: 'custom', path: ['periodTo'], message: `a period may be at most ${MAX_PERIOD_DAYS} days` });
 }
 export const reportRoyaltyInput = z.strictObject({ licenseId: licenseIdSchema, ...royaltyReportShape }).superRefine(royaltyPeriodRefinement);
 export const listRoyaltyReportsInput = z.strictObject({ licenseId: licenseIdSchema, ...pageQuerySchema.shape });

@@ -1,7 +1,18 @@
 import { z } from 'zod';
 import { evaluated, pageSchema, submitted } from '../kernel/transaction';
 import { ipAssetSchema, licenseSchema, licenseTodaySchema, royaltyReportSchema } from './records';
-import { ipRefInput, licenseRefInput, listIpInput, listLicensesInput, listRoyaltyReportsInput, registerIpInput, reportRoyaltyInput, requestLicenseInput, revokeLicenseInput, royaltyStatementInput } from './schemas';
+import {
+  ipRefInput,
+  licenseRefInput,
+  listIpInput,
+  listLicensesInput,
+  listRoyaltyReportsInput,
+  registerIpInput,
+  reportRoyaltyInput,
+  requestLicenseInput,
+  revokeLicenseInput,
+  royaltyStatementInput,
+} from './schemas';
 
 export const royaltyStatementDaySchema = z
   .strictObject({ date: z.string(), amountFen: z.number().int(), reports: z.number().int() })

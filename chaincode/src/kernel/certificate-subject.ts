@@ -46,7 +46,7 @@ function readTlv(der: Uint8Array, at: number, limit: number): Tlv {
 
 function children(der: Uint8Array, parent: Tlv): Tlv[] {
   const out: Tlv[] = [];
-  for (let at = parent.start; at < parent.end; ) {
+  for (let at = parent.start; at < parent.end;) {
     const child = readTlv(der, at, parent.end);
     out.push(child);
     at = child.end;

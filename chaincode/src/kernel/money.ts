@@ -42,7 +42,8 @@ export function largestRemainderSplit(total: number, weights: readonly (number |
   if (!Number.isSafeInteger(total) || total < 0) throw invalidArgument('total must be a non-negative integer');
   if (weights.length === 0) throw invalidArgument('at least one weight is required');
   // Weights may be bigints when they are exact products too large for a safe integer (fund allocation).
-  for (const w of weights) if (typeof w === 'bigint' ? w < 0n : !Number.isSafeInteger(w) || w < 0) throw invalidArgument('weights must be non-negative integers');
+  for (const w of weights)
+    if (typeof w === 'bigint' ? w < 0n : !Number.isSafeInteger(w) || w < 0) throw invalidArgument('weights must be non-negative integers');
   const sum = weights.reduce<bigint>((a, b) => a + BigInt(b), 0n);
   if (sum === 0n) throw invalidArgument('weights must not all be zero');
   const big = BigInt(total);

@@ -23,7 +23,13 @@ export interface TransactionDefinition<In extends z.ZodType | undefined = z.ZodT
 export type InputOf<D> = D extends TransactionDefinition<infer In, z.ZodType> ? (In extends z.ZodType ? z.input<In> : undefined) : never;
 export type OutputOf<D> = D extends TransactionDefinition<z.ZodType | undefined, infer Out> ? z.output<Out> : never;
 
-function define<In extends z.ZodType | undefined, Out extends z.ZodType>(kind: 'submit' | 'evaluate', contract: string, name: string, input: In, output: Out): TransactionDefinition<In, Out> {
+function define<In extends z.ZodType | undefined, Out extends z.ZodType>(
+  kind: 'submit' | 'evaluate',
+  contract: string,
+  name: string,
+  input: In,
+  output: Out,
+): TransactionDefinition<In, Out> {
   return Object.freeze({ contract, name, kind, input, output, qualifiedName: `${contract}:${name}` });
 }
 

@@ -19,7 +19,12 @@ export type OrderSide = 'buyer' | 'seller';
  * else the party past its deadline (the seller for verification, the buyer for the balance),
  * else the party cancelling. `today` is the CST day of the cancelling transaction.
  */
-export function faultOnCancellation(order: Pick<Order, 'status' | 'verifyBy' | 'payBy'>, canceller: OrderSide, counterpartyBarred: boolean, today: string): OrderSide {
+export function faultOnCancellation(
+  order: Pick<Order, 'status' | 'verifyBy' | 'payBy'>,
+  canceller: OrderSide,
+  counterpartyBarred: boolean,
+  today: string,
+): OrderSide {
   if (counterpartyBarred) return canceller === 'buyer' ? 'seller' : 'buyer';
   if (order.status === 'ordered' && today > order.verifyBy) return 'seller';
   if (order.status === 'verified' && order.payBy !== undefined && today > order.payBy) return 'buyer';

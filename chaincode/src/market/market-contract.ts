@@ -16,7 +16,26 @@ import { checkListingRules } from './listing-rules';
 import { requireStatus } from './order-status';
 import { Alert, Alerts, Asset, Assets, CategoryIndexes, Order, Orders, OwnershipTransfer, OwnershipTransfers, Trades } from './records';
 import { DEFAULT_RISK_CONFIG, loadRiskConfig, orderRiskReasons, saveRiskConfig } from './risk';
-import { alertRefInput, assetRefInput, cancelOrderInput, categoryRefInput, listAlertsInput, listAssetsByOwnerInput, listListedAssetsInput, listOrdersInput, listTradesInput, orderRefInput, ownershipHistoryInput, placeOrderInput, recordVerificationInput, registerAssetInput, resolveAlertInput, setListingInput, setRiskConfigInput, settleOrderInput } from './schemas';
+import {
+  alertRefInput,
+  assetRefInput,
+  cancelOrderInput,
+  categoryRefInput,
+  listAlertsInput,
+  listAssetsByOwnerInput,
+  listListedAssetsInput,
+  listOrdersInput,
+  listTradesInput,
+  orderRefInput,
+  ownershipHistoryInput,
+  placeOrderInput,
+  recordVerificationInput,
+  registerAssetInput,
+  resolveAlertInput,
+  setListingInput,
+  setRiskConfigInput,
+  settleOrderInput,
+} from './schemas';
 import { requireSettleable, settleOrder } from './settlement';
 
 export const MarketEvents = {
@@ -72,7 +91,14 @@ export class MarketContract extends CountyContract {
     const registration: OwnershipTransfer = { assetId: asset.id, seq: 0, kind: 'registration', toSubjectId: owner.id, at: now, txId };
     await putRecord(ctx, Assets, asset);
     await putRecord(ctx, OwnershipTransfers, registration);
-    emit(ctx, MarketEvents.AssetRegistered, { assetId: asset.id, kind: asset.kind, category: asset.category, ownerSubjectId: owner.id, originCounty: asset.originCounty, priceFen: asset.priceFen });
+    emit(ctx, MarketEvents.AssetRegistered, {
+      assetId: asset.id,
+      kind: asset.kind,
+      category: asset.category,
+      ownerSubjectId: owner.id,
+      originCounty: asset.originCounty,
+      priceFen: asset.priceFen,
+    });
     return canonicalJson(asset);
   }
 
@@ -146,7 +172,12 @@ export class MarketContract extends CountyContract {
     const time = txTime(ctx);
     const txId = ctx.stub.getTxID();
     const config = await loadRiskConfig(ctx);
-    const reasons = await orderRiskReasons(ctx, { category: asset.category, priceFen: asset.priceFen, buyerSubjectId: buyer.id, sellerSubjectId: seller.id }, config, time.epochMs);
+    const reasons = await orderRiskReasons(
+      ctx,
+      { category: asset.category, priceFen: asset.priceFen, buyerSubjectId: buyer.id, sellerSubjectId: seller.id },
+      config,
+      time.epochMs,
+    );
     const orderId = `o-${txId.slice(0, 32)}`;
     const alertId = `al-${txId.slice(0, 32)}`;
     const suspended = reasons.length > 0;
@@ -188,9 +219,23 @@ export class MarketContract extends CountyContract {
         raiseTxId: txId,
       };
       await putRecord(ctx, Alerts, alert);
-      emit(ctx, MarketEvents.OrderSuspended, { orderId, assetId: asset.id, alertId, rules: reasons.map((r) => r.rule), sellerCounty: seller.county, buyerCounty: buyer.county });
+      emit(ctx, MarketEvents.OrderSuspended, {
+        orderId,
+        assetId: asset.id,
+        alertId,
+        rules: reasons.map((r) => r.rule),
+        sellerCounty: seller.county,
+        buyerCounty: buyer.county,
+      });
     } else {
-      emit(ctx, MarketEvents.OrderPlaced, { orderId, assetId: asset.id, buyerSubjectId: buyer.id, sellerSubjectId: seller.id, priceFen: order.priceFen, depositFen: order.depositFen });
+      emit(ctx, MarketEvents.OrderPlaced, {
+        orderId,
+        assetId: asset.id,
+        buyerSubjectId: buyer.id,
+        sellerSubjectId: seller.id,
+        priceFen: order.priceFen,
+        depositFen: order.depositFen,
+      });
     }
     return canonicalJson(order);
   }
@@ -202,7 +247,10 @@ export class MarketContract extends CountyContract {
     const verifier = await requireRole(ctx, 'verifier');
     const previous = await mustGetRecord(ctx, Orders, [input.orderId], 'order');
     requireStatus(previous, 'ordered');
-    if ((await actsFor(ctx, verifier.mspId, verifier.member, previous.buyerSubjectId)) || (await actsFor(ctx, verifier.mspId, verifier.member, previous.sellerSubjectId))) {
+    if (
+      (await actsFor(ctx, verifier.mspId, verifier.member, previous.buyerSubjectId)) ||
+      (await actsFor(ctx, verifier.mspId, verifier.member, previous.sellerSubjectId))
+    ) {
       throw forbidden(`${verifier.member} of ${verifier.mspId} acts for a party of order ${previous.id} and may not verify it`);
     }
     const time = txTime(ctx);
@@ -224,8 +272,19 @@ export class MarketContract extends CountyContract {
       emit(ctx, MarketEvents.OrderVerified, { orderId: order.id, result: 'pass', payBy: order.payBy });
       return canonicalJson(order);
     }
-    const order = await cancelOrder(ctx, previous, { by: { ...actorOf(verifier), role: 'verifier' }, reason: 'on-site verification failed', faultParty: 'seller' }, { ...previous, verification });
-    emit(ctx, MarketEvents.OrderCancelled, { orderId: order.id, result: 'fail', faultParty: 'seller', refundToBuyerFen: order.cancellation.refundToBuyerFen, forfeitedToSellerFen: 0 });
+    const order = await cancelOrder(
+      ctx,
+      previous,
+      { by: { ...actorOf(verifier), role: 'verifier' }, reason: 'on-site verification failed', faultParty: 'seller' },
+      { ...previous, verification },
+    );
+    emit(ctx, MarketEvents.OrderCancelled, {
+      orderId: order.id,
+      result: 'fail',
+      faultParty: 'seller',
+      refundToBuyerFen: order.cancellation.refundToBuyerFen,
+      forfeitedToSellerFen: 0,
+    });
     return canonicalJson(order);
   }
 
@@ -345,13 +404,28 @@ export class MarketContract extends CountyContract {
     let order: Order;
     if (input.decision === 'clear') {
       const config = await loadRiskConfig(ctx);
-      order = { ...rest, status: orderBefore.suspendedFrom ?? 'ordered', verifyBy: addDays(cstDate(time.epochMs), config.verificationDays), updatedAt: time.iso };
+      order = {
+        ...rest,
+        status: orderBefore.suspendedFrom ?? 'ordered',
+        verifyBy: addDays(cstDate(time.epochMs), config.verificationDays),
+        updatedAt: time.iso,
+      };
       await putRecord(ctx, Orders, order, orderBefore);
     } else {
-      order = await cancelOrder(ctx, orderBefore, { by: { ...actorOf(regulator), role: 'regulator' }, reason: `risk alert rejected: ${input.note}`, faultParty: 'none' }, rest);
+      order = await cancelOrder(
+        ctx,
+        orderBefore,
+        { by: { ...actorOf(regulator), role: 'regulator' }, reason: `risk alert rejected: ${input.note}`, faultParty: 'none' },
+        rest,
+      );
     }
     await putRecord(ctx, Alerts, alert, previous);
-    emit(ctx, input.decision === 'clear' ? MarketEvents.AlertCleared : MarketEvents.AlertRejected, { alertId: alert.id, orderId: order.id, orderStatus: order.status, by: regulator.mspId });
+    emit(ctx, input.decision === 'clear' ? MarketEvents.AlertCleared : MarketEvents.AlertRejected, {
+      alertId: alert.id,
+      orderId: order.id,
+      orderStatus: order.status,
+      by: regulator.mspId,
+    });
     return canonicalJson({ alert, order });
   }
 
@@ -381,7 +455,8 @@ export class MarketContract extends CountyContract {
       verificationDays: input.verificationDays ?? current.verificationDays,
       paymentDays: input.paymentDays ?? current.paymentDays,
     };
-    if (next.indexMinSamples > next.indexWindow) throw ruleViolation(`indexMinSamples (${next.indexMinSamples}) may not exceed indexWindow (${next.indexWindow})`);
+    if (next.indexMinSamples > next.indexWindow)
+      throw ruleViolation(`indexMinSamples (${next.indexMinSamples}) may not exceed indexWindow (${next.indexWindow})`);
     const saved = await saveRiskConfig(ctx, next, regulator, txTime(ctx).iso);
     emit(ctx, MarketEvents.RiskConfigSet, { ...next, by: regulator.mspId });
     return canonicalJson(saved);

@@ -80,8 +80,8 @@ export type Verification = z.infer<typeof verificationSchema>;
 
 export const cancellationSchema = z.strictObject({
   by: partySchema.extend({
-  role: z.enum(['buyer', 'seller', 'verifier', 'regulator']),
-}),
+    role: z.enum(['buyer', 'seller', 'verifier', 'regulator']),
+  }),
   reason: z.string(),
   faultParty: faultPartySchema,
   depositFen: z.number(),
@@ -166,18 +166,21 @@ export const orderSchema = z.strictObject({
 });
 export type Order = z.infer<typeof orderSchema>;
 
-export const alertReasonSchema = z.union([z.strictObject({
-  rule: z.literal('price-deviation'),
-  priceFen: z.number(),
-  indexFen: z.number(),
-  deviationBp: z.number(),
-  limitBp: z.number(),
-}), z.strictObject({
-  rule: z.literal('pair-frequency'),
-  settledInWindow: z.number(),
-  limit: z.number(),
-  windowHours: z.literal(24),
-})]);
+export const alertReasonSchema = z.union([
+  z.strictObject({
+    rule: z.literal('price-deviation'),
+    priceFen: z.number(),
+    indexFen: z.number(),
+    deviationBp: z.number(),
+    limitBp: z.number(),
+  }),
+  z.strictObject({
+    rule: z.literal('pair-frequency'),
+    settledInWindow: z.number(),
+    limit: z.number(),
+    windowHours: z.literal(24),
+  }),
+]);
 export type AlertReason = z.infer<typeof alertReasonSchema>;
 
 /** 异常交易预警: a red alert suspending an order until a regulator decides. */

@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import { calendarDateSchema } from '../kernel/dates';
-import { categorySchema, evidenceRefsSchema, paymentRefSchema, recordIdSchema, requiredEvidenceRefsSchema, sha256HexSchema, subjectIdSchema } from '../kernel/ids';
+import {
+  categorySchema,
+  evidenceRefsSchema,
+  paymentRefSchema,
+  recordIdSchema,
+  requiredEvidenceRefsSchema,
+  sha256HexSchema,
+  subjectIdSchema,
+} from '../kernel/ids';
 import { fenSchema, mspIdSchema, pageQuerySchema, positiveFenSchema } from '../kernel/schemas';
 
 export const ASSET_KINDS = ['eco-product', 'ip-derivative', 'rural-resource'] as const;
@@ -8,7 +16,6 @@ export type AssetKind = (typeof ASSET_KINDS)[number];
 
 /** Certification evidence an eco product refers to (soil test, production record, organic certificate, carbon footprint). */
 export const CERTIFICATION_KINDS = ['soil-test', 'production-record', 'organic-certificate', 'carbon-footprint', 'other'] as const;
-
 
 /** Reference to an IP license; checked by the listing rules (licenseCheck). */
 export const licenseRefSchema = z.string().max(128);

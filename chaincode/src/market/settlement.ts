@@ -34,7 +34,14 @@ export function requireSettleable(order: Order, asset: Asset): Verification {
  * (risk rules), and both parties get a fulfilment (credit). Emits nothing: the transaction does.
  * The caller checks the order and the asset first (`requireSettleable`).
  */
-export async function settleOrder(ctx: Context, previous: Order, asset: Asset, verification: Verification, paymentRef: string, merchant: Caller): Promise<SettledOrder> {
+export async function settleOrder(
+  ctx: Context,
+  previous: Order,
+  asset: Asset,
+  verification: Verification,
+  paymentRef: string,
+  merchant: Caller,
+): Promise<SettledOrder> {
   const config = await loadRiskConfig(ctx);
   const time = txTime(ctx);
   const txId = ctx.stub.getTxID();
@@ -66,7 +73,13 @@ export async function settleOrder(ctx: Context, previous: Order, asset: Asset, v
   };
   const order: SettledOrder = { ...previous, status: 'settled', settlement, updatedAt: time.iso };
   const { openOrderId: _closed, ...assetRest } = asset;
-  const transferred: Asset = { ...assetRest, ownerSubjectId: previous.buyerSubjectId, status: 'held', transferCount: asset.transferCount + 1, updatedAt: time.iso };
+  const transferred: Asset = {
+    ...assetRest,
+    ownerSubjectId: previous.buyerSubjectId,
+    status: 'held',
+    transferCount: asset.transferCount + 1,
+    updatedAt: time.iso,
+  };
   const transfer: OwnershipTransfer = {
     assetId: asset.id,
     seq: transferred.transferCount,

@@ -1,7 +1,26 @@
 import { z } from 'zod';
 import { evaluated, pageSchema, submitted } from '../kernel/transaction';
 import { alertSchema, assetSchema, categoryIndexSchema, orderSchema, ownershipTransferSchema, riskConfigSchema, tradeSchema } from './records';
-import { alertRefInput, assetRefInput, cancelOrderInput, categoryRefInput, listAlertsInput, listAssetsByOwnerInput, listListedAssetsInput, listOrdersInput, listTradesInput, orderRefInput, ownershipHistoryInput, placeOrderInput, recordVerificationInput, registerAssetInput, resolveAlertInput, setListingInput, setRiskConfigInput, settleOrderInput } from './schemas';
+import {
+  alertRefInput,
+  assetRefInput,
+  cancelOrderInput,
+  categoryRefInput,
+  listAlertsInput,
+  listAssetsByOwnerInput,
+  listListedAssetsInput,
+  listOrdersInput,
+  listTradesInput,
+  orderRefInput,
+  ownershipHistoryInput,
+  placeOrderInput,
+  recordVerificationInput,
+  registerAssetInput,
+  resolveAlertInput,
+  setListingInput,
+  setRiskConfigInput,
+  settleOrderInput,
+} from './schemas';
 
 /** A regulator's decision on a risk alert: the decided alert and its order as the decision left it. */
 export const alertDecisionSchema = z

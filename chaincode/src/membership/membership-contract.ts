@@ -51,7 +51,16 @@ export class MembershipContract extends CountyContract {
       ...(input.note ? { note: input.note } : {}),
     };
     await putRecord(ctx, RoleGrants, grant, previous);
-    await recordChange(ctx, { mspId: admin.mspId, member: input.member, role: input.role, action: 'granted', by: admin.member, at: now, txId, note: input.note });
+    await recordChange(ctx, {
+      mspId: admin.mspId,
+      member: input.member,
+      role: input.role,
+      action: 'granted',
+      by: admin.member,
+      at: now,
+      txId,
+      note: input.note,
+    });
     emit(ctx, MembershipEvents.RoleGranted, { mspId: admin.mspId, member: input.member, role: input.role, by: admin.member });
     return canonicalJson(grant);
   }
@@ -67,7 +76,16 @@ export class MembershipContract extends CountyContract {
     const txId = ctx.stub.getTxID();
     const revoked: RoleGrant = { ...previous, active: false, revokedBy: admin.member, revokedAt: now, revokeTxId: txId };
     await putRecord(ctx, RoleGrants, revoked, previous);
-    await recordChange(ctx, { mspId: admin.mspId, member: input.member, role: input.role, action: 'revoked', by: admin.member, at: now, txId, note: input.note });
+    await recordChange(ctx, {
+      mspId: admin.mspId,
+      member: input.member,
+      role: input.role,
+      action: 'revoked',
+      by: admin.member,
+      at: now,
+      txId,
+      note: input.note,
+    });
     emit(ctx, MembershipEvents.RoleRevoked, { mspId: admin.mspId, member: input.member, role: input.role, by: admin.member });
     return canonicalJson(revoked);
   }

@@ -9,8 +9,30 @@ import { checkPageSize, getRecord, listByIndex, listRecords, mustGetRecord, putR
 import { txTime } from '../kernel/time';
 import { describeIssues, parseInput } from '../kernel/validate';
 import { requireRole } from '../membership/access';
-import { AccessChange, AccessChanges, IndividualPrivateData, MerchantBinding, MerchantBindings, Subject, Subjects, individualSubjectId, privateCollectionOf, privateSubjectKey } from './records';
-import { INDIVIDUAL_TRANSIENT_KEYS, accessHistoryInput, bindMerchantInput, individualTransientSchema, listBindingsInput, listSubjectsInput, registerEnterpriseInput, registerIndividualInput, setAccessInput, subjectRefInput } from './schemas';
+import {
+  AccessChange,
+  AccessChanges,
+  IndividualPrivateData,
+  MerchantBinding,
+  MerchantBindings,
+  Subject,
+  Subjects,
+  individualSubjectId,
+  privateCollectionOf,
+  privateSubjectKey,
+} from './records';
+import {
+  INDIVIDUAL_TRANSIENT_KEYS,
+  accessHistoryInput,
+  bindMerchantInput,
+  individualTransientSchema,
+  listBindingsInput,
+  listSubjectsInput,
+  registerEnterpriseInput,
+  registerIndividualInput,
+  setAccessInput,
+  subjectRefInput,
+} from './schemas';
 
 export const SubjectsEvents = {
   SubjectRegistered: 'subjects.SubjectRegistered',

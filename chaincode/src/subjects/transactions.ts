@@ -1,6 +1,15 @@
 import { evaluated, pageSchema, submitted } from '../kernel/transaction';
 import { accessChangeSchema, individualPrivateDataSchema, merchantBindingSchema, subjectSchema } from './records';
-import { accessHistoryInput, bindMerchantInput, listBindingsInput, listSubjectsInput, registerEnterpriseInput, registerIndividualInput, setAccessInput, subjectRefInput } from './schemas';
+import {
+  accessHistoryInput,
+  bindMerchantInput,
+  listBindingsInput,
+  listSubjectsInput,
+  registerEnterpriseInput,
+  registerIndividualInput,
+  setAccessInput,
+  subjectRefInput,
+} from './schemas';
 
 /** The Subjects contract's transactions (see subjects-contract.ts). */
 export const subjectsTransactions = {

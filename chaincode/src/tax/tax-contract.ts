@@ -37,7 +37,8 @@ export class TaxContract extends CountyContract {
     if (input.validTo < today(ctx)) throw ruleViolation(`an agreement ending ${input.validTo} would never be in force`);
     const [countyA, countyB] = countyPair(finance.mspId, input.counterpartCounty);
     const existing = await agreementsOfPair(ctx, countyA, countyB);
-    if (existing.length >= MAX_AGREEMENTS_PER_PAIR) throw ruleViolation(`${countyA} and ${countyB} already have ${MAX_AGREEMENTS_PER_PAIR} agreements, the most a pair may have`);
+    if (existing.length >= MAX_AGREEMENTS_PER_PAIR)
+      throw ruleViolation(`${countyA} and ${countyB} already have ${MAX_AGREEMENTS_PER_PAIR} agreements, the most a pair may have`);
     const txId = ctx.stub.getTxID();
     const agreement: TaxAgreement = {
       id: `ta-${txId.slice(0, 32)}`,
@@ -56,7 +57,15 @@ export class TaxContract extends CountyContract {
     };
     refuseOverlap(agreement, existing);
     await putRecord(ctx, TaxAgreements, agreement);
-    emit(ctx, TaxEvents.AgreementProposed, { agreementId: agreement.id, countyA, countyB, taxRateBp: agreement.taxRateBp, originShareBp: agreement.originShareBp, validFrom: agreement.validFrom, validTo: agreement.validTo });
+    emit(ctx, TaxEvents.AgreementProposed, {
+      agreementId: agreement.id,
+      countyA,
+      countyB,
+      taxRateBp: agreement.taxRateBp,
+      originShareBp: agreement.originShareBp,
+      validFrom: agreement.validFrom,
+      validTo: agreement.validTo,
+    });
     return canonicalJson(agreement);
   }
 
@@ -72,12 +81,19 @@ export class TaxContract extends CountyContract {
     if (previous.approvals.some((a) => a.county === finance.mspId)) throw conflict(`${finance.mspId} has already approved agreement ${previous.id}`);
     if (previous.status !== 'proposed') throw conflict(`agreement ${previous.id} is already ${previous.status}`);
     const time = txTime(ctx);
-    const approvals = [...previous.approvals, { county: finance.mspId, by: { mspId: finance.mspId, member: finance.member }, at: time.iso, txId: ctx.stub.getTxID() }];
+    const approvals = [
+      ...previous.approvals,
+      { county: finance.mspId, by: { mspId: finance.mspId, member: finance.member }, at: time.iso, txId: ctx.stub.getTxID() },
+    ];
     const complete = approvals.length === 2;
     const agreement: TaxAgreement = { ...previous, approvals, ...(complete ? { status: 'effective' as const, effectiveAt: time.iso } : {}) };
     if (complete) refuseOverlap(agreement, await agreementsOfPair(ctx, previous.countyA, previous.countyB));
     await putRecord(ctx, TaxAgreements, agreement, previous);
-    emit(ctx, complete ? TaxEvents.AgreementEffective : TaxEvents.AgreementApproved, { agreementId: agreement.id, county: finance.mspId, status: agreement.status });
+    emit(ctx, complete ? TaxEvents.AgreementEffective : TaxEvents.AgreementApproved, {
+      agreementId: agreement.id,
+      county: finance.mspId,
+      status: agreement.status,
+    });
     return canonicalJson(agreement);
   }
 
@@ -132,7 +148,9 @@ function refuseOverlap(agreement: TaxAgreement, others: readonly TaxAgreement[])
   for (const other of others) {
     if (other.id === agreement.id || other.status !== 'effective') continue;
     if (other.validFrom <= agreement.validTo && agreement.validFrom <= other.validTo) {
-      throw ruleViolation(`agreement ${other.id} between ${other.countyA} and ${other.countyB} is already in force ${other.validFrom}..${other.validTo}, overlapping ${agreement.validFrom}..${agreement.validTo}`);
+      throw ruleViolation(
+        `agreement ${other.id} between ${other.countyA} and ${other.countyB} is already in force ${other.validFrom}..${other.validTo}, overlapping ${agreement.validFrom}..${agreement.validTo}`,
+      );
     }
   }
 }

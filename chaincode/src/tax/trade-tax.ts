@@ -37,7 +37,10 @@ export function agreementInForce(agreements: readonly TaxAgreement[], date: stri
 }
 
 /** The tax of a trade and its split between origin and buyer county: parts sum exactly to the tax. */
-export function taxOf(priceFen: number, agreement: TaxAgreement | undefined): { taxRateBp: number; taxFen: number; originShareBp: number; originShareFen: number; buyerShareFen: number } {
+export function taxOf(
+  priceFen: number,
+  agreement: TaxAgreement | undefined,
+): { taxRateBp: number; taxFen: number; originShareBp: number; originShareFen: number; buyerShareFen: number } {
   const taxRateBp = agreement?.taxRateBp ?? DEFAULT_TAX_RATE_BP;
   const originShareBp = agreement?.originShareBp ?? BASIS_POINTS;
   const taxFen = applyBasisPoints(priceFen, taxRateBp);

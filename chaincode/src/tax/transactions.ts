@@ -32,7 +32,9 @@ export const taxStatementSchema = z
     /** The rate applied to a trade on a day no agreement was in force, basis points. */
     defaultTaxRateBp: z.number().int(),
   })
-  .describe("A county pair's tax statement for a range of days: cross-region trades between them, their price, the tax and each county's share, in total and per day, with the default tax rate.");
+  .describe(
+    "A county pair's tax statement for a range of days: cross-region trades between them, their price, the tax and each county's share, in total and per day, with the default tax rate.",
+  );
 
 /** The Tax contract's transactions (see tax-contract.ts). */
 export const taxTransactions = {

@@ -133,7 +133,15 @@ export class QueryTrail {
       const entries: TrailEntry[] = [];
       for (const l of lookups) {
         seq += 1;
-        const body = { seq, at: at.toISOString(), mspId: caller.mspId, member: caller.member, kind: l.kind, ...(l.code !== undefined ? { code: l.code } : {}), ...(l.filter ? { filter: l.filter } : {}) };
+        const body = {
+          seq,
+          at: at.toISOString(),
+          mspId: caller.mspId,
+          member: caller.member,
+          kind: l.kind,
+          ...(l.code !== undefined ? { code: l.code } : {}),
+          ...(l.filter ? { filter: l.filter } : {}),
+        };
         digest = chainDigest(digest, body);
         entries.push({ ...body, digest });
       }
@@ -145,7 +153,8 @@ export class QueryTrail {
       this.#heads.set(caller.mspId, next);
       this.#lastIdentity.set(caller.mspId, caller.identity);
       const anchored = this.#anchored.get(caller.mspId) ?? 0;
-      if (seq - anchored >= this.#options.anchorEvery) void this.anchor(caller.mspId, caller.identity).catch((err: unknown) => this.#options.log?.('query trail anchor failed', err));
+      if (seq - anchored >= this.#options.anchorEvery)
+        void this.anchor(caller.mspId, caller.identity).catch((err: unknown) => this.#options.log?.('query trail anchor failed', err));
       return entries;
     });
   }
@@ -153,13 +162,17 @@ export class QueryTrail {
   /** A page of a county's chain, oldest first. */
   async list(mspId: string, limit: number, after = 0): Promise<{ items: TrailEntry[]; nextCursor?: string }> {
     const items: TrailEntry[] = [];
-    for await (const [, value] of this.db.iterator({ gt: entryKey(mspId, after), lt: `${mspId}/e/~`, limit: limit + 1 })) items.push(JSON.parse(value) as TrailEntry);
+    for await (const [, value] of this.db.iterator({ gt: entryKey(mspId, after), lt: `${mspId}/e/~`, limit: limit + 1 }))
+      items.push(JSON.parse(value) as TrailEntry);
     const page = items.slice(0, limit);
     return items.length > limit ? { items: page, nextCursor: String(page[page.length - 1]?.seq ?? after) } : { items: page };
   }
 
   /** Anchors a county's unanchored entries on the ledger with `identity`; answers what was anchored (or that nothing was due). */
-  anchor(mspId: string, identity: LedgerIdentity): Promise<{ anchored: boolean; trailId: string; fromEntry?: number; toEntry?: number; digest?: string; txId?: string; blockNumber?: number }> {
+  anchor(
+    mspId: string,
+    identity: LedgerIdentity,
+  ): Promise<{ anchored: boolean; trailId: string; fromEntry?: number; toEntry?: number; digest?: string; txId?: string; blockNumber?: number }> {
     return this.#serial(async () => {
       const trailId = this.trailIdOf(mspId);
       const head = await this.#head(mspId);
@@ -184,7 +197,8 @@ export class QueryTrail {
   async #anchorAllDue(): Promise<void> {
     for (const [mspId, identity] of this.#lastIdentity) {
       const head = await this.#head(mspId);
-      if (head.seq > (this.#anchored.get(mspId) ?? 0)) await this.anchor(mspId, identity).catch((err: unknown) => this.#options.log?.('query trail anchor failed', err));
+      if (head.seq > (this.#anchored.get(mspId) ?? 0))
+        await this.anchor(mspId, identity).catch((err: unknown) => this.#options.log?.('query trail anchor failed', err));
     }
   }
 
@@ -198,7 +212,11 @@ export class QueryTrail {
     const anchors: LedgerAnchor[] = [];
     let cursor: string | undefined;
     do {
-      const page: { items: LedgerAnchor[]; nextCursor?: string } = await evaluate(this.#ledger, identity, tx.credit.listQueryTrailAnchors, { trailId, limit: 200, ...(cursor ? { cursor } : {}) });
+      const page: { items: LedgerAnchor[]; nextCursor?: string } = await evaluate(this.#ledger, identity, tx.credit.listQueryTrailAnchors, {
+        trailId,
+        limit: 200,
+        ...(cursor ? { cursor } : {}),
+      });
       anchors.push(...page.items);
       cursor = page.nextCursor;
     } while (cursor);
@@ -234,7 +252,8 @@ export class QueryTrail {
     }
     const entries = expected - 1;
     const anchoredThrough = anchors.length ? Math.max(...anchors.map((a) => a.toEntry)) : 0;
-    if (!problem && anchoredThrough > entries) problem = `the ledger anchors entries up to ${anchoredThrough} but the trail holds ${entries}: entries were removed`;
+    if (!problem && anchoredThrough > entries)
+      problem = `the ledger anchors entries up to ${anchoredThrough} but the trail holds ${entries}: entries were removed`;
     return {
       ok: problem === undefined,
       county: mspId,

@@ -72,17 +72,36 @@ export async function seedDemo(ledger: Ledger, wallet: Wallet, keys: ApiKeyStore
   const soil = Buffer.from(`Soil test report, ${a.name}: heavy metals below GB 15618 limits.\n`);
   const stored = await blobs.put(Readable.from([soil]), 1024 * 1024);
   await submit(ledger, sellerMerchant, tx.evidence.anchor, {
-    sha256: stored.sha256, sm3: stored.sm3, sizeBytes: stored.sizeBytes, mediaType: 'text/plain', description: 'demo soil test',
+    sha256: stored.sha256,
+    sm3: stored.sm3,
+    sizeBytes: stored.sizeBytes,
+    mediaType: 'text/plain',
+    description: 'demo soil test',
   });
   const certifications = [{ kind: 'soil-test' as const, sha256: stored.sha256 }];
   const honey = await submit(ledger, sellerMerchant, tx.market.registerAsset, {
-    ownerSubjectId: seller, kind: 'eco-product', title: 'Wild mountain honey, 50 jars', category: 'honey', costFen: 100_000, priceFen: 150_000, certifications,
+    ownerSubjectId: seller,
+    kind: 'eco-product',
+    title: 'Wild mountain honey, 50 jars',
+    category: 'honey',
+    costFen: 100_000,
+    priceFen: 150_000,
+    certifications,
   });
   const oil = await submit(ledger, sellerMerchant, tx.market.registerAsset, {
-    ownerSubjectId: seller, kind: 'eco-product', title: 'Cold-pressed walnut oil, 20 bottles', category: 'walnut-oil', costFen: 40_000, priceFen: 60_000, certifications,
+    ownerSubjectId: seller,
+    kind: 'eco-product',
+    title: 'Cold-pressed walnut oil, 20 bottles',
+    category: 'walnut-oil',
+    costFen: 40_000,
+    priceFen: 60_000,
+    certifications,
   });
   const order = await submit(ledger, who(b.mspId, 'merchant'), tx.market.placeOrder, {
-    assetId: honey.result.id, buyerSubjectId: buyer, depositFen: 30_000, depositPaymentRef: 'DEMO-DEPOSIT-1',
+    assetId: honey.result.id,
+    buyerSubjectId: buyer,
+    depositFen: 30_000,
+    depositPaymentRef: 'DEMO-DEPOSIT-1',
   });
   await submit(ledger, who(b.mspId, 'verifier'), tx.market.recordVerification, { orderId: order.result.id, result: 'pass', evidenceRefs: ['demo-site-visit'] });
   await submit(ledger, who(b.mspId, 'merchant'), tx.market.settleOrder, { orderId: order.result.id, paymentRef: 'DEMO-BALANCE-1' });

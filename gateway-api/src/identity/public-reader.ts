@@ -11,7 +11,10 @@ export const PUBLIC_READER = 'public-reader';
  * the first county of the network) that holds no role, issued on first use. Public routes only
  * evaluate read-only transactions with it; it is never given to a caller.
  */
-export function publicReader(identities: IdentityResolver & MemberOnboarding, mspId: string = (DEFAULT_COUNTIES[0] as { mspId: string }).mspId): () => Promise<LedgerIdentity> {
+export function publicReader(
+  identities: IdentityResolver & MemberOnboarding,
+  mspId: string = (DEFAULT_COUNTIES[0] as { mspId: string }).mspId,
+): () => Promise<LedgerIdentity> {
   let ready: Promise<LedgerIdentity> | undefined;
   return () => {
     ready ??= (async () => {

@@ -32,7 +32,12 @@ export async function submit<D extends TransactionDefinition>(
 }
 
 /** Evaluates a catalogued transaction (read on the caller's peer, never ordered). */
-export async function evaluate<D extends TransactionDefinition>(ledger: Ledger, identity: LedgerIdentity, definition: D, input: InputOf<D>): Promise<OutputOf<D>> {
+export async function evaluate<D extends TransactionDefinition>(
+  ledger: Ledger,
+  identity: LedgerIdentity,
+  definition: D,
+  input: InputOf<D>,
+): Promise<OutputOf<D>> {
   return answerOf(definition, await ledger.evaluate(identity, { name: definition.qualifiedName, args: argsOf(input) }));
 }
 

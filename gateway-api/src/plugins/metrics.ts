@@ -52,7 +52,12 @@ export function registerMetrics(app: FastifyInstance, ledger: Ledger): void {
   });
 
   const all = Registry.merge([processMetrics(), registry]);
-  app.get('/metrics', { config: { public: true }, schema: { tags: ['health'], summary: 'Prometheus metrics', response: { 200: textAnswer('Prometheus text exposition format') } } }, async (_req, reply) =>
-    reply.type(all.contentType).send(await all.metrics()),
+  app.get(
+    '/metrics',
+    {
+      config: { public: true },
+      schema: { tags: ['health'], summary: 'Prometheus metrics', response: { 200: textAnswer('Prometheus text exposition format') } },
+    },
+    async (_req, reply) => reply.type(all.contentType).send(await all.metrics()),
   );
 }

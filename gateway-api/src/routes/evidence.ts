@@ -45,128 +45,137 @@ function fieldValue(part: Awaited<ReturnType<typeof filePart>>, name: string): s
   return one && 'value' in one && typeof one.value === 'string' ? one.value : undefined;
 }
 
-export const evidenceRoutes = (ledger: Ledger, blobs: BlobStore, maxBytes: number): FastifyPluginAsync => async (base) => {
-  const app = base.withTypeProvider<ZodTypeProvider>();
+export const evidenceRoutes =
+  (ledger: Ledger, blobs: BlobStore, maxBytes: number): FastifyPluginAsync =>
+  async (base) => {
+    const app = base.withTypeProvider<ZodTypeProvider>();
 
-  app.post(
-    '/evidence',
-    {
-      config: { submits: true },
-      schema: {
-        tags: ['evidence'],
-        summary:
-          'Upload an evidence file (multipart/form-data: optional fields "refs" (JSON: subjectIds, caseIds, orderIds) and "description" BEFORE the "file" part). The file is stored by its SHA-256; its digests are anchored on the ledger. Uploading a stored file returns the existing record.',
-        consumes: ['multipart/form-data'],
-        response: uploadResponses,
+    app.post(
+      '/evidence',
+      {
+        config: { submits: true },
+        schema: {
+          tags: ['evidence'],
+          summary:
+            'Upload an evidence file (multipart/form-data: optional fields "refs" (JSON: subjectIds, caseIds, orderIds) and "description" BEFORE the "file" part). The file is stored by its SHA-256; its digests are anchored on the ledger. Uploading a stored file returns the existing record.',
+          consumes: ['multipart/form-data'],
+          response: uploadResponses,
+        },
       },
-    },
-    async (req, reply) => {
-      const caller = callerOf(req);
-      const part = await filePart(req);
-      let refs: z.output<typeof tx.evidence.anchor.input.shape.refs>;
-      const refsText = fieldValue(part, 'refs');
-      if (refsText !== undefined) {
-        let json: unknown;
+      async (req, reply) => {
+        const caller = callerOf(req);
+        const part = await filePart(req);
+        let refs: z.output<typeof tx.evidence.anchor.input.shape.refs>;
+        const refsText = fieldValue(part, 'refs');
+        if (refsText !== undefined) {
+          let json: unknown;
+          try {
+            json = JSON.parse(refsText);
+          } catch {
+            throw new ApiError('INVALID_ARGUMENT', 'refs must be JSON, e.g. {"orderIds":["ord-1"]}');
+          }
+          const parsed = tx.evidence.anchor.input.shape.refs.safeParse(json);
+          if (!parsed.success) throw new ApiError('INVALID_ARGUMENT', `refs: ${describeIssues(parsed.error)}`);
+          refs = parsed.data;
+        }
+        const description = fieldValue(part, 'description');
+        const mediaType = mediaTypeSchema.safeParse(part.mimetype.toLowerCase()).success ? part.mimetype.toLowerCase() : 'application/octet-stream';
+        const stored = await blobs.put(part.file, maxBytes);
+        if (part.file.truncated) throw new ApiError('PAYLOAD_TOO_LARGE', `the file exceeds the ${maxBytes}-byte limit`);
+        const existing = await findEvidence(ledger, caller.identity, stored.sha256);
+        if (existing) return reply.code(200).send({ existing: true, ...existing });
         try {
-          json = JSON.parse(refsText);
-        } catch {
-          throw new ApiError('INVALID_ARGUMENT', 'refs must be JSON, e.g. {"orderIds":["ord-1"]}');
+          const anchored = await submit(ledger, caller.identity, tx.evidence.anchor, {
+            sha256: stored.sha256,
+            sm3: stored.sm3,
+            sizeBytes: stored.sizeBytes,
+            mediaType,
+            ...(refs !== undefined ? { refs } : {}),
+            ...(description ? { description } : {}),
+          });
+          return reply.code(201).send({ existing: false, ...anchored });
+        } catch (err) {
+          // Another upload of the same file won the race: answer with its record.
+          if (err instanceof LedgerError && err.code === 'CONFLICT') {
+            const raced = await findEvidence(ledger, caller.identity, stored.sha256);
+            if (raced) return reply.code(200).send({ existing: true, ...raced });
+          }
+          throw err;
         }
-        const parsed = tx.evidence.anchor.input.shape.refs.safeParse(json);
-        if (!parsed.success) throw new ApiError('INVALID_ARGUMENT', `refs: ${describeIssues(parsed.error)}`);
-        refs = parsed.data;
-      }
-      const description = fieldValue(part, 'description');
-      const mediaType = mediaTypeSchema.safeParse(part.mimetype.toLowerCase()).success ? part.mimetype.toLowerCase() : 'application/octet-stream';
-      const stored = await blobs.put(part.file, maxBytes);
-      if (part.file.truncated) throw new ApiError('PAYLOAD_TOO_LARGE', `the file exceeds the ${maxBytes}-byte limit`);
-      const existing = await findEvidence(ledger, caller.identity, stored.sha256);
-      if (existing) return reply.code(200).send({ existing: true, ...existing });
-      try {
-        const anchored = await submit(ledger, caller.identity, tx.evidence.anchor, {
-          sha256: stored.sha256,
-          sm3: stored.sm3,
-          sizeBytes: stored.sizeBytes,
-          mediaType,
-          ...(refs !== undefined ? { refs } : {}),
-          ...(description ? { description } : {}),
-        });
-        return reply.code(201).send({ existing: false, ...anchored });
-      } catch (err) {
-        // Another upload of the same file won the race: answer with its record.
-        if (err instanceof LedgerError && err.code === 'CONFLICT') {
-          const raced = await findEvidence(ledger, caller.identity, stored.sha256);
-          if (raced) return reply.code(200).send({ existing: true, ...raced });
-        }
-        throw err;
-      }
-    },
-  );
-
-  app.post(
-    '/evidence/verify',
-    {
-      schema: {
-        tags: ['evidence', 'audit'],
-        summary:
-          'Verify a file: recompute its digests and, if anchored, show the transaction, block number, validation code, timestamp and endorsing organisations read from the block',
-        consumes: ['multipart/form-data'],
-        response: { 200: verification, ...errorResponses },
       },
-    },
-    async (req) => {
-      const caller = callerOf(req);
-      const part = await filePart(req);
-      const digests = await digestStream(part.file, maxBytes);
-      if (part.file.truncated) throw new ApiError('PAYLOAD_TOO_LARGE', `the file exceeds the ${maxBytes}-byte limit`);
-      const found = await findEvidence(ledger, caller.identity, digests.sha256);
-      if (!found) return { match: false, digests };
-      const transaction = await ledger.getTransaction(found.record.txId);
-      return {
-        match: transaction?.validationCode === 'VALID' && found.record.sm3 === digests.sm3,
-        digests,
-        record: found.record,
-        recognitions: found.recognitions,
-        transaction: transaction ?? null,
-      };
-    },
-  );
+    );
 
-  app.get(
-    '/evidence/:digest',
-    { schema: { tags: ['evidence'], summary: 'The evidence record of a SHA-256 digest', params: digestParams, response: answerResponses(tx.evidence.get) } },
-    async (req) => evaluate(ledger, callerOf(req).identity, tx.evidence.get, { sha256: req.params.digest }),
-  );
-
-  app.get(
-    '/evidence/:digest/content',
-    { schema: { tags: ['evidence'], summary: 'Download the evidence file', params: digestParams, response: { 200: z.any().describe('the file, byte for byte, with its recorded media type'), ...errorResponses } } },
-    async (req, reply) => {
-      const view = await evaluate(ledger, callerOf(req).identity, tx.evidence.get, { sha256: req.params.digest });
-      const file = await blobs.open(req.params.digest);
-      if (!file) throw new ApiError('NOT_FOUND', 'the ledger has the record but this gateway does not hold the file');
-      return reply.type(view.record.mediaType).header('content-length', file.sizeBytes).send(file.stream);
-    },
-  );
-
-  app.post(
-    '/evidence/:digest/recognitions',
-    {
-      config: { submits: true },
-      schema: {
-        tags: ['evidence'],
-        summary: "Recognise another county's evidence (证据互认): enforcement only, once per county",
-        params: digestParams,
-        body: bodyOf(tx.evidence.recognize.input, 'sha256').optional(),
-        response: createdResponses(tx.evidence.recognize),
+    app.post(
+      '/evidence/verify',
+      {
+        schema: {
+          tags: ['evidence', 'audit'],
+          summary:
+            'Verify a file: recompute its digests and, if anchored, show the transaction, block number, validation code, timestamp and endorsing organisations read from the block',
+          consumes: ['multipart/form-data'],
+          response: { 200: verification, ...errorResponses },
+        },
       },
-    },
-    async (req, reply) => {
-      const r = await submit(ledger, callerOf(req).identity, tx.evidence.recognize, { sha256: req.params.digest, ...(req.body ?? {}) });
-      return reply.code(201).send(r);
-    },
-  );
-};
+      async (req) => {
+        const caller = callerOf(req);
+        const part = await filePart(req);
+        const digests = await digestStream(part.file, maxBytes);
+        if (part.file.truncated) throw new ApiError('PAYLOAD_TOO_LARGE', `the file exceeds the ${maxBytes}-byte limit`);
+        const found = await findEvidence(ledger, caller.identity, digests.sha256);
+        if (!found) return { match: false, digests };
+        const transaction = await ledger.getTransaction(found.record.txId);
+        return {
+          match: transaction?.validationCode === 'VALID' && found.record.sm3 === digests.sm3,
+          digests,
+          record: found.record,
+          recognitions: found.recognitions,
+          transaction: transaction ?? null,
+        };
+      },
+    );
+
+    app.get(
+      '/evidence/:digest',
+      { schema: { tags: ['evidence'], summary: 'The evidence record of a SHA-256 digest', params: digestParams, response: answerResponses(tx.evidence.get) } },
+      async (req) => evaluate(ledger, callerOf(req).identity, tx.evidence.get, { sha256: req.params.digest }),
+    );
+
+    app.get(
+      '/evidence/:digest/content',
+      {
+        schema: {
+          tags: ['evidence'],
+          summary: 'Download the evidence file',
+          params: digestParams,
+          response: { 200: z.any().describe('the file, byte for byte, with its recorded media type'), ...errorResponses },
+        },
+      },
+      async (req, reply) => {
+        const view = await evaluate(ledger, callerOf(req).identity, tx.evidence.get, { sha256: req.params.digest });
+        const file = await blobs.open(req.params.digest);
+        if (!file) throw new ApiError('NOT_FOUND', 'the ledger has the record but this gateway does not hold the file');
+        return reply.type(view.record.mediaType).header('content-length', file.sizeBytes).send(file.stream);
+      },
+    );
+
+    app.post(
+      '/evidence/:digest/recognitions',
+      {
+        config: { submits: true },
+        schema: {
+          tags: ['evidence'],
+          summary: "Recognise another county's evidence (证据互认): enforcement only, once per county",
+          params: digestParams,
+          body: bodyOf(tx.evidence.recognize.input, 'sha256').optional(),
+          response: createdResponses(tx.evidence.recognize),
+        },
+      },
+      async (req, reply) => {
+        const r = await submit(ledger, callerOf(req).identity, tx.evidence.recognize, { sha256: req.params.digest, ...(req.body ?? {}) });
+        return reply.code(201).send(r);
+      },
+    );
+  };
 
 async function findEvidence(ledger: Ledger, identity: LedgerIdentity, sha256: string) {
   try {

@@ -16,7 +16,18 @@ const roundSchema = tx.fund.listRounds.output.shape.items.element;
  * the transactions, but no member names (who in a county approved is not public).
  */
 export const publicRoundSchema = roundSchema
-  .pick({ id: true, periodFrom: true, periodTo: true, poolFen: true, metrics: true, approvalsNeeded: true, proposedAt: true, proposeTxId: true, finalizedAt: true, finalizeTxId: true })
+  .pick({
+    id: true,
+    periodFrom: true,
+    periodTo: true,
+    poolFen: true,
+    metrics: true,
+    approvalsNeeded: true,
+    proposedAt: true,
+    proposeTxId: true,
+    finalizedAt: true,
+    finalizeTxId: true,
+  })
   .extend({
     allocations: z.array(roundSchema.shape.allocations.element.omit({ restriction: true })),
     approvals: z.array(roundSchema.shape.approvals.element.omit({ by: true })),
@@ -41,179 +52,250 @@ export function publicRound(r: z.output<typeof roundSchema>): z.output<typeof pu
 }
 
 /** Counties registry, compensation fund (生态补偿基金) and its public disclosure. */
-export const fundRoutes = (ledger: Ledger, publicIdentity: () => Promise<LedgerIdentity>): FastifyPluginAsync => async (base) => {
-  const app = base.withTypeProvider<ZodTypeProvider>();
+export const fundRoutes =
+  (ledger: Ledger, publicIdentity: () => Promise<LedgerIdentity>): FastifyPluginAsync =>
+  async (base) => {
+    const app = base.withTypeProvider<ZodTypeProvider>();
 
-  // ---------------------------------------------------------------- counties
+    // ---------------------------------------------------------------- counties
 
-  app.post(
-    '/counties',
-    {
-      config: { submits: true },
-      schema: {
-        tags: ['fund'],
-        summary: "Register your own county in the counties registry (county admin, once): the set fund majorities, IP co-ownership and tax sharing count over",
-        body: tx.counties.register.input,
-        response: createdResponses(tx.counties.register),
+    app.post(
+      '/counties',
+      {
+        config: { submits: true },
+        schema: {
+          tags: ['fund'],
+          summary:
+            'Register your own county in the counties registry (county admin, once): the set fund majorities, IP co-ownership and tax sharing count over',
+          body: tx.counties.register.input,
+          response: createdResponses(tx.counties.register),
+        },
       },
-    },
-    async (req, reply) => reply.code(201).send(await submit(ledger, callerOf(req).identity, tx.counties.register, req.body)),
-  );
+      async (req, reply) => reply.code(201).send(await submit(ledger, callerOf(req).identity, tx.counties.register, req.body)),
+    );
 
-  app.get('/counties', { schema: { tags: ['fund'], summary: 'Registered counties', response: answerResponses(tx.counties.list) } }, async (req) => evaluate(ledger, callerOf(req).identity, tx.counties.list, undefined));
+    app.get('/counties', { schema: { tags: ['fund'], summary: 'Registered counties', response: answerResponses(tx.counties.list) } }, async (req) =>
+      evaluate(ledger, callerOf(req).identity, tx.counties.list, undefined),
+    );
 
-  app.get('/counties/:mspId', { schema: { tags: ['fund'], summary: 'A registered county', params: z.object({ mspId: mspIdSchema }), response: answerResponses(tx.counties.get) } }, async (req) =>
-    evaluate(ledger, callerOf(req).identity, tx.counties.get, { mspId: req.params.mspId }),
-  );
+    app.get(
+      '/counties/:mspId',
+      { schema: { tags: ['fund'], summary: 'A registered county', params: z.object({ mspId: mspIdSchema }), response: answerResponses(tx.counties.get) } },
+      async (req) => evaluate(ledger, callerOf(req).identity, tx.counties.get, { mspId: req.params.mspId }),
+    );
 
-  // ---------------------------------------------------------------- contributions and carbon sink
+    // ---------------------------------------------------------------- contributions and carbon sink
 
-  app.post(
-    '/fund/contributions',
-    {
-      config: { submits: true },
-      schema: { tags: ['fund'], summary: "Record your county's contribution to the fund with its payment reference (finance)", body: tx.fund.recordContribution.input, response: createdResponses(tx.fund.recordContribution) },
-    },
-    async (req, reply) => reply.code(201).send(await submit(ledger, callerOf(req).identity, tx.fund.recordContribution, req.body)),
-  );
-
-  app.get(
-    '/fund/contributions',
-    { schema: { tags: ['fund'], summary: 'Contributions of a county', querystring: pageQuery.extend({ county: mspIdSchema }), response: answerResponses(tx.fund.listContributions) } },
-    async (req) => evaluate(ledger, callerOf(req).identity, tx.fund.listContributions, req.query),
-  );
-
-  app.get('/fund/balance', { schema: { tags: ['fund'], summary: 'Contributed, committed to finalized rounds, and available', response: answerResponses(tx.fund.getBalance) } }, async (req) =>
-    evaluate(ledger, callerOf(req).identity, tx.fund.getBalance, undefined),
-  );
-
-  app.get(
-    '/fund/trade-volume',
-    {
-      schema: {
-        tags: ['fund'],
-        summary: "Settled eco-product trade volume of an origin county over a period (at most 366 days), from the ledger's own trades",
-        querystring: z.object({ county: mspIdSchema, periodFrom: calendarDateSchema, periodTo: calendarDateSchema }),
-        response: answerResponses(tx.fund.tradeVolume),
+    app.post(
+      '/fund/contributions',
+      {
+        config: { submits: true },
+        schema: {
+          tags: ['fund'],
+          summary: "Record your county's contribution to the fund with its payment reference (finance)",
+          body: tx.fund.recordContribution.input,
+          response: createdResponses(tx.fund.recordContribution),
+        },
       },
-    },
-    async (req) => evaluate(ledger, callerOf(req).identity, tx.fund.tradeVolume, req.query),
-  );
+      async (req, reply) => reply.code(201).send(await submit(ledger, callerOf(req).identity, tx.fund.recordContribution, req.body)),
+    );
 
-  app.post(
-    '/fund/carbon-sinks',
-    {
-      config: { submits: true },
-      schema: {
-        tags: ['fund'],
-        summary: "Report your county's carbon sink for a period in kg CO2e, with evidence (finance or regulator); it counts once a verifier of another county confirms it",
-        body: tx.fund.reportCarbonSink.input,
-        response: createdResponses(tx.fund.reportCarbonSink),
+    app.get(
+      '/fund/contributions',
+      {
+        schema: {
+          tags: ['fund'],
+          summary: 'Contributions of a county',
+          querystring: pageQuery.extend({ county: mspIdSchema }),
+          response: answerResponses(tx.fund.listContributions),
+        },
       },
-    },
-    async (req, reply) => reply.code(201).send(await submit(ledger, callerOf(req).identity, tx.fund.reportCarbonSink, req.body)),
-  );
+      async (req) => evaluate(ledger, callerOf(req).identity, tx.fund.listContributions, req.query),
+    );
 
-  app.get(
-    '/fund/carbon-sinks',
-    { schema: { tags: ['fund'], summary: "A county's carbon sink report for a period", querystring: z.object(carbonSinkRefShape), response: answerResponses(tx.fund.getCarbonSink) } },
-    async (req) => evaluate(ledger, callerOf(req).identity, tx.fund.getCarbonSink, req.query),
-  );
+    app.get(
+      '/fund/balance',
+      { schema: { tags: ['fund'], summary: 'Contributed, committed to finalized rounds, and available', response: answerResponses(tx.fund.getBalance) } },
+      async (req) => evaluate(ledger, callerOf(req).identity, tx.fund.getBalance, undefined),
+    );
 
-  app.post(
-    '/fund/carbon-sinks/confirmation',
-    {
-      config: { submits: true },
-      schema: { tags: ['fund'], summary: "Confirm or reject another county's carbon sink report (verifier)", body: tx.fund.confirmCarbonSink.input, response: createdResponses(tx.fund.confirmCarbonSink) },
-    },
-    async (req, reply) => reply.code(201).send(await submit(ledger, callerOf(req).identity, tx.fund.confirmCarbonSink, req.body)),
-  );
-
-  // ---------------------------------------------------------------- rounds
-
-  app.post(
-    '/fund/rounds',
-    {
-      config: { submits: true },
-      schema: {
-        tags: ['fund'],
-        summary:
-          'Propose an allocation round for a finished period (finance). Metrics: trade-volume (computed from settled eco-product trades), carbon-sink (confirmed reports), indicators with values; weights sum to 10000. Amount per county = pool × weighted share, largest remainder.',
-        body: tx.fund.proposeRound.input,
-        response: createdResponses(tx.fund.proposeRound),
+    app.get(
+      '/fund/trade-volume',
+      {
+        schema: {
+          tags: ['fund'],
+          summary: "Settled eco-product trade volume of an origin county over a period (at most 366 days), from the ledger's own trades",
+          querystring: z.object({ county: mspIdSchema, periodFrom: calendarDateSchema, periodTo: calendarDateSchema }),
+          response: answerResponses(tx.fund.tradeVolume),
+        },
       },
-    },
-    async (req, reply) => reply.code(201).send(await submit(ledger, callerOf(req).identity, tx.fund.proposeRound, req.body)),
-  );
+      async (req) => evaluate(ledger, callerOf(req).identity, tx.fund.tradeVolume, req.query),
+    );
 
-  app.get(
-    '/fund/rounds',
-    { schema: { tags: ['fund'], summary: 'Rounds by status', querystring: pageQuery.extend({ status: z.enum(['proposed', 'finalized']) }), response: answerResponses(tx.fund.listRounds) } },
-    async (req) => evaluate(ledger, callerOf(req).identity, tx.fund.listRounds, req.query),
-  );
-
-  app.get('/fund/rounds/:id', { schema: { tags: ['fund'], summary: 'A round, with what has been disbursed to each county', params: roundParams, response: answerResponses(tx.fund.getRound) } }, async (req) =>
-    evaluate(ledger, callerOf(req).identity, tx.fund.getRound, { roundId: req.params.id }),
-  );
-
-  const noBody = z.strictObject({}).nullish();
-
-  app.post(
-    '/fund/rounds/:id/approvals',
-    {
-      config: { submits: true },
-      schema: { tags: ['fund'], summary: "Approve a proposed round for your county (finance of a county of the round, once per county)", params: roundParams, body: noBody, response: createdResponses(tx.fund.approveRound) },
-    },
-    async (req, reply) => reply.code(201).send(await submit(ledger, callerOf(req).identity, tx.fund.approveRound, { roundId: req.params.id })),
-  );
-
-  app.post(
-    '/fund/rounds/:id/finalization',
-    {
-      config: { submits: true },
-      schema: { tags: ['fund'], summary: 'Finalize a round approved by a majority of its counties (finance); it never changes again', params: roundParams, body: noBody, response: createdResponses(tx.fund.finalizeRound) },
-    },
-    async (req, reply) => reply.code(201).send(await submit(ledger, callerOf(req).identity, tx.fund.finalizeRound, { roundId: req.params.id })),
-  );
-
-  app.post(
-    '/fund/rounds/:id/disbursements',
-    {
-      config: { submits: true },
-      schema: {
-        tags: ['fund'],
-        summary: "Record a payment to a county against a finalized round (finance of a county of the round); never more than the county's allocation",
-        params: roundParams,
-        body: z.strictObject({ county: mspIdSchema, amountFen: positiveFenSchema, paymentRef: paymentRefSchema, note: z.string().max(500).optional() }),
-        response: createdResponses(tx.fund.recordDisbursement),
+    app.post(
+      '/fund/carbon-sinks',
+      {
+        config: { submits: true },
+        schema: {
+          tags: ['fund'],
+          summary:
+            "Report your county's carbon sink for a period in kg CO2e, with evidence (finance or regulator); it counts once a verifier of another county confirms it",
+          body: tx.fund.reportCarbonSink.input,
+          response: createdResponses(tx.fund.reportCarbonSink),
+        },
       },
-    },
-    async (req, reply) => reply.code(201).send(await submit(ledger, callerOf(req).identity, tx.fund.recordDisbursement, { roundId: req.params.id, ...req.body })),
-  );
+      async (req, reply) => reply.code(201).send(await submit(ledger, callerOf(req).identity, tx.fund.reportCarbonSink, req.body)),
+    );
 
-  app.get(
-    '/fund/rounds/:id/disbursements',
-    { schema: { tags: ['fund'], summary: 'Disbursements of a round', params: roundParams, querystring: pageQuery, response: answerResponses(tx.fund.listDisbursements) } },
-    async (req) => evaluate(ledger, callerOf(req).identity, tx.fund.listDisbursements, { roundId: req.params.id, ...req.query }),
-  );
-
-  // ---------------------------------------------------------------- public disclosure (透明治理)
-
-  app.get(
-    '/public/fund',
-    {
-      config: { public: true },
-      schema: {
-        tags: ['public'],
-        summary: 'Finalized allocation rounds: period, pool, metrics, amount per county and approving counties (no authentication, no personal data)',
-        security: [],
-        querystring: pageQuery,
-        response: { 200: pageSchema(publicRoundSchema), ...errorResponses },
+    app.get(
+      '/fund/carbon-sinks',
+      {
+        schema: {
+          tags: ['fund'],
+          summary: "A county's carbon sink report for a period",
+          querystring: z.object(carbonSinkRefShape),
+          response: answerResponses(tx.fund.getCarbonSink),
+        },
       },
-    },
-    async (req) => {
-      const page = await evaluate(ledger, await publicIdentity(), tx.fund.listRounds, { status: 'finalized', ...req.query });
-      return { items: page.items.map(publicRound), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
-    },
-  );
-};
+      async (req) => evaluate(ledger, callerOf(req).identity, tx.fund.getCarbonSink, req.query),
+    );
+
+    app.post(
+      '/fund/carbon-sinks/confirmation',
+      {
+        config: { submits: true },
+        schema: {
+          tags: ['fund'],
+          summary: "Confirm or reject another county's carbon sink report (verifier)",
+          body: tx.fund.confirmCarbonSink.input,
+          response: createdResponses(tx.fund.confirmCarbonSink),
+        },
+      },
+      async (req, reply) => reply.code(201).send(await submit(ledger, callerOf(req).identity, tx.fund.confirmCarbonSink, req.body)),
+    );
+
+    // ---------------------------------------------------------------- rounds
+
+    app.post(
+      '/fund/rounds',
+      {
+        config: { submits: true },
+        schema: {
+          tags: ['fund'],
+          summary:
+            'Propose an allocation round for a finished period (finance). Metrics: trade-volume (computed from settled eco-product trades), carbon-sink (confirmed reports), indicators with values; weights sum to 10000. Amount per county = pool × weighted share, largest remainder.',
+          body: tx.fund.proposeRound.input,
+          response: createdResponses(tx.fund.proposeRound),
+        },
+      },
+      async (req, reply) => reply.code(201).send(await submit(ledger, callerOf(req).identity, tx.fund.proposeRound, req.body)),
+    );
+
+    app.get(
+      '/fund/rounds',
+      {
+        schema: {
+          tags: ['fund'],
+          summary: 'Rounds by status',
+          querystring: pageQuery.extend({ status: z.enum(['proposed', 'finalized']) }),
+          response: answerResponses(tx.fund.listRounds),
+        },
+      },
+      async (req) => evaluate(ledger, callerOf(req).identity, tx.fund.listRounds, req.query),
+    );
+
+    app.get(
+      '/fund/rounds/:id',
+      {
+        schema: {
+          tags: ['fund'],
+          summary: 'A round, with what has been disbursed to each county',
+          params: roundParams,
+          response: answerResponses(tx.fund.getRound),
+        },
+      },
+      async (req) => evaluate(ledger, callerOf(req).identity, tx.fund.getRound, { roundId: req.params.id }),
+    );
+
+    const noBody = z.strictObject({}).nullish();
+
+    app.post(
+      '/fund/rounds/:id/approvals',
+      {
+        config: { submits: true },
+        schema: {
+          tags: ['fund'],
+          summary: 'Approve a proposed round for your county (finance of a county of the round, once per county)',
+          params: roundParams,
+          body: noBody,
+          response: createdResponses(tx.fund.approveRound),
+        },
+      },
+      async (req, reply) => reply.code(201).send(await submit(ledger, callerOf(req).identity, tx.fund.approveRound, { roundId: req.params.id })),
+    );
+
+    app.post(
+      '/fund/rounds/:id/finalization',
+      {
+        config: { submits: true },
+        schema: {
+          tags: ['fund'],
+          summary: 'Finalize a round approved by a majority of its counties (finance); it never changes again',
+          params: roundParams,
+          body: noBody,
+          response: createdResponses(tx.fund.finalizeRound),
+        },
+      },
+      async (req, reply) => reply.code(201).send(await submit(ledger, callerOf(req).identity, tx.fund.finalizeRound, { roundId: req.params.id })),
+    );
+
+    app.post(
+      '/fund/rounds/:id/disbursements',
+      {
+        config: { submits: true },
+        schema: {
+          tags: ['fund'],
+          summary: "Record a payment to a county against a finalized round (finance of a county of the round); never more than the county's allocation",
+          params: roundParams,
+          body: z.strictObject({ county: mspIdSchema, amountFen: positiveFenSchema, paymentRef: paymentRefSchema, note: z.string().max(500).optional() }),
+          response: createdResponses(tx.fund.recordDisbursement),
+        },
+      },
+      async (req, reply) =>
+        reply.code(201).send(await submit(ledger, callerOf(req).identity, tx.fund.recordDisbursement, { roundId: req.params.id, ...req.body })),
+    );
+
+    app.get(
+      '/fund/rounds/:id/disbursements',
+      {
+        schema: {
+          tags: ['fund'],
+          summary: 'Disbursements of a round',
+          params: roundParams,
+          querystring: pageQuery,
+          response: answerResponses(tx.fund.listDisbursements),
+        },
+      },
+      async (req) => evaluate(ledger, callerOf(req).identity, tx.fund.listDisbursements, { roundId: req.params.id, ...req.query }),
+    );
+
+    // ---------------------------------------------------------------- public disclosure (透明治理)
+
+    app.get(
+      '/public/fund',
+      {
+        config: { public: true },
+        schema: {
+          tags: ['public'],
+          summary: 'Finalized allocation rounds: period, pool, metrics, amount per county and approving counties (no authentication, no personal data)',
+          security: [],
+          querystring: pageQuery,
+          response: { 200: pageSchema(publicRoundSchema), ...errorResponses },
+        },
+      },
+      async (req) => {
+        const page = await evaluate(ledger, await publicIdentity(), tx.fund.listRounds, { status: 'finalized', ...req.query });
+        return { items: page.items.map(publicRound), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+      },
+    );
+  };

@@ -13,41 +13,43 @@ const publicBlacklistPage = pageSchema(publicBlacklistEntrySchema);
  * authentication and without personal data (no individuals, evidence or member names),
  * rate limited per client IP (with every /public route, see plugins/rate-limit.ts).
  */
-export const publicBlacklistRoutes = (ledger: Ledger, publicIdentity: () => Promise<LedgerIdentity>): FastifyPluginAsync => async (base) => {
-  const app = base.withTypeProvider<ZodTypeProvider>();
+export const publicBlacklistRoutes =
+  (ledger: Ledger, publicIdentity: () => Promise<LedgerIdentity>): FastifyPluginAsync =>
+  async (base) => {
+    const app = base.withTypeProvider<ZodTypeProvider>();
 
-  app.get(
-    '/public/blacklist',
-    {
-      config: { public: true },
-      schema: {
-        tags: ['public'],
-        summary: 'Active enterprise blacklist entries (no authentication, no personal data; rate limited per IP → 429 RATE_LIMITED)',
-        security: [],
-        querystring: pageQuery.extend({ county: mspIdSchema.optional(), measure: z.enum(MEASURES).optional() }),
-        response: { 200: publicBlacklistPage, 400: errorResponses[400], 429: errorResponses[400].describe('too many requests (RATE_LIMITED)') },
+    app.get(
+      '/public/blacklist',
+      {
+        config: { public: true },
+        schema: {
+          tags: ['public'],
+          summary: 'Active enterprise blacklist entries (no authentication, no personal data; rate limited per IP → 429 RATE_LIMITED)',
+          security: [],
+          querystring: pageQuery.extend({ county: mspIdSchema.optional(), measure: z.enum(MEASURES).optional() }),
+          response: { 200: publicBlacklistPage, 400: errorResponses[400], 429: errorResponses[400].describe('too many requests (RATE_LIMITED)') },
+        },
       },
-    },
-    async (req) => {
-      // With publicView the chaincode answers only the public form of enterprise entries.
-      const page = await evaluate(ledger, await publicIdentity(), tx.credit.listBlacklist, { ...req.query, publicView: true });
-      return page as z.output<typeof publicBlacklistPage>;
-    },
-  );
+      async (req) => {
+        // With publicView the chaincode answers only the public form of enterprise entries.
+        const page = await evaluate(ledger, await publicIdentity(), tx.credit.listBlacklist, { ...req.query, publicView: true });
+        return page as z.output<typeof publicBlacklistPage>;
+      },
+    );
 
-  app.get(
-    '/public/trades',
-    {
-      config: { public: true },
-      schema: {
-        tags: ['public'],
-        summary:
-          'Trade statistics (透明治理): settled eco-product trade volume and count of a county of origin, per CST day over a period of at most 366 days (no authentication, no parties named; rate limited)',
-        security: [],
-        querystring: tx.fund.tradeVolume.input,
-        response: { 200: tx.fund.tradeVolume.output, 400: errorResponses[400], 429: errorResponses[400].describe('too many requests (RATE_LIMITED)') },
+    app.get(
+      '/public/trades',
+      {
+        config: { public: true },
+        schema: {
+          tags: ['public'],
+          summary:
+            'Trade statistics (透明治理): settled eco-product trade volume and count of a county of origin, per CST day over a period of at most 366 days (no authentication, no parties named; rate limited)',
+          security: [],
+          querystring: tx.fund.tradeVolume.input,
+          response: { 200: tx.fund.tradeVolume.output, 400: errorResponses[400], 429: errorResponses[400].describe('too many requests (RATE_LIMITED)') },
+        },
       },
-    },
-    async (req) => evaluate(ledger, await publicIdentity(), tx.fund.tradeVolume, req.query),
-  );
-};
+      async (req) => evaluate(ledger, await publicIdentity(), tx.fund.tradeVolume, req.query),
+    );
+  };

@@ -14,9 +14,12 @@ export function splitMemberId(id: string): { mspId: string; member: string } {
 
 export const pageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).optional(),
-  cursor: z.string().max(1024).regex(/^[A-Za-z0-9_-]*$/, 'is not a cursor from a previous page').optional(),
+  cursor: z
+    .string()
+    .max(1024)
+    .regex(/^[A-Za-z0-9_-]*$/, 'is not a cursor from a previous page')
+    .optional(),
 });
-
 
 export const problemSchema = z.object({
   type: z.string(),
@@ -41,7 +44,10 @@ export function submittedSchema<T extends z.ZodType>(result: T) {
 
 /** Responses of a route that submits `definition`: 201 with the transaction and its typed result. */
 export function createdResponses<D extends TransactionDefinition>(definition: D) {
-  return { 201: submittedSchema(definition.output as D['output']).describe(`committed: the transaction and what ${definition.qualifiedName} answered`), ...errorResponses };
+  return {
+    201: submittedSchema(definition.output as D['output']).describe(`committed: the transaction and what ${definition.qualifiedName} answered`),
+    ...errorResponses,
+  };
 }
 
 /** Responses of a route that answers what `definition` answers. */
@@ -50,7 +56,10 @@ export function answerResponses<D extends TransactionDefinition>(definition: D) 
 }
 
 /** A route body: the transaction's input without the fields the URL path supplies. */
-export function bodyOf<O extends z.ZodObject, K extends keyof O['shape'] & string>(input: O, ...pathFields: K[]): z.ZodObject<Omit<O['shape'], K>, z.core.$strict> {
+export function bodyOf<O extends z.ZodObject, K extends keyof O['shape'] & string>(
+  input: O,
+  ...pathFields: K[]
+): z.ZodObject<Omit<O['shape'], K>, z.core.$strict> {
   const mask = Object.fromEntries(pathFields.map((k) => [k, true]));
   return input.omit(mask as never) as never;
 }

@@ -17,14 +17,17 @@ import { versionString } from './versions';
 // fabric-shim's own contract runtime: routing, argument conversion, serializer and error path of a real peer.
 const ChaincodeFromContract = requirePatched<
   new (
-  contracts: unknown[],
-  serializers: unknown,
-  metadata: unknown,
-  title: string,
-  version: string,
-) => { invokeFunctionality(stub: unknown): Promise<{ status: number; message?: string; payload?: Uint8Array }> }
+    contracts: unknown[],
+    serializers: unknown,
+    metadata: unknown,
+    title: string,
+    version: string,
+  ) => { invokeFunctionality(stub: unknown): Promise<{ status: number; message?: string; payload?: Uint8Array }> }
 >('fabric-shim', 'lib/contract-spi/chaincodefromcontract');
-const ChaincodeStub = requirePatched<new (handler: unknown, channel: string, txId: string, input: unknown, signedProposal: unknown) => unknown>('fabric-shim', 'lib/stub');
+const ChaincodeStub = requirePatched<new (handler: unknown, channel: string, txId: string, input: unknown, signedProposal: unknown) => unknown>(
+  'fabric-shim',
+  'lib/stub',
+);
 
 /** An endorsing peer's identity. */
 export interface Endorser extends LedgerIdentity {

@@ -61,7 +61,14 @@ export interface BuiltProposal {
  * them, the timestamp in the channel header, and the creator's signature.
  * fabric-shim's ChaincodeStub decodes these bytes with its own protobuf classes.
  */
-export async function buildProposal(identity: LedgerIdentity, channelId: string, chaincode: string, request: TransactionRequest, nowMs: number, signed = true): Promise<BuiltProposal> {
+export async function buildProposal(
+  identity: LedgerIdentity,
+  channelId: string,
+  chaincode: string,
+  request: TransactionRequest,
+  nowMs: number,
+  signed = true,
+): Promise<BuiltProposal> {
   const creatorBytes = serializedCreator(identity);
   const nonce = nextNonce();
   const txId = createHash('sha256').update(nonce).update(creatorBytes).digest('hex');

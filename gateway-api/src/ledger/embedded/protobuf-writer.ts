@@ -73,5 +73,15 @@ export function encodeMessage(fields: ReadonlyArray<Field | readonly [number, Ui
 export function mapEntries(fieldNumber: number, map: Readonly<Record<string, Uint8Array>>): Array<readonly [number, Buffer, 'keepEmpty']> {
   return Object.keys(map)
     .sort()
-    .map((key) => [fieldNumber, encodeMessage([[1, key, 'keepEmpty'], [2, map[key] as Uint8Array, 'keepEmpty']]), 'keepEmpty'] as const);
+    .map(
+      (key) =>
+        [
+          fieldNumber,
+          encodeMessage([
+            [1, key, 'keepEmpty'],
+            [2, map[key] as Uint8Array, 'keepEmpty'],
+          ]),
+          'keepEmpty',
+        ] as const,
+    );
 }

@@ -124,7 +124,11 @@ export class TxSimulator {
       await it.close();
       const page = rows.slice(0, pageSize);
       const nextBookmark = rows.length > pageSize ? (rows[pageSize] as [string, Buffer])[0] : '';
-      const response = this.#queryResponse(page.map(([k, v]) => kvBytes(k, v.subarray(12))), false, '');
+      const response = this.#queryResponse(
+        page.map(([k, v]) => kvBytes(k, v.subarray(12))),
+        false,
+        '',
+      );
       const meta = new peer.QueryResponseMetadata();
       meta.setFetchedRecordsCount(page.length);
       meta.setBookmark(nextBookmark);

@@ -14,7 +14,11 @@ export function fabricDataHash(block: common.Block): Buffer {
 }
 
 export function fabricHeaderHash(header: common.BlockHeader): Buffer {
-  const der = sequence([derInteger(BigInt(header.getNumber())), octets(Buffer.from(header.getPreviousHash_asU8())), octets(Buffer.from(header.getDataHash_asU8()))]);
+  const der = sequence([
+    derInteger(BigInt(header.getNumber())),
+    octets(Buffer.from(header.getPreviousHash_asU8())),
+    octets(Buffer.from(header.getDataHash_asU8())),
+  ]);
   return createHash('sha256').update(der).digest();
 }
 

@@ -22,7 +22,11 @@ export function toLedgerError(err: unknown): LedgerError {
   if (err instanceof CommitError) return commitFailure(err.code, err.transactionId, err);
   if (err instanceof GatewayError) {
     const transactionId =
-      err instanceof EndorseError || err instanceof CommitStatusError ? err.transactionId : 'transactionId' in err && typeof err.transactionId === 'string' ? err.transactionId : undefined;
+      err instanceof EndorseError || err instanceof CommitStatusError
+        ? err.transactionId
+        : 'transactionId' in err && typeof err.transactionId === 'string'
+          ? err.transactionId
+          : undefined;
     const texts = [...err.details.map((d) => d.message), err.message];
     for (const text of texts) {
       if (/county-ledger:[A-Z_]+:/.test(text)) return fromChaincodeMessage(text, { transactionId, cause: err });
@@ -30,7 +34,8 @@ export function toLedgerError(err: unknown): LedgerError {
     if (UNAVAILABLE_GRPC.has(err.code)) return new LedgerError('UNAVAILABLE', 'the Fabric network cannot be reached', { cause: err, transactionId });
     const chaincodeText = texts.find((t) => /chaincode response/.test(t));
     if (chaincodeText) return fromChaincodeMessage(chaincodeText.replace(/^.*chaincode response \d+,\s*/s, ''), { transactionId, cause: err });
-    if (/MVCC_READ_CONFLICT|PHANTOM_READ_CONFLICT/.test(texts.join(' '))) return new LedgerError('MVCC_CONFLICT', 'read conflict', { cause: err, transactionId });
+    if (/MVCC_READ_CONFLICT|PHANTOM_READ_CONFLICT/.test(texts.join(' ')))
+      return new LedgerError('MVCC_CONFLICT', 'read conflict', { cause: err, transactionId });
     return new LedgerError('INTERNAL', 'the Fabric gateway failed the request', { cause: err, transactionId });
   }
   return new LedgerError('INTERNAL', 'unexpected ledger failure', { cause: err });

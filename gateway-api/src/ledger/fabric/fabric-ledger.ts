@@ -3,16 +3,7 @@ import * as grpc from '@grpc/grpc-js';
 import { checkpointers, Commit, connect, Contract, Gateway, GatewayError, hash, Network, Transaction } from '@hyperledger/fabric-gateway';
 import { common, peer } from '@hyperledger/fabric-protos-v3';
 import { LedgerError } from '../errors';
-import {
-  ChainVerification,
-  ChaincodeEvent,
-  EventsOptions,
-  Ledger,
-  LedgerIdentity,
-  SubmitResult,
-  TransactionInfo,
-  TransactionRequest,
-} from '../ledger';
+import { ChainVerification, ChaincodeEvent, EventsOptions, Ledger, LedgerIdentity, SubmitResult, TransactionInfo, TransactionRequest } from '../ledger';
 import { decodeEnvelope, fabricDataHash, fabricHeaderHash, validationCodeName } from './blocks';
 import { commitFailure, toLedgerError } from './errors';
 import { NetworkDescription } from './network-description';
@@ -131,7 +122,10 @@ export class FabricLedger implements Ledger {
       try {
         return await transaction.submit();
       } catch (err) {
-        const notAccepted = err instanceof GatewayError && err.code === 14 /* UNAVAILABLE */ && /no orderers could successfully process/.test(err.message + err.details.map((d) => d.message).join(' '));
+        const notAccepted =
+          err instanceof GatewayError &&
+          err.code === 14 /* UNAVAILABLE */ &&
+          /no orderers could successfully process/.test(err.message + err.details.map((d) => d.message).join(' '));
         if (!notAccepted || Date.now() + wait > until) throw err;
         await sleep(wait);
       }
@@ -198,7 +192,9 @@ export class FabricLedger implements Ledger {
 
   async #qscc(fn: string, ...args: string[]): Promise<Uint8Array> {
     try {
-      return await this.#network(this.#options.systemIdentity).getContract('qscc').evaluateTransaction(fn, this.#options.network.channel, ...args);
+      return await this.#network(this.#options.systemIdentity)
+        .getContract('qscc')
+        .evaluateTransaction(fn, this.#options.network.channel, ...args);
     } catch (err) {
       throw toLedgerError(err);
     }
@@ -220,7 +216,8 @@ export class FabricLedger implements Ledger {
       processed = peer.ProcessedTransaction.deserializeBinary(await this.#qscc('GetTransactionByID', txId));
       block = common.Block.deserializeBinary(await this.#qscc('GetBlockByTxID', txId));
     } catch (err) {
-      if (err instanceof LedgerError && /not found|no such transaction/i.test(String((err.cause as Error | undefined)?.message ?? err.message))) return undefined;
+      if (err instanceof LedgerError && /not found|no such transaction/i.test(String((err.cause as Error | undefined)?.message ?? err.message)))
+        return undefined;
       if (err instanceof LedgerError && err.code === 'INTERNAL') return undefined;
       throw err;
     }

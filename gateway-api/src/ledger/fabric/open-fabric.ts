@@ -32,6 +32,11 @@ export async function openFabricLedger(dataDir: string, settings: FabricSettings
   const counties: County[] = network.counties.map((c) => ({ mspId: c.mspId, name: c.name, division: c.division }));
   const wallet = await Wallet.open(path.join(dataDir, 'wallet-fabric'), counties, cas);
   await wallet.issue(mspId, 'gateway', 'client');
-  const ledger = new FabricLedger({ network, mspId, systemIdentity: wallet.ledgerIdentity(mspId, 'gateway'), ...(settings.chaincode ? { chaincodeName: settings.chaincode } : {}) });
+  const ledger = new FabricLedger({
+    network,
+    mspId,
+    systemIdentity: wallet.ledgerIdentity(mspId, 'gateway'),
+    ...(settings.chaincode ? { chaincodeName: settings.chaincode } : {}),
+  });
   return { ledger, wallet, counties };
 }

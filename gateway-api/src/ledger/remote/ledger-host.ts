@@ -33,19 +33,34 @@ export function hostLedger(ledger: Ledger, port: MessagePort): { close(): void }
         reply({ id: call.id, ok: true, value: null });
         return;
       case 'submit':
-        ledger.submit(identity(call.identityId), call.request).then((value) => reply({ id: call.id, ok: true, value }), (err) => fail(call.id, err));
+        ledger.submit(identity(call.identityId), call.request).then(
+          (value) => reply({ id: call.id, ok: true, value }),
+          (err) => fail(call.id, err),
+        );
         return;
       case 'evaluate':
-        ledger.evaluate(identity(call.identityId), call.request).then((value) => reply({ id: call.id, ok: true, value }), (err) => fail(call.id, err));
+        ledger.evaluate(identity(call.identityId), call.request).then(
+          (value) => reply({ id: call.id, ok: true, value }),
+          (err) => fail(call.id, err),
+        );
         return;
       case 'getTransaction':
-        ledger.getTransaction(call.txId).then((value) => reply({ id: call.id, ok: true, value }), (err) => fail(call.id, err));
+        ledger.getTransaction(call.txId).then(
+          (value) => reply({ id: call.id, ok: true, value }),
+          (err) => fail(call.id, err),
+        );
         return;
       case 'height':
-        ledger.height().then((value) => reply({ id: call.id, ok: true, value }), (err) => fail(call.id, err));
+        ledger.height().then(
+          (value) => reply({ id: call.id, ok: true, value }),
+          (err) => fail(call.id, err),
+        );
         return;
       case 'verifyChain':
-        ledger.verifyChain().then((value) => reply({ id: call.id, ok: true, value }), (err) => fail(call.id, err));
+        ledger.verifyChain().then(
+          (value) => reply({ id: call.id, ok: true, value }),
+          (err) => fail(call.id, err),
+        );
         return;
       case 'subscribe': {
         const controller = new AbortController();

@@ -6,7 +6,14 @@ import { ChainVerification, ChaincodeEvent, SubmitResult, TransactionInfo, Trans
  * loop goes in one message, so under load a thread wakes once for many calls or replies.
  */
 export type LedgerCall =
-  | { readonly id: number; readonly op: 'identity'; readonly identityId: number; readonly mspId: string; readonly certificate: string; readonly privateKeyPem: string }
+  | {
+      readonly id: number;
+      readonly op: 'identity';
+      readonly identityId: number;
+      readonly mspId: string;
+      readonly certificate: string;
+      readonly privateKeyPem: string;
+    }
   | { readonly id: number; readonly op: 'submit' | 'evaluate'; readonly identityId: number; readonly request: TransactionRequest }
   | { readonly id: number; readonly op: 'getTransaction'; readonly txId: string }
   | { readonly id: number; readonly op: 'height' | 'verifyChain' }
