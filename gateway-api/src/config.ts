@@ -288,7 +288,7 @@ export function fabricSettings(env: Environment = process.env): FabricSettings {
 }
 
 /**
- * CHAINCODE_LOG_LEVEL for ledger/embedded/shim-logging.ts, which needs it while it loads, before
+ * CHAINCODE_LOG_LEVEL for ledger/embedded/library-patches.ts, which needs it while it loads, before
  * main.ts has a GatewayConfig. A bad value counts as unset here; loadConfig then refuses it at start-up.
  */
 export function chaincodeLogLevel(env: Environment = process.env): string | undefined {
