@@ -136,7 +136,7 @@ describe('chaincode: market (交易流程 → 确权)', () => {
       expect(trades.items).to.have.length(1);
       expect(trades.items[0]).to.include({ orderId: o.id, crossRegion: true, buyerCounty: HUIXIAN, priceFen: 130_000 });
       expect(await w.evaluate(reader, tx.market.getCategoryIndex, { category: 'honey' })).to.include({ indexFen: 130_000, settledCount: 1 });
-      const bought = await w.evaluate(reader, tx.market.listOrders, { subjectId: c.buyer, side: 'buyer' });
+      const bought = await w.evaluate(c.buyerMerchant, tx.market.listOrders, { subjectId: c.buyer, side: 'buyer' });
       expect(bought.items.map((x: { id: string }) => x.id)).to.deep.equal([o.id]);
     });
 

@@ -213,8 +213,10 @@ describe('gateway /api/v1 subjects, assets, orders, alerts: input and access', (
     const cancelled = await call('hxShop', 'POST', `/api/v1/orders/${orderId}/cancel`, { reason: 'changed my mind' });
     expect(cancelled.statusCode, cancelled.body).to.equal(201);
     expect(cancelled.json().result.status).to.equal('cancelled');
-    expect((await call('nobody', 'GET', `/api/v1/orders/${orderId}/deal`)).statusCode).to.equal(404);
-    const mine = await call('nobody', 'GET', `/api/v1/orders?subjectId=${buyer}&side=buyer`);
+    expect((await call('hxShop', 'GET', `/api/v1/orders/${orderId}/deal`)).statusCode, 'not settled').to.equal(404);
+    expect((await call('nobody', 'GET', `/api/v1/orders/${orderId}/deal`)).statusCode, 'need to know').to.equal(403);
+    expect((await call('nobody', 'GET', `/api/v1/orders?subjectId=${buyer}&side=buyer`)).statusCode, 'need to know').to.equal(403);
+    const mine = await call('hxShop', 'GET', `/api/v1/orders?subjectId=${buyer}&side=buyer`);
     expect(mine.json().items.map((o: { id: string }) => o.id)).to.include(orderId);
   });
 
@@ -261,7 +263,7 @@ describe('gateway /api/v1 subjects, assets, orders, alerts: input and access', (
     expect((await call('ldReg', 'POST', `/api/v1/alerts/${order.alertId}/resolution`, { decision: 'approve', note: 'checked' })).statusCode).to.equal(400);
     const cleared = await call('ldReg', 'POST', `/api/v1/alerts/${order.alertId}/resolution`, { decision: 'clear', note: 'premium grade, price justified' });
     expect(cleared.statusCode, cleared.body).to.equal(201);
-    const after = await call('nobody', 'GET', `/api/v1/orders/${order.id}`);
+    const after = await call('hxShop', 'GET', `/api/v1/orders/${order.id}`);
     expect(after.json().status).to.equal('ordered');
     const alert = await call('nobody', 'GET', `/api/v1/alerts/${order.alertId}`);
     expect(alert.json().status).to.equal('cleared');

@@ -13,6 +13,7 @@ import { maySubjectTrade, requireMayTrade } from '../credit/trade-eligibility';
 import { cancelOrder } from './cancellation';
 import { faultOnCancellation, requireDepositRule } from './deposit';
 import { checkListingRules } from './listing-rules';
+import { requireMayReadOrder, requireMayReadOrdersOf } from './order-access';
 import { requireStatus } from './order-status';
 import { Alert, Alerts, Asset, Assets, CategoryIndexes, Order, Orders, OwnershipTransfer, OwnershipTransfers, Trades } from './records';
 import { DEFAULT_RISK_CONFIG, loadRiskConfig, orderRiskReasons, saveRiskConfig } from './risk';
@@ -355,12 +356,15 @@ export class MarketContract extends CountyContract {
   @Transaction(false)
   async GetOrder(ctx: Context, inputJson: string): Promise<string> {
     const input = parseInput(orderRefInput, inputJson);
-    return canonicalJson(await mustGetRecord(ctx, Orders, [input.orderId], 'order'));
+    const order = await mustGetRecord(ctx, Orders, [input.orderId], 'order');
+    await requireMayReadOrder(ctx, order);
+    return canonicalJson(order);
   }
 
   @Transaction(false)
   async ListOrders(ctx: Context, inputJson: string): Promise<string> {
     const input = parseInput(listOrdersInput, inputJson);
+    await requireMayReadOrdersOf(ctx, input.subjectId);
     const index = input.side === 'buyer' ? 'byBuyer' : 'bySeller';
     return canonicalJson(await listByIndex(ctx, Orders, index, [input.subjectId], checkPageSize(input.limit), input.cursor));
   }
