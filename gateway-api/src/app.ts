@@ -31,6 +31,7 @@ import { BlobStore } from './evidence/blob-store';
 import { eventRoutes } from './routes/events';
 import { healthRoutes } from './routes/health';
 import { MemberOnboarding, memberRoutes } from './routes/members';
+import { certificateRoutes } from './routes/certificates';
 
 /** What buildApp takes from the gateway config (config.ts); left out, a setting has the config's default. */
 export interface AppSettings {
@@ -116,6 +117,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(
     async (api) => {
       await api.register(memberRoutes(deps.ledger, deps.keys, deps.identities));
+      await api.register(certificateRoutes(deps.ledger));
       await api.register(eventRoutes(deps.ledger));
       await api.register(auditRoutes(deps.ledger));
       await api.register(subjectRoutes(deps.ledger, deps.subjectHmacKey ?? Buffer.from('county-ledger-development-subject-key')));

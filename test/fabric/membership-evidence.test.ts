@@ -46,6 +46,31 @@ describe('on Fabric: membership and evidence through the gateway', () => {
     expect(notFound.statusCode).to.equal(404);
   });
 
+  it('a revoked certificate is refused on a submit and an evaluate; offboarding leaves no role', async () => {
+    const member = `leaver-${runId}`;
+    await f.request('POST', `/api/v1/members/${LIANGDANG}:${member}/roles`, admin, { role: 'auditor' });
+    const key = await f.keyFor(LIANGDANG, member);
+    expect((await f.request('GET', '/api/v1/members/me', key)).json().roles).to.deep.equal(['auditor']);
+    const certificate = f.wallet.ledgerIdentity(LIANGDANG, member).certificate;
+    const revoked = await f.request('POST', `/api/v1/members/${LIANGDANG}:${member}/certificate/revocation`, admin, { certificate, reason: 'left' });
+    expect(revoked.statusCode, revoked.body).to.equal(201);
+    const read = await f.request('GET', '/api/v1/members/me', key);
+    expect(read.statusCode, read.body).to.equal(403);
+    expect(read.json().code).to.equal('FORBIDDEN');
+    const write = await f.request('POST', `/api/v1/members/${LIANGDANG}:x-${runId}/roles`, key, { role: 'auditor' });
+    expect(write.statusCode, write.body).to.equal(403);
+    expect(write.json().detail).to.match(/was revoked/);
+    // Offboarding the member (certificate already revoked) revokes its role in the same transaction.
+    const adminId = await f.identity(LIANGDANG, 'admin');
+    const off = await f.ledger.submit(adminId, {
+      name: tx.membership.offboardMember.qualifiedName,
+      args: [JSON.stringify({ member, certificate, reason: 'left' })],
+    });
+    expect(JSON.parse(off.payload.toString('utf8')).revokedRoles.map((g: { role: string }) => g.role)).to.deep.equal(['auditor']);
+    const seen = await f.request('GET', `/api/v1/members/${LIANGDANG}:${member}`, admin);
+    expect(seen.json().roles).to.deep.equal([]);
+  });
+
   it('evidence verification reads block number, validation code and endorsing organisations from the Fabric block', async () => {
     const uploader = `uploader-${runId}`;
     await f.request('POST', `/api/v1/members/${LIANGDANG}:${uploader}/roles`, admin, { role: 'merchant' });

@@ -119,6 +119,30 @@ export function subjectOfCertificate(der: Uint8Array): SubjectAttribute[] {
   }
 }
 
+/**
+ * The serial number (hex of its DER content) and the issuer Name (its DER bytes) of a DER
+ * certificate, which must be exactly one certificate with nothing after it; throws otherwise.
+ */
+export function issuerOfCertificate(der: Uint8Array): { serialNumber: string; issuer: Uint8Array } {
+  try {
+    const certificate = readTlv(der, 0, der.length);
+    if (certificate.tag !== 0x30) throw new DerError('not a SEQUENCE');
+    if (certificate.end !== der.length) throw new DerError('bytes after the certificate');
+    const [tbs] = children(der, certificate);
+    if (!tbs || tbs.tag !== 0x30) throw new DerError('no TBSCertificate');
+    const fields = children(der, tbs);
+    const offset = fields[0]?.tag === 0xa0 ? 1 : 0;
+    const serial = fields[offset];
+    const issuer = fields[offset + 2];
+    if (!serial || serial.tag !== 0x02 || serial.end === serial.start) throw new DerError('no serial number');
+    if (!issuer || issuer.tag !== 0x30) throw new DerError('no issuer Name');
+    return { serialNumber: Buffer.from(der.subarray(serial.start, serial.end)).toString('hex'), issuer: der.subarray(issuer.start, issuer.end) };
+  } catch (err) {
+    if (err instanceof DerError || err instanceof TypeError) throw new Error(`the certificate cannot be read: ${err.message}`, { cause: err });
+    throw err;
+  }
+}
+
 /** The DER bytes of the first certificate in a PEM text. */
 export function derOfPem(pem: string): Uint8Array {
   const m = /-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]+)-----END CERTIFICATE-----/.exec(pem);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Context } from 'fabric-contract-api';
 import { derOfPem, OID_COMMON_NAME, OID_ORGANISATIONAL_UNIT, subjectOfCertificate } from './certificate-subject';
 import { forbidden } from './errors';
@@ -49,3 +50,30 @@ function subjectOfPem(pem: string): Omit<Caller, 'mspId'> {
   const organisationalUnits = Object.freeze(attributes.filter((a) => a.oid === OID_ORGANISATIONAL_UNIT).map((a) => a.value));
   return Object.freeze({ member, organisationalUnits, isCountyAdmin: organisationalUnits.includes('admin') });
 }
+
+/**
+ * How the ledger names a certificate: the SHA-256 of its DER encoding, lower-case hex (what
+ * `openssl x509 -noout -fingerprint -sha256` prints, without the colons). It names exactly one
+ * certificate: a certificate re-issued to the same member, even with the same key, is another one.
+ */
+export function certificateFingerprint(der: Uint8Array): string {
+  return createHash('sha256').update(der).digest('hex');
+}
+
+/** The fingerprint of the transaction creator's certificate; FORBIDDEN when the creator is no certificate. */
+export function creatorFingerprint(ctx: Context): string {
+  let der: Uint8Array;
+  try {
+    der = derOfPem(Buffer.from(ctx.clientIdentity.getIDBytes()).toString('utf8'));
+  } catch (err) {
+    throw forbidden((err as Error).message);
+  }
+  return certificateFingerprint(der);
+}
+
+/**
+ * Object type of the certificate revocation records, key [mspId, fingerprint]. Membership writes
+ * them (RevokeCertificate, OffboardMember); every contract reads the creator's key before each
+ * transaction (kernel/contract-base.ts), so the kernel owns the key and membership the record.
+ */
+export const CERTIFICATE_REVOCATION_TYPE = 'certrevocation';

@@ -24,3 +24,10 @@ export async function rolesOf(ctx: Context, caller: Caller, roles: readonly Role
   for (const role of roles) if (await holdsRole(ctx, caller, role)) held.push(role);
   return held;
 }
+
+/** The caller, after checking it is a county admin (certificate OU=admin, or the county-admin role); FORBIDDEN otherwise. */
+export async function requireCountyAdmin(ctx: Context): Promise<Caller> {
+  const caller = callerOf(ctx);
+  if (await holdsRole(ctx, caller, 'county-admin')) return caller;
+  throw forbidden(`${caller.member} of ${caller.mspId} is not a county admin`);
+}

@@ -1,20 +1,33 @@
 import { Context, Info, Transaction } from 'fabric-contract-api';
 import { canonicalJson } from '../kernel/canonical-json';
 import { CountyContract } from '../kernel/contract-base';
-import { conflict, forbidden, notFound } from '../kernel/errors';
+import { conflict, notFound } from '../kernel/errors';
 import { emit } from '../kernel/events';
 import { callerOf } from '../kernel/identity';
 import { ROLES } from '../kernel/schemas';
 import { checkPageSize, getRecord, listByIndex, listRecords, putRecord } from '../kernel/state';
 import { txTime } from '../kernel/time';
 import { parseInput } from '../kernel/validate';
-import { rolesOf } from './access';
-import { RoleChange, RoleChanges, RoleGrant, RoleGrants } from './records';
-import { grantRoleInput, listRoleHoldersInput, memberRefInput, revokeRoleInput, roleHistoryInput } from './schemas';
+import { requireCountyAdmin, rolesOf } from './access';
+import { getRevocation, memberCertificate } from './certificates';
+import { CertificateRevocation, CertificateRevocations, RoleChange, RoleChanges, RoleGrant, RoleGrants } from './records';
+import {
+  certificateRefInput,
+  grantRoleInput,
+  listCertificateRevocationsInput,
+  listRoleHoldersInput,
+  memberRefInput,
+  offboardMemberInput,
+  revokeCertificateInput,
+  revokeRoleInput,
+  roleHistoryInput,
+} from './schemas';
 
 export const MembershipEvents = {
   RoleGranted: 'membership.RoleGranted',
   RoleRevoked: 'membership.RoleRevoked',
+  CertificateRevoked: 'membership.CertificateRevoked',
+  MemberOffboarded: 'membership.MemberOffboarded',
 } as const;
 
 @Info({ title: 'Membership', description: 'Counties, their members and the roles a county admin grants them' })
@@ -90,6 +103,87 @@ export class MembershipContract extends CountyContract {
     return canonicalJson(revoked);
   }
 
+  /**
+   * A county admin revokes a certificate of its own county (another admin's too): from this
+   * transaction on, every transaction the certificate signs is refused (kernel/contract-base.ts).
+   * The certificate is named by its SHA-256 fingerprint, computed here from the PEM handed in.
+   */
+  @Transaction()
+  async RevokeCertificate(ctx: Context, inputJson: string): Promise<string> {
+    const input = parseInput(revokeCertificateInput, inputJson);
+    const admin = await requireCountyAdmin(ctx);
+    const certificate = memberCertificate(ctx, admin, input.member, input.certificate);
+    if (await getRevocation(ctx, admin.mspId, certificate.sha256)) throw conflict(`the certificate ${certificate.sha256} is already revoked`);
+    const revocation = newRevocation(ctx, admin.mspId, admin.member, certificate, input.reason, false);
+    await putRecord(ctx, CertificateRevocations, revocation);
+    emit(ctx, MembershipEvents.CertificateRevoked, { mspId: admin.mspId, member: input.member, sha256: certificate.sha256, by: admin.member });
+    return canonicalJson(revocation);
+  }
+
+  /**
+   * Offboarding in one transaction: a county admin revokes every active role of a member of its
+   * county (at most the seven roles) and the member's certificate. A certificate already revoked
+   * stays as it was revoked; with no role left and the certificate revoked there is nothing to do
+   * (CONFLICT).
+   */
+  @Transaction()
+  async OffboardMember(ctx: Context, inputJson: string): Promise<string> {
+    const input = parseInput(offboardMemberInput, inputJson);
+    const admin = await requireCountyAdmin(ctx);
+    const certificate = memberCertificate(ctx, admin, input.member, input.certificate);
+    const already = await getRevocation(ctx, admin.mspId, certificate.sha256);
+    const active: RoleGrant[] = [];
+    for (const role of ROLES) {
+      const grant = await getRecord(ctx, RoleGrants, [admin.mspId, input.member, role]);
+      if (grant?.active) active.push(grant);
+    }
+    if (already && active.length === 0) throw conflict(`${input.member} of ${admin.mspId} holds no role and the certificate is already revoked`);
+    const now = txTime(ctx).iso;
+    const txId = ctx.stub.getTxID();
+    const revokedRoles: RoleGrant[] = [];
+    for (const grant of active) {
+      const revoked: RoleGrant = { ...grant, active: false, revokedBy: admin.member, revokedAt: now, revokeTxId: txId };
+      await putRecord(ctx, RoleGrants, revoked, grant);
+      await recordChange(ctx, {
+        mspId: admin.mspId,
+        member: input.member,
+        role: grant.role,
+        action: 'revoked',
+        by: admin.member,
+        at: now,
+        txId,
+        note: `offboarded: ${input.reason}`.slice(0, 500),
+      });
+      revokedRoles.push(revoked);
+    }
+    const revocation = already ?? newRevocation(ctx, admin.mspId, admin.member, certificate, input.reason, true);
+    if (!already) await putRecord(ctx, CertificateRevocations, revocation);
+    emit(ctx, MembershipEvents.MemberOffboarded, {
+      mspId: admin.mspId,
+      member: input.member,
+      roles: revokedRoles.map((g) => g.role),
+      sha256: certificate.sha256,
+      by: admin.member,
+    });
+    return canonicalJson({ mspId: admin.mspId, member: input.member, revokedRoles, certificate: revocation });
+  }
+
+  /** A certificate's revocation, by county and fingerprint; NOT_FOUND when it is not revoked. Anyone may read it. */
+  @Transaction(false)
+  async GetCertificateRevocation(ctx: Context, inputJson: string): Promise<string> {
+    const input = parseInput(certificateRefInput, inputJson);
+    const revocation = await getRevocation(ctx, input.mspId, input.sha256);
+    if (!revocation) throw notFound(`no revocation of certificate ${input.sha256} in ${input.mspId}`);
+    return canonicalJson(revocation);
+  }
+
+  /** A county's revoked certificates, by fingerprint, a page at a time. */
+  @Transaction(false)
+  async ListCertificateRevocations(ctx: Context, inputJson: string): Promise<string> {
+    const input = parseInput(listCertificateRevocationsInput, inputJson);
+    return canonicalJson(await listRecords(ctx, CertificateRevocations, [input.mspId], checkPageSize(input.limit), input.cursor));
+  }
+
   /** A member's current roles; any county can read any county's grants. */
   @Transaction(false)
   async GetMember(ctx: Context, inputJson: string): Promise<string> {
@@ -119,15 +213,28 @@ export class MembershipContract extends CountyContract {
   }
 }
 
-async function requireCountyAdmin(ctx: Context) {
-  const caller = callerOf(ctx);
-  if (caller.isCountyAdmin) return caller;
-  const roles = await rolesOf(ctx, caller, ['county-admin']);
-  if (roles.length === 0) throw forbidden(`${caller.member} of ${caller.mspId} is not a county admin`);
-  return caller;
-}
-
 async function recordChange(ctx: Context, change: RoleChange): Promise<void> {
   const clean = change.note ? change : { ...change, note: undefined };
   await putRecord(ctx, RoleChanges, clean);
+}
+
+function newRevocation(
+  ctx: Context,
+  mspId: string,
+  by: string,
+  certificate: { sha256: string; serialNumber: string; member: string },
+  reason: string,
+  offboarding: boolean,
+): CertificateRevocation {
+  return {
+    mspId,
+    sha256: certificate.sha256,
+    serialNumber: certificate.serialNumber,
+    member: certificate.member,
+    reason,
+    revokedBy: by,
+    revokedAt: txTime(ctx).iso,
+    txId: ctx.stub.getTxID(),
+    offboarding,
+  };
 }

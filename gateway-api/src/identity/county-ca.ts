@@ -10,7 +10,13 @@ x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoPro
 
 const EC_ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256' } as const;
 const SIGNING = { name: 'ECDSA', hash: 'SHA-256' } as const;
-const TEN_YEARS_MS = 10 * 365 * 24 * 3600 * 1000;
+const DAY_MS = 24 * 3600 * 1000;
+/** A county CA certificate is valid ten years, */
+const CA_VALIDITY_MS = 10 * 365 * DAY_MS;
+/** a member's certificate (OU client or admin) one year: after that the member needs a new one, */
+export const MEMBER_CERTIFICATE_VALIDITY_MS = 365 * DAY_MS;
+/** an endorsing peer's node certificate, which is no member, as long as its CA. */
+const PEER_CERTIFICATE_VALIDITY_MS = CA_VALIDITY_MS;
 
 /** A county's certificate authority: a P-256 key and a self-signed certificate, as Fabric's cryptogen makes. */
 export interface CaMaterial {
@@ -54,7 +60,7 @@ export async function createCountyCa(mspId: string, countyName: string): Promise
     serialNumber: serial(),
     name: `C=CN, O=${countyName}, CN=ca.${mspId.toLowerCase()}`,
     notBefore: new Date(now - 60_000),
-    notAfter: new Date(now + TEN_YEARS_MS),
+    notAfter: new Date(now + CA_VALIDITY_MS),
     signingAlgorithm: SIGNING,
     keys: keys as never,
     extensions: [
@@ -72,15 +78,26 @@ export async function createCountyCa(mspId: string, countyName: string): Promise
  */
 export async function issueIdentity(ca: CaMaterial, member: string, ou: 'client' | 'admin' | 'peer'): Promise<IdentityMaterial> {
   // The subject is built as structured attributes, never as a DN string, so no value can add attributes.
-  return issueCertificate(ca, member, [{ C: ['CN'] }, { OU: [ou] }, { CN: [member] }]);
+  return issueCertificate(
+    ca,
+    member,
+    [{ C: ['CN'] }, { OU: [ou] }, { CN: [member] }],
+    ou === 'peer' ? PEER_CERTIFICATE_VALIDITY_MS : MEMBER_CERTIFICATE_VALIDITY_MS,
+  );
 }
 
 /**
  * Issues a certificate with exactly the given subject attributes, one object per relative
  * distinguished name (several keys in one object make a multi-valued RDN). `member` only labels
- * the material; what the chaincode sees is the subject.
+ * the material; what the chaincode sees is the subject. Valid `validityMs` from now (a member's
+ * year unless told otherwise).
  */
-export async function issueCertificate(ca: CaMaterial, member: string, subject: x509.JsonName): Promise<IdentityMaterial> {
+export async function issueCertificate(
+  ca: CaMaterial,
+  member: string,
+  subject: x509.JsonName,
+  validityMs: number = MEMBER_CERTIFICATE_VALIDITY_MS,
+): Promise<IdentityMaterial> {
   const keys = await newKeyPair();
   const caCert = new x509.X509Certificate(ca.certificate);
   const now = Date.now();
@@ -89,7 +106,7 @@ export async function issueCertificate(ca: CaMaterial, member: string, subject: 
     subject,
     issuer: caCert.subject,
     notBefore: new Date(now - 60_000),
-    notAfter: new Date(now + TEN_YEARS_MS),
+    notAfter: new Date(now + validityMs),
     signingAlgorithm: SIGNING,
     publicKey: keys.publicKey as never,
     signingKey: (await importPkcs8(ca.privateKey)) as never,
