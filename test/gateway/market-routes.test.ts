@@ -27,6 +27,9 @@ describe('gateway /api/v1 subjects, assets, orders, alerts: input and access', (
     k.ldShop = await f.keyFor(LIANGDANG, 'shop');
     k.hxShop = await f.keyFor(HUIXIAN, 'shop');
     k.checker = await f.keyFor(HUIXIAN, 'checker');
+    // "nobody" takes no part in any trade here; it holds a role (a member with none reaches only
+    // /members/me and its own keys, see member-keys.test.ts), and not one these routes ask for.
+    await f.grant(LIANGDANG, 'nobody', 'auditor');
     k.nobody = await f.keyFor(LIANGDANG, 'nobody');
   });
   after(async () => f.close());
