@@ -5,9 +5,10 @@ import multipart from '@fastify/multipart';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, ZodTypeProvider } from 'fastify-type-provider-zod';
 import { QueryTrail } from './audit/query-trail';
 import { ApiKeyStore } from './auth/api-keys';
+import { MemberRoles } from './auth/member-roles';
 import { defaultConfig, QueryTrailAnchoring } from './config';
 import { Ledger } from './ledger/ledger';
-import { IdentityResolver, registerAuth } from './plugins/auth';
+import { IdentityResolver, registerAuth, registerRoleRule } from './plugins/auth';
 import { registerErrorHandler, sendProblem } from './plugins/error-handler';
 import { registerIdempotency } from './plugins/idempotency';
 import { registerMetrics } from './plugins/metrics';
@@ -32,6 +33,7 @@ import { eventRoutes } from './routes/events';
 import { healthRoutes } from './routes/health';
 import { MemberOnboarding, memberRoutes } from './routes/members';
 import { certificateRoutes } from './routes/certificates';
+import { keyRoutes } from './routes/keys';
 
 /** What buildApp takes from the gateway config (config.ts); left out, a setting has the config's default. */
 export interface AppSettings {
@@ -101,6 +103,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   // Files stream to the blob store; the limit is enforced while streaming.
   await app.register(multipart, { limits: { files: 1, fileSize: maxEvidenceBytes, fields: 10, fieldSize: 64 * 1024 } });
   registerAuth(app, deps.keys, deps.identities, deps.ledger);
+  const memberRoles = new MemberRoles(deps.ledger);
+  registerRoleRule(app, memberRoles);
   await registerIdempotency(app, `${deps.stateDir}/idempotency`);
 
   // One read-only identity for every unauthenticated disclosure route, issued on first use.
@@ -116,7 +120,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(healthRoutes(deps.ledger));
   await app.register(
     async (api) => {
-      await api.register(memberRoutes(deps.ledger, deps.keys, deps.identities));
+      await api.register(memberRoutes(deps.ledger, deps.keys, deps.identities, memberRoles));
+      await api.register(keyRoutes(deps.ledger, deps.keys, deps.identities));
       await api.register(certificateRoutes(deps.ledger));
       await api.register(eventRoutes(deps.ledger));
       await api.register(auditRoutes(deps.ledger));

@@ -66,7 +66,7 @@ describe('gateway POST /members/{id}/certificate/revocation', () => {
     expect(asHuixian.json().detail).to.match(/not issued by the CA of HuixianMSP/);
     const notAdmin = await f.request('POST', URL(`${LIANGDANG}:alice`), bob, body);
     expect(notAdmin.statusCode).to.equal(403);
-    expect(notAdmin.json().detail).to.match(/not a county admin/);
+    expect(notAdmin.json().detail).to.match(/not a county admin|holds no role/);
     expect(await height()).to.equal(before);
   });
 

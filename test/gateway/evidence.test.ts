@@ -118,7 +118,7 @@ describe('gateway /api/v1/evidence', () => {
     expect(record.json().recognitions.map((r: { mspId: string }) => r.mspId)).to.deep.equal([HUIXIAN]);
   });
 
-  it('a member without any role cannot anchor evidence (403, nothing written); verification is open to every member', async () => {
+  it('a member without any role can neither anchor nor verify evidence (403, nothing written); verification is open to every member with a role', async () => {
     const nobody = await f.keyFor(LIANGDANG, 'no-role');
     const height = await f.ledger.ledger.height();
     const refused = await upload(nobody, Buffer.from('a file nobody may anchor'));
@@ -127,8 +127,12 @@ describe('gateway /api/v1/evidence', () => {
     expect(await f.ledger.ledger.height()).to.equal(height);
     const digest = createHash('sha256').update('a file nobody may anchor').digest('hex');
     expect((await f.request('GET', `/api/v1/evidence/${digest}/content`, auditor)).statusCode, 'the refused file is not kept').to.equal(404);
-    const verify = await upload(nobody, Buffer.from('a file nobody may anchor'), {}, '/api/v1/evidence/verify');
+    const refusedVerify = await upload(nobody, Buffer.from('a file nobody may anchor'), {}, '/api/v1/evidence/verify');
+    expect(refusedVerify.statusCode, refusedVerify.body).to.equal(403);
+    expect(refusedVerify.json().code).to.equal('FORBIDDEN');
+    const verify = await upload(merchant, Buffer.from('a file nobody may anchor'), {}, '/api/v1/evidence/verify');
     expect(verify.statusCode, verify.body).to.equal(200);
+    expect(await f.ledger.ledger.height()).to.equal(height);
   });
 
   it('requires an API key', async () => {

@@ -22,11 +22,16 @@ describe('gateway /api/v1 subjects, assets, orders, alerts: input and access', (
     await f.grant(LIANGDANG, 'shop', 'merchant');
     await f.grant(HUIXIAN, 'shop', 'merchant');
     await f.grant(HUIXIAN, 'checker', 'verifier');
+    await f.grant(LIANGDANG, 'finance', 'finance');
     k.ldReg = await f.keyFor(LIANGDANG, 'reg');
     k.hxReg = await f.keyFor(HUIXIAN, 'reg');
     k.ldShop = await f.keyFor(LIANGDANG, 'shop');
     k.hxShop = await f.keyFor(HUIXIAN, 'shop');
     k.checker = await f.keyFor(HUIXIAN, 'checker');
+    k.finance = await f.keyFor(LIANGDANG, 'finance');
+    // "nobody" takes no part in any trade here; it holds a role (a member with none reaches only
+    // /members/me and its own keys, see member-keys.test.ts), and not one these routes ask for.
+    await f.grant(LIANGDANG, 'nobody', 'auditor');
     k.nobody = await f.keyFor(LIANGDANG, 'nobody');
   });
   after(async () => f.close());
@@ -214,8 +219,8 @@ describe('gateway /api/v1 subjects, assets, orders, alerts: input and access', (
     expect(cancelled.statusCode, cancelled.body).to.equal(201);
     expect(cancelled.json().result.status).to.equal('cancelled');
     expect((await call('hxShop', 'GET', `/api/v1/orders/${orderId}/deal`)).statusCode, 'not settled').to.equal(404);
-    expect((await call('nobody', 'GET', `/api/v1/orders/${orderId}/deal`)).statusCode, 'need to know').to.equal(403);
-    expect((await call('nobody', 'GET', `/api/v1/orders?subjectId=${buyer}&side=buyer`)).statusCode, 'need to know').to.equal(403);
+    expect((await call('finance', 'GET', `/api/v1/orders/${orderId}/deal`)).statusCode, 'need to know').to.equal(403);
+    expect((await call('finance', 'GET', `/api/v1/orders?subjectId=${buyer}&side=buyer`)).statusCode, 'need to know').to.equal(403);
     const mine = await call('hxShop', 'GET', `/api/v1/orders?subjectId=${buyer}&side=buyer`);
     expect(mine.json().items.map((o: { id: string }) => o.id)).to.include(orderId);
   });

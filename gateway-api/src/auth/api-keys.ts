@@ -1,6 +1,7 @@
 import { hash as digest, randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { SerialFile } from './atomic-file';
 
 /** Who an API key belongs to: a member of a county, whose ledger identity signs its transactions. */
 export interface ApiKeyOwner {
@@ -9,24 +10,35 @@ export interface ApiKeyOwner {
   readonly member: string;
 }
 
+/** What may be shown about a key after its creation: never the secret or its hash. */
+export interface ApiKeyInfo {
+  readonly keyId: string;
+  readonly createdAt: string;
+  /** When the key was revoked; null while it is valid. */
+  readonly revokedAt: string | null;
+}
+
 interface StoredKey extends ApiKeyOwner {
   /** SHA-256 of the secret part; the key itself is never stored. */
   readonly secretHash: string;
   readonly createdAt: string;
+  readonly revokedAt?: string;
 }
 
 const KEY_PATTERN = /^cl_([a-f0-9]{16})_([A-Za-z0-9_-]{43})$/;
 
 /**
- * API keys of the form cl_<id>_<secret>. Only a hash of the secret is kept, and it
- * is compared in constant time. The file is rewritten atomically on every change.
+ * API keys of the form cl_<id>_<secret>. Only a hash of the secret is kept, and it is compared
+ * in constant time. Every change is saved before it is answered (saves one at a time, each an
+ * atomic replace of the file, see SerialFile); a change whose save fails is undone in memory too.
+ * A revoked key stays listed with its revocation time and never authenticates again.
  */
 export class ApiKeyStore {
-  readonly #file: string;
+  readonly #file: SerialFile;
   readonly #keys = new Map<string, StoredKey>();
 
   private constructor(file: string) {
-    this.#file = file;
+    this.#file = new SerialFile(file);
   }
 
   static async open(file: string): Promise<ApiKeyStore> {
@@ -36,13 +48,18 @@ export class ApiKeyStore {
   }
 
   /** Creates a key and returns it in full; this is the only time it can be seen. */
-  async create(mspId: string, member: string): Promise<{ apiKey: string; owner: ApiKeyOwner }> {
+  async create(mspId: string, member: string): Promise<{ apiKey: string; owner: ApiKeyOwner; info: ApiKeyInfo }> {
     const keyId = randomBytes(8).toString('hex');
     const secret = randomBytes(32).toString('base64url');
     const stored: StoredKey = { keyId, mspId, member, secretHash: hash(secret), createdAt: new Date().toISOString() };
     this.#keys.set(keyId, stored);
-    await this.#save();
-    return { apiKey: `cl_${keyId}_${secret}`, owner: { keyId, mspId, member } };
+    try {
+      await this.#save();
+    } catch (err) {
+      this.#keys.delete(keyId);
+      throw err;
+    }
+    return { apiKey: `cl_${keyId}_${secret}`, owner: { keyId, mspId, member }, info: infoOf(stored) };
   }
 
   authenticate(apiKey: string): ApiKeyOwner | undefined {
@@ -53,18 +70,62 @@ export class ApiKeyStore {
     // Compare against a dummy when the id is unknown so timing does not reveal which ids exist.
     const expected = Buffer.from(stored?.secretHash ?? '0'.repeat(64), 'hex');
     const equal = timingSafeEqual(presented, expected);
-    return stored && equal ? { keyId: stored.keyId, mspId: stored.mspId, member: stored.member } : undefined;
+    return stored && equal && !stored.revokedAt ? { keyId: stored.keyId, mspId: stored.mspId, member: stored.member } : undefined;
+  }
+
+  /** The keys of a member, revoked ones included, oldest first. */
+  list(mspId: string, member: string): ApiKeyInfo[] {
+    return [...this.#keys.values()]
+      .filter((k) => k.mspId === mspId && k.member === member)
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.keyId.localeCompare(b.keyId))
+      .map(infoOf);
+  }
+
+  /** A key of this member, or undefined when the member has no key of that ID. */
+  find(mspId: string, member: string, keyId: string): ApiKeyInfo | undefined {
+    const k = this.#keys.get(keyId);
+    return k && k.mspId === mspId && k.member === member ? infoOf(k) : undefined;
+  }
+
+  /** Revokes one key of a member; undefined when it has no such key, the key unchanged when already revoked. */
+  async revoke(mspId: string, member: string, keyId: string): Promise<{ info: ApiKeyInfo; changed: boolean } | undefined> {
+    const k = this.#keys.get(keyId);
+    if (!k || k.mspId !== mspId || k.member !== member) return undefined;
+    if (k.revokedAt) return { info: infoOf(k), changed: false };
+    const [revoked] = await this.#revokeAll([k]);
+    return { info: revoked as ApiKeyInfo, changed: true };
+  }
+
+  /** Revokes every valid key of a member and answers the keys it revoked. */
+  async revokeAllOf(mspId: string, member: string): Promise<ApiKeyInfo[]> {
+    return this.#revokeAll([...this.#keys.values()].filter((k) => k.mspId === mspId && k.member === member && !k.revokedAt));
   }
 
   get size(): number {
     return this.#keys.size;
   }
 
-  async #save(): Promise<void> {
-    const tmp = `${this.#file}.${process.pid}.tmp`;
-    await writeFile(tmp, JSON.stringify([...this.#keys.values()], null, 1), { mode: 0o600 });
-    await rename(tmp, this.#file);
+  async #revokeAll(keys: StoredKey[]): Promise<ApiKeyInfo[]> {
+    if (keys.length === 0) return [];
+    const revokedAt = new Date().toISOString();
+    // Revoked in memory first, so the key stops authenticating at once, even before the save.
+    for (const k of keys) this.#keys.set(k.keyId, { ...k, revokedAt });
+    try {
+      await this.#save();
+    } catch (err) {
+      for (const k of keys) this.#keys.set(k.keyId, k);
+      throw err;
+    }
+    return keys.map((k) => infoOf({ ...k, revokedAt }));
   }
+
+  #save(): Promise<void> {
+    return this.#file.save(() => JSON.stringify([...this.#keys.values()], null, 1));
+  }
+}
+
+function infoOf(k: StoredKey): ApiKeyInfo {
+  return { keyId: k.keyId, createdAt: k.createdAt, revokedAt: k.revokedAt ?? null };
 }
 
 function hash(secret: string): string {

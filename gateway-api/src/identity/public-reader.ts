@@ -1,10 +1,24 @@
 import { LedgerIdentity } from '../ledger/ledger';
 import { IdentityResolver } from '../plugins/auth';
-import { MemberOnboarding } from '../routes/members';
 import { DEFAULT_COUNTIES } from './counties';
 
 /** The member name of the gateway's own read-only identity for unauthenticated disclosure routes. */
 export const PUBLIC_READER = 'public-reader';
+
+/**
+ * Member names the gateway keeps for its own identities, in every county: its public reader, and
+ * the endorsing peers of the embedded ledger (peer0.liangdang, …). Nobody is onboarded under
+ * such a name or given an API key for one, so no caller can act as the gateway itself.
+ */
+export function isReservedMemberName(member: string): boolean {
+  return member.toLowerCase() === PUBLIC_READER || /^peer\d+\./i.test(member);
+}
+
+/** What the public reader needs of the wallet: to issue its identity once. */
+interface ReaderIssuer {
+  has(mspId: string, member: string): boolean;
+  issue(mspId: string, member: string, ou: 'client'): Promise<unknown>;
+}
 
 /**
  * The ledger identity public routes evaluate with: a client identity of a county (by default
@@ -12,7 +26,7 @@ export const PUBLIC_READER = 'public-reader';
  * evaluate read-only transactions with it; it is never given to a caller.
  */
 export function publicReader(
-  identities: IdentityResolver & MemberOnboarding,
+  identities: IdentityResolver & ReaderIssuer,
   mspId: string = (DEFAULT_COUNTIES[0] as { mspId: string }).mspId,
 ): () => Promise<LedgerIdentity> {
   let ready: Promise<LedgerIdentity> | undefined;

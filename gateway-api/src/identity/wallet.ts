@@ -1,6 +1,7 @@
-import { mkdir, readFile, writeFile, rename } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { SerialFile, writeFileAtomic } from '../auth/atomic-file';
 import { LedgerIdentity } from '../ledger/ledger';
 import { Endorser } from '../ledger/embedded/embedded-ledger';
 import { CaMaterial, createCountyCa, IdentityMaterial, issueIdentity, privateKeyObject } from './county-ca';
@@ -11,13 +12,15 @@ import { County } from './counties';
  * kept in DATA_DIR/wallet. Private keys never leave this folder.
  */
 export class Wallet {
-  readonly #dir: string;
   readonly #cas = new Map<string, CaMaterial>();
   readonly #identities = new Map<string, IdentityMaterial>();
   readonly #ledgerIdentities = new Map<string, LedgerIdentity>();
+  /** Identities being issued, so that concurrent issues of one member make one certificate. */
+  readonly #issuing = new Map<string, Promise<IdentityMaterial>>();
+  readonly #identitiesFile: SerialFile;
 
   private constructor(dir: string) {
-    this.#dir = dir;
+    this.#identitiesFile = new SerialFile(path.join(dir, 'identities.json'));
   }
 
   /**
@@ -38,11 +41,11 @@ export class Wallet {
         if (known && known.certificate !== external.certificate) {
           throw new Error(`wallet ${dir} holds identities of another CA for ${county.mspId}; use a fresh DATA_DIR for this network`);
         }
-        if (!known) await writeAtomic(caFile, JSON.stringify(ca));
+        if (!known) await writeFileAtomic(caFile, JSON.stringify(ca));
       } else if (existsSync(caFile)) ca = JSON.parse(await readFile(caFile, 'utf8')) as CaMaterial;
       else {
         ca = await createCountyCa(county.mspId, county.name);
-        await writeAtomic(caFile, JSON.stringify(ca));
+        await writeFileAtomic(caFile, JSON.stringify(ca));
       }
       wallet.#cas.set(county.mspId, ca);
     }
@@ -61,16 +64,59 @@ export class Wallet {
     return this.#identities.has(keyOf(mspId, member));
   }
 
-  /** Issues (or returns the existing) identity for a member of a county. */
+  /** Issues (or returns the existing, or the one being issued) identity for a member of a county. */
   async issue(mspId: string, member: string, ou: 'client' | 'admin' | 'peer'): Promise<IdentityMaterial> {
-    const existing = this.#identities.get(keyOf(mspId, member));
-    if (existing) return existing;
+    const k = keyOf(mspId, member);
+    return this.#identities.get(k) ?? this.#issuing.get(k) ?? this.#issueNew(mspId, member, ou);
+  }
+
+  /**
+   * Issues an identity for a member that has none and is not being issued one; undefined otherwise.
+   * The check and the reservation happen in one step, so of concurrent calls for one member
+   * exactly one issues.
+   */
+  issueNew(mspId: string, member: string, ou: 'client' | 'admin'): Promise<IdentityMaterial> | undefined {
+    const k = keyOf(mspId, member);
+    if (this.#identities.has(k) || this.#issuing.has(k)) return undefined;
+    return this.#issueNew(mspId, member, ou);
+  }
+
+  /** Removes a member's identity (to undo an onboarding that failed after its certificate was issued). */
+  async remove(mspId: string, member: string): Promise<void> {
+    const k = keyOf(mspId, member);
+    const material = this.#identities.get(k);
+    if (!material) return;
+    this.#identities.delete(k);
+    this.#ledgerIdentities.delete(k);
+    try {
+      await this.#saveIdentities();
+    } catch (err) {
+      this.#identities.set(k, material);
+      throw err;
+    }
+  }
+
+  #issueNew(mspId: string, member: string, ou: 'client' | 'admin' | 'peer'): Promise<IdentityMaterial> {
+    const k = keyOf(mspId, member);
     const ca = this.#cas.get(mspId);
-    if (!ca) throw new Error(`unknown county ${mspId}`);
-    const identity = await issueIdentity(ca, member, ou);
-    this.#identities.set(keyOf(mspId, member), identity);
-    await writeAtomic(path.join(this.#dir, 'identities.json'), JSON.stringify([...this.#identities.values()]));
-    return identity;
+    if (!ca) return Promise.reject(new Error(`unknown county ${mspId}`));
+    const issuing = (async () => {
+      const identity = await issueIdentity(ca, member, ou);
+      this.#identities.set(k, identity);
+      try {
+        await this.#saveIdentities();
+      } catch (err) {
+        this.#identities.delete(k);
+        throw err;
+      }
+      return identity;
+    })().finally(() => this.#issuing.delete(k));
+    this.#issuing.set(k, issuing);
+    return issuing;
+  }
+
+  #saveIdentities(): Promise<void> {
+    return this.#identitiesFile.save(() => JSON.stringify([...this.#identities.values()]));
   }
 
   ledgerIdentity(mspId: string, member: string): LedgerIdentity {
@@ -106,10 +152,4 @@ function endorsingPeerOf(mspId: string): string {
 
 function keyOf(mspId: string, member: string): string {
   return `${mspId}/${member}`;
-}
-
-async function writeAtomic(file: string, content: string): Promise<void> {
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, content, { mode: 0o600 });
-  await rename(tmp, file);
 }

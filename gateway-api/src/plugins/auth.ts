@@ -1,6 +1,7 @@
 import { FastifyInstance, FastifyRequest } from 'fastify';
 import { Role, tx } from '../../../chaincode/src/public';
 import { ApiKeyOwner, ApiKeyStore } from '../auth/api-keys';
+import { holdsAnyRole, MemberRoles } from '../auth/member-roles';
 import { ApiError } from '../errors';
 import { evaluate } from '../ledger/calls';
 import { Ledger, LedgerIdentity } from '../ledger/ledger';
@@ -20,6 +21,12 @@ declare module 'fastify' {
     public?: boolean;
     /** Roles of which the caller must hold at least one (read from the ledger); checked after validation. */
     roles?: readonly Role[];
+    /**
+     * Routes an authenticated caller reaches without holding any role (/members/me, a member's own
+     * keys); the route itself checks what it allows. Every other authenticated route needs a role
+     * or county admin standing (registerRoleRule).
+     */
+    noRoleNeeded?: boolean;
   }
 }
 
@@ -54,4 +61,21 @@ export function registerAuth(app: FastifyInstance, keys: ApiKeyStore, identities
 export function callerOf(request: FastifyRequest): NonNullable<FastifyRequest['caller']> {
   if (!request.caller) throw new ApiError('UNAUTHENTICATED', 'an API key is required');
   return request.caller;
+}
+
+/**
+ * The general rule: an authenticated caller that holds no role and is no county admin (a member
+ * not yet given a role, or one whose roles were all revoked) reaches only the routes marked
+ * `noRoleNeeded`. Routes naming `config.roles` are left to the stricter check above. Roles come
+ * from MemberRoles, a short-lived cache (see there for how soon a revocation bites).
+ */
+export function registerRoleRule(app: FastifyInstance, memberRoles: MemberRoles): void {
+  app.addHook('preHandler', async (request) => {
+    const config = request.routeOptions.config;
+    if (config?.public || config?.noRoleNeeded || config?.roles?.length || !request.routeOptions.url) return;
+    const caller = callerOf(request);
+    if (!holdsAnyRole(await memberRoles.standingOf(caller.mspId, caller.member, caller.identity))) {
+      throw new ApiError('FORBIDDEN', 'the caller holds no role: it can read /members/me and manage its own API keys, nothing else');
+    }
+  });
 }
