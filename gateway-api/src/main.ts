@@ -74,9 +74,10 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   await app.listen({ host: config.host, port: config.port });
-  process.stdout.write(
-    `County Ledger API on ${scheme(config)}://${config.host}:${config.port} (ledger: ${ledger.kind}, data: ${config.dataDir}); docs at /docs\n`,
-  );
+  // The port listened on: PORT=0 takes any free one.
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  process.stdout.write(`County Ledger API on ${scheme(config)}://${config.host}:${port} (ledger: ${ledger.kind}, data: ${config.dataDir}); docs at /docs\n`);
 }
 
 /**

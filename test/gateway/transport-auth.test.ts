@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 import { webcrypto } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import https from 'node:https';
 import http from 'node:http';
 import path from 'node:path';
@@ -303,4 +305,52 @@ describe('HTTPS, client certificates and the authentication limits', function ()
       await f.close();
     }
   });
+});
+
+describe('the gateway process serves HTTPS and client certificates, with and without the HTTP worker', function () {
+  this.timeout(90_000);
+  const MAIN = path.join(__dirname, '../../gateway-api/src/main.js');
+
+  for (const httpWorker of ['1', '0']) {
+    it(`HTTP_WORKER=${httpWorker}`, async () => {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'cl-tls-main-'));
+      const serverCa = await createCountyCa('TestServerCA', 'Test server CA');
+      const server = await issueCertificate(serverCa, 'gateway', [{ CN: ['gateway.test'] }]);
+      writeFileSync(path.join(dir, 'tls.crt'), server.certificate);
+      writeFileSync(path.join(dir, 'tls.key'), server.privateKey);
+      const env = { ...process.env, DATA_DIR: path.join(dir, 'data'), DEMO: '0', PORT: '0', LOG_LEVEL: 'silent', HTTP_WORKER: httpWorker };
+      const child = spawn(process.execPath, [MAIN, '--tls-cert', path.join(dir, 'tls.crt'), '--tls-key', path.join(dir, 'tls.key')], {
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      const pid = child.pid as number;
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      try {
+        let output = '';
+        const port = await new Promise<number>((resolve, reject) => {
+          child.stdout.on('data', (d: Buffer) => {
+            output += d.toString('utf8');
+            const m = /County Ledger API on https:\/\/127\.0\.0\.1:(\d+) /.exec(output);
+            if (m) resolve(Number(m[1]));
+          });
+          child.stderr.on('data', (d: Buffer) => (output += d.toString('utf8')));
+          void exited.then((code) => reject(new Error(`the gateway exited with ${code}: ${output}`)));
+        });
+        expect(port).to.be.greaterThan(0);
+        expect((await httpsCall(port, serverCa.certificate, 'GET', '/health')).status).to.equal(200);
+        // A member the gateway's own wallet holds: the county's endorsing peer identity, created on first start.
+        const held = JSON.parse(readFileSync(path.join(dir, 'data/wallet/identities.json'), 'utf8')) as IdentityMaterial[];
+        const peer = held.find((i) => i.mspId === LIANGDANG) as IdentityMaterial;
+        const me = await httpsCall(port, serverCa.certificate, 'GET', '/api/v1/members/me', { client: peer });
+        expect(me.status, me.body).to.equal(200);
+        expect(JSON.parse(me.body)).to.include({ mspId: LIANGDANG, member: peer.member });
+        const stranger = await issueIdentity(await createCountyCa(LIANGDANG, 'Impostor'), peer.member, 'client');
+        expect((await httpsCall(port, serverCa.certificate, 'GET', '/api/v1/members/me', { client: stranger })).status).to.equal(401);
+      } finally {
+        process.kill(pid, 'SIGTERM');
+        await exited;
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
 });
