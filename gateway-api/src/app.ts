@@ -1,4 +1,5 @@
-import Fastify, { FastifyInstance } from 'fastify';
+import Fastify, { FastifyHttpOptions, FastifyInstance } from 'fastify';
+import type { Server } from 'node:http';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import multipart from '@fastify/multipart';
@@ -6,13 +7,14 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler, ZodTypeProv
 import { QueryTrail } from './audit/query-trail';
 import { ApiKeyStore } from './auth/api-keys';
 import { MemberRoles } from './auth/member-roles';
-import { defaultConfig, QueryTrailAnchoring } from './config';
+import { defaultConfig, QueryTrailAnchoring, TlsMaterial } from './config';
+import { CertificateMembers, ClientCertificates } from './auth/client-certificates';
 import { Ledger } from './ledger/ledger';
 import { IdentityResolver, registerAuth, registerRoleRule } from './plugins/auth';
 import { registerErrorHandler, sendProblem } from './plugins/error-handler';
 import { registerIdempotency } from './plugins/idempotency';
 import { registerMetrics } from './plugins/metrics';
-import { RateLimitOptions, registerPublicRateLimit } from './plugins/rate-limit';
+import { AuthFailureLimit, RateLimitOptions, registerAuthLimits, registerPublicRateLimit } from './plugins/rate-limit';
 import { auditRoutes } from './routes/audit';
 import { evidenceRoutes } from './routes/evidence';
 import { subjectRoutes } from './routes/subjects';
@@ -45,12 +47,18 @@ export interface AppSettings {
   readonly publicRateLimit?: RateLimitOptions;
   /** When the blacklist query trail is anchored on the ledger. */
   readonly queryTrail?: QueryTrailAnchoring;
+  /** Serve HTTPS (for listen()); members may then authenticate with their client certificate. Unset: plain HTTP. */
+  readonly tls?: TlsMaterial;
+  /** Failed authentications per client IP. */
+  readonly authFailureLimit?: AuthFailureLimit;
+  /** The budget of each API key or client certificate; false: none. */
+  readonly keyRateLimit?: RateLimitOptions | false;
 }
 
 export interface AppDependencies extends AppSettings {
   readonly ledger: Ledger;
   readonly keys: ApiKeyStore;
-  readonly identities: IdentityResolver & MemberOnboarding;
+  readonly identities: IdentityResolver & MemberOnboarding & CertificateMembers;
   /** Folder for the gateway's own state (idempotency answers, evidence blobs). */
   readonly stateDir: string;
 }
@@ -60,7 +68,17 @@ export const API_PREFIX = '/api/v1';
 /** Builds the gateway app. Tests call this and use app.inject(); main.ts adds listen(). */
 export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
   const defaults = defaultConfig();
+  const certificates = deps.tls ? new ClientCertificates(deps.identities) : undefined;
+  // With HTTPS the server asks every client for a certificate and accepts any at the TLS layer, so that
+  // one it cannot verify is answered 401 problem+json by the auth hook rather than with a broken handshake.
+  const https =
+    deps.tls && certificates
+      ? { cert: deps.tls.cert, key: deps.tls.key, ca: deps.tls.clientCa ?? certificates.caCertificates(), requestCert: true, rejectUnauthorized: false }
+      : undefined;
+  // An HTTPS fastify is typed apart from an HTTP one; the routes and hooks are the same.
+  const serverOptions = (https ? { https } : {}) as FastifyHttpOptions<Server>;
   const app = Fastify({
+    ...serverOptions,
     logger: deps.logLevel && deps.logLevel !== 'silent' ? { level: deps.logLevel } : false,
     bodyLimit: 1024 * 1024,
     ajv: { customOptions: { coerceTypes: false } },
@@ -102,7 +120,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   const maxEvidenceBytes = deps.maxEvidenceBytes ?? defaults.maxEvidenceBytes;
   // Files stream to the blob store; the limit is enforced while streaming.
   await app.register(multipart, { limits: { files: 1, fileSize: maxEvidenceBytes, fields: 10, fieldSize: 64 * 1024 } });
-  registerAuth(app, deps.keys, deps.identities, deps.ledger);
+  const limits = await registerAuthLimits(app, deps.authFailureLimit ?? defaults.authFailureLimit, deps.keyRateLimit ?? defaults.keyRateLimit);
+  registerAuth(app, deps.keys, deps.identities, deps.ledger, { limits, ...(certificates ? { certificates } : {}) });
   const memberRoles = new MemberRoles(deps.ledger);
   registerRoleRule(app, memberRoles);
   await registerIdempotency(app, `${deps.stateDir}/idempotency`);

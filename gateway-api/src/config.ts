@@ -3,10 +3,11 @@
  * and nowhere else. Other modules receive the values (GatewayConfig, or the two early
  * readers below for settings needed while modules load).
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { QueryTrailOptions } from './audit/query-trail';
-import type { RateLimitOptions } from './plugins/rate-limit';
+import type { AuthFailureLimit, RateLimitOptions } from './plugins/rate-limit';
 
 /** Environment variables as the config reads them (tests pass their own). */
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -19,6 +20,22 @@ export interface FabricSettings {
   readonly mspId?: string;
   /** Unset: FabricLedger's default chaincode name. */
   readonly chaincode?: string;
+}
+
+/** HTTPS: the files as given (loadConfig checks they are given together; readTls reads them). */
+export interface TlsFiles {
+  readonly certFile: string;
+  readonly keyFile: string;
+  /** CA certificates a client certificate may chain to; unset: the county CAs in the wallet. */
+  readonly clientCaFile?: string;
+}
+
+/** HTTPS material as buildApp takes it: PEM text (it crosses to the HTTP worker thread as strings). */
+export interface TlsMaterial {
+  readonly cert: string;
+  readonly key: string;
+  /** PEM CA certificates for client certificates (mutual TLS); unset: the county CAs the wallet trusts. */
+  readonly clientCa?: string;
 }
 
 export type QueryTrailAnchoring = Required<Pick<QueryTrailOptions, 'anchorEvery' | 'anchorIntervalMs'>>;
@@ -45,6 +62,11 @@ export interface GatewayConfig {
   /** The one per-IP budget of the /public routes. */
   readonly publicRateLimit: RateLimitOptions;
   readonly queryTrail: QueryTrailAnchoring;
+  /** Unset: plain HTTP. */
+  readonly tls?: TlsFiles;
+  readonly authFailureLimit: AuthFailureLimit;
+  /** The budget of each API key (or client certificate); false: no per-key limit. */
+  readonly keyRateLimit: RateLimitOptions | false;
 }
 
 /** A refused configuration value or argument; main.ts prints the message alone. */
@@ -111,6 +133,33 @@ export const SETTINGS = {
     variable: 'PUBLIC_RATE_PER_SECOND',
     default: '1',
     about: '/public requests per second per client IP in the long run; the window lasts PUBLIC_RATE_BURST / this many seconds',
+  },
+  tlsCert: {
+    variable: 'TLS_CERT',
+    flag: 'tls-cert',
+    value: 'file',
+    unset: 'plain HTTP',
+    about: 'serve HTTPS with this PEM certificate (its chain may follow it); needs TLS_KEY',
+  },
+  tlsKey: { variable: 'TLS_KEY', flag: 'tls-key', value: 'file', unset: 'plain HTTP', about: "with TLS_CERT: the certificate's PEM private key" },
+  tlsClientCa: {
+    variable: 'TLS_CLIENT_CA',
+    flag: 'tls-client-ca',
+    value: 'file',
+    unset: 'the county CAs in the wallet',
+    about: 'with HTTPS: PEM CA certificates a client certificate (mutual TLS, instead of an API key) must chain to',
+  },
+  authFailureLimit: {
+    variable: 'AUTH_FAILURE_LIMIT',
+    default: '20',
+    about: 'failed authentications (a wrong API key or client certificate) a client IP may make per window before it gets 429',
+  },
+  authFailureWindowSeconds: { variable: 'AUTH_FAILURE_WINDOW_SECONDS', default: '60', about: 'the window of AUTH_FAILURE_LIMIT, in seconds' },
+  keyRateBurst: { variable: 'KEY_RATE_BURST', default: '3000', about: 'requests one API key (or client certificate) may make at once' },
+  keyRatePerSecond: {
+    variable: 'KEY_RATE_PER_SECOND',
+    default: '300',
+    about: 'requests per second per API key in the long run; the window lasts KEY_RATE_BURST / this many seconds; 0 turns the per-key limit off',
   },
   trailAnchorEvery: {
     variable: 'BLACKLIST_TRAIL_ANCHOR_EVERY',
@@ -242,6 +291,46 @@ function chaincodeLevelOf(read: Reader): string | undefined {
   return read.optional('chaincodeLogLevel') === undefined ? undefined : read.choice('chaincodeLogLevel', CHAINCODE_LOG_LEVELS, (t) => t.toUpperCase());
 }
 
+function tlsOf(read: Reader): TlsFiles | undefined {
+  const certFile = read.optional('tlsCert');
+  const keyFile = read.optional('tlsKey');
+  const clientCaFile = read.optional('tlsClientCa');
+  if (!certFile && !keyFile) {
+    if (clientCaFile) throw new ConfigError('TLS_CLIENT_CA (--tls-client-ca) needs HTTPS: give TLS_CERT and TLS_KEY too');
+    return undefined;
+  }
+  if (!certFile || !keyFile) throw new ConfigError('TLS_CERT (--tls-cert) and TLS_KEY (--tls-key) go together: give both or neither');
+  return { certFile: path.resolve(certFile), keyFile: path.resolve(keyFile), ...(clientCaFile ? { clientCaFile: path.resolve(clientCaFile) } : {}) };
+}
+
+function keyRateLimitOf(read: Reader): RateLimitOptions | false {
+  const perSecond = read.number('keyRatePerSecond', { min: 0 });
+  const burst = read.number('keyRateBurst', { integer: true, min: 1 });
+  return perSecond === 0 ? false : { burst, perSecond };
+}
+
+/**
+ * Reads the HTTPS files (at start-up, in main.ts); a file that cannot be read or holds no PEM
+ * block is refused naming its variable. Whether the PEM is a usable key pair, node:tls decides.
+ */
+export function readTls(files: TlsFiles): TlsMaterial {
+  const read = (file: string, variable: string, wanted: RegExp, what: string): string => {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new ConfigError(`${variable}: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    }
+    if (!wanted.test(text)) throw new ConfigError(`${variable}: ${file} holds no PEM ${what}`);
+    return text;
+  };
+  return {
+    cert: read(files.certFile, 'TLS_CERT', /-----BEGIN CERTIFICATE-----/, 'certificate'),
+    key: read(files.keyFile, 'TLS_KEY', /-----BEGIN [A-Z ]*PRIVATE KEY-----/, 'private key'),
+    ...(files.clientCaFile ? { clientCa: read(files.clientCaFile, 'TLS_CLIENT_CA', /-----BEGIN CERTIFICATE-----/, 'certificate') } : {}),
+  };
+}
+
 function fabricOf(read: Reader): FabricSettings {
   const mspId = read.optional('fabricMspId');
   const chaincode = read.optional('fabricChaincode');
@@ -253,6 +342,7 @@ export function loadConfig(argv: readonly string[] = process.argv.slice(2), env:
   const read = new Reader(parseFlags(argv), env);
   const subjectHmacKey = read.hexKey('subjectHmacKey', 32);
   const chaincodeLogLevel = chaincodeLevelOf(read);
+  const tls = tlsOf(read);
   return {
     host: read.text('host'),
     port: read.number('port', { integer: true, min: 0, max: 65535 }),
@@ -274,6 +364,12 @@ export function loadConfig(argv: readonly string[] = process.argv.slice(2), env:
       anchorEvery: read.number('trailAnchorEvery', { integer: true, min: 1 }),
       anchorIntervalMs: read.number('trailAnchorSeconds', { min: 0 }) * 1000,
     },
+    ...(tls ? { tls } : {}),
+    authFailureLimit: {
+      max: read.number('authFailureLimit', { integer: true, min: 1 }),
+      windowMs: read.number('authFailureWindowSeconds', { min: 0, above: true }) * 1000,
+    },
+    keyRateLimit: keyRateLimitOf(read),
   };
 }
 

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { AppSettings, buildApp } from './app';
 import { ApiKeyStore } from './auth/api-keys';
-import { GatewayConfig, helpText, loadConfig, wantsHelp } from './config';
+import { GatewayConfig, helpText, loadConfig, readTls, TlsMaterial, wantsHelp } from './config';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import type { HttpWorkerData } from './http-worker';
 import { hostLedger } from './ledger/remote/ledger-host';
@@ -25,6 +25,8 @@ async function main(): Promise<void> {
     return;
   }
   const config = loadConfig(argv);
+  // The HTTPS files are read before anything starts, so a missing one stops the gateway at once.
+  const settings = appSettings(config, config.tls ? readTls(config.tls) : undefined);
   mkdirSync(config.dataDir, { recursive: true });
   let ledger: Ledger;
   let wallet: Wallet;
@@ -59,10 +61,10 @@ async function main(): Promise<void> {
 
   const hmacKey = config.subjectHmacKey ?? (await dataDirHmacKey(config.dataDir));
   if (config.ledger === 'embedded' && config.httpWorker) {
-    await serveFromWorker(config, ledger, counties, stateDir, hmacKey);
+    await serveFromWorker(config, settings, ledger, counties, stateDir, hmacKey);
     return;
   }
-  const app = await buildApp({ ledger, keys, identities: wallet, stateDir, ...appSettings(config), subjectHmacKey: hmacKey });
+  const app = await buildApp({ ledger, keys, identities: wallet, stateDir, ...settings, subjectHmacKey: hmacKey });
   const shutdown = async (signal: string) => {
     app.log.info({ signal }, 'shutting down');
     await app.close();
@@ -72,14 +74,24 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   await app.listen({ host: config.host, port: config.port });
-  process.stdout.write(`County Ledger API on http://${config.host}:${config.port} (ledger: ${ledger.kind}, data: ${config.dataDir}); docs at /docs\n`);
+  // The port listened on: PORT=0 takes any free one.
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  process.stdout.write(`County Ledger API on ${scheme(config)}://${config.host}:${port} (ledger: ${ledger.kind}, data: ${config.dataDir}); docs at /docs\n`);
 }
 
 /**
  * The embedded ledger keeps this thread; the HTTP side runs in a worker thread and
  * reaches the ledger over a MessagePort, so chaincode and HTTP work use both cores.
  */
-async function serveFromWorker(config: GatewayConfig, ledger: Ledger, counties: readonly County[], stateDir: string, hmacKey: Buffer): Promise<void> {
+async function serveFromWorker(
+  config: GatewayConfig,
+  settings: Omit<AppSettings, 'subjectHmacKey'>,
+  ledger: Ledger,
+  counties: readonly County[],
+  stateDir: string,
+  hmacKey: Buffer,
+): Promise<void> {
   const { port1, port2 } = new MessageChannel();
   const host = hostLedger(ledger, port1);
   const data: HttpWorkerData = {
@@ -91,7 +103,7 @@ async function serveFromWorker(config: GatewayConfig, ledger: Ledger, counties: 
     counties,
     keysFile: path.join(config.dataDir, 'api-keys.json'),
     stateDir,
-    settings: appSettings(config),
+    settings,
     subjectHmacKeyHex: hmacKey.toString('hex'),
   };
   const worker = new Worker(path.join(__dirname, 'http-worker.js'), { workerData: data, transferList: [port2] });
@@ -121,12 +133,24 @@ async function serveFromWorker(config: GatewayConfig, ledger: Ledger, counties: 
   };
   process.once('SIGINT', () => void shutdown());
   process.once('SIGTERM', () => void shutdown());
-  process.stdout.write(`County Ledger API on http://${config.host}:${port} (ledger: ${ledger.kind}, data: ${config.dataDir}); docs at /docs\n`);
+  process.stdout.write(`County Ledger API on ${scheme(config)}://${config.host}:${port} (ledger: ${ledger.kind}, data: ${config.dataDir}); docs at /docs\n`);
 }
 
-/** What buildApp takes from the config (the HMAC key travels apart: as hex to the HTTP worker). */
-function appSettings(config: GatewayConfig): Omit<AppSettings, 'subjectHmacKey'> {
-  return { logLevel: config.logLevel, maxEvidenceBytes: config.maxEvidenceBytes, publicRateLimit: config.publicRateLimit, queryTrail: config.queryTrail };
+/** What buildApp takes from the config (the HMAC key travels apart: as hex to the HTTP worker), with the HTTPS material read from its files. */
+function appSettings(config: GatewayConfig, tls: TlsMaterial | undefined): Omit<AppSettings, 'subjectHmacKey'> {
+  return {
+    logLevel: config.logLevel,
+    maxEvidenceBytes: config.maxEvidenceBytes,
+    publicRateLimit: config.publicRateLimit,
+    queryTrail: config.queryTrail,
+    ...(tls ? { tls } : {}),
+    authFailureLimit: config.authFailureLimit,
+    keyRateLimit: config.keyRateLimit,
+  };
+}
+
+function scheme(config: GatewayConfig): 'http' | 'https' {
+  return config.tls ? 'https' : 'http';
 }
 
 /**

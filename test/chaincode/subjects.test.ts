@@ -2,7 +2,7 @@ import { tx } from '../../chaincode/src/catalogue';
 import { expect } from 'chai';
 import { SubjectsEvents } from '../../chaincode/src/subjects/subjects-contract';
 import { FENGXIAN, HUIXIAN, LIANGDANG } from '../support/ledger-fixture';
-import { corruptCreditCode, creditCode, hex64, Who, World } from '../support/market-world';
+import { corruptCreditCode, creditCode, hex64, useClock, Who, World } from '../support/market-world';
 
 describe('chaincode: subjects and market access (市场准入)', () => {
   let w: World;
@@ -137,6 +137,7 @@ describe('chaincode: subjects and market access (市场准入)', () => {
     });
 
     it('is set green / orange (with a trade limit) / red by the subject’s county regulator, with evidence and an append-only history', async () => {
+      const clock = useClock();
       const g = await w.submitTx(regA, tx.subjects.setAccess, {
         subjectId: codeA,
         status: 'green',
@@ -149,6 +150,8 @@ describe('chaincode: subjects and market access (市场准入)', () => {
         name: SubjectsEvents.AccessSet,
         payload: { subjectId: codeA, status: 'green', previousStatus: 'pending', county: LIANGDANG },
       });
+      // The history is in transaction-time order; decisions within one millisecond would order by transaction ID.
+      clock.advanceMs(1);
       const o = await w.submit(regA, tx.subjects.setAccess, {
         subjectId: codeA,
         status: 'orange',
@@ -156,7 +159,10 @@ describe('chaincode: subjects and market access (市场准入)', () => {
         evidenceRefs: ['sha256:' + hex64('complaint')],
       });
       expect(o).to.include({ access: 'orange', tradeLimitFen: 500_000 });
-      const r = await w.submit(regA, tx.subjects.setAccess, { subjectId: codeA, status: 'red', evidenceRefs: ['doc:penalty-7'] });
+      clock.advanceMs(1);
+      const r = await w
+        .submit(regA, tx.subjects.setAccess, { subjectId: codeA, status: 'red', evidenceRefs: ['doc:penalty-7'] })
+        .finally(() => clock.restore());
       expect(r.access).to.equal('red');
       expect(r).not.to.have.property('tradeLimitFen');
 

@@ -94,8 +94,10 @@ describe('gateway configuration (config.ts)', () => {
       fabric: { networkFile: path.resolve('network/run/network.json') },
       publicRateLimit: { burst: 30, perSecond: 1 },
       queryTrail: { anchorEvery: 100, anchorIntervalMs: 60_000 },
+      authFailureLimit: { max: 20, windowMs: 60_000 },
+      keyRateLimit: { burst: 3000, perSecond: 300 },
     });
-    expect(c).to.not.have.any.keys('subjectHmacKey', 'chaincodeLogLevel');
+    expect(c).to.not.have.any.keys('subjectHmacKey', 'chaincodeLogLevel', 'tls');
   });
 
   it('reads every variable, and a flag wins over its variable', () => {
@@ -119,6 +121,13 @@ describe('gateway configuration (config.ts)', () => {
       PUBLIC_RATE_PER_SECOND: '0.5',
       BLACKLIST_TRAIL_ANCHOR_EVERY: '7',
       BLACKLIST_TRAIL_ANCHOR_SECONDS: '0',
+      TLS_CERT: '/etc/county/tls.crt',
+      TLS_KEY: '/etc/county/tls.key',
+      TLS_CLIENT_CA: '/etc/county/clients.pem',
+      AUTH_FAILURE_LIMIT: '3',
+      AUTH_FAILURE_WINDOW_SECONDS: '0.5',
+      KEY_RATE_BURST: '10',
+      KEY_RATE_PER_SECOND: '2',
     };
     expect(Object.keys(env).sort(), 'this test sets every variable').to.deep.equal([...CONFIG_VARIABLES].sort());
     const c = loadConfig([], env);
@@ -136,6 +145,9 @@ describe('gateway configuration (config.ts)', () => {
       fabric: { networkFile: '/etc/county/network.json', mspId: 'HuixianMSP', chaincode: 'cl2' },
       publicRateLimit: { burst: 5, perSecond: 0.5 },
       queryTrail: { anchorEvery: 7, anchorIntervalMs: 0 },
+      tls: { certFile: '/etc/county/tls.crt', keyFile: '/etc/county/tls.key', clientCaFile: '/etc/county/clients.pem' },
+      authFailureLimit: { max: 3, windowMs: 500 },
+      keyRateLimit: { burst: 10, perSecond: 2 },
     });
     expect(c.subjectHmacKey?.toString('hex')).to.equal(key);
 
@@ -146,6 +158,10 @@ describe('gateway configuration (config.ts)', () => {
     expect(flagged).to.deep.include({ host: '::1', port: 9090, dataDir: path.resolve('d'), ledger: 'embedded', maxEvidenceBytes: 2048, logLevel: 'debug' });
     const switchedOff = loadConfig(['--no-demo', '--no-http-worker'], { DEMO: '1', HTTP_WORKER: '1' });
     expect(switchedOff).to.include({ demo: false, httpWorker: false });
+    const tlsFlags = loadConfig(['--tls-cert', 'c.pem', '--tls-key', 'k.pem', '--tls-client-ca', 'ca.pem'], {});
+    expect(tlsFlags.tls).to.deep.equal({ certFile: path.resolve('c.pem'), keyFile: path.resolve('k.pem'), clientCaFile: path.resolve('ca.pem') });
+    expect(loadConfig([], { TLS_CERT: 'c.pem', TLS_KEY: 'k.pem' }).tls, 'no client CA file: the wallet county CAs').to.not.have.key('clientCaFile');
+    expect(loadConfig([], { KEY_RATE_PER_SECOND: '0' }).keyRateLimit, 'KEY_RATE_PER_SECOND=0 turns it off').to.equal(false);
     expect(loadConfig([], { PORT: '', HOST: '' }), 'an empty variable counts as unset').to.include({ port: 3000, host: '127.0.0.1' });
   });
 
@@ -166,6 +182,13 @@ describe('gateway configuration (config.ts)', () => {
       [[], { PUBLIC_RATE_PER_SECOND: 'fast' }, /^PUBLIC_RATE_PER_SECOND must be a number above 0/],
       [[], { BLACKLIST_TRAIL_ANCHOR_EVERY: '0' }, /^BLACKLIST_TRAIL_ANCHOR_EVERY must be an integer of at least 1/],
       [[], { BLACKLIST_TRAIL_ANCHOR_SECONDS: '-1' }, /^BLACKLIST_TRAIL_ANCHOR_SECONDS must be a number of at least 0/],
+      [[], { TLS_CERT: 'c.pem' }, /^TLS_CERT \(--tls-cert\) and TLS_KEY \(--tls-key\) go together/],
+      [['--tls-key', 'k.pem'], {}, /^TLS_CERT \(--tls-cert\) and TLS_KEY \(--tls-key\) go together/],
+      [[], { TLS_CLIENT_CA: 'ca.pem' }, /^TLS_CLIENT_CA \(--tls-client-ca\) needs HTTPS/],
+      [[], { AUTH_FAILURE_LIMIT: '0' }, /^AUTH_FAILURE_LIMIT must be an integer of at least 1/],
+      [[], { AUTH_FAILURE_WINDOW_SECONDS: '0' }, /^AUTH_FAILURE_WINDOW_SECONDS must be a number above 0/],
+      [[], { KEY_RATE_BURST: '0' }, /^KEY_RATE_BURST must be an integer of at least 1/],
+      [[], { KEY_RATE_PER_SECOND: '-1' }, /^KEY_RATE_PER_SECOND must be a number of at least 0/],
       [['--bogus'], {}, /Unknown option '--bogus'[\s\S]*--help/],
       [['--port'], {}, /'--port <value>' argument missing/],
       [['--no-demo=1'], {}, /'--no-demo' does not take an argument/],
