@@ -23,7 +23,8 @@ describe('on Fabric: membership and evidence through the gateway', () => {
     expect(res.json().blockNumber).to.be.greaterThan(0);
     const huixian = await openFabricApp(HUIXIAN, f.dir);
     try {
-      const reader = await huixian.keyFor(HUIXIAN, `reader-${runId}`);
+      // a member with no role reads nothing but itself: Huixian's county admin reads
+      const reader = await huixian.keyFor(HUIXIAN, 'admin');
       const seen = await huixian.request('GET', `/api/v1/members/${LIANGDANG}:${member}`, reader);
       expect(seen.statusCode, seen.body).to.equal(200);
       expect(seen.json().roles).to.deep.equal(['auditor']);
@@ -33,6 +34,8 @@ describe('on Fabric: membership and evidence through the gateway', () => {
   });
 
   it('chaincode refusals come back with the same codes as on the embedded ledger', async () => {
+    // The clerk holds a role, so the refusal comes from the chaincode (a member with none is refused by the gateway).
+    expect((await f.request('POST', `/api/v1/members/${LIANGDANG}:nobody-${runId}/roles`, admin, { role: 'auditor' })).statusCode).to.equal(201);
     const clerk = await f.keyFor(LIANGDANG, `nobody-${runId}`);
     const forbidden = await f.request('POST', `/api/v1/members/${LIANGDANG}:x-${runId}/roles`, clerk, { role: 'auditor' });
     expect(forbidden.statusCode, forbidden.body).to.equal(403);
