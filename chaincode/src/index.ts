@@ -1,6 +1,6 @@
 import { CaseContract } from './credit/case-contract';
 import { CreditContract } from './credit/credit-contract';
-import { EvidenceContract } from './evidence/evidence-contract';
+import { EvidenceContract } from './market/evidence-contract';
 import { CountiesContract } from './counties/counties-contract';
 import { FundContract } from './fund/fund-contract';
 import { TaxContract } from './tax/tax-contract';

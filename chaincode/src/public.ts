@@ -32,3 +32,15 @@ export { checkedSubjectIdSchema, closeCaseDecision, MEASURES, OBJECTION_DECISION
 export { IP_KINDS, licenseTermsRefinement, licenseTermsShape, revokeLicenseShape, royaltyPeriodRefinement, royaltyReportShape } from './ip/schemas';
 export { carbonSinkRefShape } from './fund/schemas';
 export { publicBlacklistEntrySchema } from './credit/records';
+
+// Event names, for the gateway's per-caller filter of the event stream (routes/events.ts).
+export { CaseEvents } from './credit/case-contract';
+export { CountiesEvents } from './counties/counties-contract';
+export { CreditContractEvents } from './credit/credit-contract';
+export { EvidenceEvents } from './market/evidence-contract';
+export { FundEvents } from './fund/fund-contract';
+export { IpEvents } from './ip/ip-contract';
+export { MarketEvents } from './market/market-contract';
+export { MembershipEvents } from './membership/membership-contract';
+export { SubjectsEvents } from './subjects/subjects-contract';
+export { TaxEvents } from './tax/tax-contract';

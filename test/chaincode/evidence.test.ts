@@ -1,7 +1,7 @@
 import { tx } from '../../chaincode/src/catalogue';
 import { expect } from 'chai';
 import { digestsOf } from '../../chaincode/src/evidence/anchor';
-import { EvidenceEvents } from '../../chaincode/src/evidence/evidence-contract';
+import { EvidenceEvents } from '../../chaincode/src/market/evidence-contract';
 import { FENGXIAN, HUIXIAN, LIANGDANG } from '../support/ledger-fixture';
 import { hex64, Who, World } from '../support/market-world';
 
@@ -48,7 +48,7 @@ describe('chaincode: evidence (数据存证)', () => {
     const recorded = await w.f.ledger.getTransaction(r.txId);
     expect(r.result.anchoredAt).to.equal(recorded?.timestamp);
     expect(r.event).to.deep.equal({ name: EvidenceEvents.Anchored, payload: { sha256: input.sha256, mspId: LIANGDANG, member: 'm-anchor' } });
-    const got = await w.evaluate(nobody, tx.evidence.get, { sha256: input.sha256 });
+    const got = await w.evaluate(merchant, tx.evidence.get, { sha256: input.sha256 });
     expect(got.record).to.deep.equal(r.result);
     expect(got.recognitions).to.deep.equal([]);
   });
@@ -104,7 +104,7 @@ describe('chaincode: evidence (数据存证)', () => {
       expect(r.result).to.include({ sha256: sha, mspId: HUIXIAN, member: 'enf-b', txId: r.txId });
       expect(r.event?.name).to.equal(EvidenceEvents.Recognized);
       await w.submit(enfC, tx.evidence.recognize, { sha256: sha });
-      const got = await w.evaluate(nobody, tx.evidence.get, { sha256: sha });
+      const got = await w.evaluate(enfA, tx.evidence.get, { sha256: sha });
       expect(got.recognitions.map((x: { mspId: string }) => x.mspId).sort()).to.deep.equal([FENGXIAN, HUIXIAN].sort());
     });
 

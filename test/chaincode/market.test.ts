@@ -117,7 +117,7 @@ describe('chaincode: market (交易流程 → 确权)', () => {
       const sha = createHash('sha256').update(dealBytes).digest('hex');
       expect(s.settlement.evidenceSha256).to.equal(sha);
       expect(s.settlement.evidenceSm3).to.equal(createHash('sm3').update(dealBytes).digest('hex'));
-      const evidence = await w.evaluate(reader, tx.evidence.get, { sha256: sha });
+      const evidence = await w.evaluate(c.buyerMerchant, tx.evidence.get, { sha256: sha });
       expect(evidence.record).to.include({ sha256: sha, sizeBytes: dealBytes.length, mediaType: 'application/json', txId: settled.txId });
       expect(evidence.record.refs).to.deep.equal({ orderIds: [o.id], subjectIds: [c.seller, c.buyer] });
       expect(evidence.record.submitter).to.deep.equal({ mspId: HUIXIAN, member: 'm-buyer' });

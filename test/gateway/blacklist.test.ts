@@ -318,7 +318,14 @@ describe('gateway /api/v1/blacklist, /credit-events, /subjects/{code}/credit, qu
       await api('POST', '/blacklist/check', enfB, { codes: [code, 'bad-code'] });
       const notAuditor = await api('GET', '/audit/blacklist-queries', enfB);
       expect(notAuditor.statusCode).to.equal(403);
-      const trail = await api('GET', `/audit/blacklist-queries?county=${HUIXIAN}&limit=500`, auditor);
+      // Entries are read by the county's own auditors only (need to know); another county's auditor is refused.
+      await f.grant(HUIXIAN, 'auditor-b', 'auditor');
+      const auditorB = await f.keyFor(HUIXIAN, 'auditor-b');
+      const elsewhere = await api('GET', `/audit/blacklist-queries?county=${HUIXIAN}&limit=500`, auditor);
+      expect(elsewhere.statusCode, elsewhere.body).to.equal(403);
+      expect(elsewhere.json().code).to.equal('FORBIDDEN');
+      expect(elsewhere.body).to.not.contain('enf-b');
+      const trail = await api('GET', `/audit/blacklist-queries?county=${HUIXIAN}&limit=500`, auditorB);
       expect(trail.statusCode, trail.body).to.equal(200);
       const items = trail.json().items as any[];
       const mine = items.filter((e) => e.member === 'enf-b' && (e.code === code || e.code === 'bad-code'));
@@ -329,9 +336,9 @@ describe('gateway /api/v1/blacklist, /credit-events, /subjects/{code}/credit, qu
       ]);
       expect(items.map((e) => e.seq)).to.deep.equal(items.map((_, i) => i + 1));
       expect(mine[0].at).to.match(/^\d{4}-\d{2}-\d{2}T/);
-      const p1 = await api('GET', `/audit/blacklist-queries?county=${HUIXIAN}&limit=2`, auditor);
+      const p1 = await api('GET', '/audit/blacklist-queries?limit=2', auditorB);
       expect(p1.json().items).to.have.length(2);
-      const p2 = await api('GET', `/audit/blacklist-queries?county=${HUIXIAN}&limit=2&cursor=${p1.json().nextCursor}`, auditor);
+      const p2 = await api('GET', `/audit/blacklist-queries?county=${HUIXIAN}&limit=2&cursor=${p1.json().nextCursor}`, auditorB);
       expect(p2.json().items[0].seq).to.equal(3);
 
       const h = await height();
@@ -345,6 +352,7 @@ describe('gateway /api/v1/blacklist, /credit-events, /subjects/{code}/credit, qu
       const again = await api('POST', '/audit/blacklist-queries/anchor', enfB);
       expect(again.json().anchored).to.equal(false);
 
+      // Verification (counts and anchored digests, no entries) is open to auditors of any county.
       const verify = await api('GET', `/audit/blacklist-queries/verify?county=${HUIXIAN}`, auditor);
       expect(verify.statusCode).to.equal(200);
       expect(verify.json()).to.include({ ok: true, anchors: 1, anchorsChecked: 1, unanchoredEntries: 0 });

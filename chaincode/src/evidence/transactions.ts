@@ -12,9 +12,15 @@ export const recognizedEvidenceSchema = z
   })
   .describe('The evidence record of a digest with the recognitions of other counties (at most 100; recognitionsTruncated when there are more).');
 
-/** The Evidence contract's transactions (see evidence-contract.ts). */
+/** What anyone holding a role and the file learns of an anchored digest (Evidence:Verify): no refs, description or submitter. */
+export const evidenceAnchoringSchema = z
+  .strictObject({ sha256: z.string(), sm3: z.string(), sizeBytes: z.number(), txId: z.string(), anchoredAt: z.string() })
+  .describe('that a digest is anchored, in which transaction and when (no refs, description or submitter)');
+
+/** The Evidence contract's transactions (implemented in market/evidence-contract.ts: reading a record needs the counties its refs concern). */
 export const evidenceTransactions = {
   anchor: submitted('Evidence', 'Anchor', anchorEvidenceInput, evidenceRecordSchema),
   get: evaluated('Evidence', 'Get', evidenceDigestInput, recognizedEvidenceSchema),
+  verify: evaluated('Evidence', 'Verify', evidenceDigestInput, evidenceAnchoringSchema),
   recognize: submitted('Evidence', 'Recognize', recognizeEvidenceInput, evidenceRecognitionSchema),
 };

@@ -2,12 +2,16 @@ import { FastifyPluginAsync } from 'fastify';
 import { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { Ledger } from '../ledger/ledger';
+import { callerOf } from '../plugins/auth';
+import { EventFilter } from './event-visibility';
 import { textAnswer } from '../schemas/audit';
 import { errorResponses } from '../schemas/common';
 
 /**
  * Chaincode events as server-sent events. Each event's id is "<block>:<n>", so a
  * client that reconnects with Last-Event-ID (or ?fromBlock=) resumes without gaps.
+ * Each caller receives only the events it may read (need to know): see EVENT_VISIBILITY in
+ * event-visibility.ts. `<n>` counts every event of the block, sent or not, so ids stay stable.
  */
 export const eventRoutes =
   (ledger: Ledger): FastifyPluginAsync =>
@@ -18,7 +22,8 @@ export const eventRoutes =
       {
         schema: {
           tags: ['events'],
-          summary: 'Chaincode events (text/event-stream), resumable from a block number',
+          summary:
+            'Chaincode events (text/event-stream), resumable from a block number. Each caller gets only what it may read: roles, subjects, bindings, listings, risk parameters, credit events and the blacklist, counties, IP, fund and tax events go to every member with a role; order events (market.Order*, market.Alert*) only to readers of the order, evidence.* only to readers of the evidence record, cases.* only to readers of the case; an unclassified event to no one.',
           querystring: z.object({ fromBlock: z.coerce.number().int().min(0).optional() }),
           headers: z
             .object({
@@ -43,6 +48,7 @@ export const eventRoutes =
           startBlock = b;
           skipInBlock = n;
         }
+        const filter = new EventFilter(ledger, callerOf(req).identity);
         const controller = new AbortController();
         req.raw.on('close', () => controller.abort());
         reply.hijack();
@@ -66,6 +72,7 @@ export const eventRoutes =
             } catch {
               data = event.payload.toString('base64');
             }
+            if (!(await filter.mayReceive(event.name, data))) continue;
             res.write(
               `id: ${block}:${index}\nevent: ${event.name}\ndata: ${JSON.stringify({ blockNumber: block, txId: event.txId, name: event.name, payload: data })}\n\n`,
             );

@@ -20,14 +20,20 @@ const uploadResponses = {
   201: submittedSchema(tx.evidence.anchor.output).extend({ existing: z.literal(false) }),
   ...errorResponses,
 };
+/** Where and when a digest was anchored: what a caller who may not read the record still learns. */
+const anchoringSchema = transactionInfoSchema
+  .pick({ txId: true, blockNumber: true, validationCode: true, timestamp: true })
+  .describe('the anchoring transaction: ID, block, validation code and time (no creator, no transaction name)');
 const verification = z
   .strictObject({
     match: z.boolean().describe('digests match an anchored record whose transaction is VALID'),
     digests: fileDigestsSchema,
-    record: evidenceView.shape.record.optional(),
+    readable: z.boolean().optional().describe('whether the caller may read the record (need to know); absent when the digest is not anchored'),
+    anchoring: anchoringSchema.nullable().optional(),
+    record: evidenceView.shape.record.optional().describe('only for a caller who may read the record'),
     recognitions: evidenceView.shape.recognitions.optional(),
     recognitionsTruncated: z.boolean().optional(),
-    transaction: transactionInfoSchema.nullable().optional(),
+    transaction: transactionInfoSchema.nullable().optional().describe('only for a caller who may read the record'),
   })
   .describe('what the gateway recomputed and what the ledger holds');
 
@@ -83,6 +89,7 @@ export const evidenceRoutes =
         const stored = await blobs.put(part.file, maxBytes);
         if (part.file.truncated) throw new ApiError('PAYLOAD_TOO_LARGE', `the file exceeds the ${maxBytes}-byte limit`);
         const existing = await findEvidence(ledger, caller.identity, stored.sha256);
+        if (existing === 'forbidden') throw alreadyAnchoredElsewhere();
         if (existing) return reply.code(200).send({ existing: true, ...existing });
         try {
           const anchored = await submit(ledger, caller.identity, tx.evidence.anchor, {
@@ -98,6 +105,7 @@ export const evidenceRoutes =
           // Another upload of the same file won the race: answer with its record.
           if (err instanceof LedgerError && err.code === 'CONFLICT') {
             const raced = await findEvidence(ledger, caller.identity, stored.sha256);
+            if (raced === 'forbidden') throw alreadyAnchoredElsewhere();
             if (raced) return reply.code(200).send({ existing: true, ...raced });
           }
           throw err;
@@ -111,7 +119,7 @@ export const evidenceRoutes =
         schema: {
           tags: ['evidence', 'audit'],
           summary:
-            'Verify a file: recompute its digests and, if anchored, show the transaction, block number, validation code, timestamp and endorsing organisations read from the block',
+            'Verify a file: recompute its digests and, if anchored, show the anchoring transaction (ID, block number, validation code, timestamp). A caller who may read the record (need to know, as GET /evidence/{digest}) also gets the record, its recognitions and the whole transaction (creator, endorsing organisations); any other caller holding a role learns only match or no match and where and when it was anchored, never the refs, description or submitter.',
           consumes: ['multipart/form-data'],
           response: { 200: verification, ...errorResponses },
         },
@@ -121,12 +129,20 @@ export const evidenceRoutes =
         const part = await filePart(req);
         const digests = await digestStream(part.file, maxBytes);
         if (part.file.truncated) throw new ApiError('PAYLOAD_TOO_LARGE', `the file exceeds the ${maxBytes}-byte limit`);
+        const anchored = await anchoringOf(ledger, caller.identity, digests.sha256);
+        if (!anchored) return { match: false, digests };
+        const transaction = await ledger.getTransaction(anchored.txId);
+        const match = transaction?.validationCode === 'VALID' && anchored.sm3 === digests.sm3;
+        const anchoring = transaction
+          ? { txId: transaction.txId, blockNumber: transaction.blockNumber, validationCode: transaction.validationCode, timestamp: transaction.timestamp }
+          : null;
         const found = await findEvidence(ledger, caller.identity, digests.sha256);
-        if (!found) return { match: false, digests };
-        const transaction = await ledger.getTransaction(found.record.txId);
+        if (!found || found === 'forbidden') return { match, digests, readable: false, anchoring };
         return {
-          match: transaction?.validationCode === 'VALID' && found.record.sm3 === digests.sm3,
+          match,
           digests,
+          readable: true,
+          anchoring,
           record: found.record,
           recognitions: found.recognitions,
           transaction: transaction ?? null,
@@ -136,7 +152,15 @@ export const evidenceRoutes =
 
     app.get(
       '/evidence/:digest',
-      { schema: { tags: ['evidence'], summary: 'The evidence record of a SHA-256 digest', params: digestParams, response: answerResponses(tx.evidence.get) } },
+      {
+        schema: {
+          tags: ['evidence'],
+          summary:
+            'The evidence record of a SHA-256 digest: for its submitter, merchants bound to a referenced subject, regulators and enforcement of the counties concerned (submitter, referenced subjects, orders and cases) and auditors; FORBIDDEN for others',
+          params: digestParams,
+          response: answerResponses(tx.evidence.get),
+        },
+      },
       async (req) => evaluate(ledger, callerOf(req).identity, tx.evidence.get, { sha256: req.params.digest }),
     );
 
@@ -145,7 +169,7 @@ export const evidenceRoutes =
       {
         schema: {
           tags: ['evidence'],
-          summary: 'Download the evidence file',
+          summary: 'Download the evidence file: only for those who may read its record (need to know, as GET /evidence/{digest})',
           params: digestParams,
           response: { 200: z.any().describe('the file, byte for byte, with its recorded media type'), ...errorResponses },
         },
@@ -177,11 +201,28 @@ export const evidenceRoutes =
     );
   };
 
+/** The record of a digest as the caller may see it: undefined when not anchored, 'forbidden' when the caller may not read it. */
 async function findEvidence(ledger: Ledger, identity: LedgerIdentity, sha256: string) {
   try {
     return await evaluate(ledger, identity, tx.evidence.get, { sha256 });
   } catch (err) {
     if (err instanceof LedgerError && err.code === 'NOT_FOUND') return undefined;
+    if (err instanceof LedgerError && err.code === 'FORBIDDEN') return 'forbidden' as const;
     throw err;
   }
+}
+
+/** That a digest is anchored and where (Evidence:Verify, no refs or submitter); undefined when not anchored. */
+async function anchoringOf(ledger: Ledger, identity: LedgerIdentity, sha256: string) {
+  try {
+    return await evaluate(ledger, identity, tx.evidence.verify, { sha256 });
+  } catch (err) {
+    if (err instanceof LedgerError && err.code === 'NOT_FOUND') return undefined;
+    throw err;
+  }
+}
+
+/** An upload of a file someone else anchored, by a caller who may not read its record: it is stored already, and nothing is told of it. */
+function alreadyAnchoredElsewhere(): ApiError {
+  return new ApiError('CONFLICT', 'this file is already anchored, by a record you may not read (need to know); nothing was submitted');
 }

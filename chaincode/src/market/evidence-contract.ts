@@ -8,9 +8,10 @@ import { getRecord, mustGetRecord, putRecord, scanBounded } from '../kernel/stat
 import { txTime } from '../kernel/time';
 import { parseInput } from '../kernel/validate';
 import { requireRole } from '../membership/access';
-import { anchorEvidenceRecord } from './anchor';
-import { EvidenceRecognition, EvidenceRecognitions, EvidenceRecords } from './records';
-import { anchorEvidenceInput, evidenceDigestInput, recognizeEvidenceInput } from './schemas';
+import { anchorEvidenceRecord } from '../evidence/anchor';
+import { EvidenceRecognition, EvidenceRecognitions, EvidenceRecords } from '../evidence/records';
+import { anchorEvidenceInput, evidenceDigestInput, recognizeEvidenceInput } from '../evidence/schemas';
+import { requireMayReadEvidence } from './evidence-access';
 
 export const EvidenceEvents = {
   Anchored: 'evidence.Anchored',
@@ -36,13 +37,30 @@ export class EvidenceContract extends CountyContract {
     return canonicalJson(record);
   }
 
-  /** The record of a digest with the counties that recognised it; anyone may read. */
+  /**
+   * The record of a digest with the counties that recognised it: need to know (evidence-access.ts),
+   * FORBIDDEN for others. A digest not anchored is NOT_FOUND for everyone.
+   */
   @Transaction(false)
   async Get(ctx: Context, inputJson: string): Promise<string> {
     const input = parseInput(evidenceDigestInput, inputJson);
     const record = await mustGetRecord(ctx, EvidenceRecords, [input.sha256], 'evidence');
+    await requireMayReadEvidence(ctx, record);
     const { items, truncated } = await scanBounded(ctx, EvidenceRecognitions, [input.sha256], MAX_RECOGNITIONS_SHOWN);
     return canonicalJson({ record, recognitions: items, recognitionsTruncated: truncated });
+  }
+
+  /**
+   * Whether a digest is anchored, and when and in which transaction, for a member holding a role who
+   * holds the file (the gateway's verification): the digests, the transaction ID and time, never the
+   * refs, the description or the submitter. NOT_FOUND when the digest is not anchored.
+   */
+  @Transaction(false)
+  async Verify(ctx: Context, inputJson: string): Promise<string> {
+    const input = parseInput(evidenceDigestInput, inputJson);
+    await requireRole(ctx, ...ROLES);
+    const record = await mustGetRecord(ctx, EvidenceRecords, [input.sha256], 'evidence');
+    return canonicalJson({ sha256: record.sha256, sm3: record.sm3, sizeBytes: record.sizeBytes, txId: record.txId, anchoredAt: record.anchoredAt });
   }
 
   /** Enforcement of a county other than the submitter's recognises the evidence (证据互认), once per county. */
