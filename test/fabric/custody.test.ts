@@ -56,8 +56,15 @@ async function filesOpenedByGateway(mspId: string, dataDir: string): Promise<str
   });
   const health = await fetch(`http://127.0.0.1:${port}/health`);
   expect(health.status, await health.text()).to.equal(200);
-  child.kill('SIGTERM');
-  await exited;
+  // stop the gateway itself (strace's child; a signal to strace does not always reach it), by its pid
+  const gatewayPid = Number(readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(/\s+/)[0]);
+  expect(gatewayPid, 'the gateway process under strace').to.be.greaterThan(0);
+  process.kill(gatewayPid, 'SIGTERM');
+  const stopped = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 20_000))]);
+  if (!stopped) {
+    process.kill(gatewayPid, 'SIGKILL');
+    child.kill('SIGKILL');
+  }
   const opened: string[] = [];
   for (const line of readFileSync(trace, 'utf8').split('\n')) {
     const m = /open(?:at2?)?\((?:AT_FDCWD, |\d+<[^>]*>, )?"((?:[^"\\]|\\.)*)"/.exec(line);

@@ -147,6 +147,11 @@ export class Wallet {
     return id;
   }
 
+  /** The counties whose CA (and members' keys) this wallet holds, in the order it was opened with. */
+  servedCounties(): readonly string[] {
+    return [...this.#cas.keys()];
+  }
+
   trustedCas(): Record<string, string> {
     return Object.fromEntries([...this.#cas].map(([msp, ca]) => [msp, ca.certificate]));
   }
