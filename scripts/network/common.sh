@@ -1,8 +1,10 @@
 # shellcheck shell=bash disable=SC1090
 # Shared helpers of the network scripts (sourced, not run).
 # Layout of the runtime folder (git-ignored, removed by down.sh):
-#   $RUN/crypto/             cryptogen output (MSPs, TLS certificates and keys)
-#   $RUN/config/             crypto-config.yaml, configtx.yaml, peer/core.yaml
+#   $RUN/counties/<county>/  that county's own folder (its "machine"): crypto-config.yaml, cryptogen
+#                            output in crypto/ (its CA key, peer/orderer/admin/user keys), county.json
+#   $RUN/public/<county>/    what the county publishes: CA and TLS CA certificates, NodeOU config
+#   $RUN/config/             configtx.yaml (public material only), peer/core.yaml, collections.json
 #   $RUN/channel/            the channel genesis block
 #   $RUN/nodes/<id>/         data folder of each node;  $RUN/nodes/<id>.env its environment
 #   $RUN/env/<county>.env    peer CLI / osnadmin environment of each county's admin

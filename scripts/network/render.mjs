@@ -1,11 +1,14 @@
 #!/usr/bin/env node
 // Renders everything the network scripts need from the one county file (network/counties.json):
-//   <run>/config/crypto-config.yaml   input of cryptogen
-//   <run>/config/configtx.yaml        input of configtxgen (channel genesis block)
+//   <run>/counties/<key>/crypto-config.yaml  input of cryptogen for that county alone (its own machine)
+//   <run>/counties/<key>/county.json  that county's private facts: its CA key folder, admin and user MSPs
+//   <run>/config/configtx.yaml        input of configtxgen (channel genesis block), which names only
+//                                     the counties' PUBLIC material in <run>/public/<key>/ (publish.mjs)
 //   <run>/nodes.tsv                   one line per node: id kind county host:port=label,... health-address
 //   <run>/nodes/<id>.env              environment of each node process (CORE_* / ORDERER_*)
 //   <run>/env/<county>.env            peer CLI / osnadmin environment of each county's admin
-//   <run>/network.json                connection facts for clients (gateway, tests, benchmark)
+//   <run>/network.json                public connection facts for clients (gateway, tests, benchmark):
+//                                     no county's private key path
 //   <run>/config/collections.json     private data collections of the chaincode (deploy.sh CC_COLLECTIONS_CONFIG)
 // YAML files are written as JSON, which is valid YAML.
 // Usage: node scripts/network/render.mjs   (env: NETWORK_CONFIG, NETWORK_RUN_DIR, FABRIC_HOME)
@@ -50,22 +53,35 @@ for (const c of cfg.counties) {
 }
 
 // ---- paths ----
-const CRYPTO = join(RUN, 'crypto');
-const peerOrgDir = (c) => join(CRYPTO, 'peerOrganizations', c.domain);
-const ordOrgDir = (c) => join(CRYPTO, 'ordererOrganizations', c.orderer.domain);
+// Each county's crypto material is made in its own folder, as on its own machine; only what it
+// publishes (certificates, NodeOU config) is copied to <run>/public/<key>/ by publish.mjs, and the
+// channel configuration and other counties use nothing else.
+const countyDir = (c) => join(RUN, 'counties', c.key);
+const CRYPTO = (c) => join(countyDir(c), 'crypto');
+const publicDir = (c) => join(RUN, 'public', c.key);
+const peerOrgDir = (c) => join(CRYPTO(c), 'peerOrganizations', c.domain);
+const ordOrgDir = (c) => join(CRYPTO(c), 'ordererOrganizations', c.orderer.domain);
 const peerFqdn = (c) => `${c.peer.name}.${c.domain}`;
 const ordFqdn = (c) => `${c.orderer.name}.${c.orderer.domain}`;
 const peerDir = (c) => join(peerOrgDir(c), 'peers', peerFqdn(c));
 const ordDir = (c) => join(ordOrgDir(c), 'orderers', ordFqdn(c));
 const peerAdminDir = (c) => join(peerOrgDir(c), 'users', `Admin@${c.domain}`);
 const ordAdminDir = (c) => join(ordOrgDir(c), 'users', `Admin@${c.orderer.domain}`);
+// public copies (publish.mjs): the county's MSPs for the channel, its TLS roots, its orderer's TLS certificate
+const pubPeerMsp = (c) => join(publicDir(c), 'msp');
+const pubOrdMsp = (c) => join(publicDir(c), 'orderer-msp');
+const pubPeerTlsCa = (c) => join(publicDir(c), 'peer-tls-ca.crt');
+const pubOrdTlsCa = (c) => join(publicDir(c), 'orderer-tls-ca.crt');
+const pubOrdTlsCert = (c) => join(publicDir(c), 'orderer-tls-server.crt');
+const pubCaCert = (c) => join(publicDir(c), 'ca.crt');
 const listen = (n) => n.listenHost ?? n.host;
 const addr = (n, p = n.port) => `${n.host}:${p}`;
 const peerId = (c) => `${c.key}-peer`;
 const ordId = (c) => `${c.key}-orderer`;
 const uniq = (xs) => [...new Set(xs.filter(Boolean))];
 
-for (const d of ['config', 'nodes', 'env', 'logs', 'channel']) mkdirSync(join(RUN, d), { recursive: true });
+for (const d of ['config', 'nodes', 'env', 'logs', 'channel', 'public']) mkdirSync(join(RUN, d), { recursive: true });
+for (const c of cfg.counties) mkdirSync(countyDir(c), { recursive: true });
 const write = (rel, text) => writeFileSync(join(RUN, rel), text);
 const yaml = (obj) => JSON.stringify(obj, null, 2) + '\n';
 const sh = (v) => `'${String(v).replace(/'/g, `'\\''`)}'`;
@@ -74,25 +90,55 @@ const envFile = (vars) =>
     .map(([k, v]) => `export ${k}=${sh(v)}`)
     .join('\n') + '\n';
 
-// ---- cryptogen ----
+// ---- cryptogen: one configuration per county, run in that county's folder ----
 const sans = (n) => uniq([n.host, listen(n), 'localhost', '127.0.0.1']);
+for (const c of cfg.counties) {
+  write(
+    `counties/${c.key}/crypto-config.yaml`,
+    yaml({
+      OrdererOrgs: [
+        {
+          Name: `${c.name}Orderer`,
+          Domain: c.orderer.domain,
+          EnableNodeOUs: true,
+          Specs: [{ Hostname: c.orderer.name, SANS: sans(c.orderer) }],
+        },
+      ],
+      PeerOrgs: [
+        {
+          Name: c.name,
+          Domain: c.domain,
+          EnableNodeOUs: true,
+          Specs: [{ Hostname: c.peer.name, SANS: sans(c.peer) }],
+          Users: { Count: c.users ?? 1 },
+        },
+      ],
+    }),
+  );
+}
+// what publish.mjs copies from each county's folder to <run>/public/<key>/: certificates and the NodeOU
+// configuration only (it refuses anything that holds a private key)
 write(
-  'config/crypto-config.yaml',
-  yaml({
-    OrdererOrgs: cfg.counties.map((c) => ({
-      Name: `${c.name}Orderer`,
-      Domain: c.orderer.domain,
-      EnableNodeOUs: true,
-      Specs: [{ Hostname: c.orderer.name, SANS: sans(c.orderer) }],
+  'config/publish.json',
+  JSON.stringify(
+    cfg.counties.map((c) => ({
+      county: c.key,
+      files: [
+        [join(peerOrgDir(c), 'msp', 'cacerts'), join(pubPeerMsp(c), 'cacerts')],
+        [join(peerOrgDir(c), 'msp', 'tlscacerts'), join(pubPeerMsp(c), 'tlscacerts')],
+        [join(peerOrgDir(c), 'msp', 'config.yaml'), join(pubPeerMsp(c), 'config.yaml')],
+        [join(ordOrgDir(c), 'msp', 'cacerts'), join(pubOrdMsp(c), 'cacerts')],
+        [join(ordOrgDir(c), 'msp', 'tlscacerts'), join(pubOrdMsp(c), 'tlscacerts')],
+        [join(ordOrgDir(c), 'msp', 'config.yaml'), join(pubOrdMsp(c), 'config.yaml')],
+        [join(peerDir(c), 'tls', 'ca.crt'), pubPeerTlsCa(c)],
+        [join(ordDir(c), 'tls', 'ca.crt'), pubOrdTlsCa(c)],
+        [join(ordDir(c), 'tls', 'server.crt'), pubOrdTlsCert(c)],
+        [join(peerOrgDir(c), 'ca', `ca.${c.domain}-cert.pem`), pubCaCert(c)],
+      ],
     })),
-    PeerOrgs: cfg.counties.map((c) => ({
-      Name: c.name,
-      Domain: c.domain,
-      EnableNodeOUs: true,
-      Specs: [{ Hostname: c.peer.name, SANS: sans(c.peer) }],
-      Users: { Count: c.users ?? 1 },
-    })),
-  }),
+    null,
+    2,
+  ) + '\n',
 );
 
 // ---- configtxgen ----
@@ -101,7 +147,7 @@ const implicit = (rule) => ({ Type: 'ImplicitMeta', Rule: rule });
 const peerOrgs = cfg.counties.map((c) => ({
   Name: c.mspId,
   ID: c.mspId,
-  MSPDir: join(peerOrgDir(c), 'msp'),
+  MSPDir: pubPeerMsp(c),
   Policies: {
     Readers: sig(`OR('${c.mspId}.admin', '${c.mspId}.peer', '${c.mspId}.client')`),
     Writers: sig(`OR('${c.mspId}.admin', '${c.mspId}.client')`),
@@ -113,7 +159,7 @@ const peerOrgs = cfg.counties.map((c) => ({
 const ordererOrgs = cfg.counties.map((c) => ({
   Name: c.orderer.mspId,
   ID: c.orderer.mspId,
-  MSPDir: join(ordOrgDir(c), 'msp'),
+  MSPDir: pubOrdMsp(c),
   Policies: {
     Readers: sig(`OR('${c.orderer.mspId}.member')`),
     Writers: sig(`OR('${c.orderer.mspId}.member')`),
@@ -143,8 +189,8 @@ write(
             Consenters: cfg.counties.map((c) => ({
               Host: c.orderer.host,
               Port: c.orderer.port,
-              ClientTLSCert: join(ordDir(c), 'tls', 'server.crt'),
-              ServerTLSCert: join(ordDir(c), 'tls', 'server.crt'),
+              ClientTLSCert: pubOrdTlsCert(c),
+              ServerTLSCert: pubOrdTlsCert(c),
             })),
             Options: {
               TickInterval: o.raftTickInterval ?? '250ms',
@@ -277,9 +323,7 @@ write('nodes.tsv', nodes.map((r) => r.join('\t')).join('\n') + '\n');
 
 // ---- each county's admin environment for the peer CLI and osnadmin ----
 for (const c of cfg.counties) {
-  const pd = peerDir(c),
-    od = ordDir(c),
-    oa = ordAdminDir(c);
+  const oa = ordAdminDir(c);
   write(
     `env/${c.key}.env`,
     envFile({
@@ -290,12 +334,12 @@ for (const c of cfg.counties) {
       CORE_PEER_LOCALMSPID: c.mspId,
       CORE_PEER_MSPCONFIGPATH: join(peerAdminDir(c), 'msp'),
       CORE_PEER_ADDRESS: addr(c.peer),
-      CORE_PEER_TLS_ROOTCERT_FILE: join(pd, 'tls', 'ca.crt'),
+      CORE_PEER_TLS_ROOTCERT_FILE: pubPeerTlsCa(c),
       COUNTY_KEY: c.key,
       COUNTY_NAME: c.name,
       CHANNEL: cfg.channel,
       ORDERER_ADDRESS: addr(c.orderer),
-      ORDERER_TLS_CA: join(od, 'tls', 'ca.crt'),
+      ORDERER_TLS_CA: pubOrdTlsCa(c),
       ORDERER_ADMIN_ADDRESS: addr(c.orderer, c.orderer.adminPort),
       ORDERER_ADMIN_TLS_CERT: join(oa, 'tls', 'client.crt'),
       ORDERER_ADMIN_TLS_KEY: join(oa, 'tls', 'client.key'),
@@ -326,7 +370,7 @@ write(
   ) + '\n',
 );
 
-// ---- connection facts for clients ----
+// ---- connection facts for clients: public material only, for every county ----
 const counties = cfg.counties.map((c) => ({
   key: c.key,
   name: c.name,
@@ -335,24 +379,42 @@ const counties = cfg.counties.map((c) => ({
   peer: {
     endpoint: addr(c.peer),
     hostnameOverride: peerFqdn(c),
-    tlsRootCert: join(peerDir(c), 'tls', 'ca.crt'),
+    tlsRootCert: pubPeerTlsCa(c),
     operations: `http://${addr(c.peer, c.peer.operationsPort)}`,
   },
   orderer: {
     mspId: c.orderer.mspId,
     endpoint: addr(c.orderer),
-    tlsRootCert: join(ordDir(c), 'tls', 'ca.crt'),
+    tlsRootCert: pubOrdTlsCa(c),
     admin: addr(c.orderer, c.orderer.adminPort),
     operations: `http://${addr(c.orderer, c.orderer.operationsPort)}`,
   },
-  ca: { cert: join(peerOrgDir(c), 'ca', `ca.${c.domain}-cert.pem`), keyDir: join(peerOrgDir(c), 'ca') },
-  admin: { msp: join(peerAdminDir(c), 'msp') },
-  users: Array.from({ length: c.users ?? 1 }, (_, i) => ({
-    name: `User${i + 1}@${c.domain}`,
-    msp: join(peerOrgDir(c), 'users', `User${i + 1}@${c.domain}`, 'msp'),
-  })),
+  ca: { cert: pubCaCert(c) },
 }));
 write('network.json', JSON.stringify({ channel: cfg.channel, counties }, null, 2) + '\n');
+
+// ---- each county's own facts, in its own folder: its CA (certificate and key folder, to issue
+// further identities), its admin MSP and the generated user MSPs (User1@<domain>). Read by that
+// county's gateway only (<dir of network.json>/counties/<key>/county.json).
+for (const c of cfg.counties) {
+  write(
+    `counties/${c.key}/county.json`,
+    JSON.stringify(
+      {
+        key: c.key,
+        mspId: c.mspId,
+        ca: { cert: join(peerOrgDir(c), 'ca', `ca.${c.domain}-cert.pem`), keyDir: join(peerOrgDir(c), 'ca') },
+        admin: { msp: join(peerAdminDir(c), 'msp') },
+        users: Array.from({ length: c.users ?? 1 }, (_, i) => ({
+          name: `User${i + 1}@${c.domain}`,
+          msp: join(peerOrgDir(c), 'users', `User${i + 1}@${c.domain}`, 'msp'),
+        })),
+      },
+      null,
+      2,
+    ) + '\n',
+  );
+}
 
 if (!existsSync(join(ordererConfigDir, 'orderer.yaml'))) {
   console.error(`network: ${ordererConfigDir}/orderer.yaml is missing; run 'npm run fabric:install' first`);

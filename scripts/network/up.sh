@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Brings up the county network described by network/counties.json on native Fabric binaries:
-# crypto material (cryptogen), channel genesis block (configtxgen), one Raft orderer and one peer per
+# each county's crypto material in its own folder (cryptogen), its certificates published to
+# run/public/<county>, channel genesis block from those (configtxgen), one Raft orderer and one peer per
 # county as background processes, orderers joined with osnadmin, peers joined with the peer CLI.
 # Anchor peers are part of the genesis block (AnchorPeers in each county's organisation).
 # Everything lives in network/run (NETWORK_RUN_DIR); stop it with scripts/network/down.sh.
@@ -39,9 +40,14 @@ while IFS=$'\t' read -r id _ _ checks _; do
   for check in ${checks//,/ }; do port_free "${check%%=*}" "$id ${check#*=}"; done
 done <"$RUN/nodes.tsv"
 
-say "generating crypto material (cryptogen)"
-"$FABRIC_BIN/cryptogen" generate --config "$RUN/config/crypto-config.yaml" --output "$RUN/crypto" >"$LOGS/cryptogen.log" 2>&1 \
-  || { cat "$LOGS/cryptogen.log" >&2; die "cryptogen failed"; }
+# each county makes its own keys in its own folder (as on its own machine) and publishes only its
+# certificates; the genesis block is built from those public copies
+for county in $(counties); do
+  say "generating $county's crypto material in $RUN/counties/$county (cryptogen)"
+  "$FABRIC_BIN/cryptogen" generate --config "$RUN/counties/$county/crypto-config.yaml" --output "$RUN/counties/$county/crypto" \
+    >>"$LOGS/cryptogen.log" 2>&1 || { cat "$LOGS/cryptogen.log" >&2; die "cryptogen failed for $county"; }
+done
+node "$ROOT/scripts/network/publish.mjs" || die "could not publish the counties' certificates"
 
 # peers use the module's core.yaml with Docker switched off (chaincode runs via the external builder);
 # every other setting comes from the environment in $RUN/nodes/<id>.env

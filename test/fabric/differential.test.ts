@@ -156,7 +156,12 @@ describe('on Fabric: differential test — the same scenario on the embedded led
 
     // ---- Fabric (through Liangdang's peer) ----
     const dir = mkdtempSync(path.join(os.tmpdir(), 'cl-diff-'));
-    const { ledger, wallet, network } = await openFabricWithNetwork(dir);
+    const { ledger, network } = await openFabricWithNetwork(dir);
+    // each county's members' keys are in that county's own wallet (a county's gateway holds no
+    // other county's keys); the scenario goes through Liangdang's peer with each member's own key
+    const wallets = Object.fromEntries(
+      await Promise.all([LIANGDANG, HUIXIAN, FENGXIAN].map(async (msp) => [msp, await openFabric(dir, { ...process.env, FABRIC_MSP_ID: msp })] as const)),
+    );
     let fabricRun: RunTokens;
     let target: number;
     try {
@@ -164,6 +169,7 @@ describe('on Fabric: differential test — the same scenario on the embedded led
         {
           ledger,
           identity: async (msp, member) => {
+            const wallet = wallets[msp]!.wallet;
             await wallet.issue(msp, member, member.startsWith('admin') ? 'admin' : 'client');
             return wallet.ledgerIdentity(msp, member);
           },
@@ -173,6 +179,7 @@ describe('on Fabric: differential test — the same scenario on the embedded led
       target = await ledger.height();
     } finally {
       await ledger.close();
+      for (const w of Object.values(wallets)) await w.ledger.close();
     }
     // Fengxian's peer did not serve the scenario; wait until it has committed every block of it
     const fx = await openFabric(dir, { ...process.env, FABRIC_MSP_ID: FENGXIAN });

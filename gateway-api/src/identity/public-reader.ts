@@ -18,16 +18,19 @@ export function isReservedMemberName(member: string): boolean {
 interface ReaderIssuer {
   has(mspId: string, member: string): boolean;
   issue(mspId: string, member: string, ou: 'client'): Promise<unknown>;
+  /** The counties whose keys it holds (on Fabric a county's gateway holds only its own county's). */
+  servedCounties?(): readonly string[];
 }
 
 /**
  * The ledger identity public routes evaluate with: a client identity of a county (by default
- * the first county of the network) that holds no role, issued on first use. Public routes only
+ * the first county whose keys the wallet holds: on Fabric the gateway's own county) that holds no
+ * role, issued on first use. Public routes only
  * evaluate read-only transactions with it; it is never given to a caller.
  */
 export function publicReader(
   identities: IdentityResolver & ReaderIssuer,
-  mspId: string = (DEFAULT_COUNTIES[0] as { mspId: string }).mspId,
+  mspId: string = identities.servedCounties?.()[0] ?? (DEFAULT_COUNTIES[0] as { mspId: string }).mspId,
 ): () => Promise<LedgerIdentity> {
   let ready: Promise<LedgerIdentity> | undefined;
   return () => {

@@ -1,4 +1,4 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { SerialFile, writeFileAtomic } from '../auth/atomic-file';
@@ -31,6 +31,25 @@ export class Wallet {
   static async open(dir: string, counties: readonly County[], externalCas: Readonly<Record<string, CaMaterial>> = {}): Promise<Wallet> {
     const wallet = new Wallet(dir);
     await mkdir(dir, { recursive: true, mode: 0o700 });
+    // A wallet holds the keys of the counties it serves and no other county's (on Fabric: one county).
+    const served = new Set(counties.map((c) => c.mspId));
+    for (const f of await readdir(dir)) {
+      const msp = /^(.+)\.ca\.json$/.exec(f)?.[1];
+      if (msp !== undefined && !served.has(msp)) {
+        throw new Error(
+          `${path.join(dir, f)} holds the CA private key of ${msp}, which this wallet does not serve (${[...served].join(', ')}); refusing to start`,
+        );
+      }
+    }
+    const idFile = path.join(dir, 'identities.json');
+    const held = existsSync(idFile) ? (JSON.parse(await readFile(idFile, 'utf8')) as IdentityMaterial[]) : [];
+    for (const id of held) {
+      if (!served.has(id.mspId)) {
+        throw new Error(
+          `${idFile} holds the private key of ${id.member} of ${id.mspId}, which this wallet does not serve (${[...served].join(', ')}); refusing to start`,
+        );
+      }
+    }
     for (const county of counties) {
       const caFile = path.join(dir, `${county.mspId}.ca.json`);
       let ca: CaMaterial;
@@ -49,10 +68,7 @@ export class Wallet {
       }
       wallet.#cas.set(county.mspId, ca);
     }
-    const idFile = path.join(dir, 'identities.json');
-    if (existsSync(idFile)) {
-      for (const id of JSON.parse(await readFile(idFile, 'utf8')) as IdentityMaterial[]) wallet.#identities.set(keyOf(id.mspId, id.member), id);
-    }
+    for (const id of held) wallet.#identities.set(keyOf(id.mspId, id.member), id);
     for (const county of counties) {
       const peerName = endorsingPeerOf(county.mspId);
       if (!wallet.#identities.has(keyOf(county.mspId, peerName))) await wallet.issue(county.mspId, peerName, 'peer');
@@ -129,6 +145,11 @@ export class Wallet {
       this.#ledgerIdentities.set(k, id);
     }
     return id;
+  }
+
+  /** The counties whose CA (and members' keys) this wallet holds, in the order it was opened with. */
+  servedCounties(): readonly string[] {
+    return [...this.#cas.keys()];
   }
 
   trustedCas(): Record<string, string> {
