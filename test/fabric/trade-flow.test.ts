@@ -48,6 +48,9 @@ describe('on Fabric: ownership transfer and evidence through the three countiesâ
       ['hxMerchant', HUIXIAN, member('shop-hx'), ['merchant']],
       ['verifier', FENGXIAN, member('eco-monitor'), ['verifier']],
       ['auditor', FENGXIAN, member('audit-fx'), ['auditor']],
+      // a merchant the trade does not concern, and a county the trade does not concern
+      ['fxMerchant', FENGXIAN, member('shop-fx'), ['merchant']],
+      ['fxFinance', FENGXIAN, member('fin-fx'), ['finance']],
     ];
     const adminOf: Record<string, string> = { [LIANGDANG]: 'ldAdmin', [HUIXIAN]: 'hxAdmin', [FENGXIAN]: 'fxAdmin' };
     for (const [alias, msp, name, roles] of people) {
@@ -195,6 +198,11 @@ describe('on Fabric: ownership transfer and evidence through the three countiesâ
     expect(deal.statusCode, deal.body).to.equal(200);
     const bytes = deal.rawPayload;
     const order = (await get('auditor', `/api/v1/orders/${orderId}`)).json();
+    // need to know, decided by the chaincode on the peer: neither another merchant nor an unconcerned county's finance
+    for (const who of ['fxMerchant', 'fxFinance']) {
+      expect((await get(who, `/api/v1/orders/${orderId}`)).json().code, who).to.equal('FORBIDDEN');
+      expect((await get(who, `/api/v1/orders/${orderId}/deal`)).statusCode, who).to.equal(403);
+    }
     expect(createHash('sha256').update(bytes).digest('hex')).to.equal(order.settlement.evidenceSha256);
 
     const verified = await upload('auditor', '/api/v1/evidence/verify', bytes, 'application/json');
