@@ -62,7 +62,10 @@ describe('on Fabric: the caller comes from the parsed certificate, not from a fo
     // The CA also sets the node OU (client) that Fabric's MSP classifies identities by.
     const carol = await crafted('carol', [{ C: ['CN'] }, { OU: ['client'] }, { OU: ['x,OU=admin'] }, { CN: [`carol-${runId}`] }]);
     expect(await whoAmI(carol)).to.deep.equal({ mspId: LIANGDANG, member: `carol-${runId}`, isCountyAdmin: false, roles: [] });
-    for (const cn of ['a,b', 'a+b', 'a=b', 'a/b']) {
+    // a multi-valued RDN (OU and CN in one) and several OUs: only the attributes count
+    const dave = await crafted('dave', [{ C: ['CN'] }, { OU: ['client'], CN: [`dave-${runId}`] }, { OU: ["it's x+y=z, OU=admin"] }]);
+    expect(await whoAmI(dave)).to.include({ member: `dave-${runId}`, isCountyAdmin: false });
+    for (const cn of ['a,b', 'a+b', 'a=b', 'a/b', 'a"b', "it's"]) {
       const odd = await crafted('odd', [{ C: ['CN'] }, { OU: ['client'] }, { CN: [cn] }]);
       expect(await outcome(whoAmI(odd)), cn).to.equal('FORBIDDEN');
     }

@@ -202,6 +202,7 @@ describe('on Fabric: ownership transfer and evidence through the three countiesâ
     for (const who of ['fxMerchant', 'fxFinance']) {
       expect((await get(who, `/api/v1/orders/${orderId}`)).json().code, who).to.equal('FORBIDDEN');
       expect((await get(who, `/api/v1/orders/${orderId}/deal`)).statusCode, who).to.equal(403);
+      expect((await get(who, `/api/v1/evidence/${order.settlement.evidenceSha256}`)).json().code, `${who}: the deal's evidence record`).to.equal('FORBIDDEN');
     }
     expect(createHash('sha256').update(bytes).digest('hex')).to.equal(order.settlement.evidenceSha256);
 
