@@ -18,6 +18,8 @@ import { Ledger } from '../../gateway-api/src/ledger/ledger';
 import { hostLedger } from '../../gateway-api/src/ledger/remote/ledger-host';
 import { RemoteLedger } from '../../gateway-api/src/ledger/remote/remote-ledger';
 import { callerOf } from '../../gateway-api/src/plugins/auth';
+import { tx } from '../../chaincode/src/catalogue';
+import { submit } from '../../gateway-api/src/ledger/calls';
 import { BENCH_TRANSACTIONS, BenchContract } from './bench-contract';
 
 interface Setup {
@@ -62,6 +64,10 @@ async function main(): Promise<void> {
     trustedCas: wallet.trustedCas(),
     endorsers: wallet.endorsers(),
   });
+  // The bench caller holds a role, as every caller of a data route must (a member without one reaches only /members/me).
+  await wallet.issue('LiangdangMSP', 'admin', 'admin');
+  await wallet.issue('LiangdangMSP', 'bench', 'client');
+  await submit(ledger, wallet.ledgerIdentity('LiangdangMSP', 'admin'), tx.membership.grantRole, { member: 'bench', role: 'auditor' });
   let port: number;
   if (process.env.BENCH_HTTP_WORKER === '0') {
     port = await serve(ledger, { dir, walletDir });
