@@ -7,9 +7,9 @@ import { callerOf } from '../kernel/identity';
 import { mustGetRecord, putRecord, scanBounded } from '../kernel/state';
 import { txTime } from '../kernel/time';
 import { parseInput } from '../kernel/validate';
+import { countiesTransactions } from './transactions';
 import { rolesOf } from '../membership/access';
 import { Counties, County, MAX_COUNTIES, getCounty } from './counties';
-import { countyRefInput, registerCountyInput } from './schemas';
 
 export const CountiesEvents = {
   CountyRegistered: 'counties.CountyRegistered',
@@ -24,7 +24,7 @@ export class CountiesContract extends CountyContract {
   /** A county admin registers its own county (the caller's MSP) once. */
   @Transaction()
   async Register(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(registerCountyInput, inputJson);
+    const input = parseInput(countiesTransactions.register.input, inputJson);
     const caller = callerOf(ctx);
     if (!caller.isCountyAdmin && (await rolesOf(ctx, caller, ['county-admin'])).length === 0) {
       throw forbidden(`${caller.member} of ${caller.mspId} is not a county admin`);
@@ -48,7 +48,7 @@ export class CountiesContract extends CountyContract {
 
   @Transaction(false)
   async Get(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(countyRefInput, inputJson);
+    const input = parseInput(countiesTransactions.get.input, inputJson);
     return canonicalJson(await mustGetRecord(ctx, Counties, [input.mspId], 'county'));
   }
 

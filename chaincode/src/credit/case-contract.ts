@@ -7,11 +7,12 @@ import { Caller, callerOf } from '../kernel/identity';
 import { checkPageSize, getRecord, listByIndex, mustGetRecord, putRecord } from '../kernel/state';
 import { txTime } from '../kernel/time';
 import { parseInput } from '../kernel/validate';
+import { caseTransactions } from './transactions';
 import { holdsRole, requireRole } from '../membership/access';
 import { issueEntry } from './blacklist';
 import { recordCreditEvent } from './credit-file';
 import { CaseLead, CaseLeads, CaseStep } from './records';
-import { CaseStatus, CreditEventKind, caseRefInput, caseStepInput, closeCaseInput, listCasesInput, rejectCaseInput, transferCaseInput } from './schemas';
+import { CaseStatus, CreditEventKind } from './schemas';
 
 export const CaseEvents = {
   CaseTransferred: 'cases.CaseTransferred',
@@ -38,7 +39,7 @@ export class CaseContract extends CountyContract {
   /** Enforcement of county A transfers a lead about a subject, with evidence, to county B. */
   @Transaction()
   async TransferCase(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(transferCaseInput, inputJson);
+    const input = parseInput(caseTransactions.transferCase.input, inputJson);
     const caller = await requireRole(ctx, 'enforcement');
     if (input.toCounty === caller.mspId) throw ruleViolation("a case lead is transferred to another county, not to the caller's own");
     const time = txTime(ctx);
@@ -64,21 +65,21 @@ export class CaseContract extends CountyContract {
   /** The receiving county's enforcement accepts a transferred lead. */
   @Transaction()
   async AcceptCase(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(caseStepInput, inputJson);
+    const input = parseInput(caseTransactions.acceptCase.input, inputJson);
     return moveCase(ctx, input.caseId, 'transferred', 'accepted', CaseEvents.CaseAccepted, input.note);
   }
 
   /** The receiving county's enforcement rejects a transferred lead, with a reason. */
   @Transaction()
   async RejectCase(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(rejectCaseInput, inputJson);
+    const input = parseInput(caseTransactions.rejectCase.input, inputJson);
     return moveCase(ctx, input.caseId, 'transferred', 'rejected', CaseEvents.CaseRejected, input.reason);
   }
 
   /** The receiving county's enforcement starts investigating an accepted lead. */
   @Transaction()
   async InvestigateCase(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(caseStepInput, inputJson);
+    const input = parseInput(caseTransactions.investigateCase.input, inputJson);
     return moveCase(ctx, input.caseId, 'accepted', 'investigating', CaseEvents.CaseInvestigating, input.note);
   }
 
@@ -89,7 +90,7 @@ export class CaseContract extends CountyContract {
    */
   @Transaction()
   async CloseCase(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(closeCaseInput, inputJson);
+    const input = parseInput(caseTransactions.closeCase.input, inputJson);
     const { caller, before } = await receiver(ctx, input.caseId);
     requireCaseStatus(before, 'investigating');
     const time = txTime(ctx);
@@ -135,7 +136,7 @@ export class CaseContract extends CountyContract {
   /** A case: for the enforcement of its two counties and for auditors of any county. */
   @Transaction(false)
   async GetCase(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(caseRefInput, inputJson);
+    const input = parseInput(caseTransactions.getCase.input, inputJson);
     const lead = await mustGetRecord(ctx, CaseLeads, [input.caseId], 'case');
     const caller = callerOf(ctx);
     const party = (caller.mspId === lead.fromCounty || caller.mspId === lead.toCounty) && (await holdsRole(ctx, caller, 'enforcement'));
@@ -148,7 +149,7 @@ export class CaseContract extends CountyContract {
   /** A county's outgoing or incoming leads: for that county's enforcement and for auditors. */
   @Transaction(false)
   async ListCases(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(listCasesInput, inputJson);
+    const input = parseInput(caseTransactions.listCases.input, inputJson);
     const caller = callerOf(ctx);
     const own = caller.mspId === input.county && (await holdsRole(ctx, caller, 'enforcement'));
     if (!own && !(await holdsRole(ctx, caller, 'auditor'))) throw forbidden(`cases of ${input.county} are listed for its enforcement and for auditors`);

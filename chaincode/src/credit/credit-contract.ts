@@ -8,6 +8,7 @@ import { ROLES } from '../kernel/schemas';
 import { checkPageSize, getRecord, listByIndex, listRecords, mustGetRecord, putRecord, scanBounded } from '../kernel/state';
 import { txTime } from '../kernel/time';
 import { parseInput } from '../kernel/validate';
+import { creditTransactions } from './transactions';
 import { holdsRole, requireRole } from '../membership/access';
 import { actsFor } from '../subjects/binding';
 import { Subjects } from '../subjects/records';
@@ -26,23 +27,6 @@ import {
   TrailHead,
   TrailHeads,
 } from './records';
-import {
-  anchorQueryTrailInput,
-  bulkCheckInput,
-  checkSubjectInput,
-  creditFileInput,
-  entryRefInput,
-  eventRefInput,
-  fileObjectionInput,
-  issueBlacklistInput,
-  listBlacklistInput,
-  recordCreditEventInput,
-  repairInput,
-  resolveObjectionInput,
-  subjectPageInput,
-  trailAnchorsInput,
-  trailRefInput,
-} from './schemas';
 
 export const CreditContractEvents = {
   EventRecorded: 'credit.EventRecorded',
@@ -70,7 +54,7 @@ export class CreditContract extends CountyContract {
   /** Enforcement or a regulator records a credit event of a subject; 首违不罚 turns a first minor harmless violation into a warning. */
   @Transaction()
   async RecordEvent(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(recordCreditEventInput, inputJson);
+    const input = parseInput(creditTransactions.recordEvent.input, inputJson);
     const caller = await requireRole(ctx, 'enforcement', 'regulator');
     const role = (await holdsRole(ctx, caller, 'enforcement')) ? 'enforcement' : 'regulator';
     const event = await recordCreditEvent(ctx, {
@@ -96,21 +80,21 @@ export class CreditContract extends CountyContract {
 
   @Transaction(false)
   async GetEvent(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(eventRefInput, inputJson);
+    const input = parseInput(creditTransactions.getEvent.input, inputJson);
     return canonicalJson(await mustGetRecord(ctx, CreditEvents, [input.eventId], 'credit event'));
   }
 
   /** A subject's credit events, oldest first. */
   @Transaction(false)
   async ListEvents(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(subjectPageInput, inputJson);
+    const input = parseInput(creditTransactions.listEvents.input, inputJson);
     return canonicalJson(await listByIndex(ctx, CreditEvents, 'bySubject', [input.subjectId], checkPageSize(input.limit), input.cursor));
   }
 
   /** A subject's credit file: counters, look-back window counts, credit class and the rule row that gave it. */
   @Transaction(false)
   async GetCreditFile(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(creditFileInput, inputJson);
+    const input = parseInput(creditTransactions.getCreditFile.input, inputJson);
     return canonicalJson(await creditStanding(ctx, input.subjectId));
   }
 
@@ -119,7 +103,7 @@ export class CreditContract extends CountyContract {
   /** Enforcement or a regulator blacklists a subject on the basis of its recorded violations. */
   @Transaction()
   async IssueBlacklist(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(issueBlacklistInput, inputJson);
+    const input = parseInput(creditTransactions.issueBlacklist.input, inputJson);
     const caller = await requireRole(ctx, 'enforcement', 'regulator');
     const ids = [...new Set(input.basisEventIds)];
     const basis: CreditEvent[] = [];
@@ -139,7 +123,7 @@ export class CreditContract extends CountyContract {
   /** The subject's merchant, or a regulator of the subject's county on its behalf, objects to an entry (异议). */
   @Transaction()
   async FileObjection(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(fileObjectionInput, inputJson);
+    const input = parseInput(creditTransactions.fileObjection.input, inputJson);
     const caller = callerOf(ctx);
     const before = await mustGetEntry(ctx, input.entryId);
     let role: 'merchant' | 'regulator' | undefined;
@@ -182,7 +166,7 @@ export class CreditContract extends CountyContract {
   /** The issuing county resolves an open objection: upheld (the entry stands) or withdrawn (the entry is revoked, kept in history). */
   @Transaction()
   async ResolveObjection(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(resolveObjectionInput, inputJson);
+    const input = parseInput(creditTransactions.resolveObjection.input, inputJson);
     const caller = await requireRole(ctx, 'enforcement', 'regulator');
     const before = await mustGetEntry(ctx, input.entryId);
     if (caller.mspId !== before.issuingCounty) throw forbidden(`objections to entry ${before.id} are resolved by ${before.issuingCounty}, not ${caller.mspId}`);
@@ -224,7 +208,7 @@ export class CreditContract extends CountyContract {
   /** Credit repair (信用修复): the issuing county's enforcement, after the minimum publication period, with rectification evidence. */
   @Transaction()
   async RepairBlacklist(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(repairInput, inputJson);
+    const input = parseInput(creditTransactions.repairBlacklist.input, inputJson);
     const caller = await requireRole(ctx, 'enforcement');
     const before = await mustGetEntry(ctx, input.entryId);
     if (caller.mspId !== before.issuingCounty)
@@ -258,7 +242,7 @@ export class CreditContract extends CountyContract {
   /** An entry with its objections, and whether it is active today. */
   @Transaction(false)
   async GetEntry(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(entryRefInput, inputJson);
+    const input = parseInput(creditTransactions.getEntry.input, inputJson);
     const entry = await mustGetEntry(ctx, input.entryId);
     const { items } = await scanBounded(ctx, Objections, [entry.id], MAX_OBJECTIONS_PER_ENTRY);
     return canonicalJson({ ...entryView(entry, today(ctx)), objections: items });
@@ -267,7 +251,7 @@ export class CreditContract extends CountyContract {
   /** Entries in force today, optionally by issuing county and measure, a page at a time. */
   @Transaction(false)
   async ListBlacklist(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(listBlacklistInput, inputJson);
+    const input = parseInput(creditTransactions.listBlacklist.input, inputJson);
     return canonicalJson(
       await listInForce(
         ctx,
@@ -285,7 +269,7 @@ export class CreditContract extends CountyContract {
   /** Every entry of a subject, whatever its status, oldest first. */
   @Transaction(false)
   async SubjectHistory(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(subjectPageInput, inputJson);
+    const input = parseInput(creditTransactions.subjectHistory.input, inputJson);
     const day = today(ctx);
     const page = await listByIndex(ctx, BlacklistEntries, 'bySubject', [input.subjectId], checkPageSize(input.limit), input.cursor);
     return canonicalJson({ ...page, items: page.items.map((e) => entryView(e, day)) });
@@ -294,14 +278,14 @@ export class CreditContract extends CountyContract {
   /** Is this subject restricted now, by which entries, and is any under objection? One key read. */
   @Transaction(false)
   async CheckSubject(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(checkSubjectInput, inputJson);
+    const input = parseInput(creditTransactions.checkSubject.input, inputJson);
     return canonicalJson({ asOf: today(ctx), ...(await checkOne(ctx, input.subjectId, today(ctx))) });
   }
 
   /** Bulk check of up to 1000 codes; a malformed code is reported in its own item. */
   @Transaction(false)
   async CheckSubjects(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(bulkCheckInput, inputJson);
+    const input = parseInput(creditTransactions.checkSubjects.input, inputJson);
     const day = today(ctx);
     const items = [];
     for (const code of input.codes) items.push(await checkOne(ctx, code, day));
@@ -324,7 +308,7 @@ export class CreditContract extends CountyContract {
    */
   @Transaction()
   async AnchorQueryTrail(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(anchorQueryTrailInput, inputJson);
+    const input = parseInput(creditTransactions.anchorQueryTrail.input, inputJson);
     const caller = await requireRole(ctx, ...ROLES);
     const head = await getRecord(ctx, TrailHeads, [input.trailId]);
     if (head && head.county !== caller.mspId) throw forbidden(`trail ${input.trailId} belongs to ${head.county}`);
@@ -365,7 +349,7 @@ export class CreditContract extends CountyContract {
 
   @Transaction(false)
   async GetQueryTrailHead(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(trailRefInput, inputJson);
+    const input = parseInput(creditTransactions.getQueryTrailHead.input, inputJson);
     const head = await getRecord(ctx, TrailHeads, [input.trailId]);
     if (!head) throw notFound(`trail ${input.trailId} has no anchors`);
     return canonicalJson(head);
@@ -373,7 +357,7 @@ export class CreditContract extends CountyContract {
 
   @Transaction(false)
   async ListQueryTrailAnchors(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(trailAnchorsInput, inputJson);
+    const input = parseInput(creditTransactions.listQueryTrailAnchors.input, inputJson);
     return canonicalJson(await listRecords(ctx, TrailAnchors, [input.trailId], checkPageSize(input.limit), input.cursor));
   }
 }

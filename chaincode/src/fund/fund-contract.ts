@@ -7,6 +7,7 @@ import { Caller } from '../kernel/identity';
 import { checkPageSize, getRecord, listByIndex, listRecords, mustGetRecord, putRecord } from '../kernel/state';
 import { today, txTime } from '../kernel/time';
 import { parseInput } from '../kernel/validate';
+import { fundTransactions } from './transactions';
 import { requireRole } from '../membership/access';
 import { Role } from '../kernel/schemas';
 import { allocate } from './allocation';
@@ -30,20 +31,7 @@ import {
   Rounds,
 } from './records';
 import { VolumeDays } from '../market/trade-statistics';
-import {
-  MetricInput,
-  carbonSinkRefInput,
-  confirmCarbonSinkInput,
-  listContributionsInput,
-  listDisbursementsInput,
-  listRoundsInput,
-  proposeRoundInput,
-  recordContributionInput,
-  recordDisbursementInput,
-  reportCarbonSinkInput,
-  roundRefInput,
-  tradeVolumeInput,
-} from './schemas';
+import { MetricInput } from './schemas';
 import { datesOf } from '../kernel/dates';
 
 export const FundEvents = {
@@ -71,7 +59,7 @@ export class FundContract extends CountyContract {
   /** Finance of a registered county records its county's contribution with the payment reference. */
   @Transaction()
   async RecordContribution(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(recordContributionInput, inputJson);
+    const input = parseInput(fundTransactions.recordContribution.input, inputJson);
     const finance = await requireCountyRole(ctx, 'finance');
     await usePaymentRef(ctx, finance, input.paymentRef);
     const balance = await loadBalance(ctx);
@@ -97,7 +85,7 @@ export class FundContract extends CountyContract {
 
   @Transaction(false)
   async ListContributions(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(listContributionsInput, inputJson);
+    const input = parseInput(fundTransactions.listContributions.input, inputJson);
     return canonicalJson(await listByIndex(ctx, Contributions, 'byCounty', [input.county], checkPageSize(input.limit), input.cursor));
   }
 
@@ -113,7 +101,7 @@ export class FundContract extends CountyContract {
   /** Finance or a regulator of a county reports its carbon sink for a period, with evidence. */
   @Transaction()
   async ReportCarbonSink(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(reportCarbonSinkInput, inputJson);
+    const input = parseInput(fundTransactions.reportCarbonSink.input, inputJson);
     const reporter = await requireCountyRole(ctx, 'finance', 'regulator');
     const previous = await getRecord(ctx, CarbonSinks, [reporter.mspId, input.periodFrom, input.periodTo]);
     if (previous && previous.status !== 'rejected')
@@ -138,7 +126,7 @@ export class FundContract extends CountyContract {
   /** A verifier of another county confirms or rejects a reported carbon sink; only confirmed sinks count. */
   @Transaction()
   async ConfirmCarbonSink(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(confirmCarbonSinkInput, inputJson);
+    const input = parseInput(fundTransactions.confirmCarbonSink.input, inputJson);
     const verifier = await requireRole(ctx, 'verifier');
     const previous = await mustGetRecord(ctx, CarbonSinks, [input.county, input.periodFrom, input.periodTo], 'carbon sink report');
     if (verifier.mspId === previous.county) throw forbidden(`a verifier of ${verifier.mspId} may not confirm its own county's carbon sink`);
@@ -164,14 +152,14 @@ export class FundContract extends CountyContract {
 
   @Transaction(false)
   async GetCarbonSink(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(carbonSinkRefInput, inputJson);
+    const input = parseInput(fundTransactions.getCarbonSink.input, inputJson);
     return canonicalJson(await mustGetRecord(ctx, CarbonSinks, [input.county, input.periodFrom, input.periodTo], 'carbon sink report'));
   }
 
   /** Settled eco-product trade volume of an origin county over a period, from the ledger's running day totals. */
   @Transaction(false)
   async TradeVolume(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(tradeVolumeInput, inputJson);
+    const input = parseInput(fundTransactions.tradeVolume.input, inputJson);
     const days: Array<{ date: string; volumeFen: number; trades: number }> = [];
     let volumeFen = 0;
     let trades = 0;
@@ -194,7 +182,7 @@ export class FundContract extends CountyContract {
    */
   @Transaction()
   async ProposeRound(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(proposeRoundInput, inputJson);
+    const input = parseInput(fundTransactions.proposeRound.input, inputJson);
     const finance = await requireCountyRole(ctx, 'finance');
     const time = txTime(ctx);
     const txDay = today(ctx);
@@ -260,7 +248,7 @@ export class FundContract extends CountyContract {
   /** Finance of a county of the round approves it, once per county. */
   @Transaction()
   async ApproveRound(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(roundRefInput, inputJson);
+    const input = parseInput(fundTransactions.approveRound.input, inputJson);
     const finance = await requireRole(ctx, 'finance');
     const previous = await mustGetRecord(ctx, Rounds, [input.roundId], 'round');
     requireRoundCounty(previous, finance);
@@ -283,7 +271,7 @@ export class FundContract extends CountyContract {
   /** Finance of a county of the round finalizes it once a majority approved; it never changes again. */
   @Transaction()
   async FinalizeRound(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(roundRefInput, inputJson);
+    const input = parseInput(fundTransactions.finalizeRound.input, inputJson);
     const finance = await requireRole(ctx, 'finance');
     const previous = await mustGetRecord(ctx, Rounds, [input.roundId], 'round');
     requireRoundCounty(previous, finance);
@@ -316,7 +304,7 @@ export class FundContract extends CountyContract {
   /** Finance of a county of a finalized round records a payment to a county; never more than its allocation. */
   @Transaction()
   async RecordDisbursement(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(recordDisbursementInput, inputJson);
+    const input = parseInput(fundTransactions.recordDisbursement.input, inputJson);
     const finance = await requireRole(ctx, 'finance');
     const round = await mustGetRecord(ctx, Rounds, [input.roundId], 'round');
     requireRoundCounty(round, finance);
@@ -360,7 +348,7 @@ export class FundContract extends CountyContract {
   /** A round, with what has been disbursed to each county so far. */
   @Transaction(false)
   async GetRound(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(roundRefInput, inputJson);
+    const input = parseInput(fundTransactions.getRound.input, inputJson);
     const round = await mustGetRecord(ctx, Rounds, [input.roundId], 'round');
     const disbursedFen: Record<string, number> = {};
     for (const a of round.allocations) disbursedFen[a.county] = (await getRecord(ctx, Payouts, [round.id, a.county]))?.disbursedFen ?? 0;
@@ -369,13 +357,13 @@ export class FundContract extends CountyContract {
 
   @Transaction(false)
   async ListRounds(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(listRoundsInput, inputJson);
+    const input = parseInput(fundTransactions.listRounds.input, inputJson);
     return canonicalJson(await listByIndex(ctx, Rounds, 'byStatus', [input.status], checkPageSize(input.limit), input.cursor));
   }
 
   @Transaction(false)
   async ListDisbursements(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(listDisbursementsInput, inputJson);
+    const input = parseInput(fundTransactions.listDisbursements.input, inputJson);
     return canonicalJson(await listRecords(ctx, Disbursements, [input.roundId], checkPageSize(input.limit), input.cursor));
   }
 }

@@ -7,6 +7,7 @@ import { Caller } from '../kernel/identity';
 import { checkPageSize, getRecord, listByIndex, listRecords, mustGetRecord, putRecord } from '../kernel/state';
 import { addDays, today, txTime } from '../kernel/time';
 import { parseInput } from '../kernel/validate';
+import { ipTransactions } from './transactions';
 import { requireRole } from '../membership/access';
 import { requireKnownCounty } from '../counties/counties';
 import { datesOf } from '../kernel/dates';
@@ -16,18 +17,6 @@ import { licensingRestriction } from './licensing-eligibility';
 import { APPROVAL_THRESHOLD_BP, effectiveLicensesOf, licenseStateOn, refuseConflicts, requireLicenseCapacity, royaltyDue, splitRoyalty } from './licensing';
 import { Actor } from '../kernel/actor';
 import { IpAsset, IpAssets, License, Licenses, RoyaltyDays, RoyaltyReport, RoyaltyReports, RoyaltyShares } from './records';
-import {
-  ipRefInput,
-  licenseRefInput,
-  listIpInput,
-  listLicensesInput,
-  listRoyaltyReportsInput,
-  registerIpInput,
-  reportRoyaltyInput,
-  requestLicenseInput,
-  revokeLicenseInput,
-  royaltyStatementInput,
-} from './schemas';
 
 export const IpEvents = {
   IpRegistered: 'ip.IpRegistered',
@@ -47,7 +36,7 @@ export class IpContract extends CountyContract {
   /** A regulator of one of the co-owning counties registers an IP asset; every owner is a registered county. */
   @Transaction()
   async RegisterIp(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(registerIpInput, inputJson);
+    const input = parseInput(ipTransactions.registerIp.input, inputJson);
     const regulator = await requireRole(ctx, 'regulator');
     if (!input.owners.some((o) => o.county === regulator.mspId)) throw forbidden(`a regulator of ${regulator.mspId} may register only IP its county co-owns`);
     for (const owner of input.owners) await requireKnownCounty(ctx, owner.county, 'owner');
@@ -72,13 +61,13 @@ export class IpContract extends CountyContract {
 
   @Transaction(false)
   async GetIp(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(ipRefInput, inputJson);
+    const input = parseInput(ipTransactions.getIp.input, inputJson);
     return canonicalJson(await mustGetRecord(ctx, IpAssets, [input.ipId], 'IP'));
   }
 
   @Transaction(false)
   async ListIp(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(listIpInput, inputJson);
+    const input = parseInput(ipTransactions.listIp.input, inputJson);
     return canonicalJson(await listByIndex(ctx, IpAssets, 'byKind', [input.kind], checkPageSize(input.limit), input.cursor));
   }
 
@@ -89,7 +78,7 @@ export class IpContract extends CountyContract {
    */
   @Transaction()
   async RequestLicense(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(requestLicenseInput, inputJson);
+    const input = parseInput(ipTransactions.requestLicense.input, inputJson);
     const merchant = await requireMerchantFor(ctx, input.licenseeSubjectId);
     const ip = await mustGetRecord(ctx, IpAssets, [input.ipId], 'IP');
     const licensee = await mustGetRecord(ctx, Subjects, [input.licenseeSubjectId], 'subject');
@@ -142,7 +131,7 @@ export class IpContract extends CountyContract {
    */
   @Transaction()
   async ApproveLicense(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(licenseRefInput, inputJson);
+    const input = parseInput(ipTransactions.approveLicense.input, inputJson);
     const regulator = await requireRole(ctx, 'regulator');
     const previous = await mustGetRecord(ctx, Licenses, [input.licenseId], 'license');
     const ip = await mustGetRecord(ctx, IpAssets, [previous.ipId], 'IP');
@@ -179,7 +168,7 @@ export class IpContract extends CountyContract {
   /** A regulator or enforcement member of a co-owning county revokes an effective license for infringement or breach. */
   @Transaction()
   async RevokeLicense(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(revokeLicenseInput, inputJson);
+    const input = parseInput(ipTransactions.revokeLicense.input, inputJson);
     const officer = await requireRole(ctx, 'regulator', 'enforcement');
     const previous = await mustGetRecord(ctx, Licenses, [input.licenseId], 'license');
     const ip = await mustGetRecord(ctx, IpAssets, [previous.ipId], 'IP');
@@ -207,7 +196,7 @@ export class IpContract extends CountyContract {
   /** A license, with what it is today (requested, pending, active, expired or revoked). */
   @Transaction(false)
   async GetLicense(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(licenseRefInput, inputJson);
+    const input = parseInput(ipTransactions.getLicense.input, inputJson);
     const license = await mustGetRecord(ctx, Licenses, [input.licenseId], 'license');
     const date = today(ctx);
     return canonicalJson({ ...license, stateToday: licenseStateOn(license, date), today: date });
@@ -215,7 +204,7 @@ export class IpContract extends CountyContract {
 
   @Transaction(false)
   async ListLicenses(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(listLicensesInput, inputJson);
+    const input = parseInput(ipTransactions.listLicenses.input, inputJson);
     return canonicalJson(await listByIndex(ctx, Licenses, 'byIp', [input.ipId], checkPageSize(input.limit), input.cursor));
   }
 
@@ -226,7 +215,7 @@ export class IpContract extends CountyContract {
    */
   @Transaction()
   async ReportRoyalty(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(reportRoyaltyInput, inputJson);
+    const input = parseInput(ipTransactions.reportRoyalty.input, inputJson);
     const previous = await mustGetRecord(ctx, Licenses, [input.licenseId], 'license');
     const merchant = await requireMerchantFor(ctx, previous.licenseeSubjectId);
     if (previous.status === 'requested') throw conflict(`license ${previous.id} is not effective yet`);
@@ -293,14 +282,14 @@ export class IpContract extends CountyContract {
 
   @Transaction(false)
   async ListRoyaltyReports(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(listRoyaltyReportsInput, inputJson);
+    const input = parseInput(ipTransactions.listRoyaltyReports.input, inputJson);
     return canonicalJson(await listRecords(ctx, RoyaltyReports, [input.licenseId], checkPageSize(input.limit), input.cursor));
   }
 
   /** A county's royalty statement for a range of report days (≤ 366): total and per day, from the running day totals. */
   @Transaction(false)
   async RoyaltyStatement(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(royaltyStatementInput, inputJson);
+    const input = parseInput(ipTransactions.royaltyStatement.input, inputJson);
     const days = [];
     let amountFen = 0;
     let reports = 0;

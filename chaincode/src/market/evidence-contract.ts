@@ -7,10 +7,10 @@ import { ROLES } from '../kernel/schemas';
 import { getRecord, mustGetRecord, putRecord, scanBounded } from '../kernel/state';
 import { txTime } from '../kernel/time';
 import { parseInput } from '../kernel/validate';
+import { evidenceTransactions } from '../evidence/transactions';
 import { requireRole } from '../membership/access';
 import { anchorEvidenceRecord } from '../evidence/anchor';
 import { EvidenceRecognition, EvidenceRecognitions, EvidenceRecords } from '../evidence/records';
-import { anchorEvidenceInput, evidenceDigestInput, recognizeEvidenceInput } from '../evidence/schemas';
 import { requireMayReadEvidence } from './evidence-access';
 
 export const EvidenceEvents = {
@@ -30,7 +30,7 @@ export class EvidenceContract extends CountyContract {
   /** Any member holding a role anchors the digests of a file; a digest already anchored is a CONFLICT. */
   @Transaction()
   async Anchor(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(anchorEvidenceInput, inputJson);
+    const input = parseInput(evidenceTransactions.anchor.input, inputJson);
     const caller = await requireRole(ctx, ...ROLES);
     const record = await anchorEvidenceRecord(ctx, input, caller);
     emit(ctx, EvidenceEvents.Anchored, { sha256: record.sha256, mspId: caller.mspId, member: caller.member });
@@ -43,7 +43,7 @@ export class EvidenceContract extends CountyContract {
    */
   @Transaction(false)
   async Get(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(evidenceDigestInput, inputJson);
+    const input = parseInput(evidenceTransactions.get.input, inputJson);
     const record = await mustGetRecord(ctx, EvidenceRecords, [input.sha256], 'evidence');
     await requireMayReadEvidence(ctx, record);
     const { items, truncated } = await scanBounded(ctx, EvidenceRecognitions, [input.sha256], MAX_RECOGNITIONS_SHOWN);
@@ -57,7 +57,7 @@ export class EvidenceContract extends CountyContract {
    */
   @Transaction(false)
   async Verify(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(evidenceDigestInput, inputJson);
+    const input = parseInput(evidenceTransactions.verify.input, inputJson);
     await requireRole(ctx, ...ROLES);
     const record = await mustGetRecord(ctx, EvidenceRecords, [input.sha256], 'evidence');
     return canonicalJson({ sha256: record.sha256, sm3: record.sm3, sizeBytes: record.sizeBytes, txId: record.txId, anchoredAt: record.anchoredAt });
@@ -66,7 +66,7 @@ export class EvidenceContract extends CountyContract {
   /** Enforcement of a county other than the submitter's recognises the evidence (证据互认), once per county. */
   @Transaction()
   async Recognize(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(recognizeEvidenceInput, inputJson);
+    const input = parseInput(evidenceTransactions.recognize.input, inputJson);
     const caller = await requireRole(ctx, 'enforcement');
     const record = await mustGetRecord(ctx, EvidenceRecords, [input.sha256], 'evidence');
     if (record.submitter.mspId === caller.mspId) {

@@ -7,6 +7,7 @@ import { emit } from '../kernel/events';
 import { checkPageSize, getRecord, listByIndex, listRecords, mustGetRecord, putRecord } from '../kernel/state';
 import { addDays, cstDate, today, txTime } from '../kernel/time';
 import { parseInput } from '../kernel/validate';
+import { marketTransactions } from './transactions';
 import { requireRole } from '../membership/access';
 import { actsFor, requireMerchantFor } from '../subjects/binding';
 import { maySubjectTrade, requireMayTrade } from '../credit/trade-eligibility';
@@ -17,26 +18,6 @@ import { requireMayReadOrder, requireMayReadOrdersOf } from './order-access';
 import { requireStatus } from './order-status';
 import { Alert, Alerts, Asset, Assets, CategoryIndexes, Order, Orders, OwnershipTransfer, OwnershipTransfers, Trades } from './records';
 import { DEFAULT_RISK_CONFIG, loadRiskConfig, orderRiskReasons, saveRiskConfig } from './risk';
-import {
-  alertRefInput,
-  assetRefInput,
-  cancelOrderInput,
-  categoryRefInput,
-  listAlertsInput,
-  listAssetsByOwnerInput,
-  listListedAssetsInput,
-  listOrdersInput,
-  listTradesInput,
-  orderRefInput,
-  ownershipHistoryInput,
-  placeOrderInput,
-  recordVerificationInput,
-  registerAssetInput,
-  resolveAlertInput,
-  setListingInput,
-  setRiskConfigInput,
-  settleOrderInput,
-} from './schemas';
 import { requireSettleable, settleOrder } from './settlement';
 
 export const MarketEvents = {
@@ -63,7 +44,7 @@ export class MarketContract extends CountyContract {
   /** A merchant acting for the owner subject registers and lists an asset; origin county = the owner's county. */
   @Transaction()
   async RegisterAsset(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(registerAssetInput, inputJson);
+    const input = parseInput(marketTransactions.registerAsset.input, inputJson);
     const merchant = await requireMerchantFor(ctx, input.ownerSubjectId);
     const owner = await requireMayTrade(ctx, input.ownerSubjectId, input.priceFen);
     const now = txTime(ctx).iso;
@@ -106,7 +87,7 @@ export class MarketContract extends CountyContract {
   /** A merchant acting for the owner puts a held asset up for sale (optionally at a new price) or takes it off sale. */
   @Transaction()
   async SetListing(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(setListingInput, inputJson);
+    const input = parseInput(marketTransactions.setListing.input, inputJson);
     const previous = await mustGetRecord(ctx, Assets, [input.assetId], 'asset');
     await requireMerchantFor(ctx, previous.ownerSubjectId);
     if (previous.status === 'reserved') throw conflict(`asset ${previous.id} has an open order ${previous.openOrderId ?? ''}`.trim());
@@ -129,27 +110,27 @@ export class MarketContract extends CountyContract {
 
   @Transaction(false)
   async GetAsset(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(assetRefInput, inputJson);
+    const input = parseInput(marketTransactions.getAsset.input, inputJson);
     return canonicalJson(await mustGetRecord(ctx, Assets, [input.assetId], 'asset'));
   }
 
   /** Ownership history (确权记录): registration, then one entry per sale, oldest first. */
   @Transaction(false)
   async OwnershipHistory(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(ownershipHistoryInput, inputJson);
+    const input = parseInput(marketTransactions.ownershipHistory.input, inputJson);
     await mustGetRecord(ctx, Assets, [input.assetId], 'asset');
     return canonicalJson(await listRecords(ctx, OwnershipTransfers, [input.assetId], checkPageSize(input.limit), input.cursor));
   }
 
   @Transaction(false)
   async ListListedAssets(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(listListedAssetsInput, inputJson);
+    const input = parseInput(marketTransactions.listListedAssets.input, inputJson);
     return canonicalJson(await listByIndex(ctx, Assets, 'listed', [input.category], checkPageSize(input.limit), input.cursor));
   }
 
   @Transaction(false)
   async ListAssetsByOwner(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(listAssetsByOwnerInput, inputJson);
+    const input = parseInput(marketTransactions.listAssetsByOwner.input, inputJson);
     return canonicalJson(await listByIndex(ctx, Assets, 'byOwner', [input.ownerSubjectId], checkPageSize(input.limit), input.cursor));
   }
 
@@ -161,7 +142,7 @@ export class MarketContract extends CountyContract {
    */
   @Transaction()
   async PlaceOrder(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(placeOrderInput, inputJson);
+    const input = parseInput(marketTransactions.placeOrder.input, inputJson);
     const merchant = await requireMerchantFor(ctx, input.buyerSubjectId);
     const asset = await mustGetRecord(ctx, Assets, [input.assetId], 'asset');
     if (asset.status !== 'listed') throw conflict(`asset ${asset.id} is not for sale (${asset.status})`);
@@ -244,7 +225,7 @@ export class MarketContract extends CountyContract {
   /** A verifier (acting for neither party) records the on-site verification; a fail cancels with the seller at fault. */
   @Transaction()
   async RecordVerification(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(recordVerificationInput, inputJson);
+    const input = parseInput(marketTransactions.recordVerification.input, inputJson);
     const verifier = await requireRole(ctx, 'verifier');
     const previous = await mustGetRecord(ctx, Orders, [input.orderId], 'order');
     requireStatus(previous, 'ordered');
@@ -296,7 +277,7 @@ export class MarketContract extends CountyContract {
    */
   @Transaction()
   async SettleOrder(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(settleOrderInput, inputJson);
+    const input = parseInput(marketTransactions.settleOrder.input, inputJson);
     const previous = await mustGetRecord(ctx, Orders, [input.orderId], 'order');
     const merchant = await requireMerchantFor(ctx, previous.buyerSubjectId);
     requireStatus(previous, 'verified');
@@ -327,7 +308,7 @@ export class MarketContract extends CountyContract {
    */
   @Transaction()
   async CancelOrder(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(cancelOrderInput, inputJson);
+    const input = parseInput(marketTransactions.cancelOrder.input, inputJson);
     const caller = await requireRole(ctx, 'merchant');
     const previous = await mustGetRecord(ctx, Orders, [input.orderId], 'order');
     const side = (await actsFor(ctx, caller.mspId, caller.member, previous.buyerSubjectId))
@@ -355,7 +336,7 @@ export class MarketContract extends CountyContract {
 
   @Transaction(false)
   async GetOrder(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(orderRefInput, inputJson);
+    const input = parseInput(marketTransactions.getOrder.input, inputJson);
     const order = await mustGetRecord(ctx, Orders, [input.orderId], 'order');
     await requireMayReadOrder(ctx, order);
     return canonicalJson(order);
@@ -363,7 +344,7 @@ export class MarketContract extends CountyContract {
 
   @Transaction(false)
   async ListOrders(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(listOrdersInput, inputJson);
+    const input = parseInput(marketTransactions.listOrders.input, inputJson);
     await requireMayReadOrdersOf(ctx, input.subjectId);
     const index = input.side === 'buyer' ? 'byBuyer' : 'bySeller';
     return canonicalJson(await listByIndex(ctx, Orders, index, [input.subjectId], checkPageSize(input.limit), input.cursor));
@@ -371,7 +352,7 @@ export class MarketContract extends CountyContract {
 
   @Transaction(false)
   async ListTrades(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(listTradesInput, inputJson);
+    const input = parseInput(marketTransactions.listTrades.input, inputJson);
     return canonicalJson(await listByIndex(ctx, Trades, 'byOrigin', [input.originCounty, input.date], checkPageSize(input.limit), input.cursor));
   }
 
@@ -384,7 +365,7 @@ export class MarketContract extends CountyContract {
    */
   @Transaction()
   async ResolveAlert(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(resolveAlertInput, inputJson);
+    const input = parseInput(marketTransactions.resolveAlert.input, inputJson);
     const regulator = await requireRole(ctx, 'regulator');
     const previous = await mustGetRecord(ctx, Alerts, [input.alertId], 'alert');
     if (regulator.mspId !== previous.sellerCounty && regulator.mspId !== previous.buyerCounty) {
@@ -435,20 +416,20 @@ export class MarketContract extends CountyContract {
 
   @Transaction(false)
   async GetAlert(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(alertRefInput, inputJson);
+    const input = parseInput(marketTransactions.getAlert.input, inputJson);
     return canonicalJson(await mustGetRecord(ctx, Alerts, [input.alertId], 'alert'));
   }
 
   @Transaction(false)
   async ListAlerts(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(listAlertsInput, inputJson);
+    const input = parseInput(marketTransactions.listAlerts.input, inputJson);
     return canonicalJson(await listByIndex(ctx, Alerts, 'byStatus', [input.status], checkPageSize(input.limit), input.cursor));
   }
 
   /** A regulator changes risk parameters; parameters not given keep their current value. */
   @Transaction()
   async SetRiskConfig(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(setRiskConfigInput, inputJson);
+    const input = parseInput(marketTransactions.setRiskConfig.input, inputJson);
     const regulator = await requireRole(ctx, 'regulator');
     const current = await loadRiskConfig(ctx);
     const next = {
@@ -475,7 +456,7 @@ export class MarketContract extends CountyContract {
 
   @Transaction(false)
   async GetCategoryIndex(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(categoryRefInput, inputJson);
+    const input = parseInput(marketTransactions.getCategoryIndex.input, inputJson);
     return canonicalJson(await mustGetRecord(ctx, CategoryIndexes, [input.category], 'category index'));
   }
 }

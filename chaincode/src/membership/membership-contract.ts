@@ -8,20 +8,10 @@ import { ROLES } from '../kernel/schemas';
 import { checkPageSize, getRecord, listByIndex, listRecords, putRecord } from '../kernel/state';
 import { txTime } from '../kernel/time';
 import { parseInput } from '../kernel/validate';
+import { membershipTransactions } from './transactions';
 import { requireCountyAdmin, rolesOf } from './access';
 import { getRevocation, memberCertificate } from './certificates';
 import { CertificateRevocation, CertificateRevocations, RoleChange, RoleChanges, RoleGrant, RoleGrants } from './records';
-import {
-  certificateRefInput,
-  grantRoleInput,
-  listCertificateRevocationsInput,
-  listRoleHoldersInput,
-  memberRefInput,
-  offboardMemberInput,
-  revokeCertificateInput,
-  revokeRoleInput,
-  roleHistoryInput,
-} from './schemas';
 
 export const MembershipEvents = {
   RoleGranted: 'membership.RoleGranted',
@@ -47,7 +37,7 @@ export class MembershipContract extends CountyContract {
   /** A county admin grants a role to a member of the admin's own county. */
   @Transaction()
   async GrantRole(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(grantRoleInput, inputJson);
+    const input = parseInput(membershipTransactions.grantRole.input, inputJson);
     const admin = await requireCountyAdmin(ctx);
     const previous = await getRecord(ctx, RoleGrants, [admin.mspId, input.member, input.role]);
     if (previous?.active) throw conflict(`${input.member} already holds ${input.role} in ${admin.mspId}`);
@@ -81,7 +71,7 @@ export class MembershipContract extends CountyContract {
   /** A county admin revokes a role from a member of the admin's own county. */
   @Transaction()
   async RevokeRole(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(revokeRoleInput, inputJson);
+    const input = parseInput(membershipTransactions.revokeRole.input, inputJson);
     const admin = await requireCountyAdmin(ctx);
     const previous = await getRecord(ctx, RoleGrants, [admin.mspId, input.member, input.role]);
     if (!previous?.active) throw notFound(`${input.member} does not hold ${input.role} in ${admin.mspId}`);
@@ -110,7 +100,7 @@ export class MembershipContract extends CountyContract {
    */
   @Transaction()
   async RevokeCertificate(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(revokeCertificateInput, inputJson);
+    const input = parseInput(membershipTransactions.revokeCertificate.input, inputJson);
     const admin = await requireCountyAdmin(ctx);
     const certificate = memberCertificate(ctx, admin, input.member, input.certificate);
     if (await getRevocation(ctx, admin.mspId, certificate.sha256)) throw conflict(`the certificate ${certificate.sha256} is already revoked`);
@@ -128,7 +118,7 @@ export class MembershipContract extends CountyContract {
    */
   @Transaction()
   async OffboardMember(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(offboardMemberInput, inputJson);
+    const input = parseInput(membershipTransactions.offboardMember.input, inputJson);
     const admin = await requireCountyAdmin(ctx);
     const certificate = memberCertificate(ctx, admin, input.member, input.certificate);
     const already = await getRevocation(ctx, admin.mspId, certificate.sha256);
@@ -171,7 +161,7 @@ export class MembershipContract extends CountyContract {
   /** A certificate's revocation, by county and fingerprint; NOT_FOUND when it is not revoked. Anyone may read it. */
   @Transaction(false)
   async GetCertificateRevocation(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(certificateRefInput, inputJson);
+    const input = parseInput(membershipTransactions.getCertificateRevocation.input, inputJson);
     const revocation = await getRevocation(ctx, input.mspId, input.sha256);
     if (!revocation) throw notFound(`no revocation of certificate ${input.sha256} in ${input.mspId}`);
     return canonicalJson(revocation);
@@ -180,14 +170,14 @@ export class MembershipContract extends CountyContract {
   /** A county's revoked certificates, by fingerprint, a page at a time. */
   @Transaction(false)
   async ListCertificateRevocations(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(listCertificateRevocationsInput, inputJson);
+    const input = parseInput(membershipTransactions.listCertificateRevocations.input, inputJson);
     return canonicalJson(await listRecords(ctx, CertificateRevocations, [input.mspId], checkPageSize(input.limit), input.cursor));
   }
 
   /** A member's current roles; any county can read any county's grants. */
   @Transaction(false)
   async GetMember(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(memberRefInput, inputJson);
+    const input = parseInput(membershipTransactions.getMember.input, inputJson);
     const grants: RoleGrant[] = [];
     for (const role of ROLES) {
       const grant = await getRecord(ctx, RoleGrants, [input.mspId, input.member, role]);
@@ -199,7 +189,7 @@ export class MembershipContract extends CountyContract {
   /** Every grant and revocation of a member, oldest first, a page at a time. */
   @Transaction(false)
   async RoleHistory(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(roleHistoryInput, inputJson);
+    const input = parseInput(membershipTransactions.roleHistory.input, inputJson);
     const page = await listRecords(ctx, RoleChanges, [input.mspId, input.member], checkPageSize(input.limit), input.cursor);
     return canonicalJson(page);
   }
@@ -207,7 +197,7 @@ export class MembershipContract extends CountyContract {
   /** Active holders of a role in a county, a page at a time. */
   @Transaction(false)
   async ListRoleHolders(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(listRoleHoldersInput, inputJson);
+    const input = parseInput(membershipTransactions.listRoleHolders.input, inputJson);
     const page = await listByIndex(ctx, RoleGrants, 'holders', [input.mspId, input.role], checkPageSize(input.limit), input.cursor);
     return canonicalJson(page);
   }

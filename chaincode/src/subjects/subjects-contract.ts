@@ -8,6 +8,7 @@ import { Caller } from '../kernel/identity';
 import { checkPageSize, getRecord, listByIndex, listRecords, mustGetRecord, putRecord } from '../kernel/state';
 import { txTime } from '../kernel/time';
 import { describeIssues, parseInput } from '../kernel/validate';
+import { subjectsTransactions } from './transactions';
 import { requireRole } from '../membership/access';
 import {
   AccessChange,
@@ -21,18 +22,7 @@ import {
   privateCollectionOf,
   privateSubjectKey,
 } from './records';
-import {
-  INDIVIDUAL_TRANSIENT_KEYS,
-  accessHistoryInput,
-  bindMerchantInput,
-  individualTransientSchema,
-  listBindingsInput,
-  listSubjectsInput,
-  registerEnterpriseInput,
-  registerIndividualInput,
-  setAccessInput,
-  subjectRefInput,
-} from './schemas';
+import { INDIVIDUAL_TRANSIENT_KEYS, individualTransientSchema } from './schemas';
 
 export const SubjectsEvents = {
   SubjectRegistered: 'subjects.SubjectRegistered',
@@ -50,7 +40,7 @@ export class SubjectsContract extends CountyContract {
   /** A regulator registers an enterprise of its county by unified social credit code. */
   @Transaction()
   async RegisterEnterprise(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(registerEnterpriseInput, inputJson);
+    const input = parseInput(subjectsTransactions.registerEnterprise.input, inputJson);
     const regulator = await requireRole(ctx, 'regulator');
     await refuseExisting(ctx, input.creditCode);
     const subject: Subject = {
@@ -70,7 +60,7 @@ export class SubjectsContract extends CountyContract {
    */
   @Transaction()
   async RegisterIndividual(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(registerIndividualInput, inputJson);
+    const input = parseInput(subjectsTransactions.registerIndividual.input, inputJson);
     const regulator = await requireRole(ctx, 'regulator');
     const personal = readIndividualTransient(ctx);
     const id = individualSubjectId(input.idHash);
@@ -92,7 +82,7 @@ export class SubjectsContract extends CountyContract {
   /** The subject's county regulator sets green / orange (with a trade limit) / red, with evidence. */
   @Transaction()
   async SetAccess(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(setAccessInput, inputJson);
+    const input = parseInput(subjectsTransactions.setAccess.input, inputJson);
     const regulator = await requireRole(ctx, 'regulator');
     const previous = await mustGetRecord(ctx, Subjects, [input.subjectId], 'subject');
     requireSameCounty(regulator, previous, 'set the market access of');
@@ -128,7 +118,7 @@ export class SubjectsContract extends CountyContract {
   /** The subject's county regulator lets a member of that county act for the subject as its merchant. */
   @Transaction()
   async BindMerchant(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(bindMerchantInput, inputJson);
+    const input = parseInput(subjectsTransactions.bindMerchant.input, inputJson);
     const regulator = await requireRole(ctx, 'regulator');
     const subject = await mustGetRecord(ctx, Subjects, [input.subjectId], 'subject');
     requireSameCounty(regulator, subject, 'bind merchants of');
@@ -152,7 +142,7 @@ export class SubjectsContract extends CountyContract {
   /** The subject's county regulator ends a member's binding to the subject. */
   @Transaction()
   async UnbindMerchant(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(bindMerchantInput, inputJson);
+    const input = parseInput(subjectsTransactions.unbindMerchant.input, inputJson);
     const regulator = await requireRole(ctx, 'regulator');
     const subject = await mustGetRecord(ctx, Subjects, [input.subjectId], 'subject');
     requireSameCounty(regulator, subject, 'unbind merchants of');
@@ -173,14 +163,14 @@ export class SubjectsContract extends CountyContract {
   /** A subject and its access status (no personal data); anyone may read. */
   @Transaction(false)
   async GetSubject(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(subjectRefInput, inputJson);
+    const input = parseInput(subjectsTransactions.getSubject.input, inputJson);
     return canonicalJson(await mustGetRecord(ctx, Subjects, [input.subjectId], 'subject'));
   }
 
   /** An individual's personal data, for a regulator of the subject's county (read on that county's peer). */
   @Transaction(false)
   async GetPersonalData(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(subjectRefInput, inputJson);
+    const input = parseInput(subjectsTransactions.getPersonalData.input, inputJson);
     const regulator = await requireRole(ctx, 'regulator');
     const subject = await mustGetRecord(ctx, Subjects, [input.subjectId], 'subject');
     requireSameCounty(regulator, subject, 'read personal data of');
@@ -200,21 +190,21 @@ export class SubjectsContract extends CountyContract {
   /** Every access decision of a subject, oldest first, a page at a time. */
   @Transaction(false)
   async AccessHistory(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(accessHistoryInput, inputJson);
+    const input = parseInput(subjectsTransactions.accessHistory.input, inputJson);
     return canonicalJson(await listRecords(ctx, AccessChanges, [input.subjectId], checkPageSize(input.limit), input.cursor));
   }
 
   /** Subjects registered by a county, a page at a time. */
   @Transaction(false)
   async ListSubjects(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(listSubjectsInput, inputJson);
+    const input = parseInput(subjectsTransactions.listSubjects.input, inputJson);
     return canonicalJson(await listByIndex(ctx, Subjects, 'byCounty', [input.county], checkPageSize(input.limit), input.cursor));
   }
 
   /** Subjects a member currently acts for, a page at a time. */
   @Transaction(false)
   async ListBindings(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(listBindingsInput, inputJson);
+    const input = parseInput(subjectsTransactions.listBindings.input, inputJson);
     return canonicalJson(await listByIndex(ctx, MerchantBindings, 'byMember', [input.mspId, input.member], checkPageSize(input.limit), input.cursor));
   }
 }

@@ -6,10 +6,10 @@ import { emit } from '../kernel/events';
 import { checkPageSize, getRecord, listByIndex, listRecords, mustGetRecord, putRecord } from '../kernel/state';
 import { today, txTime } from '../kernel/time';
 import { parseInput } from '../kernel/validate';
+import { taxTransactions } from './transactions';
 import { requireRole } from '../membership/access';
 import { getCounty, requireKnownCounty } from '../counties/counties';
 import { TaxAgreement, TaxAgreements, TaxDays, TaxEntries } from './records';
-import { agreementRefInput, listAgreementsInput, listTaxEntriesInput, proposeTaxAgreementInput, taxStatementInput } from './schemas';
 import { datesOf } from '../kernel/dates';
 import { DEFAULT_TAX_RATE_BP, MAX_AGREEMENTS_PER_PAIR, agreementsOfPair, countyPair } from './trade-tax';
 
@@ -28,7 +28,7 @@ export class TaxContract extends CountyContract {
   /** Finance of a registered county proposes an agreement with another registered county. */
   @Transaction()
   async ProposeAgreement(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(proposeTaxAgreementInput, inputJson);
+    const input = parseInput(taxTransactions.proposeAgreement.input, inputJson);
     const finance = await requireRole(ctx, 'finance');
     if (!(await getCounty(ctx, finance.mspId))) throw forbidden(`${finance.mspId} is not a registered county`);
     if (input.counterpartCounty === finance.mspId) throw invalidArgument('an agreement is between two different counties');
@@ -72,7 +72,7 @@ export class TaxContract extends CountyContract {
   /** Finance of each of the two counties approves, once each; with both approvals the agreement is in force. */
   @Transaction()
   async ApproveAgreement(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(agreementRefInput, inputJson);
+    const input = parseInput(taxTransactions.approveAgreement.input, inputJson);
     const finance = await requireRole(ctx, 'finance');
     const previous = await mustGetRecord(ctx, TaxAgreements, [input.agreementId], 'tax agreement');
     if (finance.mspId !== previous.countyA && finance.mspId !== previous.countyB) {
@@ -99,13 +99,13 @@ export class TaxContract extends CountyContract {
 
   @Transaction(false)
   async GetAgreement(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(agreementRefInput, inputJson);
+    const input = parseInput(taxTransactions.getAgreement.input, inputJson);
     return canonicalJson(await mustGetRecord(ctx, TaxAgreements, [input.agreementId], 'tax agreement'));
   }
 
   @Transaction(false)
   async ListAgreements(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(listAgreementsInput, inputJson);
+    const input = parseInput(taxTransactions.listAgreements.input, inputJson);
     const [a, b] = countyPair(input.countyA, input.countyB);
     return canonicalJson(await listByIndex(ctx, TaxAgreements, 'byPair', [a, b], checkPageSize(input.limit), input.cursor));
   }
@@ -116,7 +116,7 @@ export class TaxContract extends CountyContract {
    */
   @Transaction(false)
   async Statement(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(taxStatementInput, inputJson);
+    const input = parseInput(taxTransactions.statement.input, inputJson);
     const [a, b] = countyPair(input.countyA, input.countyB);
     if (a === b) throw invalidArgument('a statement is for two different counties');
     const days = [];
@@ -137,7 +137,7 @@ export class TaxContract extends CountyContract {
   /** The tax entries (one per settled cross-region trade) of a county pair on one day. */
   @Transaction(false)
   async ListEntries(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(listTaxEntriesInput, inputJson);
+    const input = parseInput(taxTransactions.listEntries.input, inputJson);
     const [a, b] = countyPair(input.countyA, input.countyB);
     return canonicalJson(await listRecords(ctx, TaxEntries, [a, b, input.date], checkPageSize(input.limit), input.cursor));
   }
