@@ -74,6 +74,24 @@ describe('on Fabric: faults — an orderer down, a county’s peer down, nothing
   });
   after(async () => {
     if (stopped) nodeCtl('start', stopped); // never leave a node down for the next suite
+    // Leave the network able to endorse for the next suite: after nodes restart, a peer's service
+    // discovery can for a while see no peer combination that satisfies the policy. Wait (bounded)
+    // until a submit through each county's own peer commits again.
+    const until = Date.now() + 90_000;
+    for (const msp of COUNTY_MSPS) {
+      const app = counties?.apps[msp];
+      if (!app) continue;
+      const countyAdmin = await app.identity(msp, 'admin');
+      for (let i = 0; ; i++) {
+        try {
+          await submit(app.ledger, countyAdmin, tx.membership.grantRole, { member: `healed-${runId}-${msp}`, role: 'auditor' });
+          break;
+        } catch (err) {
+          if (Date.now() > until) throw err;
+          await sleep(500);
+        }
+      }
+    }
     await counties?.close();
   });
 
