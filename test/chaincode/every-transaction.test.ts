@@ -1,7 +1,7 @@
+import { outcome } from '../support/expect-error';
 import { tx } from '../../chaincode/src/catalogue';
 import { expect } from 'chai';
 import { ROLES } from '../../chaincode/src/kernel/schemas';
-import { LedgerError } from '../../gateway-api/src/ledger/errors';
 import { LedgerIdentity } from '../../gateway-api/src/ledger/ledger';
 import { json, LedgerFixture, LIANGDANG, openLedgerFixture } from '../support/ledger-fixture';
 
@@ -9,17 +9,6 @@ interface TransactionMetadata {
   readonly name: string;
   readonly tag?: string[];
   readonly parameters?: unknown[];
-}
-
-/** What a call ended with: the ledger error code, or OK. */
-async function outcome(call: Promise<unknown>): Promise<string> {
-  try {
-    await call;
-    return 'OK';
-  } catch (err) {
-    if (err instanceof LedgerError) return err.code;
-    throw err;
-  }
 }
 
 // Every transaction of every contract, as the chaincode's own metadata lists them, so one added later is covered too.

@@ -1,25 +1,14 @@
+import { outcome } from '../support/expect-error';
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { tx } from '../../chaincode/src/catalogue';
 import { CaMaterial, issueCertificate, privateKeyObject } from '../../gateway-api/src/identity/county-ca';
-import { LedgerError } from '../../gateway-api/src/ledger/errors';
 import { LedgerIdentity } from '../../gateway-api/src/ledger/ledger';
 import { FabricAppFixture, openFabricApp, runId } from './fabric-fixture';
 
 type JsonName = Parameters<typeof issueCertificate>[2];
 const LIANGDANG = 'LiangdangMSP';
-
-/** The ledger error code a call ended with, or OK. */
-async function outcome(call: Promise<unknown>): Promise<string> {
-  try {
-    await call;
-    return 'OK';
-  } catch (err) {
-    if (err instanceof LedgerError) return err.code;
-    throw err;
-  }
-}
 
 // The same crafted subjects as test/chaincode/identity.test.ts, issued by Liangdang's own CA and
 // sent to the county's real peer: the chaincode reads the DER subject there too.

@@ -16,6 +16,17 @@ export async function expectLedgerError(promise: Promise<unknown>, code: LedgerE
   expect.fail(`expected a ${code} LedgerError, but the call succeeded with ${String(outcome)}`);
 }
 
+/** What a call ended with: the ledger error code, or OK (any other error is rethrown). */
+export async function outcome(call: Promise<unknown>): Promise<string> {
+  try {
+    await call;
+    return 'OK';
+  } catch (err) {
+    if (err instanceof LedgerError) return err.code;
+    throw err;
+  }
+}
+
 /** Runs a function that must throw synchronously and returns what it threw. */
 export function thrownBy(fn: () => unknown): unknown {
   try {

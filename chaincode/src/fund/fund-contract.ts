@@ -13,7 +13,7 @@ import { Role } from '../kernel/schemas';
 import { allocate } from './allocation';
 import { allCounties, getCounty } from '../counties/counties';
 import { fundRestriction } from './fund-eligibility';
-import { Actor } from '../kernel/actor';
+import { actorOf } from '../kernel/actor';
 import {
   CarbonSink,
   CarbonSinks,
@@ -366,10 +366,6 @@ export class FundContract extends CountyContract {
     const input = parseInput(fundTransactions.listDisbursements.input, inputJson);
     return canonicalJson(await listRecords(ctx, Disbursements, [input.roundId], checkPageSize(input.limit), input.cursor));
   }
-}
-
-function actorOf(caller: Caller): Actor {
-  return { mspId: caller.mspId, member: caller.member };
 }
 
 /** The caller holding one of the roles, in a registered county. */

@@ -3,7 +3,6 @@ import { canonicalJson } from '../kernel/canonical-json';
 import { CountyContract } from '../kernel/contract-base';
 import { conflict, forbidden, ruleViolation } from '../kernel/errors';
 import { emit } from '../kernel/events';
-import { Caller } from '../kernel/identity';
 import { checkPageSize, getRecord, listByIndex, listRecords, mustGetRecord, putRecord } from '../kernel/state';
 import { addDays, today, txTime } from '../kernel/time';
 import { parseInput } from '../kernel/validate';
@@ -15,7 +14,7 @@ import { requireMerchantFor } from '../subjects/binding';
 import { Subjects } from '../subjects/records';
 import { licensingRestriction } from './licensing-eligibility';
 import { APPROVAL_THRESHOLD_BP, effectiveLicensesOf, licenseStateOn, refuseConflicts, requireLicenseCapacity, royaltyDue, splitRoyalty } from './licensing';
-import { Actor } from '../kernel/actor';
+import { actorOf } from '../kernel/actor';
 import { IpAsset, IpAssets, License, Licenses, RoyaltyDays, RoyaltyReport, RoyaltyReports, RoyaltyShares } from './records';
 
 export const IpEvents = {
@@ -302,8 +301,4 @@ export class IpContract extends CountyContract {
     }
     return canonicalJson({ county: input.county, from: input.from, to: input.to, amountFen, reports, days });
   }
-}
-
-function actorOf(caller: Caller): Actor {
-  return { mspId: caller.mspId, member: caller.member };
 }

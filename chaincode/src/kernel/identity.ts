@@ -13,9 +13,36 @@ export interface Caller {
   readonly isCountyAdmin: boolean;
 }
 
-/** Parsed callers by creator certificate: a pure function of the bytes, so caching it changes nothing but speed. */
-const parsed = new Map<string, Omit<Caller, 'mspId'>>();
 const MAX_CACHED = 10_000;
+
+/**
+ * What is read from a creator certificate is a pure function of its PEM, so remembering it per
+ * certificate (bounded) changes nothing but speed; every transaction asks for it.
+ */
+function memoByCertificate<T>(read: (pem: string) => T): (ctx: Context) => T {
+  const known = new Map<string, T>();
+  return (ctx) => {
+    const pem = Buffer.from(ctx.clientIdentity.getIDBytes()).toString('utf8');
+    let value = known.get(pem);
+    if (value === undefined) {
+      value = read(pem);
+      if (known.size >= MAX_CACHED) known.clear();
+      known.set(pem, value);
+    }
+    return value;
+  };
+}
+
+const subjectOfCreator = memoByCertificate((pem) => subjectOfPem(pem));
+const fingerprintOfCreator = memoByCertificate((pem) => {
+  let der: Uint8Array;
+  try {
+    der = derOfPem(pem);
+  } catch (err) {
+    throw forbidden((err as Error).message);
+  }
+  return certificateFingerprint(der);
+});
 
 /** Member names as the membership schemas allow them; anything else in a certificate's CN is refused. */
 const MEMBER_NAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$/;
@@ -26,14 +53,7 @@ const MEMBER_NAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$/;
  * read from the certificate's DER encoding (never from a formatted name string).
  */
 export function callerOf(ctx: Context): Caller {
-  const pem = Buffer.from(ctx.clientIdentity.getIDBytes()).toString('utf8');
-  let subject = parsed.get(pem);
-  if (!subject) {
-    subject = subjectOfPem(pem);
-    if (parsed.size >= MAX_CACHED) parsed.clear();
-    parsed.set(pem, subject);
-  }
-  return { mspId: ctx.clientIdentity.getMSPID(), ...subject };
+  return { mspId: ctx.clientIdentity.getMSPID(), ...subjectOfCreator(ctx) };
 }
 
 function subjectOfPem(pem: string): Omit<Caller, 'mspId'> {
@@ -62,13 +82,7 @@ export function certificateFingerprint(der: Uint8Array): string {
 
 /** The fingerprint of the transaction creator's certificate; FORBIDDEN when the creator is no certificate. */
 export function creatorFingerprint(ctx: Context): string {
-  let der: Uint8Array;
-  try {
-    der = derOfPem(Buffer.from(ctx.clientIdentity.getIDBytes()).toString('utf8'));
-  } catch (err) {
-    throw forbidden((err as Error).message);
-  }
-  return certificateFingerprint(der);
+  return fingerprintOfCreator(ctx);
 }
 
 /**

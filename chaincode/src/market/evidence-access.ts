@@ -4,7 +4,7 @@ import { EvidenceRecord } from '../evidence/records';
 import { forbidden } from '../kernel/errors';
 import { Caller, callerOf } from '../kernel/identity';
 import { getRecord } from '../kernel/state';
-import { holdsRole } from '../membership/access';
+import { holdsAnyRole, holdsRole } from '../membership/access';
 import { actsFor } from '../subjects/binding';
 import { Subjects } from '../subjects/records';
 import { Orders } from './records';
@@ -49,7 +49,7 @@ export async function countiesConcernedBy(ctx: Context, record: EvidenceRecord):
 export async function mayReadEvidence(ctx: Context, caller: Caller, record: EvidenceRecord): Promise<boolean> {
   if (record.submitter.mspId === caller.mspId && record.submitter.member === caller.member) return true;
   if (await holdsRole(ctx, caller, 'auditor')) return true;
-  if ((await holdsRole(ctx, caller, 'regulator')) || (await holdsRole(ctx, caller, 'enforcement'))) {
+  if (await holdsAnyRole(ctx, caller, ['regulator', 'enforcement'])) {
     if ((await countiesConcernedBy(ctx, record)).includes(caller.mspId)) return true;
   }
   if (await holdsRole(ctx, caller, 'merchant')) {

@@ -3,7 +3,7 @@ import { forbidden } from '../kernel/errors';
 import { Caller, callerOf } from '../kernel/identity';
 import { Role } from '../kernel/schemas';
 import { getRecord } from '../kernel/state';
-import { holdsRole } from '../membership/access';
+import { holdsAnyRole, holdsRole } from '../membership/access';
 import { actsFor } from '../subjects/binding';
 import { Subjects } from '../subjects/records';
 import { Order } from './records';
@@ -18,11 +18,6 @@ import { Order } from './records';
 const ANY_COUNTY: readonly Role[] = ['auditor', 'verifier'];
 const COUNTY_CONCERNED: readonly Role[] = ['regulator', 'enforcement'];
 
-async function holdsAny(ctx: Context, caller: Caller, roles: readonly Role[]): Promise<boolean> {
-  for (const role of roles) if (await holdsRole(ctx, caller, role)) return true;
-  return false;
-}
-
 async function actsForAny(ctx: Context, caller: Caller, subjectIds: readonly string[]): Promise<boolean> {
   if (!(await holdsRole(ctx, caller, 'merchant'))) return false;
   for (const subjectId of subjectIds) if (await actsFor(ctx, caller.mspId, caller.member, subjectId)) return true;
@@ -32,9 +27,9 @@ async function actsForAny(ctx: Context, caller: Caller, subjectIds: readonly str
 /** Refuses a caller who may not read `order` (FORBIDDEN). */
 export async function requireMayReadOrder(ctx: Context, order: Order): Promise<void> {
   const caller = callerOf(ctx);
-  if (await holdsAny(ctx, caller, ANY_COUNTY)) return;
+  if (await holdsAnyRole(ctx, caller, ANY_COUNTY)) return;
   const concerned = [order.sellerCounty, order.buyerCounty, order.originCounty];
-  if (concerned.includes(caller.mspId) && (await holdsAny(ctx, caller, COUNTY_CONCERNED))) return;
+  if (concerned.includes(caller.mspId) && (await holdsAnyRole(ctx, caller, COUNTY_CONCERNED))) return;
   if (await actsForAny(ctx, caller, [order.buyerSubjectId, order.sellerSubjectId])) return;
   throw forbidden(`${caller.member} of ${caller.mspId} may not read order ${order.id}: only its parties' merchants, the counties concerned and auditors may`);
 }
@@ -42,9 +37,9 @@ export async function requireMayReadOrder(ctx: Context, order: Order): Promise<v
 /** Refuses a caller who may not read a subject's orders: its merchants, its county's regulators and enforcement, auditors, verifiers. */
 export async function requireMayReadOrdersOf(ctx: Context, subjectId: string): Promise<void> {
   const caller = callerOf(ctx);
-  if (await holdsAny(ctx, caller, ANY_COUNTY)) return;
+  if (await holdsAnyRole(ctx, caller, ANY_COUNTY)) return;
   const subject = await getRecord(ctx, Subjects, [subjectId]);
-  if (subject && subject.county === caller.mspId && (await holdsAny(ctx, caller, COUNTY_CONCERNED))) return;
+  if (subject && subject.county === caller.mspId && (await holdsAnyRole(ctx, caller, COUNTY_CONCERNED))) return;
   if (await actsForAny(ctx, caller, [subjectId])) return;
   throw forbidden(`${caller.member} of ${caller.mspId} may not read the orders of ${subjectId}: only its merchants, its county and auditors may`);
 }

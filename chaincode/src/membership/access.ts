@@ -12,10 +12,16 @@ export async function holdsRole(ctx: Context, caller: Caller, role: Role): Promi
   return grant?.active === true;
 }
 
+/** Whether the caller holds at least one of `roles` (read in the given order, stopping at the first held). */
+export async function holdsAnyRole(ctx: Context, caller: Caller, roles: readonly Role[]): Promise<boolean> {
+  for (const role of roles) if (await holdsRole(ctx, caller, role)) return true;
+  return false;
+}
+
 /** The caller, after checking it holds at least one of `roles`; FORBIDDEN otherwise. */
 export async function requireRole(ctx: Context, ...roles: Role[]): Promise<Caller> {
   const caller = callerOf(ctx);
-  for (const role of roles) if (await holdsRole(ctx, caller, role)) return caller;
+  if (await holdsAnyRole(ctx, caller, roles)) return caller;
   throw forbidden(`${caller.member} of ${caller.mspId} needs the ${roles.join(' or ')} role`);
 }
 
