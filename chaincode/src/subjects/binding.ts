@@ -23,3 +23,16 @@ export async function requireMerchantFor(ctx: Context, subjectId: string): Promi
   }
   return caller;
 }
+
+/**
+ * Segregation of duties: FORBIDDEN when the caller acts for any of `subjectIds`
+ * (an active merchant binding), so nobody approves, verifies, confirms or resolves
+ * anything concerning a subject they act for. `what` names the refused act.
+ */
+export async function refuseActingFor(ctx: Context, caller: Caller, subjectIds: readonly string[], what: string): Promise<void> {
+  for (const subjectId of new Set(subjectIds)) {
+    if (await actsFor(ctx, caller.mspId, caller.member, subjectId)) {
+      throw forbidden(`${caller.member} of ${caller.mspId} acts for subject ${subjectId} and may not ${what}`);
+    }
+  }
+}
