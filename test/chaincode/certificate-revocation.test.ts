@@ -20,7 +20,7 @@ describe('membership: certificate revocation and offboarding (through the embedd
   let bob: LedgerIdentity;
   let hxBob: LedgerIdentity;
 
-  const grant = (member: string, role: 'regulator' | 'auditor' | 'merchant' | 'county-admin', by = admin) =>
+  const grant = (member: string, role: 'regulator' | 'auditor' | 'verifier' | 'merchant' | 'county-admin', by = admin) =>
     submit(f.ledger, by, tx.membership.grantRole, { member, role });
   const revokeCert = (by: LedgerIdentity, member: string, of: LedgerIdentity, reason = 'key lost') =>
     submit(f.ledger, by, tx.membership.revokeCertificate, { member, certificate: of.certificate, reason });
@@ -189,10 +189,10 @@ describe('membership: certificate revocation and offboarding (through the embedd
 
   describe('OffboardMember', () => {
     it('revokes every active role and the certificate in one transaction, with one event', async () => {
+      await grant('alice', 'verifier');
+      await submit(f.ledger, admin, tx.membership.revokeRole, { member: 'alice', role: 'verifier' });
       await grant('alice', 'regulator');
       await grant('alice', 'auditor');
-      await grant('alice', 'merchant');
-      await submit(f.ledger, admin, tx.membership.revokeRole, { member: 'alice', role: 'merchant' });
       const r = await offboard(admin, 'alice', alice, 'transferred to Huixian');
       const sha256 = fingerprintOf(alice.certificate);
       expect(r.result.revokedRoles.map((g) => [g.role, g.active, g.revokedBy, g.revokeTxId])).to.deep.equal([

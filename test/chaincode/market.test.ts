@@ -301,7 +301,12 @@ describe('chaincode: market (交易流程 → 确权)', () => {
     it('only by a verifier that acts for neither party (FORBIDDEN otherwise)', async () => {
       await w.expectRefused('FORBIDDEN', () => w.submit(c.buyerMerchant, tx.market.recordVerification, { orderId, result: 'pass', evidenceRefs: ['doc:1'] }));
       await w.expectRefused('FORBIDDEN', () => w.submit(c.regA, tx.market.recordVerification, { orderId, result: 'pass', evidenceRefs: ['doc:1'] }));
-      await w.submit(await w.admin(LIANGDANG), tx.membership.grantRole, { member: 'm-seller', role: 'verifier' });
+      // Segregation of duties refuses the verifier role to a merchant; a binding left from before the
+      // merchant role was revoked still makes the member act for the seller.
+      const admin = await w.admin(LIANGDANG);
+      await w.expectRefused('RULE_VIOLATION', () => w.submit(admin, tx.membership.grantRole, { member: 'm-seller', role: 'verifier' }), 'segregation');
+      await w.submit(admin, tx.membership.revokeRole, { member: 'm-seller', role: 'merchant' });
+      await w.submit(admin, tx.membership.grantRole, { member: 'm-seller', role: 'verifier' });
       await w.expectRefused(
         'FORBIDDEN',
         () => w.submit(c.sellerMerchant, tx.market.recordVerification, { orderId, result: 'pass', evidenceRefs: ['doc:1'] }),

@@ -34,9 +34,9 @@ describe('membership contract (through the embedded ledger)', () => {
 
     it('tells a plain member its granted roles, in the order of the role list', async () => {
       expect(await evaluate(alice, 'WhoAmI')).to.deep.equal({ mspId: LIANGDANG, member: 'alice', isCountyAdmin: false, roles: [] });
-      await grant(admin, 'alice', 'merchant');
+      await grant(admin, 'alice', 'verifier');
       await grant(admin, 'alice', 'regulator');
-      expect((await evaluate(alice, 'WhoAmI')).roles).to.deep.equal(['regulator', 'merchant']);
+      expect((await evaluate(alice, 'WhoAmI')).roles).to.deep.equal(['regulator', 'verifier']);
     });
   });
 
@@ -74,6 +74,41 @@ describe('membership contract (through the embedded ledger)', () => {
       // A revoked role can be granted again.
       await grant(admin, 'alice', 'merchant');
       expect((await evaluate(alice, 'WhoAmI')).roles).to.deep.equal(['merchant']);
+    });
+
+    describe('segregation of duties', () => {
+      const authorities = ['regulator', 'enforcement', 'verifier', 'auditor', 'finance'] as const;
+
+      it('refuses a public-authority role to a merchant (RULE_VIOLATION), writing nothing', async () => {
+        await grant(admin, 'alice', 'merchant');
+        for (const role of authorities) {
+          const height = await f.ledger.height();
+          await expectLedgerError(grant(admin, 'alice', role), 'RULE_VIOLATION', new RegExp(`alice of LiangdangMSP holds merchant; ${role} and merchant`));
+          expect(await f.ledger.height()).to.equal(height);
+        }
+        expect((await evaluate(alice, 'WhoAmI')).roles).to.deep.equal(['merchant']);
+      });
+
+      it('refuses the merchant role to a holder of any public-authority role', async () => {
+        for (const role of authorities) {
+          const member = `official-${role}`;
+          await grant(admin, member, role);
+          await expectLedgerError(grant(admin, member, 'merchant'), 'RULE_VIOLATION', new RegExp(`holds ${role}; merchant and ${role}`));
+          const held = await evaluate(admin, 'GetMember', { mspId: LIANGDANG, member });
+          expect(held.roles).to.deep.equal([role]);
+        }
+      });
+
+      it('allows the role once the incompatible one is revoked, and authority roles together', async () => {
+        await grant(admin, 'alice', 'merchant');
+        await revoke(admin, 'alice', 'merchant');
+        await grant(admin, 'alice', 'regulator');
+        await grant(admin, 'alice', 'enforcement');
+        await grant(admin, 'alice', 'county-admin');
+        expect((await evaluate(alice, 'WhoAmI')).roles).to.deep.equal(['county-admin', 'regulator', 'enforcement']);
+        // The same member name in another county is another member.
+        await grant(hxAdmin, 'alice', 'merchant');
+      });
     });
 
     it('a member granted county-admin may grant roles too', async () => {
@@ -187,10 +222,10 @@ describe('membership contract (through the embedded ledger)', () => {
       const txIds: string[] = [];
       const actions: Array<[string, string, string]> = [
         ['grant', 'merchant', 'granted'],
-        ['grant', 'verifier', 'granted'],
+        ['grant', 'county-admin', 'granted'],
         ['revoke', 'merchant', 'revoked'],
         ['grant', 'merchant', 'granted'],
-        ['revoke', 'verifier', 'revoked'],
+        ['revoke', 'county-admin', 'revoked'],
       ];
       for (const [op, role] of actions) {
         txIds.push((await (op === 'grant' ? grant(admin, 'alice', role) : revoke(admin, 'alice', role))).txId);
@@ -221,7 +256,7 @@ describe('membership contract (through the embedded ledger)', () => {
 
     it('refuses a cursor taken from another listing', async () => {
       await grant(admin, 'alice', 'merchant');
-      await grant(admin, 'alice', 'verifier');
+      await grant(admin, 'alice', 'county-admin');
       await grant(admin, 'bob', 'merchant');
       const page = await evaluate(alice, 'RoleHistory', { mspId: LIANGDANG, member: 'alice', limit: 1 });
       expect(page.nextCursor).to.be.a('string');

@@ -10,6 +10,7 @@ import { txTime } from '../kernel/time';
 import { parseInput } from '../kernel/validate';
 import { membershipTransactions } from './transactions';
 import { requireCountyAdmin, rolesOf } from './access';
+import { refuseIncompatibleRole } from './segregation';
 import { getRevocation, memberCertificate } from './certificates';
 import { CertificateRevocation, CertificateRevocations, RoleChange, RoleChanges, RoleGrant, RoleGrants } from './records';
 
@@ -41,6 +42,7 @@ export class MembershipContract extends CountyContract {
     const admin = await requireCountyAdmin(ctx);
     const previous = await getRecord(ctx, RoleGrants, [admin.mspId, input.member, input.role]);
     if (previous?.active) throw conflict(`${input.member} already holds ${input.role} in ${admin.mspId}`);
+    await refuseIncompatibleRole(ctx, admin.mspId, input.member, input.role);
     const now = txTime(ctx).iso;
     const txId = ctx.stub.getTxID();
     const grant: RoleGrant = {
