@@ -9,7 +9,7 @@ import { addDays, cstDate, today, txTime } from '../kernel/time';
 import { parseInput } from '../kernel/validate';
 import { marketTransactions } from './transactions';
 import { requireRole } from '../membership/access';
-import { actsFor, requireMerchantFor } from '../subjects/binding';
+import { actsFor, refuseActingFor, requireMerchantFor } from '../subjects/binding';
 import { maySubjectTrade, requireMayTrade } from '../credit/trade-eligibility';
 import { cancelOrder } from './cancellation';
 import { faultOnCancellation, requireDepositRule } from './deposit';
@@ -229,12 +229,7 @@ export class MarketContract extends CountyContract {
     const verifier = await requireRole(ctx, 'verifier');
     const previous = await mustGetRecord(ctx, Orders, [input.orderId], 'order');
     requireStatus(previous, 'ordered');
-    if (
-      (await actsFor(ctx, verifier.mspId, verifier.member, previous.buyerSubjectId)) ||
-      (await actsFor(ctx, verifier.mspId, verifier.member, previous.sellerSubjectId))
-    ) {
-      throw forbidden(`${verifier.member} of ${verifier.mspId} acts for a party of order ${previous.id} and may not verify it`);
-    }
+    await refuseActingFor(ctx, verifier, [previous.buyerSubjectId, previous.sellerSubjectId], `verify order ${previous.id} (it acts for a party)`);
     const time = txTime(ctx);
     const txId = ctx.stub.getTxID();
     const verification = {
@@ -373,6 +368,7 @@ export class MarketContract extends CountyContract {
     }
     if (previous.status !== 'open') throw conflict(`alert ${previous.id} is already ${previous.status}`);
     const orderBefore = await mustGetRecord(ctx, Orders, [previous.orderId], 'order');
+    await refuseActingFor(ctx, regulator, [orderBefore.buyerSubjectId, orderBefore.sellerSubjectId], `decide alert ${previous.id} (it acts for a party)`);
     if (orderBefore.status !== 'suspended') throw conflict(`order ${orderBefore.id} is not suspended (${orderBefore.status})`);
     const time = txTime(ctx);
     const txId = ctx.stub.getTxID();
