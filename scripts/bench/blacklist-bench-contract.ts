@@ -41,6 +41,7 @@ export class BlacklistBenchContract extends Contract {
         id: `bl-bench-${String(i).padStart(8, '0')}`,
         subjectId: benchSubject(i),
         subjectKind: 'enterprise',
+        subjectCounty: county,
         reason: 'benchmark entry',
         legalBasis: 'benchmark',
         severity: 'serious',

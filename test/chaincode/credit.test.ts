@@ -6,7 +6,21 @@ import { CREDIT_CLASS_RULES, LOOKBACK_DAYS, MIN_PUBLICATION_MONTHS, addMonths, c
 import { addDays } from '../../chaincode/src/kernel/time';
 import { blacklistSubject, decision, todayCst, violationInput } from '../support/credit-world';
 import { FENGXIAN, HUIXIAN, LIANGDANG } from '../support/ledger-fixture';
-import { corruptCreditCode, creditCode, listEco, MarketCast, marketCast, order, settle, useClock, verify, Who, World } from '../support/market-world';
+import {
+  corruptCreditCode,
+  creditCode,
+  ensureCounties,
+  listEco,
+  MarketCast,
+  marketCast,
+  order,
+  registerEnterprise,
+  settle,
+  useClock,
+  verify,
+  Who,
+  World,
+} from '../support/market-world';
 
 describe('chaincode: credit rules (data table, pure)', () => {
   const counts = (points: number, fulfilments = 0) => ({ points, fulfilments, minor: 0, serious: 0, grave: 0 });
@@ -333,7 +347,7 @@ describe('chaincode: credit files, blacklist, objections, repair (Credit:)', () 
     });
 
     it('lists entries in force by county and measure with cursor pagination', async () => {
-      const subjects = [c.buyer, c.seller, creditCode('621227', 777_001), creditCode('621227', 777_002)];
+      const subjects = [c.buyer, c.seller, await registerEnterprise(w, c.regB, HUIXIAN), await registerEnterprise(w, c.regB, HUIXIAN)];
       await blacklistSubject(w, enfA, subjects[0] as string, { measures: ['trading'] });
       await blacklistSubject(w, enfA, subjects[1] as string, { measures: ['licensing'] });
       await blacklistSubject(w, enfB, subjects[2] as string, { measures: ['trading', 'fund'] });
@@ -392,16 +406,17 @@ describe('chaincode: credit files, blacklist, objections, repair (Credit:)', () 
           .sort(),
       );
       await w.submit(c.buyerMerchant, tx.credit.fileObjection, { entryId: entry.id, grounds: 'not ours' });
-      await w.submit(enfA, tx.credit.resolveObjection, { entryId: entry.id, decision: 'withdrawn', note: 'accepted' });
+      await w.submit(enfA, tx.credit.resolveObjection, { entryId: entry.id, decision: 'entry-withdrawn', note: 'accepted' });
       expect(await listKeys()).to.deep.equal([]);
     });
 
-    it("objection: by the subject's merchant or its county regulator; visible in checks until the issuing county resolves it", async () => {
+    it("objection: from the subject's side only (its merchant, its home county's regulator); visible in checks until the issuing county's enforcement resolves it", async () => {
+      // Liangdang blacklists the buyer, a subject of Huixian: Huixian is its home county.
       const entry = await blacklistSubject(w, enfA, c.buyer);
       const objection = { entryId: entry.id, grounds: 'the waste water came from a neighbouring plant', evidenceRefs: ['doc:objection-1'] };
-      await w.expectRefused('FORBIDDEN', () => w.submit(c.sellerMerchant, tx.credit.fileObjection, objection));
-      await w.expectRefused('FORBIDDEN', () => w.submit(regA, tx.credit.fileObjection, objection));
-      await w.expectRefused('FORBIDDEN', () => w.submit(enfB, tx.credit.fileObjection, objection));
+      // Not the other party's merchant, not the issuing county's regulator, not the home county's enforcement, not a third county.
+      for (const who of [c.sellerMerchant, regA, enfB, c.regC]) await w.expectRefused('FORBIDDEN', () => w.submit(who, tx.credit.fileObjection, objection));
+      await w.expectRefused('FORBIDDEN', () => w.submit(regA, tx.credit.fileObjection, objection), /home county/);
       const filed = await w.submitTx(c.buyerMerchant, tx.credit.fileObjection, objection);
       expect(filed.event?.name).to.equal(CreditContractEvents.ObjectionFiled);
       expect(filed.result).to.include({ underObjection: true, active: true });
@@ -411,25 +426,118 @@ describe('chaincode: credit files, blacklist, objections, repair (Credit:)', () 
       expect(check.entries[0].underObjection).to.equal(true);
       // Still restricting while under objection.
       await w.expectRefused('RULE_VIOLATION', () => order(c, listEcoId));
-      const resolve = { entryId: entry.id, decision: 'upheld', note: 'inspection confirmed the source' };
+      const resolve = { entryId: entry.id, decision: 'dismissed', note: 'inspection confirmed the source' };
+      // Resolved by the issuing county's enforcement only: not the other county's, not the issuing county's regulator.
       await w.expectRefused('FORBIDDEN', () => w.submit(enfB, tx.credit.resolveObjection, resolve));
-      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(enfA, tx.credit.resolveObjection, { ...resolve, decision: 'maybe' }));
-      const upheld = await w.submitTx(enfA, tx.credit.resolveObjection, resolve);
-      expect(upheld.event?.name).to.equal(CreditContractEvents.ObjectionResolved);
-      expect(upheld.result).to.include({ underObjection: false, status: 'published', active: true });
+      await w.expectRefused('FORBIDDEN', () => w.submit(regA, tx.credit.resolveObjection, resolve), /enforcement/);
+      for (const decision of ['maybe', 'upheld', 'withdrawn'])
+        await w.expectRefused('INVALID_ARGUMENT', () => w.submit(enfA, tx.credit.resolveObjection, { ...resolve, decision }));
+      const dismissed = await w.submitTx(enfA, tx.credit.resolveObjection, resolve);
+      expect(dismissed.event).to.deep.equal({
+        name: CreditContractEvents.ObjectionResolved,
+        payload: { entryId: entry.id, subjectId: c.buyer, seq: 1, decision: 'dismissed', status: 'published' },
+      });
+      expect(dismissed.result).to.include({ underObjection: false, status: 'published', active: true });
+      expect(dismissed.result).to.not.have.property('withdrawal');
       await w.expectRefused('CONFLICT', () => w.submit(enfA, tx.credit.resolveObjection, resolve));
-      // A second objection, filed by the subject's county regulator, and the entry withdrawn.
+      // A second objection, filed for the subject by its home county's regulator; the entry is withdrawn on it.
       await w.submit(c.regB, tx.credit.fileObjection, { ...objection, grounds: 'new evidence' });
-      const withdrawn = await w.submit(regA, tx.credit.resolveObjection, { ...resolve, decision: 'withdrawn', note: 'new evidence accepted' });
-      expect(withdrawn).to.include({ status: 'revoked', active: false, underObjection: false });
+      const withdrawn = await w.submitTx(enfA, tx.credit.resolveObjection, { ...resolve, decision: 'entry-withdrawn', note: 'new evidence accepted' });
+      expect(withdrawn.event?.payload).to.include({ decision: 'entry-withdrawn', status: 'withdrawn', seq: 2 });
+      expect(withdrawn.result).to.include({ status: 'withdrawn', active: false, underObjection: false });
+      expect(withdrawn.result.withdrawal).to.deep.equal({
+        ground: 'objection',
+        objectionSeq: 2,
+        by: { mspId: LIANGDANG, member: 'enf-a' },
+        at: withdrawn.result.updatedAt,
+        txId: withdrawn.txId,
+        note: 'new evidence accepted',
+      });
       expect((await w.evaluate(reader, tx.credit.checkSubject, { subjectId: c.buyer })).blacklisted).to.equal(false);
       const got = await w.evaluate(auditor, tx.credit.getEntry, { entryId: entry.id });
-      expect(got.objections.map((o: any) => [o.seq, o.status, o.filedBy.role])).to.deep.equal([
-        [1, 'upheld', 'merchant'],
-        [2, 'withdrawn', 'regulator'],
+      expect(got.objections.map((o: any) => [o.seq, o.status, o.filedBy.role, o.filedBy.mspId])).to.deep.equal([
+        [1, 'dismissed', 'merchant', HUIXIAN],
+        [2, 'entry-withdrawn', 'regulator', HUIXIAN],
       ]);
+      expect((await w.evaluate(reader, tx.credit.subjectHistory, { subjectId: c.buyer })).items.map((e: any) => e.status)).to.deep.equal(['withdrawn']);
       await w.expectRefused('CONFLICT', () => w.submit(c.buyerMerchant, tx.credit.fileObjection, objection));
     });
+
+    it('the issuing county never objects to its own entry, not even as the home county: its regulator is refused, the subject’s merchant may object', async () => {
+      // Huixian blacklists its own subject: the same day its regulator cannot object and have its enforcement withdraw it.
+      const entry = await blacklistSubject(w, enfB, c.buyer);
+      const objection = { entryId: entry.id, grounds: 'we changed our mind' };
+      await w.expectRefused('FORBIDDEN', () => w.submit(c.regB, tx.credit.fileObjection, objection), /does not object to its own entry/);
+      // Lifting it early stays impossible: repair waits for the minimum publication period.
+      await w.expectRefused(
+        'RULE_VIOLATION',
+        () => w.submit(enfB, tx.credit.repairBlacklist, { entryId: entry.id, rectificationEvidenceRefs: ['doc:r'] }),
+        /minimum publication period/,
+      );
+      const filed = await w.submit(c.buyerMerchant, tx.credit.fileObjection, { ...objection, grounds: 'the sample was not ours' });
+      expect(filed.objection).to.include({ status: 'open', seq: 1 });
+    });
+
+    it('segregation of duties: a member who acts for the subject may not record its events, blacklist it, resolve its objections or repair its entries', async () => {
+      // Bindings are made in the subject's county for that county's members: Huixian enforcement bound to the Huixian buyer.
+      const enfB2 = await w.member(HUIXIAN, 'enf-b2', 'enforcement');
+      const entry = await blacklistSubject(w, enfB, c.buyer);
+      await w.submit(c.buyerMerchant, tx.credit.fileObjection, { entryId: entry.id, grounds: 'not ours' });
+      await w.submit(c.regB, tx.subjects.bindMerchant, { subjectId: c.buyer, member: 'enf-b2' });
+      const event = await w.submit(enfB, tx.credit.recordEvent, violationInput(c.buyer));
+      await w.expectRefused(
+        'FORBIDDEN',
+        () => w.submit(enfB2, tx.credit.recordEvent, violationInput(c.buyer, { kind: 'fulfilment', severity: undefined, harmfulConsequence: undefined })),
+        /acts for subject/,
+      );
+      await w.expectRefused(
+        'FORBIDDEN',
+        () => w.submit(enfB2, tx.credit.issueBlacklist, { subjectId: c.buyer, basisEventIds: [event.id], ...decision() }),
+        /acts for subject/,
+      );
+      await w.expectRefused(
+        'FORBIDDEN',
+        () => w.submit(enfB2, tx.credit.resolveObjection, { entryId: entry.id, decision: 'entry-withdrawn', note: 'mine' }),
+        /acts for subject/,
+      );
+      await w.submit(enfB, tx.credit.resolveObjection, { entryId: entry.id, decision: 'dismissed', note: 'stands' });
+      const clock = useClock();
+      try {
+        clock.advanceDays(200);
+        const repair = { entryId: entry.id, rectificationEvidenceRefs: ['doc:rectified-1'] };
+        await w.expectRefused('FORBIDDEN', () => w.submit(enfB2, tx.credit.repairBlacklist, repair), /acts for subject/);
+        expect((await w.submit(enfB, tx.credit.repairBlacklist, repair)).status).to.equal('repaired');
+      } finally {
+        clock.restore();
+      }
+    });
+    it("notice: the one event of IssueBlacklist names the subject's home county (another county's subject, or the issuer's own)", async () => {
+      const event = await w.submit(enfA, tx.credit.recordEvent, violationInput(c.buyer));
+      const issued = await w.submitTx(enfA, tx.credit.issueBlacklist, { subjectId: c.buyer, basisEventIds: [event.id], ...decision() });
+      expect(issued.event?.name).to.equal(CreditContractEvents.BlacklistIssued);
+      expect(issued.event?.payload).to.include({ entryId: issued.result.id, subjectId: c.buyer, issuingCounty: LIANGDANG, homeCounty: HUIXIAN });
+      expect(issued.result.subjectCounty).to.equal(HUIXIAN);
+      const own = await w.submit(enfA, tx.credit.recordEvent, violationInput(c.seller));
+      const ownEntry = await w.submitTx(enfA, tx.credit.issueBlacklist, { subjectId: c.seller, basisEventIds: [own.id], ...decision() });
+      expect(ownEntry.event?.payload).to.include({ issuingCounty: LIANGDANG, homeCounty: LIANGDANG });
+    });
+
+    it('credit events and blacklist entries only for registered subjects (NOT_FOUND, nothing written)', async () => {
+      const stranger = creditCode('621227', 777_100);
+      await w.expectRefused('NOT_FOUND', () => w.submit(enfA, tx.credit.recordEvent, violationInput(stranger)), /not registered/);
+      await w.expectRefused(
+        'NOT_FOUND',
+        () => w.submit(regA, tx.credit.recordEvent, { subjectId: `ind-${'b'.repeat(64)}`, kind: 'fulfilment', summary: 'x', evidenceRefs: ['doc:1'] }),
+        /not registered/,
+      );
+      const basis = await w.submit(enfA, tx.credit.recordEvent, violationInput(c.buyer));
+      await w.expectRefused(
+        'NOT_FOUND',
+        () => w.submit(enfA, tx.credit.issueBlacklist, { subjectId: stranger, basisEventIds: [basis.id], ...decision() }),
+        /not registered/,
+      );
+    });
+
     let listEcoId: string;
     beforeEach(async () => {
       listEcoId = (await listEco(c)).id;
@@ -473,7 +581,8 @@ describe('chaincode: case lead transfer (Cases:)', () => {
     enfC = await w.member(FENGXIAN, 'enf-c', 'enforcement');
     regB = await w.member(HUIXIAN, 'reg-b', 'regulator');
     auditor = await w.member(FENGXIAN, 'auditor-c', 'auditor');
-    subject = creditCode('621227', 880_001);
+    await ensureCounties(w);
+    subject = await registerEnterprise(w, regB, HUIXIAN);
   });
   after(async () => w.cleanup());
 
@@ -513,6 +622,8 @@ describe('chaincode: case lead transfer (Cases:)', () => {
     expect(closed.event?.name).to.equal(CaseEvents.CaseClosed);
     expect(closed.result.status).to.equal('closed');
     expect(closed.result.steps.map((s: any) => s.status)).to.deep.equal(['transferred', 'accepted', 'investigating', 'closed']);
+    // The entry's notice: the event names the subject's home county.
+    expect(closed.event?.payload).to.include({ blacklistEntryId: closed.result.decision.blacklistEntryId, homeCounty: HUIXIAN });
     const entryId = closed.result.decision.blacklistEntryId;
     const entry = await w.evaluate(auditor, tx.credit.getEntry, { entryId });
     expect(entry).to.include({ caseId: id, issuingCounty: HUIXIAN, severity: 'grave', active: true });
@@ -549,7 +660,7 @@ describe('chaincode: case lead transfer (Cases:)', () => {
   });
 
   it('a waived first violation closes the case as a warning but cannot blacklist (首违不罚)', async () => {
-    const fresh = creditCode('621227', 880_002);
+    const fresh = await registerEnterprise(w, regB, HUIXIAN);
     const lead = await transfer(enfA, { subjectId: fresh });
     await w.submit(enfB, tx.cases.acceptCase, { caseId: lead.id });
     await w.submit(enfB, tx.cases.investigateCase, { caseId: lead.id });
@@ -564,5 +675,87 @@ describe('chaincode: case lead transfer (Cases:)', () => {
     const closed = await w.submit(enfB, tx.cases.closeCase, base);
     expect(closed.decision).to.include({ creditOutcome: 'warning' });
     expect(closed.decision).to.not.have.property('blacklistEntryId');
+  });
+  it('a lead goes only to a registered county and names only a registered subject (nothing written otherwise)', async () => {
+    await w.expectRefused('INVALID_ARGUMENT', () => transfer(enfA, { toCounty: 'HuixainMSP' }), /HuixainMSP is not a registered county/);
+    await w.expectRefused('NOT_FOUND', () => transfer(enfA, { subjectId: creditCode('621227', 880_900) }), /not registered/);
+  });
+
+  it('the sender withdraws a lead until it is accepted; the receiver cannot; a withdrawn lead moves no further', async () => {
+    const lead = await transfer();
+    const withdraw = { caseId: lead.id, reason: 'sent to the wrong county' };
+    for (const who of [enfB, enfC, auditor]) await w.expectRefused('FORBIDDEN', () => w.submit(who, tx.cases.withdrawCase, withdraw));
+    await w.expectRefused('FORBIDDEN', () => w.submit(regB, tx.cases.withdrawCase, withdraw));
+    for (const bad of [{ caseId: lead.id }, { ...withdraw, reason: '' }, { ...withdraw, extra: 1 }, { caseId: 'bad id', reason: 'x' }])
+      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(enfA, tx.cases.withdrawCase, bad));
+    await w.expectRefused('NOT_FOUND', () => w.submit(enfA, tx.cases.withdrawCase, { caseId: 'case-missing', reason: 'x' }));
+    const withdrawn = await w.submitTx(enfA, tx.cases.withdrawCase, withdraw);
+    expect(withdrawn.event).to.deep.equal({
+      name: CaseEvents.CaseWithdrawn,
+      payload: { caseId: lead.id, fromCounty: LIANGDANG, toCounty: HUIXIAN, status: 'withdrawn' },
+    });
+    expect(withdrawn.result.status).to.equal('withdrawn');
+    expect(withdrawn.result.steps.at(-1)).to.include({ status: 'withdrawn', note: 'sent to the wrong county', txId: withdrawn.txId });
+    expect(withdrawn.result.steps.at(-1).by).to.deep.equal({ mspId: LIANGDANG, member: 'enf-a' });
+    await w.expectRefused('CONFLICT', () => w.submit(enfA, tx.cases.withdrawCase, withdraw));
+    await w.expectRefused('CONFLICT', () => w.submit(enfB, tx.cases.acceptCase, { caseId: lead.id }));
+    await w.expectRefused('CONFLICT', () => w.submit(enfB, tx.cases.rejectCase, { caseId: lead.id, reason: 'x' }));
+    // Once accepted (or rejected), it is the receiver's: no withdrawal.
+    const accepted = await transfer();
+    await w.submit(enfB, tx.cases.acceptCase, { caseId: accepted.id });
+    await w.expectRefused('CONFLICT', () => w.submit(enfA, tx.cases.withdrawCase, { caseId: accepted.id, reason: 'too late' }), /accepted/);
+    const rejected = await transfer();
+    await w.submit(enfB, tx.cases.rejectCase, { caseId: rejected.id, reason: 'not ours' });
+    await w.expectRefused('CONFLICT', () => w.submit(enfA, tx.cases.withdrawCase, { caseId: rejected.id, reason: 'x' }));
+  });
+
+  it('segregation of duties: enforcement acting for the subject neither decides on its lead nor withdraws one about it', async () => {
+    // Bindings stay inside the subject's county: Huixian enforcement bound to the Huixian subject.
+    const enfB2 = await w.member(HUIXIAN, 'enf-b2', 'enforcement');
+    const bound = await registerEnterprise(w, regB, HUIXIAN);
+    await w.submit(regB, tx.subjects.bindMerchant, { subjectId: bound, member: 'enf-b2' });
+    const lead = await transfer(enfA, { subjectId: bound });
+    await w.expectRefused('FORBIDDEN', () => w.submit(enfB2, tx.cases.acceptCase, { caseId: lead.id }), /acts for subject/);
+    await w.expectRefused('FORBIDDEN', () => w.submit(enfB2, tx.cases.rejectCase, { caseId: lead.id, reason: 'friend of ours' }), /acts for subject/);
+    await w.submit(enfB, tx.cases.acceptCase, { caseId: lead.id });
+    await w.expectRefused('FORBIDDEN', () => w.submit(enfB2, tx.cases.investigateCase, { caseId: lead.id }), /acts for subject/);
+    await w.submit(enfB, tx.cases.investigateCase, { caseId: lead.id });
+    await w.expectRefused(
+      'FORBIDDEN',
+      () => w.submit(enfB2, tx.cases.closeCase, { caseId: lead.id, finding: 'no-violation', summary: 'all fine', evidenceRefs: ['doc:x'] }),
+      /acts for subject/,
+    );
+    // The sender's side: Liangdang enforcement bound to a Liangdang subject may not withdraw a lead about it.
+    const regA = await w.member(LIANGDANG, 'reg-a', 'regulator');
+    const enfA2 = await w.member(LIANGDANG, 'enf-a2', 'enforcement');
+    const local = await registerEnterprise(w, regA, LIANGDANG);
+    const outgoing = await transfer(enfA2, { subjectId: local });
+    await w.submit(regA, tx.subjects.bindMerchant, { subjectId: local, member: 'enf-a2' });
+    await w.expectRefused('FORBIDDEN', () => w.submit(enfA2, tx.cases.withdrawCase, { caseId: outgoing.id, reason: 'never mind' }), /acts for subject/);
+    expect((await w.submit(enfA, tx.cases.withdrawCase, { caseId: outgoing.id, reason: 'duplicate' })).status).to.equal('withdrawn');
+  });
+
+  it("a lead's blacklist against a third county's subject notifies that home county in the CaseClosed event", async () => {
+    const regC = await w.member(FENGXIAN, 'reg-c', 'regulator');
+    const fengxianSubject = await registerEnterprise(w, regC, FENGXIAN);
+    const lead = await transfer(enfA, { subjectId: fengxianSubject });
+    await w.submit(enfB, tx.cases.acceptCase, { caseId: lead.id });
+    await w.submit(enfB, tx.cases.investigateCase, { caseId: lead.id });
+    const closed = await w.submitTx(enfB, tx.cases.closeCase, {
+      caseId: lead.id,
+      finding: 'violation',
+      summary: 'confirmed',
+      evidenceRefs: ['doc:report-8'],
+      violation: { kind: 'eco-violation', severity: 'serious', harmfulConsequence: true },
+      blacklist: decision(),
+    });
+    expect(closed.event?.payload).to.include({ homeCounty: FENGXIAN, blacklistEntryId: closed.result.decision.blacklistEntryId });
+    expect((await w.evaluate(auditor, tx.credit.getEntry, { entryId: closed.result.decision.blacklistEntryId })).subjectCounty).to.equal(FENGXIAN);
+    // A closing without an entry names no home county.
+    const quiet = await transfer();
+    await w.submit(enfB, tx.cases.acceptCase, { caseId: quiet.id });
+    await w.submit(enfB, tx.cases.investigateCase, { caseId: quiet.id });
+    const none = await w.submitTx(enfB, tx.cases.closeCase, { caseId: quiet.id, finding: 'no-violation', summary: 'nothing', evidenceRefs: ['doc:n'] });
+    expect(none.event?.payload).to.not.have.property('homeCounty');
   });
 });

@@ -2,7 +2,8 @@ import { tx } from '../../chaincode/src/catalogue';
 import { expect } from 'chai';
 import { SubjectsEvents } from '../../chaincode/src/subjects/subjects-contract';
 import { FENGXIAN, HUIXIAN, LIANGDANG } from '../support/ledger-fixture';
-import { corruptCreditCode, creditCode, hex64, useClock, Who, World } from '../support/market-world';
+import { corruptCreditCode, creditCode, ensureCounties, hex64, useClock, Who, World } from '../support/market-world';
+import { prefectureOf, registersDivision } from '../../chaincode/src/subjects/home-county';
 
 describe('chaincode: subjects and market access (市场准入)', () => {
   let w: World;
@@ -20,8 +21,67 @@ describe('chaincode: subjects and market access (市场准入)', () => {
     merchantA = await w.member(LIANGDANG, 'm-a', 'merchant');
     adminA = await w.admin(LIANGDANG);
     nobody = await w.id(FENGXIAN, 'reader');
+    // Liangdang (621228) and Huixian (621227) are registered counties; Fengxian is left unregistered
+    // so a test can register it with the division it needs (a prefecture, another province).
+    await ensureCounties(w, [LIANGDANG, HUIXIAN]);
   });
   afterEach(async () => w.cleanup());
+
+  describe('home county: an enterprise is registered by the county of its code’s division or of that division’s prefecture', () => {
+    let regC: Who;
+    const registerFengxianAs = async (division: string) =>
+      w.submit(await w.admin(FENGXIAN), tx.counties.register, { name: `Fengxian as ${division}`, division });
+
+    beforeEach(async () => {
+      regC = await w.member(FENGXIAN, 'reg-c', 'regulator');
+    });
+
+    it('the rule itself: same division, or the prefecture (first four digits and 00) of the code’s division', () => {
+      expect(prefectureOf('621228')).to.equal('621200');
+      expect(prefectureOf('610330')).to.equal('610300');
+      expect(registersDivision('621228', '621228')).to.equal(true);
+      expect(registersDivision('621200', '621228')).to.equal(true);
+      expect(registersDivision('621200', '621227')).to.equal(true);
+      expect(registersDivision('621200', '621200')).to.equal(true);
+      expect(registersDivision('621227', '621228')).to.equal(false);
+      expect(registersDivision('621228', '621200')).to.equal(false);
+      expect(registersDivision('610300', '621228')).to.equal(false);
+      expect(registersDivision('620000', '621228')).to.equal(false);
+    });
+
+    it('another county’s regulator is refused (FORBIDDEN, nothing written), so the home county’s own registration is never a 409', async () => {
+      await w.expectRefused('FORBIDDEN', () => w.submit(regB, tx.subjects.registerEnterprise, { creditCode: codeA, name: 'taken first' }), /division 621228/);
+      expect((await w.submit(regA, tx.subjects.registerEnterprise, { creditCode: codeA })).county).to.equal(LIANGDANG);
+    });
+
+    it('the prefecture registers the enterprises of its counties and its own division, and nothing of another prefecture; the county then gets CONFLICT', async () => {
+      await registerFengxianAs('621200');
+      const huixianCode = creditCode('621227', 43);
+      const prefectureCode = creditCode('621200', 44);
+      expect((await w.submit(regC, tx.subjects.registerEnterprise, { creditCode: huixianCode })).county).to.equal(FENGXIAN);
+      expect((await w.submit(regC, tx.subjects.registerEnterprise, { creditCode: prefectureCode })).division).to.equal('621200');
+      await w.expectRefused('FORBIDDEN', () => w.submit(regC, tx.subjects.registerEnterprise, { creditCode: creditCode('610330', 45) }));
+      await w.expectRefused('FORBIDDEN', () => w.submit(regA, tx.subjects.registerEnterprise, { creditCode: prefectureCode }));
+      await w.expectRefused('CONFLICT', () => w.submit(regB, tx.subjects.registerEnterprise, { creditCode: huixianCode }), FENGXIAN);
+    });
+
+    it('a county that has not registered itself registers no enterprise (its division is not known); individuals need no division', async () => {
+      await w.expectRefused('FORBIDDEN', () => w.submit(regC, tx.subjects.registerEnterprise, { creditCode: creditCode('610330', 46) }), /not registered/);
+      const individual = await w.submit(
+        regC,
+        tx.subjects.registerIndividual,
+        { idHash: hex64('fengxian resident') },
+        { idNumber: '61033019900101123X', name: '李四' },
+      );
+      expect(individual).to.include({ kind: 'individual', county: FENGXIAN });
+      await registerFengxianAs('610330');
+      expect((await w.submit(regC, tx.subjects.registerEnterprise, { creditCode: creditCode('610330', 46) })).county).to.equal(FENGXIAN);
+    });
+
+    it('a division names one county: a second county claiming it is refused (CONFLICT, nothing written)', async () => {
+      await w.expectRefused('CONFLICT', () => registerFengxianAs('621228'), /already registered by LiangdangMSP/);
+    });
+  });
 
   describe('enterprises', () => {
     it('are registered by a regulator under their credit code, in the regulator’s county, with access pending', async () => {
@@ -42,8 +102,10 @@ describe('chaincode: subjects and market access (市场准入)', () => {
       expect(list.items.map((s: { id: string }) => s.id)).to.deep.equal([codeA]);
     });
 
-    it('accepts the design’s example code 91350100M000100Y43', async () => {
-      await w.submit(regA, tx.subjects.registerEnterprise, { creditCode: '91350100M000100Y43' });
+    it('accepts the design’s example code 91350100M000100Y43 from the county of its division (350100)', async () => {
+      await w.submit(await w.admin(FENGXIAN), tx.counties.register, { name: 'Fuzhou', division: '350100' });
+      const regC = await w.member(FENGXIAN, 'reg-c', 'regulator');
+      expect((await w.submit(regC, tx.subjects.registerEnterprise, { creditCode: '91350100M000100Y43' })).division).to.equal('350100');
     });
 
     it('refuses a wrong credit code with INVALID_ARGUMENT (check character, length, alphabet)', async () => {
@@ -65,9 +127,10 @@ describe('chaincode: subjects and market access (市场准入)', () => {
       await w.expectRefused('INVALID_ARGUMENT', () => w.submitRaw(regA, tx.subjects.registerEnterprise, []));
     });
 
-    it('refuses a second registration of the same code, from any county (CONFLICT)', async () => {
+    it('refuses a second registration of the same code (CONFLICT)', async () => {
       await w.submit(regA, tx.subjects.registerEnterprise, { creditCode: codeA });
-      await w.expectRefused('CONFLICT', () => w.submit(regB, tx.subjects.registerEnterprise, { creditCode: codeA }), LIANGDANG);
+      const regA2 = await w.member(LIANGDANG, 'reg-a2', 'regulator');
+      await w.expectRefused('CONFLICT', () => w.submit(regA2, tx.subjects.registerEnterprise, { creditCode: codeA }), LIANGDANG);
     });
 
     it('refuses callers without the regulator role (FORBIDDEN), county admins included', async () => {
@@ -182,6 +245,18 @@ describe('chaincode: subjects and market access (市场准入)', () => {
     it('refuses a regulator of another county (FORBIDDEN, wrong county) and non-regulators', async () => {
       await w.expectRefused('FORBIDDEN', () => w.submit(regB, tx.subjects.setAccess, { subjectId: codeA, status: 'green', evidenceRefs: ['doc:1'] }), HUIXIAN);
       await w.expectRefused('FORBIDDEN', () => w.submit(merchantA, tx.subjects.setAccess, { subjectId: codeA, status: 'green', evidenceRefs: ['doc:1'] }));
+    });
+
+    it('segregation of duties: a regulator who acts for the subject (bound to it) may not decide its access (FORBIDDEN, nothing written)', async () => {
+      const regA2 = await w.member(LIANGDANG, 'reg-a2', 'regulator');
+      await w.submit(regA, tx.subjects.bindMerchant, { subjectId: codeA, member: 'reg-a2' });
+      await w.expectRefused(
+        'FORBIDDEN',
+        () => w.submit(regA2, tx.subjects.setAccess, { subjectId: codeA, status: 'green', evidenceRefs: ['doc:1'] }),
+        /acts for subject/,
+      );
+      await w.submit(regA, tx.subjects.unbindMerchant, { subjectId: codeA, member: 'reg-a2' });
+      expect((await w.submit(regA2, tx.subjects.setAccess, { subjectId: codeA, status: 'green', evidenceRefs: ['doc:1'] })).access).to.equal('green');
     });
 
     it('refuses an unknown subject (NOT_FOUND)', async () => {

@@ -4,7 +4,7 @@ import { addDays } from '../../chaincode/src/kernel/time';
 import { decision, todayCst, violationInput } from '../support/credit-world';
 import { corruptCreditCode, creditCode } from '../support/market-world';
 import { multipartBody } from '../support/multipart';
-import { CountyApps, CountyMsp, FabricAppFixture, openCountyApps, peersInSync, runId, uniqueSerial } from './fabric-fixture';
+import { CountyApps, CountyMsp, ensureCountiesRegistered, FabricAppFixture, openCountyApps, peersInSync, runId, uniqueSerial } from './fabric-fixture';
 
 const LIANGDANG = 'LiangdangMSP';
 const HUIXIAN = 'HuixianMSP';
@@ -19,8 +19,8 @@ const FENGXIAN = 'FengxianMSP';
  * time, so the clock cannot be moved here: the chaincode refuses an entry starting before the
  * decision date, so an entry that has already ended cannot be made, and the minimum publication
  * period before repair cannot pass. This suite shows what the clock allows (the refusal of an early
- * repair, an entry that starts tomorrow not restricting today, lifting the restriction by a
- * withdrawn objection); expiry and repair after the period are covered on the embedded ledger
+ * repair, an entry that starts tomorrow not restricting today, lifting the restriction by
+ * withdrawing the entry on an objection); expiry and repair after the period are covered on the embedded ledger
  * (test/gateway/blacklist.test.ts), where the clock moves.
  */
 describe('on Fabric: blacklist joint punishment across the three counties’ gateways', () => {
@@ -83,6 +83,7 @@ describe('on Fabric: blacklist joint punishment across the three counties’ gat
         expect(r.statusCode, r.body).to.equal(201);
       }
     }
+    await ensureCountiesRegistered(counties);
     // the seller (Liangdang) and the buyer (Huixian), green, with their merchants bound
     for (const [reg, code, merchant] of [
       ['regA', seller, member('shop-ld')],
@@ -152,7 +153,7 @@ describe('on Fabric: blacklist joint punishment across the three counties’ gat
     const byB = problem(await post('enfB', `/blacklist/${entryId}/repair`, { rectificationEvidenceRefs: ['doc:rectified'] }), 403, 'FORBIDDEN');
     expect(byB.detail).to.match(/only by the enforcement of LiangdangMSP/);
     problem(await post('regA', `/blacklist/${entryId}/repair`, { rectificationEvidenceRefs: ['doc:rectified'] }), 403, 'FORBIDDEN');
-    problem(await post('enfB', `/blacklist/${entryId}/objection/resolution`, { decision: 'withdrawn', note: 'not ours to decide' }), 403, 'FORBIDDEN');
+    problem(await post('enfB', `/blacklist/${entryId}/objection/resolution`, { decision: 'entry-withdrawn', note: 'not ours to decide' }), 403, 'FORBIDDEN');
     const early = problem(await post('enfA', `/blacklist/${entryId}/repair`, { rectificationEvidenceRefs: ['doc:rectified'] }), 422, 'RULE_VIOLATION');
     // serious: six months of publication before repair
     expect(early.detail).to.match(/minimum publication period/);
@@ -193,11 +194,12 @@ describe('on Fabric: blacklist joint punishment across the three counties’ gat
     problem(await post('enfB', '/blacklist/check', { codes: [] }), 400, 'INVALID_ARGUMENT');
 
     const withdrawn = await post('enfA', `/blacklist/${entryId}/objection/resolution`, {
-      decision: 'withdrawn',
+      decision: 'entry-withdrawn',
       note: 'the inspection found the neighbouring plant responsible',
     });
     expect(withdrawn.statusCode, withdrawn.body).to.equal(200);
-    expect(withdrawn.json().result).to.include({ status: 'revoked', active: false, underObjection: false });
+    expect(withdrawn.json().result).to.include({ status: 'withdrawn', active: false, underObjection: false });
+    expect(withdrawn.json().result.withdrawal).to.include({ ground: 'objection', objectionSeq: 1 });
     const check = (await get('enfB', `/blacklist/check/${buyer}`)).json();
     expect(check).to.include({ blacklisted: false });
     expect(check.restricted).to.deep.equal({ trading: false, licensing: false, fund: false });
@@ -205,9 +207,9 @@ describe('on Fabric: blacklist joint punishment across the three counties’ gat
     const ordered = await placeOrder();
     expect(ordered.statusCode, ordered.body).to.equal(201);
     expect(ordered.json().result).to.include({ status: 'ordered', buyerCounty: HUIXIAN, originCounty: LIANGDANG });
-    // revoked, kept in the subject's history on every peer
+    // withdrawn, kept in the subject's history on every peer
     const history = await get('auditor', `/subjects/${buyer}/blacklist`);
-    expect(history.json().items.map((e: { id: string; status: string }) => [e.id, e.status])).to.deep.equal([[entryId, 'revoked']]);
+    expect(history.json().items.map((e: { id: string; status: string }) => [e.id, e.status])).to.deep.equal([[entryId, 'withdrawn']]);
     const cancelled = await post('ldMerchant', `/orders/${ordered.json().result.id}/cancel`, { reason: 'test over' });
     expect(cancelled.statusCode, cancelled.body).to.equal(201);
   });

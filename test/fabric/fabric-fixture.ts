@@ -8,6 +8,7 @@ import { Wallet } from '../../gateway-api/src/identity/wallet';
 import { FabricLedger } from '../../gateway-api/src/ledger/fabric/fabric-ledger';
 import { openFabric } from '../../gateway-api/src/ledger/fabric/open-fabric';
 import { LedgerIdentity } from '../../gateway-api/src/ledger/ledger';
+import { COUNTY_NAMES, DIVISION, governmentCode } from '../support/market-world';
 
 /** The gateway app on the running Fabric network (FABRIC_NETWORK), talking to one county's peer. */
 export interface FabricAppFixture {
@@ -113,5 +114,23 @@ export async function peersInSync(counties: CountyApps, timeoutMs = 15_000): Pro
     if (heights.every((h) => h === heights[0])) return heights[0] as number;
     if (Date.now() > until) throw new Error(`the peers did not reach the same height within ${timeoutMs} ms: ${heights.join(', ')}`);
     await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * Registers each default county through its own gateway (its admin, `POST /counties` with its division
+ * and government credit code) unless the network already holds it: enterprises are registered only
+ * by the county of their code's division, which the ledger reads from the county record.
+ */
+export async function ensureCountiesRegistered(counties: CountyApps): Promise<void> {
+  for (const msp of COUNTY_MSPS) {
+    const app = counties.apps[msp];
+    const admin = await app.keyFor(msp, 'admin');
+    await peersInSync(counties);
+    const known = await app.request('GET', `/api/v1/counties/${msp}`, admin);
+    if (known.statusCode === 200) continue;
+    if (known.statusCode !== 404) throw new Error(`GET /counties/${msp}: ${known.statusCode} ${known.body}`);
+    const r = await app.request('POST', '/api/v1/counties', admin, { name: COUNTY_NAMES[msp], division: DIVISION[msp], creditCode: governmentCode(msp) });
+    if (r.statusCode !== 201) throw new Error(`POST /counties as ${msp}: ${r.statusCode} ${r.body}`);
   }
 }

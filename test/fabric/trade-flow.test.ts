@@ -5,7 +5,7 @@ import { evaluate } from '../../gateway-api/src/ledger/calls';
 import { LedgerError } from '../../gateway-api/src/ledger/errors';
 import { creditCode } from '../support/market-world';
 import { multipartBody } from '../support/multipart';
-import { CountyApps, CountyMsp, FabricAppFixture, openCountyApps, runId, uniqueSerial } from './fabric-fixture';
+import { CountyApps, CountyMsp, ensureCountiesRegistered, FabricAppFixture, openCountyApps, runId, uniqueSerial } from './fabric-fixture';
 
 const LIANGDANG = 'LiangdangMSP';
 const HUIXIAN = 'HuixianMSP';
@@ -61,6 +61,7 @@ describe('on Fabric: ownership transfer and evidence through the three countiesâ
         expect(r.statusCode, r.body).to.equal(201);
       }
     }
+    await ensureCountiesRegistered(counties);
   });
   after(async () => counties?.close());
 

@@ -2,7 +2,7 @@ import { tx } from '../../chaincode/src/catalogue';
 import { expect } from 'chai';
 import { addDays } from '../../chaincode/src/kernel/time';
 import { AppFixture, openAppFixture } from '../support/app-fixture';
-import { decision, ledgerSubmit, todayCst, violationInput } from '../support/credit-world';
+import { decision, ledgerSubmit, registerCountiesOn, todayCst, violationInput } from '../support/credit-world';
 import { FENGXIAN, HUIXIAN, LIANGDANG } from '../support/ledger-fixture';
 import { corruptCreditCode, creditCode, hex64, useClock } from '../support/market-world';
 
@@ -53,6 +53,12 @@ describe('gateway /api/v1/blacklist, /credit-events, /subjects/{code}/credit, qu
     nobody = await f.keyFor(FENGXIAN, 'nobody');
     seller = creditCode('621228', 31_001);
     buyer = creditCode('621227', 31_002);
+    // Credit events and entries name registered subjects, registered by their home county.
+    await registerCountiesOn(f);
+    for (const serial of [31_010, 31_020, 31_030, 31_031, 31_032])
+      await ledgerSubmit(f, LIANGDANG, 'reg-a', tx.subjects.registerEnterprise, { creditCode: creditCode('621228', serial) });
+    for (const serial of [31_003, 31_040])
+      await ledgerSubmit(f, HUIXIAN, 'reg-b', tx.subjects.registerEnterprise, { creditCode: creditCode('621227', serial) });
     for (const [msp, reg, code, merchant] of [
       [LIANGDANG, 'reg-a', seller, 'm-seller'],
       [HUIXIAN, 'reg-b', buyer, 'm-buyer'],
@@ -181,20 +187,50 @@ describe('gateway /api/v1/blacklist, /credit-events, /subjects/{code}/credit, qu
       expect(bulk.items[0].underObjection).to.equal(true);
       expect((await api('POST', `/blacklist/${entry.id}/objection`, regB, { grounds: 'again' })).statusCode).to.equal(409);
 
-      const byB = await api('POST', `/blacklist/${entry.id}/objection/resolution`, enfB, { decision: 'withdrawn', note: 'x' });
-      expect(byB.statusCode).to.equal(403);
-      const bad = await api('POST', `/blacklist/${entry.id}/objection/resolution`, enfA, { decision: 'maybe', note: 'x' });
-      expect(bad.statusCode).to.equal(400);
-      const upheld = await api('POST', `/blacklist/${entry.id}/objection/resolution`, enfA, { decision: 'upheld', note: 'inspection confirmed the source' });
-      expect(upheld.statusCode, upheld.body).to.equal(200);
-      expect(upheld.json().result).to.include({ underObjection: false, status: 'published' });
+      const beforeResolution = await height();
+      // Only the issuing county's enforcement resolves: not the other county's, not the issuing county's regulator.
+      for (const key of [enfB, regA, regB, merchantB]) {
+        const r = await api('POST', `/blacklist/${entry.id}/objection/resolution`, key, { decision: 'entry-withdrawn', note: 'x' });
+        expect(r.statusCode, r.body).to.equal(403);
+      }
+      for (const decision of ['maybe', 'upheld', 'withdrawn']) {
+        const bad = await api('POST', `/blacklist/${entry.id}/objection/resolution`, enfA, { decision, note: 'x' });
+        expect(bad.statusCode, bad.body).to.equal(400);
+      }
+      expect(await height()).to.equal(beforeResolution);
+      const dismissed = await api('POST', `/blacklist/${entry.id}/objection/resolution`, enfA, {
+        decision: 'dismissed',
+        note: 'inspection confirmed the source',
+      });
+      expect(dismissed.statusCode, dismissed.body).to.equal(200);
+      expect(dismissed.json().result).to.include({ underObjection: false, status: 'published' });
+      expect(dismissed.json().result.objection).to.include({ status: 'dismissed' });
       expect((await api('GET', `/blacklist/check/${buyer}`, enfB)).json().underObjection).to.equal(false);
-      expect((await api('POST', `/blacklist/${entry.id}/objection/resolution`, enfA, { decision: 'upheld', note: 'again' })).statusCode).to.equal(409);
+      expect((await api('POST', `/blacklist/${entry.id}/objection/resolution`, enfA, { decision: 'dismissed', note: 'again' })).statusCode).to.equal(409);
 
-      await api('POST', `/blacklist/${entry.id}/objection`, regB, { grounds: 'new evidence' });
-      const withdrawn = await api('POST', `/blacklist/${entry.id}/objection/resolution`, regA, { decision: 'withdrawn', note: 'accepted' });
-      expect(withdrawn.json().result).to.include({ status: 'revoked', active: false });
+      // The home county's regulator objects for the subject; the entry is withdrawn on that objection.
+      expect((await api('POST', `/blacklist/${entry.id}/objection`, regB, { grounds: 'new evidence' })).statusCode).to.equal(201);
+      const withdrawn = await api('POST', `/blacklist/${entry.id}/objection/resolution`, enfA, { decision: 'entry-withdrawn', note: 'accepted' });
+      expect(withdrawn.statusCode, withdrawn.body).to.equal(200);
+      expect(withdrawn.json().result).to.include({ status: 'withdrawn', active: false });
+      expect(withdrawn.json().result.withdrawal).to.include({ ground: 'objection', objectionSeq: 2, note: 'accepted' });
+      const got = (await api('GET', `/blacklist/${entry.id}`, auditor)).json();
+      expect(got.objections.map((o: any) => o.status)).to.deep.equal(['dismissed', 'entry-withdrawn']);
       expect((await api('GET', `/blacklist/check/${buyer}`, enfB)).json().blacklisted).to.equal(false);
+    });
+  });
+
+  describe('objections to an entry of the home county itself', () => {
+    it("the issuing county's regulator may not object to its own entry (403, nothing written); the subject's merchant may", async () => {
+      const entry = await blacklist(enfB, buyer, { measures: ['licensing'] });
+      const h = await height();
+      const own = await api('POST', `/blacklist/${entry.id}/objection`, regB, { grounds: 'we were wrong' });
+      expect(own.statusCode, own.body).to.equal(403);
+      expect(own.json()).to.include({ code: 'FORBIDDEN' });
+      expect(own.json().detail).to.match(/does not object to its own entry/);
+      expect(await height()).to.equal(h);
+      expect((await api('POST', `/blacklist/${entry.id}/objection`, merchantB, { grounds: 'the sample was not ours' })).statusCode).to.equal(201);
+      expect((await api('POST', `/blacklist/${entry.id}/objection/resolution`, enfB, { decision: 'dismissed', note: 'stands' })).statusCode).to.equal(200);
     });
   });
 
@@ -301,6 +337,7 @@ describe('gateway /api/v1/blacklist, /credit-events, /subjects/{code}/credit, qu
         [enfA, violationInput(subject, { kind: 'fulfilment' }), 400],
         [enfA, violationInput(subject, { harmfulConsequence: undefined }), 400],
         [enfA, violationInput(subject, { evidenceRefs: [] }), 400],
+        [enfA, violationInput(creditCode('621227', 31_999)), 404],
       ] as Array<[string, unknown, number]>) {
         const r = await api('POST', '/credit-events', key, body);
         expect(r.statusCode, r.body).to.equal(status);

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
+import { tx } from '../../chaincode/src/catalogue';
 import { AppFixture, openAppFixture } from '../support/app-fixture';
-import { decision } from '../support/credit-world';
+import { decision, ledgerSubmit, registerCountiesOn } from '../support/credit-world';
 import { FENGXIAN, HUIXIAN, LIANGDANG } from '../support/ledger-fixture';
 import { corruptCreditCode, creditCode } from '../support/market-world';
 
@@ -28,6 +29,9 @@ describe('gateway /api/v1/cases (线索移送)', () => {
     enfC = await f.keyFor(FENGXIAN, 'enf-c');
     regB = await f.keyFor(HUIXIAN, 'reg-b');
     auditor = await f.keyFor(FENGXIAN, 'auditor-c');
+    // Leads go to registered counties about registered subjects.
+    await registerCountiesOn(f);
+    await ledgerSubmit(f, HUIXIAN, 'reg-b', tx.subjects.registerEnterprise, { creditCode: subject, name: 'Huixian Sand Co.' });
   });
   after(async () => f.close());
 
@@ -111,6 +115,8 @@ describe('gateway /api/v1/cases (线索移送)', () => {
       [enfA, { ...lead, subjectId: corruptCreditCode(subject) }, 400],
       [enfA, { ...lead, evidenceRefs: [] }, 400],
       [enfA, { ...lead, toCounty: '' }, 400],
+      [enfA, { ...lead, toCounty: 'HuixainMSP' }, 400],
+      [enfA, { ...lead, subjectId: creditCode('621227', 41_999) }, 404],
       [regB, { ...lead, toCounty: LIANGDANG }, 403],
       [auditor, lead, 403],
     ] as Array<[string, unknown, number]>) {
@@ -120,5 +126,29 @@ describe('gateway /api/v1/cases (线索移送)', () => {
     expect((await f.request('POST', '/api/v1/cases', undefined, lead)).statusCode).to.equal(401);
     expect((await api('POST', '/cases/bad id/accept', enfB, {})).statusCode).to.equal(400);
     expect(await height()).to.equal(h);
+  });
+
+  it('POST /cases/{id}/withdraw: the sender withdraws a lead until it is accepted; others are refused; bad input is 400', async () => {
+    const id = (await api('POST', '/cases', enfA, lead)).json().result.id;
+    const h = await height();
+    for (const key of [enfB, enfC, regB, auditor]) {
+      const r = await api('POST', `/cases/${id}/withdraw`, key, { reason: 'wrong county' });
+      expect(r.statusCode, r.body).to.equal(403);
+      expect(r.headers['content-type']).to.match(/application\/problem\+json/);
+    }
+    for (const body of [{}, { reason: '' }, { reason: 'x', caseId: id }, { reason: 'x', extra: 1 }]) {
+      expect((await api('POST', `/cases/${id}/withdraw`, enfA, body)).statusCode, JSON.stringify(body)).to.equal(400);
+    }
+    expect((await api('POST', '/cases/no-such-case/withdraw', enfA, { reason: 'x' })).statusCode).to.equal(404);
+    expect((await f.request('POST', `/api/v1/cases/${id}/withdraw`, undefined, { reason: 'x' })).statusCode).to.equal(401);
+    expect(await height(), 'refusals write nothing').to.equal(h);
+    const withdrawn = await api('POST', `/cases/${id}/withdraw`, enfA, { reason: 'sent to the wrong county' });
+    expect(withdrawn.statusCode, withdrawn.body).to.equal(200);
+    expect(withdrawn.json().result).to.include({ status: 'withdrawn' });
+    expect(withdrawn.json().result.steps.at(-1)).to.include({ status: 'withdrawn', note: 'sent to the wrong county' });
+    expect((await api('POST', `/cases/${id}/accept`, enfB, {})).statusCode).to.equal(409);
+    const accepted = (await api('POST', '/cases', enfA, lead)).json().result.id;
+    await api('POST', `/cases/${accepted}/accept`, enfB, {});
+    expect((await api('POST', `/cases/${accepted}/withdraw`, enfA, { reason: 'too late' })).statusCode).to.equal(409);
   });
 });

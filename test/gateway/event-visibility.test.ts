@@ -4,7 +4,8 @@ import { expect } from 'chai';
 import { tx } from '../../chaincode/src/catalogue';
 import { EVENT_VISIBILITY } from '../../gateway-api/src/routes/event-visibility';
 import { AppFixture, openAppFixture } from '../support/app-fixture';
-import { HUIXIAN, LIANGDANG } from '../support/ledger-fixture';
+import { blacklistSubject, decision } from '../support/credit-world';
+import { FENGXIAN, HUIXIAN, LIANGDANG } from '../support/ledger-fixture';
 import { listEco, MarketCast, marketCast, order, registerEnterprise, World } from '../support/market-world';
 
 type Frame = { id: string; event: string; data: any };
@@ -15,6 +16,10 @@ describe('gateway /api/v1/events: each caller gets only what it may read', () =>
   let c: MarketCast;
   let port: number;
   let orderId: string;
+  let fengxianSubject: string;
+  let directEntryId: string;
+  let caseEntryId: string;
+  let quietCaseId: string;
 
   /** Every frame from block 0 up to and including the sentinel role grant. */
   const stream = (key: string) =>
@@ -54,6 +59,29 @@ describe('gateway /api/v1/events: each caller gets only what it may read', () =>
     const other = await registerEnterprise(w, c.regA, LIANGDANG, 'green');
     await w.member(LIANGDANG, 'm-other', 'merchant');
     await w.submit(c.regA, tx.subjects.bindMerchant, { subjectId: other, member: 'm-other' });
+    // Blacklist entries against a Fengxian subject, issued by other counties: one directly, one by closing a case lead.
+    const enfA = await w.member(LIANGDANG, 'enf-a', 'enforcement');
+    const enfB = await w.member(HUIXIAN, 'enf-b', 'enforcement');
+    await w.member(FENGXIAN, 'fin-c', 'finance');
+    fengxianSubject = await registerEnterprise(w, c.regC, FENGXIAN, 'green');
+    directEntryId = (await blacklistSubject(w, enfA, fengxianSubject)).id;
+    const lead = async () =>
+      (await w.submit(enfA, tx.cases.transferCase, { toCounty: HUIXIAN, subjectId: fengxianSubject, summary: 'lead', evidenceRefs: ['doc:lead'] })).id;
+    const close = async (caseId: string, blacklist: boolean) => {
+      await w.submit(enfB, tx.cases.acceptCase, { caseId });
+      await w.submit(enfB, tx.cases.investigateCase, { caseId });
+      return w.submit(enfB, tx.cases.closeCase, {
+        caseId,
+        finding: 'violation',
+        summary: 'confirmed',
+        evidenceRefs: ['doc:report'],
+        violation: { kind: 'eco-violation', severity: 'serious', harmfulConsequence: true },
+        ...(blacklist ? { blacklist: decision() } : {}),
+      });
+    };
+    caseEntryId = (await close(await lead(), true)).decision.blacklistEntryId;
+    quietCaseId = await lead();
+    await close(quietCaseId, false);
     await w.member(HUIXIAN, 'sentinel', 'finance');
     await f.app.listen({ host: '127.0.0.1', port: 0 });
     port = (f.app.server.address() as AddressInfo).port;
@@ -81,10 +109,29 @@ describe('gateway /api/v1/events: each caller gets only what it may read', () =>
     expect(anchored(await stream(await f.keyFor(HUIXIAN, 'm-buyer')))).to.deep.equal([]);
   });
 
+  it('notice to the home county: its members see credit.BlacklistIssued (naming homeCounty) and the CaseClosed that blacklisted its subject, not the rest of the case', async () => {
+    const home = await stream(await f.keyFor(FENGXIAN, 'fin-c'));
+    const issued = home.filter((e) => e.event === 'credit.BlacklistIssued' && e.data.payload.subjectId === fengxianSubject);
+    expect(issued.map((e) => [e.data.payload.entryId, e.data.payload.homeCounty, e.data.payload.issuingCounty])).to.deep.equal([
+      [directEntryId, FENGXIAN, LIANGDANG],
+    ]);
+    const cases = home.filter((e) => e.event.startsWith('cases.'));
+    expect(cases.map((e) => [e.event, e.data.payload.blacklistEntryId, e.data.payload.homeCounty])).to.deep.equal([
+      ['cases.CaseClosed', caseEntryId, FENGXIAN],
+    ]);
+    // A member of another county that is no party to the case gets neither case event; the case's parties get both closings.
+    const stranger = await stream(await f.keyFor(LIANGDANG, 'm-other'));
+    expect(stranger.filter((e) => e.event.startsWith('cases.'))).to.deep.equal([]);
+    const receiver = await stream(await f.keyFor(HUIXIAN, 'enf-b'));
+    expect(receiver.filter((e) => e.event === 'cases.CaseClosed').map((e) => e.data.payload.caseId)).to.include(quietCaseId);
+    expect(receiver.filter((e) => e.event === 'cases.CaseClosed')).to.have.length(2);
+  });
+
   it('every event name the chaincode emits is classified (an unclassified one is not sent)', () => {
     expect(EVENT_VISIBILITY['market.OrderSettled' as keyof typeof EVENT_VISIBILITY]).to.equal('order');
     expect(EVENT_VISIBILITY['evidence.Recognized' as keyof typeof EVENT_VISIBILITY]).to.equal('evidence');
     expect(EVENT_VISIBILITY['cases.CaseTransferred' as keyof typeof EVENT_VISIBILITY]).to.equal('case');
+    expect(EVENT_VISIBILITY['cases.CaseWithdrawn' as keyof typeof EVENT_VISIBILITY]).to.equal('case');
     expect(EVENT_VISIBILITY['credit.BlacklistIssued' as keyof typeof EVENT_VISIBILITY]).to.equal('network');
   });
 });

@@ -3,7 +3,8 @@ import { expect } from 'chai';
 import { tx } from '../../chaincode/src/catalogue';
 import { AppFixture, openAppFixture } from '../support/app-fixture';
 import { FENGXIAN, HUIXIAN, LIANGDANG } from '../support/ledger-fixture';
-import { World } from '../support/market-world';
+import { registerCountiesOn } from '../support/credit-world';
+import { creditCode, World } from '../support/market-world';
 import { multipartBody } from '../support/multipart';
 
 // Need to know for evidence files (DESIGN.md "Trust between counties"): a case witness statement is read by the
@@ -37,9 +38,14 @@ describe('gateway /api/v1/evidence: need to know', () => {
     ] as const)
       key[member] = await f.keyFor(mspId, member);
     const w = World.over(f.ledger);
+    // A lead names a registered subject and goes to a registered county.
+    await registerCountiesOn(f);
+    await f.grant(HUIXIAN, 'reg-b', 'regulator');
+    const subjectId = creditCode('621227', 61_001);
+    await w.submit(await f.ledger.identity(HUIXIAN, 'reg-b'), tx.subjects.registerEnterprise, { creditCode: subjectId });
     const lead = await w.submit(await f.ledger.identity(HUIXIAN, 'enf-b'), tx.cases.transferCase, {
       toCounty: FENGXIAN,
-      subjectId: '91350100M000100Y43',
+      subjectId,
       summary: 'syrup in honey',
       evidenceRefs: ['doc:lead-1'],
     });

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { tx } from '../../chaincode/src/catalogue';
 import { FundEvents } from '../../chaincode/src/fund/fund-contract';
 import { addDays } from '../../chaincode/src/kernel/time';
 import { AppFixture, openAppFixture } from '../support/app-fixture';
@@ -344,6 +345,11 @@ describe('gateway /api/v1/fund and /counties: compensation fund (生态补偿基
     });
 
     it('a county restricted from fund eligibility gets nothing; its share goes to the others by the same rule; no disbursement to it', async () => {
+      // The county government is a subject like any other, registered by its own county before it can be blacklisted.
+      await w.submit(await w.id(FENGXIAN, 'reg-f'), tx.subjects.registerEnterprise, {
+        creditCode: governmentCode(FENGXIAN),
+        name: 'Fengxian County Government',
+      });
       await blacklistSubject(w, regL, governmentCode(FENGXIAN), { measures: ['fund'] });
       const round = created(
         await f.request('POST', `${API}/fund/rounds`, key['fin-l'], {

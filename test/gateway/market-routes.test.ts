@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { AppFixture, openAppFixture } from '../support/app-fixture';
 import { HUIXIAN, LIANGDANG } from '../support/ledger-fixture';
+import { registerCountiesOn } from '../support/credit-world';
 import { creditCode, corruptCreditCode } from '../support/market-world';
 import { multipartBody } from '../support/multipart';
 
@@ -33,6 +34,8 @@ describe('gateway /api/v1 subjects, assets, orders, alerts: input and access', (
     // /members/me and its own keys, see member-keys.test.ts), and not one these routes ask for.
     await f.grant(LIANGDANG, 'nobody', 'auditor');
     k.nobody = await f.keyFor(LIANGDANG, 'nobody');
+    // Enterprises are registered by the county of their code's division, which the ledger reads from the county record.
+    await registerCountiesOn(f);
   });
   after(async () => f.close());
 

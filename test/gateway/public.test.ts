@@ -5,7 +5,7 @@ import Fastify from 'fastify';
 import { registerPublicRateLimit } from '../../gateway-api/src/plugins/rate-limit';
 import { registerErrorHandler } from '../../gateway-api/src/plugins/error-handler';
 import { AppFixture, openAppFixture } from '../support/app-fixture';
-import { blacklistSubject, ledgerSubmit } from '../support/credit-world';
+import { blacklistSubject, ledgerSubmit, registerCountiesOn } from '../support/credit-world';
 import { HUIXIAN, LIANGDANG } from '../support/ledger-fixture';
 import { creditCode, World } from '../support/market-world';
 
@@ -18,7 +18,14 @@ describe('gateway /api/v1/public/blacklist (信用公示)', () => {
     f = await openAppFixture();
     await f.grant(LIANGDANG, 'enf-a', 'enforcement');
     await f.grant(LIANGDANG, 'reg-a', 'regulator');
+    await registerCountiesOn(f);
     await ledgerSubmit(f, LIANGDANG, 'reg-a', tx.subjects.registerEnterprise, { creditCode: enterprise, name: 'Liangdang Sand Co.' });
+    // Entries name registered subjects: the individual too (its personal data as transient data).
+    await f.ledger.ledger.submit(await f.ledger.identity(LIANGDANG, 'reg-a'), {
+      name: tx.subjects.registerIndividual.qualifiedName,
+      args: [JSON.stringify({ idHash: individual.slice(4) })],
+      transient: { idNumber: Buffer.from('62122819900101123X'), name: Buffer.from('王五') },
+    });
     const w = {
       submit: (who: unknown, definition: TransactionDefinition, input: unknown) => ledgerSubmit(f, LIANGDANG, who as string, definition, input),
     } as unknown as World;

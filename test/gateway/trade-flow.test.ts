@@ -50,6 +50,14 @@ for (const overMessagePort of [false, true]) {
           expect(r.statusCode, r.body).to.equal(201);
         }
       }
+      // Each county's admin registers its county: its division decides which enterprises its regulator registers.
+      for (const [admin, name, division] of [
+        ['ldAdmin', 'Liangdang County', '621228'],
+        ['hxAdmin', 'Huixian County', '621227'],
+      ] as const) {
+        const r = await post(admin, '/api/v1/counties', { name, division });
+        expect(r.statusCode, r.body).to.equal(201);
+      }
     });
     after(async () => f.close());
 

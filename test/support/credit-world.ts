@@ -3,7 +3,8 @@ import { TransactionDefinition } from '../../chaincode/src/kernel/transaction';
 import { answerOf } from '../../gateway-api/src/ledger/calls';
 import { tx } from '../../chaincode/src/catalogue';
 import { addDays, cstDate } from '../../chaincode/src/kernel/time';
-import { Who, World } from './market-world';
+import { LedgerFixture } from './ledger-fixture';
+import { ensureCounties, Who, World } from './market-world';
 
 /** Today's CST date by the (possibly moved) clock the embedded ledger uses. */
 export function todayCst(): string {
@@ -58,4 +59,9 @@ export async function ledgerSubmit(
   const who = await f.ledger.identity(mspId, member);
   const r = await f.ledger.ledger.submit(who, { name: definition.qualifiedName, args: [JSON.stringify(input)] });
   return answerOf(definition, r.payload);
+}
+
+/** Registers the default counties on the app fixture's ledger (test setup): enterprises are registered only by their home county. */
+export async function registerCountiesOn(f: { ledger: LedgerFixture }): Promise<void> {
+  await ensureCounties(World.over(f.ledger));
 }

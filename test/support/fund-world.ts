@@ -1,28 +1,16 @@
 import { tx } from '../../chaincode/src/catalogue';
 import { expect } from 'chai';
 import { LightMyRequestResponse } from 'fastify';
-import { buildCreditCode } from '../../chaincode/src/kernel/credit-code';
 import { cstDate } from '../../chaincode/src/kernel/time';
 import { FENGXIAN, HUIXIAN, LIANGDANG } from './ledger-fixture';
-import { DIVISION, hex64, registerEnterprise, Who, World } from './market-world';
+import { COUNTY_NAMES, ensureCounties, governmentCode, hex64, registerEnterprise, Who, World } from './market-world';
 
 export const COUNTIES = [LIANGDANG, HUIXIAN, FENGXIAN] as const;
-export const COUNTY_NAMES: Record<string, string> = { [LIANGDANG]: 'Liangdang County', [HUIXIAN]: 'Huixian County', [FENGXIAN]: 'Fengxian County' };
+export { COUNTY_NAMES, governmentCode };
 
-/** The credit code of a county's government (机关, category 11), as registered with the county. */
-export function governmentCode(mspId: string): string {
-  return buildCreditCode('11', DIVISION[mspId] ?? '621228', 1);
-}
-
-/** Each county's admin registers its county (with the government's credit code). */
+/** Each county's admin registers its county (with the government's credit code), unless already registered. */
 export async function registerCounties(w: World, counties: readonly string[] = COUNTIES): Promise<void> {
-  for (const mspId of counties) {
-    await w.submit(await w.admin(mspId), tx.counties.register, {
-      name: COUNTY_NAMES[mspId] ?? mspId,
-      division: DIVISION[mspId] ?? '621228',
-      creditCode: governmentCode(mspId),
-    });
-  }
+  await ensureCounties(w, counties);
 }
 
 /** Today's CST date by the (possibly moved) clock the embedded ledger uses. */

@@ -161,6 +161,40 @@ function escapeRegExp(s: string): string {
 }
 
 export const DIVISION: Record<string, string> = { [LIANGDANG]: '621228', [HUIXIAN]: '621227', [FENGXIAN]: '610330' };
+export const COUNTY_NAMES: Record<string, string> = { [LIANGDANG]: 'Liangdang County', [HUIXIAN]: 'Huixian County', [FENGXIAN]: 'Fengxian County' };
+
+/** The credit code of a county's government (机关, category 11), as registered with the county. */
+export function governmentCode(mspId: string): string {
+  return buildCreditCode('11', DIVISION[mspId] ?? '621228', 1);
+}
+
+const registeredCounties = new WeakMap<World, Set<string>>();
+
+/**
+ * Registers a default county (its admin, Counties:Register with its division and government credit
+ * code) unless it is registered already: enterprises are registered only by the county of their
+ * code's division, which the ledger reads from the county record.
+ */
+export async function ensureCounty(w: World, mspId: string): Promise<void> {
+  const known = registeredCounties.get(w) ?? new Set<string>();
+  registeredCounties.set(w, known);
+  if (known.has(mspId)) return;
+  const admin = await w.admin(mspId);
+  const { items } = await w.evaluate(admin, tx.counties.list);
+  if (!items.some((c: { mspId: string }) => c.mspId === mspId)) {
+    await w.submit(admin, tx.counties.register, {
+      name: COUNTY_NAMES[mspId] ?? mspId,
+      division: DIVISION[mspId] ?? '621228',
+      creditCode: governmentCode(mspId),
+    });
+  }
+  known.add(mspId);
+}
+
+/** ensureCounty for each of the default counties. */
+export async function ensureCounties(w: World, counties: readonly string[] = [LIANGDANG, HUIXIAN, FENGXIAN]): Promise<void> {
+  for (const mspId of counties) await ensureCounty(w, mspId);
+}
 
 /**
  * The standard market cast: seller enterprise in Liangdang (A) with merchant m-seller,
@@ -191,6 +225,7 @@ export async function registerEnterprise(
   tradeLimitFen?: number,
 ): Promise<string> {
   const code = creditCode(DIVISION[mspId] ?? '621228', serial++);
+  await ensureCounty(w, mspId);
   await w.submit(regulator, tx.subjects.registerEnterprise, { creditCode: code, name: `Enterprise ${code}` });
   if (status)
     await w.submit(regulator, tx.subjects.setAccess, { subjectId: code, status, evidenceRefs: ['doc:review-1'], ...(tradeLimitFen ? { tradeLimitFen } : {}) });
@@ -198,6 +233,7 @@ export async function registerEnterprise(
 }
 
 export async function marketCast(w: World): Promise<MarketCast> {
+  await ensureCounties(w);
   const regA = await w.member(LIANGDANG, 'reg-a', 'regulator');
   const regB = await w.member(HUIXIAN, 'reg-b', 'regulator');
   const regC = await w.member(FENGXIAN, 'reg-c', 'regulator');

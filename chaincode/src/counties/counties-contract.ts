@@ -32,6 +32,9 @@ export class CountiesContract extends CountyContract {
     if (await getCounty(ctx, caller.mspId)) throw conflict(`county ${caller.mspId} is already registered`);
     const { items, truncated } = await scanBounded(ctx, Counties, [], MAX_COUNTIES);
     if (truncated || items.length >= MAX_COUNTIES) throw ruleViolation(`at most ${MAX_COUNTIES} counties may be registered`);
+    // A division code names one county: enterprises are registered by the county of their code's division.
+    const holder = items.find((c) => c.division === input.division);
+    if (holder) throw conflict(`division ${input.division} is already registered by ${holder.mspId}`);
     const county: County = {
       mspId: caller.mspId,
       name: input.name,

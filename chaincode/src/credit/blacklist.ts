@@ -3,7 +3,7 @@ import { conflict, invalidArgument, notFound, ruleViolation } from '../kernel/er
 import { Caller } from '../kernel/identity';
 import { Page, getRecord, listByIndex, putRecord } from '../kernel/state';
 import { cstDate, today, txTime } from '../kernel/time';
-import { Subjects } from '../subjects/records';
+import { requireRegisteredSubject } from '../subjects/home-county';
 import { BlacklistEntries, BlacklistEntry, BlacklistStanding, BlacklistStandings, CreditEvent, StandingEntry } from './records';
 import { MAX_OPEN_ENTRIES_PER_SUBJECT, earliestRepairDate, gravest, inForce, restricts } from './rules';
 import { MEASURES, Measure, Severity, subjectIdProblem } from './schemas';
@@ -117,7 +117,7 @@ export function severityOfBasis(subjectId: string, events: readonly CreditEvent[
   return gravest(events.map((e) => e.severity ?? 'minor'));
 }
 
-/** Issues a blacklist entry in the current transaction (shared by IssueBlacklist and CloseCase). Emits nothing. */
+/** Issues a blacklist entry against a registered subject in the current transaction (shared by IssueBlacklist and CloseCase). Emits nothing. */
 export async function issueEntry(
   ctx: Context,
   issuer: Caller,
@@ -126,6 +126,7 @@ export async function issueEntry(
   basisEvents: readonly CreditEvent[],
   caseId?: string,
 ): Promise<BlacklistEntry> {
+  const subject = await requireRegisteredSubject(ctx, subjectId);
   const time = txTime(ctx);
   const day = cstDate(time.epochMs);
   if (decision.endDate < decision.startDate) throw invalidArgument('endDate must not be before startDate');
@@ -134,13 +135,12 @@ export async function issueEntry(
   const txId = ctx.stub.getTxID();
   const id = `bl-${txId.slice(0, 32)}`;
   if (await getRecord(ctx, BlacklistEntries, [id])) throw conflict(`blacklist entry ${id} already exists`);
-  const subject = await getRecord(ctx, Subjects, [subjectId]);
   const entry: BlacklistEntry = {
     id,
     subjectId,
-    subjectKind: subjectId.startsWith('ind-') ? 'individual' : 'enterprise',
-    ...(subject?.kind === 'enterprise' && subject.name ? { subjectName: subject.name } : {}),
-    ...(subject ? { subjectCounty: subject.county } : {}),
+    subjectKind: subject.kind,
+    ...(subject.kind === 'enterprise' && subject.name ? { subjectName: subject.name } : {}),
+    subjectCounty: subject.county,
     reason: decision.reason,
     legalBasis: decision.legalBasis,
     severity,

@@ -9,6 +9,9 @@ import { txTime } from '../kernel/time';
 import { parseInput } from '../kernel/validate';
 import { caseTransactions } from './transactions';
 import { holdsRole, requireRole } from '../membership/access';
+import { requireKnownCounty } from '../counties/counties';
+import { refuseActingFor } from '../subjects/binding';
+import { requireRegisteredSubject } from '../subjects/home-county';
 import { issueEntry } from './blacklist';
 import { recordCreditEvent } from './credit-file';
 import { CaseLead, CaseLeads, CaseStep } from './records';
@@ -20,15 +23,20 @@ export const CaseEvents = {
   CaseRejected: 'cases.CaseRejected',
   CaseInvestigating: 'cases.CaseInvestigating',
   CaseClosed: 'cases.CaseClosed',
+  CaseWithdrawn: 'cases.CaseWithdrawn',
 } as const;
 
 /**
- * Case lead transfer (线索移送): county A's enforcement transfers a lead to county B;
- * B's enforcement accepts or rejects it, investigates, and closes it with a decision
- * that may record a violation and blacklist the subject in the same transaction.
+ * Case lead transfer (线索移送): county A's enforcement transfers a lead about a registered
+ * subject to county B, a registered county; B's enforcement accepts or rejects it,
+ * investigates, and closes it with a decision that may record a violation and blacklist the
+ * subject in the same transaction. Until B accepts it, A may withdraw it.
  *
  *   transferred ──accept──► accepted ──investigate──► investigating ──close──► closed
- *        └──────reject──► rejected
+ *        ├──────reject──► rejected
+ *        └──────withdraw (sender)──► withdrawn
+ *
+ * Nobody decides on a lead concerning a subject they act for (refuseActingFor).
  */
 @Info({ title: 'Cases', description: 'Case lead transfer between counties (线索移送)' })
 export class CaseContract extends CountyContract {
@@ -42,6 +50,8 @@ export class CaseContract extends CountyContract {
     const input = parseInput(caseTransactions.transferCase.input, inputJson);
     const caller = await requireRole(ctx, 'enforcement');
     if (input.toCounty === caller.mspId) throw ruleViolation("a case lead is transferred to another county, not to the caller's own");
+    await requireKnownCounty(ctx, input.toCounty, 'toCounty');
+    await requireRegisteredSubject(ctx, input.subjectId);
     const time = txTime(ctx);
     const txId = ctx.stub.getTxID();
     const lead: CaseLead = {
@@ -76,6 +86,20 @@ export class CaseContract extends CountyContract {
     return moveCase(ctx, input.caseId, 'transferred', 'rejected', CaseEvents.CaseRejected, input.reason);
   }
 
+  /** The sending county's enforcement withdraws a lead the receiving county has not accepted yet, with a reason. */
+  @Transaction()
+  async WithdrawCase(ctx: Context, inputJson: string): Promise<string> {
+    const input = parseInput(caseTransactions.withdrawCase.input, inputJson);
+    const caller = await requireRole(ctx, 'enforcement');
+    const before = await mustGetRecord(ctx, CaseLeads, [input.caseId], 'case');
+    if (caller.mspId !== before.fromCounty) {
+      throw forbidden(`case ${before.id} is withdrawn by the enforcement of ${before.fromCounty}, the sending county, not ${caller.mspId}`);
+    }
+    await refuseActingFor(ctx, caller, [before.subjectId], 'withdraw a case lead concerning it');
+    if (before.status !== 'transferred') throw conflict(`case ${before.id} is ${before.status}; only a lead not yet accepted or rejected is withdrawn`);
+    return writeStep(ctx, caller, before, 'withdrawn', CaseEvents.CaseWithdrawn, input.reason);
+  }
+
   /** The receiving county's enforcement starts investigating an accepted lead. */
   @Transaction()
   async InvestigateCase(ctx: Context, inputJson: string): Promise<string> {
@@ -96,6 +120,8 @@ export class CaseContract extends CountyContract {
     const time = txTime(ctx);
     const txId = ctx.stub.getTxID();
     let decision: CaseLead['decision'] = { finding: input.finding, summary: input.summary, evidenceRefs: [...input.evidenceRefs] };
+    // Set when the decision blacklists the subject: its home county is told by the event.
+    let homeCounty: string | undefined;
     if (input.finding === 'violation' && input.violation) {
       const event = await recordCreditEvent(ctx, {
         subjectId: before.subjectId,
@@ -112,6 +138,7 @@ export class CaseContract extends CountyContract {
       if (input.blacklist) {
         const entry = await issueEntry(ctx, caller, before.subjectId, input.blacklist, [event], before.id);
         decision = { ...decision, blacklistEntryId: entry.id };
+        homeCounty = entry.subjectCounty;
       }
     }
     const lead: CaseLead = {
@@ -129,6 +156,7 @@ export class CaseContract extends CountyContract {
       finding: input.finding,
       ...(decision.creditEventId ? { creditEventId: decision.creditEventId } : {}),
       ...(decision.blacklistEntryId ? { blacklistEntryId: decision.blacklistEntryId } : {}),
+      ...(homeCounty ? { homeCounty } : {}),
     });
     return canonicalJson(lead);
   }
@@ -157,18 +185,24 @@ export class CaseContract extends CountyContract {
   }
 }
 
+/** The receiving county's enforcement, not acting for the lead's subject (every decision on a lead is theirs). */
 async function receiver(ctx: Context, caseId: string): Promise<{ caller: Caller; before: CaseLead }> {
   const caller = await requireRole(ctx, 'enforcement');
   const before = await mustGetRecord(ctx, CaseLeads, [caseId], 'case');
   if (caller.mspId !== before.toCounty) {
     throw forbidden(`case ${before.id} is moved by the enforcement of ${before.toCounty}, the receiving county, not ${caller.mspId}`);
   }
+  await refuseActingFor(ctx, caller, [before.subjectId], 'decide on a case lead concerning it');
   return { caller, before };
 }
 
 async function moveCase(ctx: Context, caseId: string, from: CaseStatus, to: CaseStatus, eventName: string, note?: string): Promise<string> {
   const { caller, before } = await receiver(ctx, caseId);
   requireCaseStatus(before, from);
+  return writeStep(ctx, caller, before, to, eventName, note);
+}
+
+async function writeStep(ctx: Context, caller: Caller, before: CaseLead, to: CaseStatus, eventName: string, note?: string): Promise<string> {
   const time = txTime(ctx);
   const lead: CaseLead = { ...before, status: to, steps: [...before.steps, step(to, caller, time.iso, ctx.stub.getTxID(), note)], updatedAt: time.iso };
   await putRecord(ctx, CaseLeads, lead, before);

@@ -3,14 +3,15 @@ import { canonicalJson } from '../kernel/canonical-json';
 import { CountyContract } from '../kernel/contract-base';
 import { conflict, forbidden, notFound, ruleViolation } from '../kernel/errors';
 import { emit } from '../kernel/events';
-import { callerOf } from '../kernel/identity';
+import { Caller, callerOf } from '../kernel/identity';
 import { ROLES } from '../kernel/schemas';
 import { checkPageSize, getRecord, listByIndex, listRecords, mustGetRecord, putRecord, scanBounded } from '../kernel/state';
 import { txTime } from '../kernel/time';
 import { parseInput } from '../kernel/validate';
 import { creditTransactions } from './transactions';
 import { holdsRole, requireRole } from '../membership/access';
-import { actsFor } from '../subjects/binding';
+import { actsFor, refuseActingFor } from '../subjects/binding';
+import { requireRegisteredSubject } from '../subjects/home-county';
 import { Subjects } from '../subjects/records';
 import { checkOne, entryView, issueEntry, listInForce, mustGetEntry, writeEntry } from './blacklist';
 import { today } from '../kernel/time';
@@ -56,6 +57,8 @@ export class CreditContract extends CountyContract {
   async RecordEvent(ctx: Context, inputJson: string): Promise<string> {
     const input = parseInput(creditTransactions.recordEvent.input, inputJson);
     const caller = await requireRole(ctx, 'enforcement', 'regulator');
+    await requireRegisteredSubject(ctx, input.subjectId);
+    await refuseActingFor(ctx, caller, [input.subjectId], 'record credit events concerning it');
     const role = (await holdsRole(ctx, caller, 'enforcement')) ? 'enforcement' : 'regulator';
     const event = await recordCreditEvent(ctx, {
       subjectId: input.subjectId,
@@ -100,11 +103,16 @@ export class CreditContract extends CountyContract {
 
   // ---------------------------------------------------------------- blacklist
 
-  /** Enforcement or a regulator blacklists a subject on the basis of its recorded violations. */
+  /**
+   * Enforcement or a regulator blacklists a registered subject on the basis of its recorded
+   * violations. The event names the subject's home county, so a county is told of entries
+   * other counties issue against its subjects (and may object for them).
+   */
   @Transaction()
   async IssueBlacklist(ctx: Context, inputJson: string): Promise<string> {
     const input = parseInput(creditTransactions.issueBlacklist.input, inputJson);
     const caller = await requireRole(ctx, 'enforcement', 'regulator');
+    await refuseActingFor(ctx, caller, [input.subjectId], 'blacklist it');
     const ids = [...new Set(input.basisEventIds)];
     const basis: CreditEvent[] = [];
     for (const id of ids) basis.push(await mustGetRecord(ctx, CreditEvents, [id], 'credit event'));
@@ -114,25 +122,26 @@ export class CreditContract extends CountyContract {
       subjectId: entry.subjectId,
       measures: entry.measures,
       issuingCounty: entry.issuingCounty,
+      homeCounty: entry.subjectCounty,
       startDate: entry.startDate,
       endDate: entry.endDate,
     });
     return canonicalJson(entry);
   }
 
-  /** The subject's merchant, or a regulator of the subject's county on its behalf, objects to an entry (异议). */
+  /**
+   * An objection (异议) comes from the subject's side only: its merchant, or a regulator of its
+   * home county (the county that registered it) on its behalf, for an entry another county
+   * issued. The issuing county never objects to its own entry — not even when it is the
+   * subject's home county: there the subject objects through its merchant — so no county can
+   * lift its own entry before the minimum publication period by objecting and withdrawing.
+   */
   @Transaction()
   async FileObjection(ctx: Context, inputJson: string): Promise<string> {
     const input = parseInput(creditTransactions.fileObjection.input, inputJson);
     const caller = callerOf(ctx);
     const before = await mustGetEntry(ctx, input.entryId);
-    let role: 'merchant' | 'regulator' | undefined;
-    if ((await holdsRole(ctx, caller, 'merchant')) && (await actsFor(ctx, caller.mspId, caller.member, before.subjectId))) role = 'merchant';
-    else if (await holdsRole(ctx, caller, 'regulator')) {
-      const subject = await getRecord(ctx, Subjects, [before.subjectId]);
-      if (subject?.county === caller.mspId) role = 'regulator';
-    }
-    if (!role) throw forbidden(`${caller.member} of ${caller.mspId} neither acts for subject ${before.subjectId} as its merchant nor regulates it`);
+    const role = await objectorRole(ctx, caller, before);
     if (before.status !== 'published') throw conflict(`entry ${before.id} is ${before.status}`);
     if (before.objection?.status === 'open') throw conflict(`entry ${before.id} is already under objection`);
     if (before.objectionCount >= MAX_OBJECTIONS_PER_ENTRY) throw ruleViolation(`entry ${before.id} has had ${MAX_OBJECTIONS_PER_ENTRY} objections`);
@@ -163,13 +172,19 @@ export class CreditContract extends CountyContract {
     return canonicalJson(entryView(entry, today(ctx)));
   }
 
-  /** The issuing county resolves an open objection: upheld (the entry stands) or withdrawn (the entry is revoked, kept in history). */
+  /**
+   * The issuing county's enforcement resolves an open objection: `dismissed` (the objection is
+   * dismissed, the entry stands) or `entry-withdrawn` (the entry is withdrawn on the objection,
+   * kept in history with that ground). Nobody resolves an objection concerning a subject they act for.
+   */
   @Transaction()
   async ResolveObjection(ctx: Context, inputJson: string): Promise<string> {
     const input = parseInput(creditTransactions.resolveObjection.input, inputJson);
-    const caller = await requireRole(ctx, 'enforcement', 'regulator');
+    const caller = await requireRole(ctx, 'enforcement');
     const before = await mustGetEntry(ctx, input.entryId);
-    if (caller.mspId !== before.issuingCounty) throw forbidden(`objections to entry ${before.id} are resolved by ${before.issuingCounty}, not ${caller.mspId}`);
+    if (caller.mspId !== before.issuingCounty)
+      throw forbidden(`objections to entry ${before.id} are resolved by the enforcement of ${before.issuingCounty}, not ${caller.mspId}`);
+    await refuseActingFor(ctx, caller, [before.subjectId], 'resolve an objection concerning it');
     const open = before.objection;
     if (!open || open.status !== 'open') throw conflict(`entry ${before.id} has no open objection`);
     const objectionBefore = await mustGetRecord(ctx, Objections, [before.id, String(open.seq).padStart(4, '0')], 'objection');
@@ -188,8 +203,11 @@ export class CreditContract extends CountyContract {
     const entry: BlacklistEntry = {
       ...before,
       objection: { ...open, status: input.decision, resolvedAt: time.iso },
-      ...(input.decision === 'withdrawn'
-        ? { status: 'revoked' as const, revocation: { by: actor, at: time.iso, txId, reason: `objection ${open.seq} upheld: ${input.note}`.slice(0, 1000) } }
+      ...(input.decision === 'entry-withdrawn'
+        ? {
+            status: 'withdrawn' as const,
+            withdrawal: { ground: 'objection' as const, objectionSeq: open.seq, by: actor, at: time.iso, txId, note: input.note },
+          }
         : {}),
       updatedAt: time.iso,
     };
@@ -213,6 +231,7 @@ export class CreditContract extends CountyContract {
     const before = await mustGetEntry(ctx, input.entryId);
     if (caller.mspId !== before.issuingCounty)
       throw forbidden(`entry ${before.id} can be repaired only by the enforcement of ${before.issuingCounty}, not ${caller.mspId}`);
+    await refuseActingFor(ctx, caller, [before.subjectId], 'approve its credit repair');
     if (before.status !== 'published') throw conflict(`entry ${before.id} is already ${before.status}`);
     if (before.objection?.status === 'open') throw conflict(`entry ${before.id} is under objection; resolve it first`);
     const day = today(ctx);
@@ -360,4 +379,25 @@ export class CreditContract extends CountyContract {
     const input = parseInput(creditTransactions.listQueryTrailAnchors.input, inputJson);
     return canonicalJson(await listRecords(ctx, TrailAnchors, [input.trailId], checkPageSize(input.limit), input.cursor));
   }
+}
+
+/**
+ * Who may object to `entry`, and as what (FORBIDDEN otherwise): the subject's merchant (a
+ * member bound to it), or a regulator of the subject's home county when another county
+ * issued the entry.
+ */
+async function objectorRole(ctx: Context, caller: Caller, entry: BlacklistEntry): Promise<'merchant' | 'regulator'> {
+  if ((await holdsRole(ctx, caller, 'merchant')) && (await actsFor(ctx, caller.mspId, caller.member, entry.subjectId))) return 'merchant';
+  if (await holdsRole(ctx, caller, 'regulator')) {
+    const subject = await getRecord(ctx, Subjects, [entry.subjectId]);
+    if (subject?.county === caller.mspId) {
+      if (entry.issuingCounty === caller.mspId) {
+        throw forbidden(
+          `entry ${entry.id} was issued by ${caller.mspId}, the subject's own county: the issuing county does not object to its own entry; the subject objects through its merchant`,
+        );
+      }
+      return 'regulator';
+    }
+  }
+  throw forbidden(`${caller.member} of ${caller.mspId} neither acts for subject ${entry.subjectId} as its merchant nor is a regulator of its home county`);
 }

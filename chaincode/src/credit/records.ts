@@ -72,13 +72,23 @@ export const creditFileSchema = z.strictObject({
 });
 export type CreditFile = z.infer<typeof creditFileSchema>;
 
-/** published: in the list (restricting between its dates); repaired / revoked: lifted, kept in history. */
-export const entryStatusSchema = z.enum(['published', 'repaired', 'revoked']);
+/**
+ * published: in the list (restricting between its dates); repaired (信用修复) / withdrawn (on an
+ * objection): lifted, kept in history.
+ */
+export const entryStatusSchema = z.enum(['published', 'repaired', 'withdrawn']);
 export type EntryStatus = z.infer<typeof entryStatusSchema>;
+
+/**
+ * An objection's state: `open` until the issuing county's enforcement resolves it; then
+ * `dismissed` (the objection is dismissed, the entry stands) or `entry-withdrawn` (the entry
+ * is withdrawn on this objection).
+ */
+export const OBJECTION_STATUSES = ['open', 'dismissed', 'entry-withdrawn'] as const;
 
 export const objectionSummarySchema = z.strictObject({
   seq: z.number(),
-  status: z.enum(['open', 'upheld', 'withdrawn']),
+  status: z.enum(OBJECTION_STATUSES),
   filedAt: z.string(),
   resolvedAt: z.string().optional(),
 });
@@ -91,7 +101,8 @@ export const blacklistEntrySchema = z.strictObject({
   subjectKind: z.enum(['enterprise', 'individual']),
   /** Registered name of an enterprise subject, when the subject is registered (public information). */
   subjectName: z.string().optional(),
-  subjectCounty: z.string().optional(),
+  /** The subject's home county (the county that registered it), told of the entry by its event. */
+  subjectCounty: z.string(),
   reason: z.string(),
   legalBasis: z.string(),
   severity: z.enum(SEVERITIES),
@@ -119,12 +130,15 @@ export const blacklistEntrySchema = z.strictObject({
       note: z.string().optional(),
     })
     .optional(),
-  revocation: z
+  /** Set when the entry was withdrawn: on which objection, by whom, when, and the resolution's note. */
+  withdrawal: z
     .strictObject({
+      ground: z.literal('objection'),
+      objectionSeq: z.number(),
       by: actorSchema,
       at: z.string(),
       txId: z.string(),
-      reason: z.string(),
+      note: z.string(),
     })
     .optional(),
   updatedAt: z.string(),
@@ -175,7 +189,7 @@ export const standingEntrySchema = z.strictObject({
 export type StandingEntry = z.infer<typeof standingEntrySchema>;
 
 /**
- * A subject's open blacklist entries (published, not repaired or revoked; expired ones
+ * A subject's open blacklist entries (published, not repaired or withdrawn; expired ones
  * are pruned on the next write): the bounded index the joint-punishment checks read with
  * a single key lookup, whatever the size of the list.
  */
@@ -197,7 +211,7 @@ export const objectionSchema = z.strictObject({
   }),
   filedAt: z.string(),
   fileTxId: z.string(),
-  status: z.enum(['open', 'upheld', 'withdrawn']),
+  status: z.enum(OBJECTION_STATUSES),
   resolvedBy: actorSchema.optional(),
   resolvedAt: z.string().optional(),
   resolveTxId: z.string().optional(),

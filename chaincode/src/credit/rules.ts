@@ -59,7 +59,7 @@ export const SEVERITY_ORDER: readonly Severity[] = ['minor', 'serious', 'grave']
 /** Violations recorded by the trade flow: a default of the party at fault on cancellation. */
 export const ORDER_DEFAULT = { kind: 'default' as const, severity: 'minor' as Severity, harmfulConsequence: false };
 
-/** Most open (published, not repaired or revoked) entries a subject may carry at once; keeps its standing record bounded. */
+/** Most open (published, not repaired or withdrawn) entries a subject may carry at once; keeps its standing record bounded. */
 export const MAX_OPEN_ENTRIES_PER_SUBJECT = 50;
 
 export interface WindowCounts {

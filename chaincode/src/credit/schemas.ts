@@ -99,8 +99,8 @@ export const fileObjectionInput = z.strictObject({
   evidenceRefs: evidenceRefsSchema.optional(),
 });
 
-/** upheld: the entry stands; withdrawn: the issuing county withdraws the entry (revoked, kept in history). */
-export const OBJECTION_DECISIONS = ['upheld', 'withdrawn'] as const;
+/** dismissed: the objection is dismissed and the entry stands; entry-withdrawn: the entry is withdrawn on the objection (kept in history). */
+export const OBJECTION_DECISIONS = ['dismissed', 'entry-withdrawn'] as const;
 export const resolveObjectionInput = z.strictObject({
   entryId: recordIdSchema,
   decision: z.enum(OBJECTION_DECISIONS),
@@ -153,7 +153,7 @@ export const trailAnchorsInput = z.strictObject({ trailId: trailIdSchema, ...pag
 
 // ---------------------------------------------------------------- cases (线索移送)
 
-export const CASE_STATUSES = ['transferred', 'accepted', 'rejected', 'investigating', 'closed'] as const;
+export const CASE_STATUSES = ['transferred', 'accepted', 'rejected', 'withdrawn', 'investigating', 'closed'] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 
 export const transferCaseInput = z.strictObject({
@@ -167,6 +167,8 @@ export const transferCaseInput = z.strictObject({
 export const caseRefInput = z.strictObject({ caseId: recordIdSchema });
 export const caseStepInput = z.strictObject({ caseId: recordIdSchema, note: z.string().trim().max(1000).optional() });
 export const rejectCaseInput = z.strictObject({ caseId: recordIdSchema, reason: textSchema(1000) });
+/** The sender withdraws a lead not yet accepted (e.g. sent to the wrong county), with a reason. */
+export const withdrawCaseInput = z.strictObject({ caseId: recordIdSchema, reason: textSchema(1000) });
 
 export const caseViolationSchema = z.strictObject({
   kind: z.enum(VIOLATION_KINDS as [string, ...string[]]),

@@ -35,6 +35,7 @@ import {
   trailAnchorsInput,
   trailRefInput,
   transferCaseInput,
+  withdrawCaseInput,
 } from './schemas';
 
 /** A subject's credit file summary and credit class as of today (credit-file.ts creditStanding). */
@@ -112,6 +113,7 @@ export const caseTransactions = {
   rejectCase: submitted('Cases', 'RejectCase', rejectCaseInput, caseLeadSchema),
   investigateCase: submitted('Cases', 'InvestigateCase', caseStepInput, caseLeadSchema),
   closeCase: submitted('Cases', 'CloseCase', closeCaseInput, caseLeadSchema),
+  withdrawCase: submitted('Cases', 'WithdrawCase', withdrawCaseInput, caseLeadSchema),
   getCase: evaluated('Cases', 'GetCase', caseRefInput, caseLeadSchema),
   listCases: evaluated('Cases', 'ListCases', listCasesInput, pageSchema(caseLeadSchema)),
 };

@@ -10,6 +10,8 @@ import { txTime } from '../kernel/time';
 import { describeIssues, parseInput } from '../kernel/validate';
 import { subjectsTransactions } from './transactions';
 import { requireRole } from '../membership/access';
+import { refuseActingFor } from './binding';
+import { requireHomeCountyOf } from './home-county';
 import {
   AccessChange,
   AccessChanges,
@@ -37,11 +39,16 @@ export class SubjectsContract extends CountyContract {
     super('Subjects');
   }
 
-  /** A regulator registers an enterprise of its county by unified social credit code. */
+  /**
+   * A regulator registers an enterprise of its county by unified social credit code: only the
+   * county of the code's division or that division's prefecture (home-county.ts), so no county
+   * can take another county's enterprise first.
+   */
   @Transaction()
   async RegisterEnterprise(ctx: Context, inputJson: string): Promise<string> {
     const input = parseInput(subjectsTransactions.registerEnterprise.input, inputJson);
     const regulator = await requireRole(ctx, 'regulator');
+    await requireHomeCountyOf(ctx, regulator, input.creditCode);
     await refuseExisting(ctx, input.creditCode);
     const subject: Subject = {
       ...newSubject(ctx, regulator, input.creditCode, 'enterprise'),
@@ -57,6 +64,7 @@ export class SubjectsContract extends CountyContract {
   /**
    * A regulator registers an individual of its county by the HMAC of the ID number.
    * The ID number and name come as transient data and go only to `<mspId>-private`.
+   * Its home county is the registering county (an ID number names no division the ledger checks).
    */
   @Transaction()
   async RegisterIndividual(ctx: Context, inputJson: string): Promise<string> {
@@ -86,6 +94,7 @@ export class SubjectsContract extends CountyContract {
     const regulator = await requireRole(ctx, 'regulator');
     const previous = await mustGetRecord(ctx, Subjects, [input.subjectId], 'subject');
     requireSameCounty(regulator, previous, 'set the market access of');
+    await refuseActingFor(ctx, regulator, [previous.id], 'decide its market access');
     const now = txTime(ctx).iso;
     const txId = ctx.stub.getTxID();
     const { tradeLimitFen: _dropped, ...rest } = previous;

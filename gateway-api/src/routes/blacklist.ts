@@ -27,7 +27,7 @@ export const blacklistRoutes =
         schema: {
           tags: ['blacklist'],
           summary:
-            "Blacklist a subject (enforcement or regulator; issuing county = the caller's) on the basis of its recorded violation events. The gravest basis event sets the severity and so the minimum publication period before repair.",
+            "Blacklist a registered subject (enforcement or regulator, not acting for it; issuing county = the caller's) on the basis of its recorded violation events. The gravest basis event sets the severity and so the minimum publication period before repair. The event credit.BlacklistIssued names the subject's home county (homeCounty).",
           body: tx.credit.issueBlacklist.input,
           response: createdResponses(tx.credit.issueBlacklist),
         },
@@ -112,7 +112,7 @@ export const blacklistRoutes =
         schema: {
           tags: ['blacklist'],
           summary:
-            "Object to an entry (异议): the subject's merchant, or a regulator of the subject's county on its behalf. The entry shows under objection until the issuing county resolves it.",
+            "Object to an entry (异议), from the subject's side only: its merchant, or a regulator of its home county on its behalf when another county issued the entry (the issuing county never objects to its own entry). The entry shows under objection until the issuing county's enforcement resolves it.",
           params: idParams,
           body: bodyOf(tx.credit.fileObjection.input, 'entryId'),
           response: createdResponses(tx.credit.fileObjection),
@@ -129,7 +129,7 @@ export const blacklistRoutes =
         schema: {
           tags: ['blacklist'],
           summary:
-            'The issuing county (enforcement or regulator) resolves the open objection: upheld (the entry stands) or withdrawn (the entry is revoked, kept in history)',
+            "The issuing county's enforcement (not acting for the subject) resolves the open objection: dismissed (the objection is dismissed, the entry stands) or entry-withdrawn (the entry is withdrawn on the objection, kept in history)",
           params: idParams,
           body: bodyOf(tx.credit.resolveObjection.input, 'entryId'),
           response: { 200: submittedSchema(tx.credit.resolveObjection.output), ...errorResponses },
@@ -145,7 +145,7 @@ export const blacklistRoutes =
         schema: {
           tags: ['blacklist'],
           summary:
-            "Credit repair (信用修复): the issuing county's enforcement, after the minimum publication period, with rectification evidence; the entry becomes inactive and stays in history",
+            "Credit repair (信用修复): the issuing county's enforcement (not acting for the subject), after the minimum publication period, with rectification evidence; the entry becomes inactive and stays in history",
           params: idParams,
           body: bodyOf(tx.credit.repairBlacklist.input, 'entryId'),
           response: { 200: submittedSchema(tx.credit.repairBlacklist.output), ...errorResponses },

@@ -12,8 +12,9 @@ const idParams = z.object({ id: tx.cases.getCase.input.shape.caseId });
 const noteBody = bodyOf(tx.cases.acceptCase.input, 'caseId').nullish();
 
 /**
- * Case lead transfer (线索移送): county A's enforcement transfers, county B's enforcement
- * accepts or rejects, investigates and closes (optionally blacklisting in the same transaction).
+ * Case lead transfer (线索移送): county A's enforcement transfers (and may withdraw until B
+ * accepts), county B's enforcement accepts or rejects, investigates and closes (optionally
+ * blacklisting in the same transaction).
  */
 export const caseRoutes =
   (ledger: Ledger): FastifyPluginAsync =>
@@ -26,7 +27,8 @@ export const caseRoutes =
         config: { submits: true },
         schema: {
           tags: ['cases'],
-          summary: "Transfer a case lead with evidence to another county's enforcement (enforcement; from = the caller's county)",
+          summary:
+            "Transfer a case lead with evidence about a registered subject to another registered county's enforcement (enforcement; from = the caller's county)",
           body: tx.cases.transferCase.input,
           response: createdResponses(tx.cases.transferCase),
         },
@@ -59,6 +61,21 @@ export const caseRoutes =
         },
       },
       async (req) => submit(ledger, callerOf(req).identity, tx.cases.rejectCase, { caseId: req.params.id, ...req.body }),
+    );
+
+    app.post(
+      '/cases/:id/withdraw',
+      {
+        config: { submits: true },
+        schema: {
+          tags: ['cases'],
+          summary: "Withdraw a lead the receiving county has not accepted yet, with a reason (the sending county's enforcement)",
+          params: idParams,
+          body: bodyOf(tx.cases.withdrawCase.input, 'caseId'),
+          response: { 200: submittedSchema(tx.cases.withdrawCase.output), ...errorResponses },
+        },
+      },
+      async (req) => submit(ledger, callerOf(req).identity, tx.cases.withdrawCase, { caseId: req.params.id, ...req.body }),
     );
 
     app.post(

@@ -24,7 +24,7 @@ export const creditRoutes =
         schema: {
           tags: ['credit'],
           summary:
-            'Record a credit event of a subject (enforcement or regulator): fulfilment (履约) or a violation with severity and whether it caused harmful consequences. A first minor violation without harmful consequence is recorded as a warning only (首违不罚).',
+            'Record a credit event of a registered subject (enforcement or regulator, not acting for it): fulfilment (履约) or a violation with severity and whether it caused harmful consequences. A first minor violation without harmful consequence is recorded as a warning only (首违不罚).',
           body: tx.credit.recordEvent.input,
           response: createdResponses(tx.credit.recordEvent),
         },
@@ -68,7 +68,7 @@ export const creditRoutes =
       {
         schema: {
           tags: ['credit', 'blacklist'],
-          summary: "A subject's full blacklist history (published, repaired and revoked entries), oldest first",
+          summary: "A subject's full blacklist history (published, repaired and withdrawn entries), oldest first",
           params: codeParams,
           querystring: pageQuery,
           response: answerResponses(tx.credit.subjectHistory),

@@ -25,7 +25,11 @@ import { Ledger, LedgerIdentity } from '../ledger/ledger';
  *   the parties' merchants, regulators and enforcement of the counties concerned, auditors, verifiers).
  * - `evidence`: only readers of the record named by `payload.sha256` (Evidence:Get as the caller).
  * - `case`: only readers of the case named by `payload.caseId` (Cases:GetCase as the caller: the two
- *   counties' enforcement, auditors).
+ *   counties' enforcement, auditors) — and, as the notice of a blacklist entry against its subject, the
+ *   members of the subject's home county when the event names one (`payload.homeCounty`, with
+ *   `payload.blacklistEntryId`: a CaseClosed that blacklisted the subject).
+ * credit.BlacklistIssued is `network`, so every county sees it; its `homeCounty` names the subject's
+ * home county, which may then object for the subject.
  * An event name not in this table is not sent at all (a new event stays hidden until classified).
  */
 export type Visibility = 'network' | 'order' | 'evidence' | 'case';
@@ -91,6 +95,7 @@ export class EventFilter {
     const visibility = (EVENT_VISIBILITY as Record<string, Visibility | undefined>)[name];
     if (visibility === undefined) return false;
     if (visibility === 'network') return true;
+    if (visibility === 'case' && isHomeCountyNotice(payload, this.identity.mspId)) return true;
     const field = { order: 'orderId', evidence: 'sha256', case: 'caseId' }[visibility];
     const id = payload && typeof payload === 'object' ? (payload as Record<string, unknown>)[field] : undefined;
     if (typeof id !== 'string') return false;
@@ -114,4 +119,11 @@ export class EventFilter {
       throw err;
     }
   }
+}
+
+/** A case event that blacklisted a subject of the caller's county: the notice its home county is owed. */
+function isHomeCountyNotice(payload: unknown, mspId: string): boolean {
+  if (!payload || typeof payload !== 'object') return false;
+  const p = payload as Record<string, unknown>;
+  return p.homeCounty === mspId && typeof p.blacklistEntryId === 'string';
 }

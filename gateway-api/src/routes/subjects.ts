@@ -34,7 +34,8 @@ export const subjectRoutes =
         config: { submits: true },
         schema: {
           tags: ['subjects'],
-          summary: 'Register an enterprise by its unified social credit code (regulator of your county)',
+          summary:
+            "Register an enterprise by its unified social credit code (regulator of the code's county: its division, positions 3-8, is your county's or your prefecture's)",
           body: tx.subjects.registerEnterprise.input,
           response: createdResponses(tx.subjects.registerEnterprise),
         },
@@ -106,7 +107,7 @@ export const subjectRoutes =
         config: { submits: true },
         schema: {
           tags: ['subjects'],
-          summary: 'Set market access green / orange (with a trade limit) / red (regulator of the subject’s county)',
+          summary: 'Set market access green / orange (with a trade limit) / red (regulator of the subject’s county, not acting for it)',
           params: subjectParams,
           body: z.strictObject(accessDecisionShape).superRefine(refineAccessDecision),
           response: createdResponses(tx.subjects.setAccess),
