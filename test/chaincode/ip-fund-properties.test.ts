@@ -186,6 +186,9 @@ describe('properties: fund allocation, royalty splits, IP shares, exclusive lice
             ],
             proofEvidenceRefs: ['doc:heritage-listing'],
           });
+          // Active once the other two named counties accepted their shares.
+          await w.submit(regH, tx.ip.acceptShare, { ipId: ip.id });
+          expect((await w.submit(regF, tx.ip.acceptShare, { ipId: ip.id })).status).to.equal('active');
           const licenseIds: string[] = [];
           for (const c of commands) {
             try {

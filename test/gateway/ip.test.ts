@@ -14,6 +14,8 @@ const OWNERS = [
   { county: HUIXIAN, shareBp: 3500 },
   { county: FENGXIAN, shareBp: 2500 },
 ];
+/** Each county's regulator in this suite. */
+const REG: Record<string, string> = { [LIANGDANG]: 'reg-l', [HUIXIAN]: 'reg-h', [FENGXIAN]: 'reg-f' };
 
 describe('gateway /api/v1/ip and /licenses: cultural-IP licensing (文化IP授权)', function () {
   this.timeout(60_000);
@@ -44,7 +46,14 @@ describe('gateway /api/v1/ip and /licenses: cultural-IP licensing (文化IP授�
     fixedFeeFen: 10_000,
     ...overrides,
   });
-  const registerIp = async (overrides: Record<string, unknown> = {}) => created(await f.request('POST', `${API}/ip`, key['reg-l'], ipBody(overrides)));
+  const accept = (ipId: string, who: string, body?: unknown) => f.request('POST', `${API}/ip/${ipId}/acceptances`, key[who], body);
+  /** Liangdang's regulator registers an IP (its own share accepted) and every other named county accepts: active. */
+  const registerIp = async (overrides: Record<string, unknown> = {}) => {
+    let ip = created(await f.request('POST', `${API}/ip`, key['reg-l'], ipBody(overrides)));
+    for (const o of ip.owners as Array<{ county: string }>) if (o.county !== LIANGDANG) ip = created(await accept(ip.id, REG[o.county] as string));
+    expect(ip.status).to.equal('active');
+    return ip;
+  };
   const request = (ipId: string, overrides: Record<string, unknown> = {}, who = 'm-lic') =>
     f.request('POST', `${API}/ip/${ipId}/licenses`, key[who], terms(overrides));
   const approve = (licenseId: string, who: string) => f.request('POST', `${API}/licenses/${licenseId}/approvals`, key[who]);
@@ -86,16 +95,22 @@ describe('gateway /api/v1/ip and /licenses: cultural-IP licensing (文化IP授�
   });
 
   describe('IP assets', () => {
-    it('a regulator of an owner county registers an IP co-owned by counties whose shares sum to exactly 10000', async () => {
+    it('a regulator of an owner county registers an IP co-owned by counties whose shares sum to exactly 10000; it is active once every named county accepted', async () => {
       const res = await f.request('POST', `${API}/ip`, key['reg-h'], ipBody());
       const ip = created(res);
-      expect(ip).to.include({ kind: 'intangible-heritage' });
+      expect(ip).to.include({ kind: 'intangible-heritage', status: 'pending-consent', acceptedShareBp: 3500 });
       expect(ip.owners).to.deep.equal(OWNERS);
       expect(ip.registeredBy).to.deep.equal({ mspId: HUIXIAN, member: 'reg-h' });
+      expect(ip.consents.map((c: any) => [c.county, c.decision, c.shareBp])).to.deep.equal([[HUIXIAN, 'accepted', 3500]]);
       expect(okJson(await f.request('GET', `${API}/ip/${ip.id}`, key['m-lic']))).to.deep.equal(ip);
       expect(okJson(await f.request('GET', `${API}/ip?kind=intangible-heritage`, key['m-lic'])).items.map((x: any) => x.id)).to.include(ip.id);
       const block = await f.ledger.ledger.getBlock(res.json().blockNumber);
       expect(block?.data.find((t) => t.txId === res.json().txId)?.event?.name).to.equal(IpEvents.IpRegistered);
+      expect(created(await accept(ip.id, 'reg-l', { note: '两当县同意' }))).to.include({ status: 'pending-consent', acceptedShareBp: 7500 });
+      const last = await accept(ip.id, 'reg-f');
+      expect(created(last)).to.include({ status: 'active', acceptedShareBp: 10000 });
+      const lastBlock = await f.ledger.ledger.getBlock(last.json().blockNumber);
+      expect(lastBlock?.data.find((t) => t.txId === last.json().txId)?.event?.name).to.equal(IpEvents.IpActivated);
     });
 
     it('refuses shares over or under 10000, zero or fractional shares, repeated or unknown counties, missing proof (400)', async () => {
@@ -163,26 +178,25 @@ describe('gateway /api/v1/ip and /licenses: cultural-IP licensing (文化IP授�
       );
     });
 
-    it('only a regulator of an owner county registers (403)', async () => {
-      await expectRefusedHttp(
-        w,
-        403,
-        'FORBIDDEN',
-        () =>
-          f.request(
-            'POST',
-            `${API}/ip`,
-            key['reg-f'],
-            ipBody({
-              owners: [
-                { county: LIANGDANG, shareBp: 5000 },
-                { county: HUIXIAN, shareBp: 5000 },
-              ],
-            }),
-          ),
-        /co-owns/,
+    it('a regulator of a county not named registers only a proposal to the named counties (nothing accepted); only regulators register (403)', async () => {
+      const ip = created(
+        await f.request(
+          'POST',
+          `${API}/ip`,
+          key['reg-f'],
+          ipBody({
+            owners: [
+              { county: LIANGDANG, shareBp: 5000 },
+              { county: HUIXIAN, shareBp: 5000 },
+            ],
+          }),
+        ),
       );
+      expect(ip).to.include({ status: 'pending-consent', acceptedShareBp: 0 });
+      expect(ip.consents).to.deep.equal([]);
+      await expectRefusedHttp(w, 409, 'CONFLICT', () => request(ip.id), /pending-consent/);
       await expectRefusedHttp(w, 403, 'FORBIDDEN', () => f.request('POST', `${API}/ip`, key['m-lic'], ipBody()));
+      await expectRefusedHttp(w, 403, 'FORBIDDEN', () => f.request('POST', `${API}/ip`, key['enf-h'], ipBody()));
       await expectRefusedHttp(w, 404, 'NOT_FOUND', () => f.request('GET', `${API}/ip/ip-missing`, key['m-lic']));
     });
   });

@@ -9,6 +9,35 @@ export const ownerShareSchema = z.strictObject({
 });
 export type OwnerShare = z.infer<typeof ownerShareSchema>;
 
+/**
+ * An IP asset is `pending-consent` until every named co-owner county has accepted its share,
+ * then `active` (licenses may be requested). A co-owner declining makes it `declined`; the
+ * registering county may withdraw it while it is pending (`withdrawn`). The last three are final.
+ */
+export const IP_STATUSES = ['pending-consent', 'active', 'declined', 'withdrawn'] as const;
+export const ipStatusSchema = z.enum(IP_STATUSES);
+export type IpStatus = z.infer<typeof ipStatusSchema>;
+
+/** A co-owner county's decision on its share, made by one of its regulators (the registrant's own share: at registration). */
+export const ipConsentSchema = z.strictObject({
+  county: z.string(),
+  shareBp: z.number(),
+  decision: z.enum(['accepted', 'declined']),
+  by: actorSchema,
+  at: z.string(),
+  txId: z.string(),
+  /** A note with an acceptance, the reason of a decline. */
+  note: z.string().optional(),
+});
+export type IpConsent = z.infer<typeof ipConsentSchema>;
+
+export const ipWithdrawalSchema = z.strictObject({
+  reason: z.string(),
+  by: actorSchema,
+  at: z.string(),
+  txId: z.string(),
+});
+
 /** An IP asset of the regional cultural-IP library (区域文化IP库), co-owned by counties. */
 export const ipAssetSchema = z.strictObject({
   id: z.string(),
@@ -18,6 +47,13 @@ export const ipAssetSchema = z.strictObject({
   /** Shares in basis points summing to exactly 10000. */
   owners: z.array(ownerShareSchema),
   proofEvidenceRefs: z.array(z.string()),
+  status: ipStatusSchema,
+  /** Decisions of the co-owner counties so far, in the order made. */
+  consents: z.array(ipConsentSchema),
+  /** Sum of the accepted shares; the asset is active at exactly 10000. */
+  acceptedShareBp: z.number(),
+  activatedAt: z.string().optional(),
+  withdrawal: ipWithdrawalSchema.optional(),
   registeredBy: actorSchema,
   registeredAt: z.string(),
   registerTxId: z.string(),
@@ -45,11 +81,30 @@ export const revocationSchema = z.strictObject({
 });
 export type Revocation = z.infer<typeof revocationSchema>;
 
+/** An owner county's vote against a license request. */
+export const licenseRejectionSchema = z.strictObject({
+  county: z.string(),
+  shareBp: z.number(),
+  reason: z.string(),
+  by: actorSchema,
+  at: z.string(),
+  txId: z.string(),
+});
+export type LicenseRejection = z.infer<typeof licenseRejectionSchema>;
+
+export const licenseWithdrawalSchema = z.strictObject({
+  reason: z.string().optional(),
+  by: actorSchema,
+  at: z.string(),
+  txId: z.string(),
+});
+
 /**
  * `requested` until owners holding more than 5000 bp approved, then `effective` (active on the
- * days of its term: expiry needs no transaction) until `revoked`.
+ * days of its term: expiry needs no transaction) until `revoked`. A request ends `rejected` once
+ * owners holding more than 5000 bp rejected it, or `withdrawn` by the licensee; both are final.
  */
-export const licenseStatusSchema = z.enum(['requested', 'effective', 'revoked']);
+export const licenseStatusSchema = z.enum(['requested', 'effective', 'revoked', 'rejected', 'withdrawn']);
 export type LicenseStatus = z.infer<typeof licenseStatusSchema>;
 
 export const licenseSchema = z.strictObject({
@@ -66,19 +121,23 @@ export const licenseSchema = z.strictObject({
   status: licenseStatusSchema,
   approvals: z.array(licenseApprovalSchema),
   approvedShareBp: z.number(),
+  rejections: z.array(licenseRejectionSchema),
+  rejectedShareBp: z.number(),
   requestedBy: actorSchema,
   requestedAt: z.string(),
   requestTxId: z.string(),
   effectiveAt: z.string().optional(),
   revocation: revocationSchema.optional(),
+  rejectedAt: z.string().optional(),
+  withdrawal: licenseWithdrawalSchema.optional(),
   /** The first day of the next royalty period: reports run back to back from the term's start. */
   nextReportFrom: z.string(),
   reports: z.number(),
 });
 export type License = z.infer<typeof licenseSchema>;
 
-/** What a license is on a day: requested, pending (effective, term not begun), active, expired or revoked. */
-export const licenseStateSchema = z.enum(['requested', 'pending', 'active', 'expired', 'revoked']);
+/** What a license is on a day: requested, pending (effective, term not begun), active, expired, revoked, rejected or withdrawn. */
+export const licenseStateSchema = z.enum(['requested', 'pending', 'active', 'expired', 'revoked', 'rejected', 'withdrawn']);
 export type LicenseState = z.infer<typeof licenseStateSchema>;
 
 /** A license with what it is on the day it is read (GetLicense). */
@@ -88,7 +147,7 @@ export const licenseTodaySchema = licenseSchema
     /** The CST day the state is given for. */
     today: z.string(),
   })
-  .describe('A license, with what it is today (requested, pending, active, expired or revoked) and the CST day it was read on.');
+  .describe('A license, with what it is today (requested, pending, active, expired, revoked, rejected or withdrawn) and the CST day it was read on.');
 export type LicenseToday = z.infer<typeof licenseTodaySchema>;
 
 export const royaltyPartSchema = z.strictObject({
@@ -149,6 +208,11 @@ export const IpAssets = defineRecordType<IpAsset>({
   keyArity: 1,
   keyOf: (a) => [a.id],
   indexes: { byKind: (a) => [a.kind] },
+  multiIndexes: {
+    // Under each co-owner county that has not decided yet, while the asset awaits consent.
+    awaitingConsent: (a) =>
+      a.status === 'pending-consent' ? a.owners.filter((o) => !a.consents.some((c) => c.county === o.county)).map((o) => [o.county]) : [],
+  },
 });
 
 export const Licenses = defineRecordType<License>({
@@ -157,6 +221,8 @@ export const Licenses = defineRecordType<License>({
   keyOf: (l) => [l.id],
   indexes: {
     byIp: (l) => [l.ipId],
+    // Open requests, which the per-IP cap counts.
+    open: (l) => (l.status === 'requested' ? [l.ipId] : undefined),
     // The licenses the overlap rule compares against.
     effective: (l) => (l.status === 'effective' ? [l.ipId] : undefined),
     byLicensee: (l) => [l.licenseeSubjectId],

@@ -39,6 +39,16 @@ export const licenseIdSchema = recordIdSchema;
 export const ipRefInput = z.strictObject({ ipId: ipIdSchema });
 export const listIpInput = z.strictObject({ kind: z.enum(IP_KINDS), ...pageQuerySchema.shape });
 
+const reasonSchema = z.string().min(1).max(500);
+/** A co-owner county accepts its share of an IP asset. */
+export const acceptShareInput = z.strictObject({ ipId: ipIdSchema, note: z.string().min(1).max(500).optional() });
+/** A co-owner county declines its share: the asset will not become active. */
+export const declineShareInput = z.strictObject({ ipId: ipIdSchema, reason: reasonSchema });
+/** The registering county withdraws an IP asset still awaiting consent. */
+export const withdrawIpInput = z.strictObject({ ipId: ipIdSchema, reason: reasonSchema });
+/** IP assets awaiting a county's decision on its share. */
+export const listAwaitingConsentInput = z.strictObject({ county: mspIdSchema, ...pageQuerySchema.shape });
+
 const distinct = <T>(items: readonly T[]): boolean => new Set(items).size === items.length;
 
 export const licenseTermsShape = {
@@ -69,6 +79,10 @@ export const requestLicenseInput = z.strictObject({ ipId: ipIdSchema, ...license
 export type RequestLicenseInput = z.infer<typeof requestLicenseInput>;
 
 export const licenseRefInput = z.strictObject({ licenseId: licenseIdSchema });
+/** An owner county votes against a license request. */
+export const rejectLicenseInput = z.strictObject({ licenseId: licenseIdSchema, reason: reasonSchema });
+/** The licensee withdraws its license request. */
+export const withdrawLicenseInput = z.strictObject({ licenseId: licenseIdSchema, reason: reasonSchema.optional() });
 export const listLicensesInput = z.strictObject({ ipId: ipIdSchema, ...pageQuerySchema.shape });
 
 export const REVOCATION_GROUNDS = ['infringement', 'breach'] as const;

@@ -2,7 +2,13 @@ import { z } from 'zod';
 import { evaluated, pageSchema, submitted } from '../kernel/transaction';
 import { ipAssetSchema, licenseSchema, licenseTodaySchema, royaltyReportSchema } from './records';
 import {
+  acceptShareInput,
+  declineShareInput,
   ipRefInput,
+  listAwaitingConsentInput,
+  rejectLicenseInput,
+  withdrawIpInput,
+  withdrawLicenseInput,
   licenseRefInput,
   listIpInput,
   listLicensesInput,
@@ -35,8 +41,14 @@ export const ipTransactions = {
   registerIp: submitted('Ip', 'RegisterIp', registerIpInput, ipAssetSchema),
   getIp: evaluated('Ip', 'GetIp', ipRefInput, ipAssetSchema),
   listIp: evaluated('Ip', 'ListIp', listIpInput, pageSchema(ipAssetSchema)),
+  acceptShare: submitted('Ip', 'AcceptShare', acceptShareInput, ipAssetSchema),
+  declineShare: submitted('Ip', 'DeclineShare', declineShareInput, ipAssetSchema),
+  withdrawIp: submitted('Ip', 'WithdrawIp', withdrawIpInput, ipAssetSchema),
+  listAwaitingConsent: evaluated('Ip', 'ListAwaitingConsent', listAwaitingConsentInput, pageSchema(ipAssetSchema)),
   requestLicense: submitted('Ip', 'RequestLicense', requestLicenseInput, licenseSchema),
   approveLicense: submitted('Ip', 'ApproveLicense', licenseRefInput, licenseSchema),
+  rejectLicense: submitted('Ip', 'RejectLicense', rejectLicenseInput, licenseSchema),
+  withdrawLicense: submitted('Ip', 'WithdrawLicense', withdrawLicenseInput, licenseSchema),
   revokeLicense: submitted('Ip', 'RevokeLicense', revokeLicenseInput, licenseSchema),
   getLicense: evaluated('Ip', 'GetLicense', licenseRefInput, licenseTodaySchema),
   listLicenses: evaluated('Ip', 'ListLicenses', listLicensesInput, pageSchema(licenseSchema)),

@@ -2,8 +2,8 @@ import { Context } from 'fabric-contract-api';
 import { ruleViolation } from '../kernel/errors';
 import { getRecord } from '../kernel/state';
 import { EvidenceRecords } from '../evidence/records';
-import { requireListingLicense } from '../ip/licensing';
-import { Asset } from './records';
+import { derivativeLicenseBar, requireListingLicense } from '../ip/licensing';
+import { Asset, Assets, Order } from './records';
 import { AssetKind } from './schemas';
 
 /**
@@ -40,7 +40,8 @@ export const LICENSE_REF_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{2,127}$/;
 /**
  * A cultural-IP derivative needs a license: the reference is well formed and names a license
  * of the IP library active on the transaction's day, held by the owner, covering the category
- * and the origin county (ip/licensing.ts requireListingLicense).
+ * and the origin county, whose licensee is not restricted from licensing
+ * (ip/licensing.ts requireListingLicense).
  */
 export async function licenseCheck(ctx: Context, asset: Asset): Promise<void> {
   if (asset.licenseRef === undefined || asset.licenseRef === '') {
@@ -65,4 +66,39 @@ export const LISTING_RULES: Readonly<Record<AssetKind, readonly ListingRule[]>> 
 
 export async function checkListingRules(ctx: Context, asset: Asset): Promise<void> {
   for (const rule of LISTING_RULES[asset.kind]) await rule(ctx, asset);
+}
+
+/**
+ * Why an asset may not be sold now, or undefined when it may: a cultural-IP derivative whose
+ * license is no longer active (revoked, expired by term on the transaction's CST day) or whose
+ * licensee is restricted from licensing. Asked when an order is placed and when it is settled,
+ * so revocation and expiry take derivatives off sale without touching them (revocation stays
+ * one write, whatever the number of derivatives). Other kinds: undefined.
+ */
+export async function saleBar(ctx: Context, asset: Asset): Promise<string | undefined> {
+  if (asset.kind !== 'ip-derivative') return undefined;
+  return derivativeLicenseBar(ctx, asset);
+}
+
+/** saleBar, refusing with RULE_VIOLATION (PlaceOrder, SettleOrder). */
+export async function requireForSale(ctx: Context, asset: Asset): Promise<void> {
+  const bar = await saleBar(ctx, asset);
+  if (bar !== undefined) throw ruleViolation(`asset ${asset.id} may not be sold now: ${bar}`);
+}
+
+/**
+ * Whether the seller of an open order may no longer sell its asset (a derivative whose license
+ * lapsed or whose licensee is restricted). The buyer cannot settle such an order, so on
+ * cancellation the seller is at fault as if barred from trading (CancelOrder).
+ */
+export async function sellerMayNotSell(ctx: Context, order: Order): Promise<boolean> {
+  const asset = await getRecord(ctx, Assets, [order.assetId]);
+  return asset !== undefined && asset.ownerSubjectId === order.sellerSubjectId && (await saleBar(ctx, asset)) !== undefined;
+}
+
+/** The listing view leaves out what may not be sold today (derivatives whose license no longer allows it). */
+export async function onlyForSale(ctx: Context, assets: readonly Asset[]): Promise<Asset[]> {
+  const out: Asset[] = [];
+  for (const asset of assets) if ((await saleBar(ctx, asset)) === undefined) out.push(asset);
+  return out;
 }

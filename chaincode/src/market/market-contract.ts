@@ -13,7 +13,7 @@ import { actsFor, refuseActingFor, requireMerchantFor } from '../subjects/bindin
 import { maySubjectTrade, requireMayTrade } from '../credit/trade-eligibility';
 import { cancelOrder } from './cancellation';
 import { faultOnCancellation, requireDepositRule } from './deposit';
-import { checkListingRules } from './listing-rules';
+import { checkListingRules, onlyForSale, requireForSale, sellerMayNotSell } from './listing-rules';
 import { requireMayReadOrder, requireMayReadOrdersOf } from './order-access';
 import { requireStatus } from './order-status';
 import { Alert, Alerts, Asset, Assets, CategoryIndexes, Order, Orders, OwnershipTransfer, OwnershipTransfers, Trades } from './records';
@@ -125,7 +125,8 @@ export class MarketContract extends CountyContract {
   @Transaction(false)
   async ListListedAssets(ctx: Context, inputJson: string): Promise<string> {
     const input = parseInput(marketTransactions.listListedAssets.input, inputJson);
-    return canonicalJson(await listByIndex(ctx, Assets, 'listed', [input.category], checkPageSize(input.limit), input.cursor));
+    const page = await listByIndex(ctx, Assets, 'listed', [input.category], checkPageSize(input.limit), input.cursor);
+    return canonicalJson({ ...page, items: await onlyForSale(ctx, page.items) });
   }
 
   @Transaction(false)
@@ -147,6 +148,7 @@ export class MarketContract extends CountyContract {
     const asset = await mustGetRecord(ctx, Assets, [input.assetId], 'asset');
     if (asset.status !== 'listed') throw conflict(`asset ${asset.id} is not for sale (${asset.status})`);
     if (asset.ownerSubjectId === input.buyerSubjectId) throw ruleViolation('a subject may not buy its own asset');
+    await requireForSale(ctx, asset);
     const buyer = await requireMayTrade(ctx, input.buyerSubjectId, asset.priceFen);
     const seller = await requireMayTrade(ctx, asset.ownerSubjectId, asset.priceFen);
     requireDepositRule(input.depositFen, asset.priceFen);
@@ -280,6 +282,7 @@ export class MarketContract extends CountyContract {
     await requireMayTrade(ctx, previous.sellerSubjectId, previous.priceFen);
     const asset = await mustGetRecord(ctx, Assets, [previous.assetId], 'asset');
     const verification = requireSettleable(previous, asset);
+    await requireForSale(ctx, asset);
     const order = await settleOrder(ctx, previous, asset, verification, input.paymentRef, merchant);
     emit(ctx, MarketEvents.OrderSettled, {
       orderId: order.id,
@@ -316,8 +319,11 @@ export class MarketContract extends CountyContract {
     const ownSubject = side === 'buyer' ? previous.buyerSubjectId : previous.sellerSubjectId;
     const otherSubject = side === 'buyer' ? previous.sellerSubjectId : previous.buyerSubjectId;
     await requireMayTrade(ctx, ownSubject, 0);
-    const counterpartyBarred = !(await maySubjectTrade(ctx, otherSubject, 0)).allowed;
-    const faultParty = faultOnCancellation(previous, side, counterpartyBarred, today(ctx));
+    // A seller who may no longer sell the asset (a derivative off sale) is at fault like one barred from trading.
+    const sellerBarred = await sellerMayNotSell(ctx, previous);
+    const counterpartyBarred = !(await maySubjectTrade(ctx, otherSubject, 0)).allowed || (side === 'buyer' && sellerBarred);
+    const faultParty =
+      side === 'seller' && sellerBarred && !counterpartyBarred ? 'seller' : faultOnCancellation(previous, side, counterpartyBarred, today(ctx));
     const order = await cancelOrder(ctx, previous, { by: { ...actorOf(caller), role: side }, reason: input.reason, faultParty });
     emit(ctx, MarketEvents.OrderCancelled, {
       orderId: order.id,

@@ -35,7 +35,8 @@ export const assetRoutes =
       {
         schema: {
           tags: ['assets'],
-          summary: 'Listed assets of a category, or the assets of an owner',
+          summary:
+            'Listed assets of a category (leaving out IP derivatives that may not be sold today: license not active, licensee restricted), or the assets of an owner',
           querystring: pageQuery.extend({ category: categorySchema.optional(), ownerSubjectId: subjectIdSchema.optional() }),
           response: answerResponses(tx.market.listListedAssets),
         },

@@ -19,7 +19,7 @@ import { answerResponses, bodyOf, createdResponses, pageQuery } from '../schemas
 const ipParams = z.object({ id: tx.ip.getIp.input.shape.ipId });
 const licenseParams = z.object({ id: tx.ip.getLicense.input.shape.licenseId });
 
-/** IP library (区域文化IP库) and licensing: IP assets, licenses, approvals, revocation, royalties. */
+/** IP library (区域文化IP库) and licensing: IP assets and their co-owners' consent, licenses, approvals and rejections, revocation, royalties. */
 export const ipRoutes =
   (ledger: Ledger): FastifyPluginAsync =>
   async (base) => {
@@ -31,7 +31,8 @@ export const ipRoutes =
         config: { submits: true },
         schema: {
           tags: ['ip'],
-          summary: 'Register an IP asset co-owned by registered counties, shares in basis points summing to exactly 10000 (regulator of an owner county)',
+          summary:
+            "Register an IP asset naming co-owner counties (registered), shares in basis points summing to exactly 10000 (regulator of a registered county). It is pending-consent until every named county has accepted its share; the registering county's own share counts as accepted.",
           body: tx.ip.registerIp.input,
           response: createdResponses(tx.ip.registerIp),
         },
@@ -52,8 +53,67 @@ export const ipRoutes =
       async (req) => evaluate(ledger, callerOf(req).identity, tx.ip.listIp, req.query),
     );
 
+    app.get(
+      '/ip/awaiting-consent',
+      {
+        schema: {
+          tags: ['ip'],
+          summary: "IP assets awaiting a county's decision on its share (pending-consent, the county named and not yet decided)",
+          querystring: pageQuery.extend({ county: mspIdSchema }),
+          response: answerResponses(tx.ip.listAwaitingConsent),
+        },
+      },
+      async (req) => evaluate(ledger, callerOf(req).identity, tx.ip.listAwaitingConsent, req.query),
+    );
+
     app.get('/ip/:id', { schema: { tags: ['ip'], summary: 'An IP asset', params: ipParams, response: answerResponses(tx.ip.getIp) } }, async (req) =>
       evaluate(ledger, callerOf(req).identity, tx.ip.getIp, { ipId: req.params.id }),
+    );
+
+    app.post(
+      '/ip/:id/acceptances',
+      {
+        config: { submits: true },
+        schema: {
+          tags: ['ip'],
+          summary:
+            "Accept your county's share of an IP asset awaiting consent (regulator of a named co-owner county, once). The acceptance that completes the shares makes the asset active.",
+          params: ipParams,
+          body: bodyOf(tx.ip.acceptShare.input, 'ipId').nullish(),
+          response: createdResponses(tx.ip.acceptShare),
+        },
+      },
+      async (req, reply) => reply.code(201).send(await submit(ledger, callerOf(req).identity, tx.ip.acceptShare, { ipId: req.params.id, ...(req.body ?? {}) })),
+    );
+
+    app.post(
+      '/ip/:id/declination',
+      {
+        config: { submits: true },
+        schema: {
+          tags: ['ip'],
+          summary: "Decline your county's share of an IP asset awaiting consent (regulator of a named co-owner county): the asset is declined for good",
+          params: ipParams,
+          body: bodyOf(tx.ip.declineShare.input, 'ipId'),
+          response: createdResponses(tx.ip.declineShare),
+        },
+      },
+      async (req, reply) => reply.code(201).send(await submit(ledger, callerOf(req).identity, tx.ip.declineShare, { ipId: req.params.id, ...req.body })),
+    );
+
+    app.post(
+      '/ip/:id/withdrawal',
+      {
+        config: { submits: true },
+        schema: {
+          tags: ['ip'],
+          summary: 'Withdraw an IP asset still awaiting consent (regulator of the registering county)',
+          params: ipParams,
+          body: bodyOf(tx.ip.withdrawIp.input, 'ipId'),
+          response: createdResponses(tx.ip.withdrawIp),
+        },
+      },
+      async (req, reply) => reply.code(201).send(await submit(ledger, callerOf(req).identity, tx.ip.withdrawIp, { ipId: req.params.id, ...req.body })),
     );
 
     app.post(
@@ -63,7 +123,7 @@ export const ipRoutes =
         schema: {
           tags: ['ip'],
           summary:
-            'Request a license (merchant acting for the licensee). It takes effect once owners holding more than 5000 bp approve. Refused: overlapping an exclusive license, a licensee restricted from licensing, a term ending before it starts.',
+            'Request a license of an active IP (merchant acting for the licensee). It takes effect once owners holding more than 5000 bp approve, and is rejected once owners holding more than 5000 bp reject it. Refused: an IP not active (409), overlapping an exclusive license, a licensee restricted from licensing, 100 open requests on the IP, a term ending before it starts.',
           params: ipParams,
           body: z.strictObject(licenseTermsShape).superRefine(licenseTermsRefinement),
           response: createdResponses(tx.ip.requestLicense),
@@ -91,7 +151,7 @@ export const ipRoutes =
       {
         schema: {
           tags: ['ip'],
-          summary: 'A license and its state today (requested, pending, active, expired, revoked)',
+          summary: 'A license and its state today (requested, pending, active, expired, revoked, rejected, withdrawn)',
           params: licenseParams,
           response: answerResponses(tx.ip.getLicense),
         },
@@ -105,7 +165,8 @@ export const ipRoutes =
         config: { submits: true },
         schema: {
           tags: ['ip'],
-          summary: 'Approve a license for your county as a co-owner (regulator of an owner county, once per county)',
+          summary:
+            'Approve a license for your county as a co-owner (regulator of an owner county not acting for the licensee; one vote per county, approve or reject)',
           params: licenseParams,
           body: z.strictObject({}).nullish(),
           response: createdResponses(tx.ip.approveLicense),
@@ -115,12 +176,45 @@ export const ipRoutes =
     );
 
     app.post(
+      '/licenses/:id/rejections',
+      {
+        config: { submits: true },
+        schema: {
+          tags: ['ip'],
+          summary:
+            'Reject a requested license for your county as a co-owner (regulator of an owner county not acting for the licensee; one vote per county, approve or reject). Rejected for good once the rejecting shares exceed 5000 bp.',
+          params: licenseParams,
+          body: bodyOf(tx.ip.rejectLicense.input, 'licenseId'),
+          response: createdResponses(tx.ip.rejectLicense),
+        },
+      },
+      async (req, reply) => reply.code(201).send(await submit(ledger, callerOf(req).identity, tx.ip.rejectLicense, { licenseId: req.params.id, ...req.body })),
+    );
+
+    app.post(
+      '/licenses/:id/withdrawal',
+      {
+        config: { submits: true },
+        schema: {
+          tags: ['ip'],
+          summary: 'Withdraw a license request while it is requested (merchant acting for the licensee)',
+          params: licenseParams,
+          body: bodyOf(tx.ip.withdrawLicense.input, 'licenseId').nullish(),
+          response: createdResponses(tx.ip.withdrawLicense),
+        },
+      },
+      async (req, reply) =>
+        reply.code(201).send(await submit(ledger, callerOf(req).identity, tx.ip.withdrawLicense, { licenseId: req.params.id, ...(req.body ?? {}) })),
+    );
+
+    app.post(
       '/licenses/:id/revocation',
       {
         config: { submits: true },
         schema: {
           tags: ['ip'],
-          summary: 'Revoke an effective license for infringement or breach (regulator or enforcement of an owner county)',
+          summary:
+            'Revoke an effective license for infringement or breach (regulator or enforcement of an owner county not acting for the licensee). Its derivatives can no longer be ordered or settled.',
           params: licenseParams,
           body: bodyOf(tx.ip.revokeLicense.input, 'licenseId'),
           response: createdResponses(tx.ip.revokeLicense),

@@ -24,7 +24,8 @@ export const orderRoutes =
         config: { submits: true },
         schema: {
           tags: ['orders'],
-          summary: 'Order a listed asset with a deposit, 0 < deposit ≤ 20% of price (merchant bound to the buyer)',
+          summary:
+            'Order a listed asset with a deposit, 0 < deposit ≤ 20% of price (merchant bound to the buyer); an IP derivative only while its license is active and its licensee not restricted from licensing',
           body: tx.market.placeOrder.input,
           response: createdResponses(tx.market.placeOrder),
         },
