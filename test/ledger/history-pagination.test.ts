@@ -127,6 +127,18 @@ describe('embedded ledger: key history and pagination', () => {
       const r = await f.submit('CountPartial', 'asset', JSON.stringify(['621228']), '', 'count');
       expect(r.payload.toString()).to.equal('7');
     });
+
+    it('iterates ranges of exactly one, two or more batches of 100 and one short of them (the peer says "more" only when there is)', async () => {
+      for (const n of [99, 100, 101, 200, 201]) {
+        const county = `b${n}`;
+        await f.submit(
+          'PutMany',
+          JSON.stringify(Array.from({ length: n }, (_, i) => [`\u0000asset\u0000${county}\u0000a${String(i).padStart(3, '0')}\u0000`, 'x'])),
+        );
+        const r = await f.submit('CountPartial', 'asset', JSON.stringify([county]), '', `count-${county}`);
+        expect(r.payload.toString(), `${n} keys`).to.equal(String(n));
+      }
+    });
   });
 
   describe('pagination is for read-only transactions, as on Fabric', () => {

@@ -19,6 +19,8 @@ export interface SimulationResults {
 interface OpenQuery {
   readonly next: (n: number) => Promise<Buffer[]>;
   readonly close: () => Promise<void>;
+  /** A result read ahead to learn whether there are more: the first of the next batch. */
+  lookahead?: Buffer[];
 }
 
 /**
@@ -203,8 +205,13 @@ export class TxSimulator {
   // --- helpers ---
 
   async #nextResponse(id: string, query: OpenQuery): Promise<peer.QueryResponse> {
-    const items = await query.next(BATCH);
-    const hasMore = items.length === BATCH;
+    // As the peer does, "has more" only when a further result exists: fabric-shim's iterator
+    // cannot take an empty batch after it (a range of exactly 100 keys would fail).
+    const ahead = query.lookahead ?? [];
+    const fetched = [...ahead, ...(await query.next(BATCH + 1 - ahead.length))];
+    const items = fetched.slice(0, BATCH);
+    query.lookahead = fetched.slice(BATCH);
+    const hasMore = fetched.length > BATCH;
     if (!hasMore) {
       this.#queries.delete(id);
       await query.close();
