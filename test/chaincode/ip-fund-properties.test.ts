@@ -151,7 +151,7 @@ describe('properties: fund allocation, royalty splits, IP shares, exclusive lice
       );
     });
 
-    it('no two effective licenses ever conflict (exclusive overlap), whatever order requests and approvals come in', async () => {
+    it('no two effective licenses ever conflict (exclusive overlap) and every vote is counted once, whatever order requests, approvals, rejections and withdrawals come in', async () => {
       const day0 = addDays(today(), 1);
       const requestArb = fc.record({
         kind: fc.constant('request' as const),
@@ -161,6 +161,9 @@ describe('properties: fund allocation, royalty splits, IP shares, exclusive lice
         exclusive: fc.boolean(),
       });
       const approveArb = fc.record({ kind: fc.constant('approve' as const), license: fc.nat(5), county: fc.constantFrom(...COUNTY_IDS) });
+      // Owners' rejections and the licensee's withdrawals, interleaved with the rest.
+      const rejectArb = fc.record({ kind: fc.constant('reject' as const), license: fc.nat(5), county: fc.constantFrom(...COUNTY_IDS) });
+      const withdrawArb = fc.record({ kind: fc.constant('withdraw' as const), license: fc.nat(5) });
       // A batch of requests made before any approval, then every (license, county) approval in a random
       // order, then more requests and approvals interleaved at random.
       const pairs = [0, 1, 2, 3, 4].flatMap((license) => COUNTY_IDS.map((county) => ({ kind: 'approve' as const, license, county })));
@@ -168,7 +171,7 @@ describe('properties: fund allocation, royalty splits, IP shares, exclusive lice
         .tuple(
           fc.array(requestArb, { minLength: 2, maxLength: 5 }),
           fc.shuffledSubarray(pairs, { minLength: 6 }),
-          fc.array(fc.oneof(requestArb, approveArb, approveArb), { maxLength: 6 }),
+          fc.array(fc.oneof(requestArb, approveArb, approveArb, rejectArb, withdrawArb), { maxLength: 8 }),
         )
         .map(([first, approvals, rest]) => [...first, ...approvals, ...rest]);
       let effectiveSeen = 0;
@@ -207,7 +210,9 @@ describe('properties: fund allocation, royalty splits, IP shares, exclusive lice
                 licenseIds.push(l.id);
               } else if (licenseIds.length > 0) {
                 const id = licenseIds[c.license % licenseIds.length] as string;
-                await w.submit(regulators()[c.county] as Who, tx.ip.approveLicense, { licenseId: id });
+                if (c.kind === 'approve') await w.submit(regulators()[c.county] as Who, tx.ip.approveLicense, { licenseId: id });
+                else if (c.kind === 'reject') await w.submit(regulators()[c.county] as Who, tx.ip.rejectLicense, { licenseId: id, reason: 'no' });
+                else await w.submit(merchant, tx.ip.withdrawLicense, { licenseId: id });
               }
             } catch (err) {
               expect(err).to.be.instanceOf(LedgerError);
@@ -219,7 +224,18 @@ describe('properties: fund allocation, royalty splits, IP shares, exclusive lice
           const effective = all.filter((l) => l.status === 'effective');
           effectiveSeen += effective.length;
           for (const l of effective) expect(l.approvedShareBp).to.be.above(5000);
-          for (const l of all.filter((x) => x.status === 'requested')) expect(l.approvedShareBp).to.be.at.most(5000);
+          for (const l of all.filter((x) => x.status === 'requested')) {
+            expect(l.approvedShareBp).to.be.at.most(5000);
+            expect(l.rejectedShareBp).to.be.at.most(5000);
+          }
+          for (const l of all.filter((x) => x.status === 'rejected')) expect(l.rejectedShareBp).to.be.above(5000);
+          for (const l of all) {
+            // A county votes once, one way or the other; the shares recorded are the counties' own.
+            const voters = [...l.approvals, ...l.rejections].map((v: any) => v.county);
+            expect(new Set(voters).size).to.equal(voters.length);
+            expect(l.rejections.reduce((s: number, r: any) => s + r.shareBp, 0)).to.equal(l.rejectedShareBp);
+            expect(l.approvals.reduce((s: number, a: any) => s + a.shareBp, 0)).to.equal(l.approvedShareBp);
+          }
           for (let i = 0; i < effective.length; i++) {
             for (let j = i + 1; j < effective.length; j++) {
               expect(licensesConflict(effective[i], effective[j]), `${JSON.stringify(effective[i])} vs ${JSON.stringify(effective[j])}`).to.equal(false);
