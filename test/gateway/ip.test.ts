@@ -201,6 +201,73 @@ describe('gateway /api/v1/ip and /licenses: cultural-IP licensing (文化IP授�
     });
   });
 
+  describe('co-ownership by consent: /ip/{id}/acceptances, /declination, /withdrawal, /ip/awaiting-consent', () => {
+    const pending = async (owners = OWNERS, who = 'reg-l') => created(await f.request('POST', `${API}/ip`, key[who], ipBody({ owners })));
+    const awaitingOf = async (county: string, who = 'reg-f') =>
+      okJson(await f.request('GET', `${API}/ip/awaiting-consent?county=${county}&limit=200`, key[who])).items.map((x: any) => x.id);
+
+    it('a named county’s regulator accepts its share (with or without a note); the last acceptance activates; refused: not named, not a regulator, twice, unknown, bad body', async () => {
+      const ip = await pending();
+      expect(await awaitingOf(HUIXIAN)).to.include(ip.id);
+      await expectRefusedHttp(w, 409, 'CONFLICT', () => request(ip.id), /pending-consent/);
+      await expectRefusedHttp(w, 403, 'FORBIDDEN', () => accept(ip.id, 'm-lic'));
+      await expectRefusedHttp(w, 403, 'FORBIDDEN', () => accept(ip.id, 'enf-h'));
+      await expectRefusedHttp(w, 404, 'NOT_FOUND', () => accept('ip-nope', 'reg-h'));
+      for (const bad of [{ note: '' }, { note: 'x'.repeat(501) }, { extra: 1 }, { ipId: ip.id }])
+        await expectRefusedHttp(w, 400, 'INVALID_ARGUMENT', () => accept(ip.id, 'reg-h', bad));
+      await expectRefusedHttp(w, 409, 'CONFLICT', () => accept(ip.id, 'reg-l'), /already accepted/);
+      expect(created(await accept(ip.id, 'reg-h', { note: '同意' }))).to.include({ status: 'pending-consent', acceptedShareBp: 7500 });
+      expect(await awaitingOf(HUIXIAN)).to.not.include(ip.id);
+      expect(await awaitingOf(FENGXIAN)).to.include(ip.id);
+      expect(created(await accept(ip.id, 'reg-f'))).to.include({ status: 'active', acceptedShareBp: 10000 });
+      await expectRefusedHttp(w, 409, 'CONFLICT', () => accept(ip.id, 'reg-f'), /active/);
+      expect(created(await request(ip.id, { territory: [FENGXIAN], exclusive: false })).status).to.equal('requested');
+
+      // Naming only another county with all the shares: a registration awaiting that county.
+      const gi = await pending([{ county: HUIXIAN, shareBp: 10000 }]);
+      expect(gi).to.include({ status: 'pending-consent', acceptedShareBp: 0 });
+      await expectRefusedHttp(w, 403, 'FORBIDDEN', () => accept(gi.id, 'reg-l'), /not named/);
+      await expectRefusedHttp(w, 409, 'CONFLICT', () => request(gi.id), /pending-consent/);
+      expect(created(await accept(gi.id, 'reg-h'))).to.include({ status: 'active' });
+    });
+
+    it('a named county declines with a reason: declined for good; refused without a reason (400), by a county not named (403), after a decision (409)', async () => {
+      const ip = await pending();
+      const decline = (who: string, body: unknown) => f.request('POST', `${API}/ip/${ip.id}/declination`, key[who], body);
+      for (const bad of [undefined, {}, { reason: '' }, { reason: 'x', note: 'y' }])
+        await expectRefusedHttp(w, 400, 'INVALID_ARGUMENT', () => decline('reg-h', bad));
+      await expectRefusedHttp(w, 403, 'FORBIDDEN', () => decline('m-lic', { reason: 'no' }));
+      await expectRefusedHttp(w, 409, 'CONFLICT', () => decline('reg-l', { reason: 'no' }), /already accepted/);
+      const res = await decline('reg-h', { reason: '徽县不是共有人' });
+      expect(created(res)).to.include({ status: 'declined' });
+      const block = await f.ledger.ledger.getBlock(res.json().blockNumber);
+      expect(block?.data.find((t) => t.txId === res.json().txId)?.event?.name).to.equal(IpEvents.IpShareDeclined);
+      await expectRefusedHttp(w, 409, 'CONFLICT', () => decline('reg-f', { reason: 'no' }), /declined/);
+      await expectRefusedHttp(w, 409, 'CONFLICT', () => accept(ip.id, 'reg-f'), /declined/);
+      await expectRefusedHttp(w, 409, 'CONFLICT', () => request(ip.id), /declined/);
+      expect(await awaitingOf(FENGXIAN)).to.not.include(ip.id);
+    });
+
+    it('the registering county withdraws an IP awaiting consent; refused without a reason (400), by another county (403), once active (409)', async () => {
+      const ip = await pending();
+      const withdraw = (id: string, who: string, body: unknown) => f.request('POST', `${API}/ip/${id}/withdrawal`, key[who], body);
+      for (const bad of [undefined, {}, { reason: '' }]) await expectRefusedHttp(w, 400, 'INVALID_ARGUMENT', () => withdraw(ip.id, 'reg-l', bad));
+      await expectRefusedHttp(w, 403, 'FORBIDDEN', () => withdraw(ip.id, 'reg-h', { reason: 'x' }), /registered by LiangdangMSP/);
+      await expectRefusedHttp(w, 404, 'NOT_FOUND', () => withdraw('ip-nope', 'reg-l', { reason: 'x' }));
+      expect(created(await withdraw(ip.id, 'reg-l', { reason: 'shares to be agreed first' }))).to.include({ status: 'withdrawn' });
+      await expectRefusedHttp(w, 409, 'CONFLICT', () => withdraw(ip.id, 'reg-l', { reason: 'again' }));
+      await expectRefusedHttp(w, 409, 'CONFLICT', () => accept(ip.id, 'reg-h'), /withdrawn/);
+      const active = await registerIp();
+      await expectRefusedHttp(w, 409, 'CONFLICT', () => withdraw(active.id, 'reg-l', { reason: 'x' }), /only an IP awaiting consent/);
+    });
+
+    it('GET /ip/awaiting-consent takes a county (400 otherwise) and needs a key (401)', async () => {
+      await expectRefusedHttp(w, 400, 'INVALID_ARGUMENT', () => f.request('GET', `${API}/ip/awaiting-consent`, key['reg-h']));
+      await expectRefusedHttp(w, 400, 'INVALID_ARGUMENT', () => f.request('GET', `${API}/ip/awaiting-consent?county=not%20msp`, key['reg-h']));
+      expect((await f.request('GET', `${API}/ip/awaiting-consent?county=${HUIXIAN}`)).statusCode).to.equal(401);
+    });
+  });
+
   describe('license requests and approvals', () => {
     let ipId: string;
     before(async () => {
@@ -348,6 +415,66 @@ describe('gateway /api/v1/ip and /licenses: cultural-IP licensing (文化IP授�
     });
   });
 
+  describe('rejection and withdrawal of license requests: /licenses/{id}/rejections, /licenses/{id}/withdrawal', () => {
+    let ipId: string;
+    before(async () => {
+      ipId = (await registerIp()).id;
+    });
+    const reject = (licenseId: string, who: string, body: unknown = { reason: '条款不合理' }) =>
+      f.request('POST', `${API}/licenses/${licenseId}/rejections`, key[who], body);
+    const withdraw = (licenseId: string, who = 'm-lic', body?: unknown) => f.request('POST', `${API}/licenses/${licenseId}/withdrawal`, key[who], body);
+
+    it('owner regulators reject by share: final once the rejecting shares exceed 5000 bp; refused: not an owner, not a regulator, twice, after approving, no reason', async () => {
+      const l = created(await request(ipId, { territory: [FENGXIAN], exclusive: false }));
+      for (const bad of [undefined, {}, { reason: '' }, { reason: 'x', extra: 1 }])
+        await expectRefusedHttp(w, 400, 'INVALID_ARGUMENT', () => f.request('POST', `${API}/licenses/${l.id}/rejections`, key['reg-h'], bad));
+      await expectRefusedHttp(w, 403, 'FORBIDDEN', () => reject(l.id, 'm-lic'));
+      await expectRefusedHttp(w, 403, 'FORBIDDEN', () => reject(l.id, 'enf-h'));
+      await expectRefusedHttp(w, 404, 'NOT_FOUND', () => reject('lic-nope', 'reg-h'));
+      expect(created(await reject(l.id, 'reg-h'))).to.include({ status: 'requested', rejectedShareBp: 3500 });
+      await expectRefusedHttp(w, 409, 'CONFLICT', () => reject(l.id, 'reg-h'), /already rejected/);
+      await expectRefusedHttp(w, 409, 'CONFLICT', () => approve(l.id, 'reg-h'), /already rejected/);
+      created(await approve(l.id, 'reg-f'));
+      await expectRefusedHttp(w, 409, 'CONFLICT', () => reject(l.id, 'reg-f'), /already approved/);
+      const final = await reject(l.id, 'reg-l');
+      expect(created(final)).to.include({ status: 'rejected', rejectedShareBp: 7500, approvedShareBp: 2500 });
+      const block = await f.ledger.ledger.getBlock(final.json().blockNumber);
+      expect(block?.data.find((t) => t.txId === final.json().txId)?.event?.name).to.equal(IpEvents.LicenseRejected);
+      expect(okJson(await f.request('GET', `${API}/licenses/${l.id}`, key['m-lic']))).to.include({ stateToday: 'rejected' });
+      await expectRefusedHttp(w, 409, 'CONFLICT', () => withdraw(l.id), /rejected/);
+    });
+
+    it('the licensee’s merchant withdraws a requested license (with or without a reason); refused: another merchant or a regulator, an effective license, bad body', async () => {
+      const l = created(await request(ipId, { territory: [FENGXIAN], exclusive: false }));
+      await expectRefusedHttp(w, 403, 'FORBIDDEN', () => withdraw(l.id, 'm-other'));
+      await expectRefusedHttp(w, 403, 'FORBIDDEN', () => withdraw(l.id, 'reg-l'));
+      await expectRefusedHttp(w, 404, 'NOT_FOUND', () => withdraw('lic-nope'));
+      for (const bad of [{ reason: '' }, { note: 'x' }]) await expectRefusedHttp(w, 400, 'INVALID_ARGUMENT', () => withdraw(l.id, 'm-lic', bad));
+      const res = await withdraw(l.id, 'm-lic', { reason: '另行协商' });
+      expect(created(res)).to.include({ status: 'withdrawn' });
+      const block = await f.ledger.ledger.getBlock(res.json().blockNumber);
+      expect(block?.data.find((t) => t.txId === res.json().txId)?.event?.name).to.equal(IpEvents.LicenseWithdrawn);
+      await expectRefusedHttp(w, 409, 'CONFLICT', () => withdraw(l.id), /withdrawn/);
+      await expectRefusedHttp(w, 409, 'CONFLICT', () => approve(l.id, 'reg-l'), /withdrawn/);
+      expect(created(await withdraw(created(await request(ipId, { territory: [FENGXIAN], exclusive: false })).id)).status).to.equal('withdrawn');
+      const e = await effective(ipId, { territory: [FENGXIAN], exclusive: false });
+      await expectRefusedHttp(w, 409, 'CONFLICT', () => withdraw(e.id), /effective/);
+      await expectRefusedHttp(w, 409, 'CONFLICT', () => reject(e.id, 'reg-f'), /an effective one is revoked/);
+    });
+
+    it('a regulator acting for the licensee neither approves nor rejects its license (403, nothing written)', async () => {
+      const regL = await w.id(LIANGDANG, 'reg-l');
+      await w.submit(regL, tx.subjects.bindMerchant, { subjectId: licensee, member: 'reg-l' });
+      try {
+        const l = created(await request(ipId, { territory: [FENGXIAN], exclusive: false }));
+        await expectRefusedHttp(w, 403, 'FORBIDDEN', () => approve(l.id, 'reg-l'), /acts for subject/);
+        await expectRefusedHttp(w, 403, 'FORBIDDEN', () => reject(l.id, 'reg-l'), /acts for subject/);
+      } finally {
+        await w.submit(regL, tx.subjects.unbindMerchant, { subjectId: licensee, member: 'reg-l' });
+      }
+    });
+  });
+
   describe('listing cultural-IP derivatives (the trade flow extension point)', () => {
     let ipId: string;
     let active: any;
@@ -428,6 +555,11 @@ describe('gateway /api/v1/ip and /licenses: cultural-IP licensing (文化IP授�
         /only an effective license/,
       );
       created(await approve(l.id, 'reg-l'));
+      const derivative = { ownerSubjectId: licensee, kind: 'ip-derivative', title: 'x', category: 'paper-cut', costFen: 500, priceFen: 1200, licenseRef: l.id };
+      const listedBefore = created(await f.request('POST', `${API}/assets`, key['m-lic'], derivative));
+      expect(okJson(await f.request('GET', `${API}/assets?category=paper-cut&limit=200`, key['m-other'])).items.map((a: any) => a.id)).to.include(
+        listedBefore.id,
+      );
       await expectRefusedHttp(w, 403, 'FORBIDDEN', () => f.request('POST', `${API}/licenses/${l.id}/revocation`, key['m-lic'], revocation));
       await expectRefusedHttp(w, 403, 'FORBIDDEN', () => f.request('POST', `${API}/licenses/${l.id}/revocation`, key['enf-f'], revocation), /not a co-owner/);
       for (const bad of [
@@ -441,6 +573,23 @@ describe('gateway /api/v1/ip and /licenses: cultural-IP licensing (文化IP授�
       const revoked = created(res);
       expect(revoked).to.include({ status: 'revoked' });
       expect(revoked.revocation).to.include({ ground: 'infringement', date: T });
+      // Its derivative listed before is no longer for sale: left out of the listing view, orders refused.
+      expect(okJson(await f.request('GET', `${API}/assets?category=paper-cut&limit=200`, key['m-other'])).items.map((a: any) => a.id)).to.not.include(
+        listedBefore.id,
+      );
+      await expectRefusedHttp(
+        w,
+        422,
+        'RULE_VIOLATION',
+        () =>
+          f.request('POST', `${API}/orders`, key['m-other'], {
+            assetId: listedBefore.id,
+            buyerSubjectId: other,
+            depositFen: 100,
+            depositPaymentRef: 'pay:dep-1',
+          }),
+        /revoked/,
+      );
       await expectRefusedHttp(w, 409, 'CONFLICT', () => f.request('POST', `${API}/licenses/${l.id}/revocation`, key['reg-l'], revocation));
       await expectRefusedHttp(w, 409, 'CONFLICT', () => approve(l.id, 'reg-h'), /revoked/);
       expect(okJson(await f.request('GET', `${API}/licenses/${l.id}`, key['m-lic']))).to.include({ stateToday: 'revoked' });
