@@ -38,7 +38,9 @@ interface RunTokens {
 /**
  * One scripted scenario through the Ledger port: role grants in three counties, enterprise and
  * individual subjects, access, merchant bindings, certification evidence, an eco asset, a
- * cross-county order, verification and settlement (ownership transfer + deal evidence).
+ * cross-county order, verification and settlement (ownership transfer + deal evidence); then
+ * IP co-ownership by consent (a license refused until the co-owner accepts, a vote, a
+ * withdrawal, a declined registration) and a derivative listed under the license.
  */
 async function scenario(d: Driver, names: { run: string; seller: string; buyer: string; idHash: string }): Promise<RunTokens> {
   const tokens: string[] = [];
@@ -109,6 +111,54 @@ async function scenario(d: Driver, names: { run: string; seller: string; buyer: 
   await submit(verifier, tx.market.recordVerification, { orderId: order.id, result: 'pass', evidenceRefs: ['doc:inspection'] });
   const settled = await submit(shopHx, tx.market.settleOrder, { orderId: order.id, paymentRef: 'pay:bal' });
   tokens.push(settled.settlement.evidenceSha256, settled.settlement.evidenceSm3);
+
+  // IP co-ownership by consent: Liangdang registers naming Huixian; no license until Huixian accepts.
+  const ip = await submit(regLd, tx.ip.registerIp, {
+    title: `Paper-cut ${names.run}`,
+    kind: 'intangible-heritage',
+    owners: [
+      { county: LIANGDANG, shareBp: 6000 },
+      { county: HUIXIAN, shareBp: 4000 },
+    ],
+    proofEvidenceRefs: ['doc:heritage-listing'],
+  });
+  const licenseTerms = {
+    ipId: ip.id,
+    licenseeSubjectId: names.seller,
+    categories: [`paper-cut-${names.run}`],
+    territory: [LIANGDANG],
+    termFrom: '2026-01-01',
+    termTo: '2099-12-31',
+    exclusive: false,
+    royaltyRateBp: 400,
+  };
+  const refusal = await submit(shopLd, tx.ip.requestLicense, licenseTerms).then(
+    () => 'OK',
+    (err: unknown) => (err instanceof LedgerError ? err.code : String(err)),
+  );
+  expect(refusal, 'a license of an IP awaiting consent').to.equal('CONFLICT');
+  await submit(regHx, tx.ip.acceptShare, { ipId: ip.id, note: 'accepted' });
+  const license = await submit(shopLd, tx.ip.requestLicense, licenseTerms);
+  await submit(regHx, tx.ip.rejectLicense, { licenseId: license.id, reason: 'terms to be discussed' });
+  await submit(regLd, tx.ip.approveLicense, { licenseId: license.id });
+  const withdrawn = await submit(shopLd, tx.ip.requestLicense, { ...licenseTerms, territory: [HUIXIAN] });
+  await submit(shopLd, tx.ip.withdrawLicense, { licenseId: withdrawn.id, reason: 'not needed' });
+  await submit(shopLd, tx.market.registerAsset, {
+    ownerSubjectId: names.seller,
+    kind: 'ip-derivative',
+    title: 'Paper-cut bookmarks',
+    category: `paper-cut-${names.run}`,
+    costFen: 500,
+    priceFen: 1200,
+    licenseRef: license.id,
+  });
+  const proposal = await submit(regHx, tx.ip.registerIp, {
+    title: `Liangdang brand ${names.run}`,
+    kind: 'geographic-indication',
+    owners: [{ county: LIANGDANG, shareBp: 10000 }],
+    proofEvidenceRefs: ['doc:gi'],
+  });
+  await submit(regLd, tx.ip.declineShare, { ipId: proposal.id, reason: 'not applied for' });
   return { tokens, touched };
 }
 
