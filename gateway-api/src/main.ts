@@ -42,6 +42,7 @@ async function main(): Promise<void> {
       contracts,
       trustedCas: wallet.trustedCas(),
       endorsers: wallet.endorsers(),
+      verifyOnStart: config.verifyOnStart,
     });
   }
 
