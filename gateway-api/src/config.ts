@@ -202,7 +202,9 @@ function flagName(setting: Setting): string {
 export function helpText(): string {
   const lines = ALL.map(([, s]) => {
     const flag = flagOf(s);
-    const given = [flag && (s.value ? `${flag} <${s.value}>` : flag), s.onOff ? `${s.variable}=${s.default === '0' ? 1 : 0}` : s.variable].filter(Boolean).join(', ');
+    const given = [flag && (s.value ? `${flag} <${s.value}>` : flag), s.onOff ? `${s.variable}=${s.default === '0' ? 1 : 0}` : s.variable]
+      .filter(Boolean)
+      .join(', ');
     const fallback = s.default === undefined ? `unset: ${s.unset}` : `default ${s.onOff ? (s.default === '1' ? 'on' : 'off') : s.default}`;
     return `  ${given}\n      ${s.about} (${fallback})`;
   });

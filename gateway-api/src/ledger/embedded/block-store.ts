@@ -2,19 +2,26 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { ClassicLevel } from 'classic-level';
 import { Block, BlockHeader, GENESIS_PREVIOUS_HASH, headerHash, parseBlock } from './block-format';
+import { copyLevel } from '../../backup/level-copy';
 import { auditChain } from './chain-audit';
 import { CHAIN_HEAD_FILE, ChainHead } from './chain-head';
 import { DamagedLedgerError, droppedOnOpen, fileNamedBy, isNewLedgerFolder, markDamaged, preflightExistingFolder } from './store-integrity';
 import { decodeVersioned, encodeVersioned, Version } from './versions';
+import {
+  BatchOp,
+  blockKey,
+  chainInfoValue,
+  META_CHAIN_KEY,
+  decodeHistory,
+  encodeHistory,
+  historyKey,
+  historyPrefix,
+  HistoryRecord,
+  privateKey,
+  Sub,
+} from './store-layout';
 
-/** The part of an abstract-level sublevel this store uses. */
-interface Sub {
-  get(key: string): Promise<Buffer | undefined>;
-  getMany(keys: string[]): Promise<Array<Buffer | undefined>>;
-  put(key: string, value: Buffer): Promise<void>;
-  iterator(options: Record<string, unknown>): { nextv(n: number): Promise<Array<[string, Buffer]>>; close(): Promise<void> };
-}
-type BatchOp = { type: 'put'; sublevel: Sub; key: string; value: Buffer } | { type: 'del'; sublevel: Sub; key: string };
+export type { HistoryRecord };
 
 /** A state change to apply with a block. */
 export interface StateWrite {
@@ -29,25 +36,10 @@ export interface PrivateWrite {
   readonly value: Buffer | null;
 }
 
-export interface HistoryRecord {
-  readonly txId: string;
-  readonly seconds: number;
-  readonly nanos: number;
-  readonly isDelete: boolean;
-  readonly value: Buffer;
-}
-
 export interface TxLocation {
   readonly block: number;
   readonly tx: number;
 }
-
-const pad = (n: number, width: number): string => n.toString().padStart(width, '0');
-const blockKey = (n: number): string => pad(n, 16);
-/** History keys are hex of the state key, so one key's history never overlaps another's prefix. */
-const historyPrefix = (key: string): string => `${Buffer.from(key, 'utf8').toString('hex')}/`;
-const historyKey = (key: string, v: Version): string => `${historyPrefix(key)}${pad(v.block, 16)}${pad(v.tx, 8)}`;
-const privateKey = (collection: string, key: string): string => `${collection}\u0000${key}`;
 
 /**
  * LevelDB layout of the embedded ledger. A block, its state updates, history,
@@ -328,13 +320,33 @@ export class BlockStore {
       else put(this.#private, privateKey(p.collection, p.key), p.value);
     }
     const lastHash = headerHash(block.header);
-    put(this.#meta, 'chain', Buffer.from(JSON.stringify({ height: block.header.number + 1, lastHash })));
+    put(this.#meta, 'chain', chainInfoValue(block.header.number + 1, lastHash));
     await this.#db.batch(ops as never, { sync: true });
     for (const w of writes) this.#remember(w.key, w.value === null ? null : { value: w.value, version: w.version });
     this.#height = block.header.number + 1;
     this.#lastHash = lastHash;
     // Recorded before anyone is answered: what is acknowledged is at most this head.
     this.#head?.write({ height: this.#height, lastHash });
+  }
+
+  /**
+   * A consistent copy of the whole store as of one block (blocks, state, history, private data,
+   * transaction index), taken while it keeps committing: a new ledger folder at `target` with its
+   * own acknowledged head. Answers the height and head of the copy.
+   */
+  async snapshotTo(target: string, onProgress?: (entries: number) => void): Promise<{ height: number; lastHash: string; entries: number }> {
+    if (!isNewLedgerFolder(target)) throw new Error(`${target} is not empty`);
+    let chain = { height: 0, lastHash: GENESIS_PREVIOUS_HASH };
+    const entries = await copyLevel(this.#db, target, {
+      ...(onProgress ? { onProgress } : {}),
+      onEntry: (key, value) => {
+        if (key === META_CHAIN_KEY) chain = JSON.parse(value.toString('utf8')) as typeof chain;
+      },
+    });
+    const { head } = ChainHead.open(target);
+    head.write(chain);
+    head.close();
+    return { ...chain, entries };
   }
 
   async close(): Promise<void> {
@@ -366,17 +378,4 @@ export class BlockStore {
   async tamperWithBlockForTest(n: number, bytes: Buffer): Promise<void> {
     await this.#blocks.put(blockKey(n), bytes);
   }
-}
-
-function encodeHistory(r: HistoryRecord): Buffer {
-  const head = Buffer.from(JSON.stringify({ t: r.txId, s: r.seconds, n: r.nanos, d: r.isDelete }));
-  const len = Buffer.allocUnsafe(4);
-  len.writeUInt32BE(head.length);
-  return Buffer.concat([len, head, r.value]);
-}
-
-function decodeHistory(b: Buffer): HistoryRecord {
-  const len = b.readUInt32BE(0);
-  const head = JSON.parse(b.subarray(4, 4 + len).toString('utf8')) as { t: string; s: number; n: number; d: boolean };
-  return { txId: head.t, seconds: head.s, nanos: head.n, isDelete: head.d, value: b.subarray(4 + len) };
 }
