@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { contracts } from '../../chaincode/src/index';
@@ -127,6 +128,18 @@ describe('embedded ledger: integrity at start', function () {
     writeFileSync(path.join(dir, 'notes.txt'), 'not a ledger');
     await refused();
     expect(readdirSync(dir)).to.deep.equal(['notes.txt']);
+  });
+
+  it('the gateway refuses to start on a damaged folder: exit status 1 and the message on stderr', async () => {
+    const dataDir = path.join(f.dir, 'gateway-data');
+    mkdirSync(path.join(dataDir, 'ledger'), { recursive: true });
+    writeFileSync(path.join(dataDir, 'ledger', 'notes.txt'), 'not a ledger');
+    const main = path.join(__dirname, '..', '..', 'gateway-api', 'src', 'main.js');
+    const outcome = spawnSync(process.execPath, [main, '--data-dir', dataDir, '--port', '0', '--no-demo'], { encoding: 'utf8', timeout: 60_000 });
+    expect(outcome.status).to.equal(1);
+    expect(outcome.stderr).to.match(/county-ledger: the ledger in .*gateway-data\/ledger is damaged: .*CURRENT file is missing/);
+    expect(outcome.stderr).to.match(/restore the latest backup/);
+    expect(outcome.stdout).to.not.match(/County Ledger API on/);
   });
 
   it('a block changed in the middle of the chain: the head checks pass, --verify-on-start refuses it', async () => {
