@@ -71,7 +71,8 @@ describe('gateway configuration (config.ts)', () => {
         .join('\n');
       const flag = flagOf(s);
       if (flag) expect(entry, setting.variable).to.include(flag);
-      const shown = setting.default === undefined ? `unset: ${setting.unset}` : `default ${setting.onOff ? (setting.default === '0' ? 'off' : 'on') : setting.default}`;
+      const shown =
+        setting.default === undefined ? `unset: ${setting.unset}` : `default ${setting.onOff ? (setting.default === '0' ? 'off' : 'on') : setting.default}`;
       expect(entry, setting.variable).to.include(shown);
     }
     expect(wantsHelp(['--port', '1', '--help'])).to.equal(true);
