@@ -4,7 +4,9 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import multipart from '@fastify/multipart';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, ZodTypeProvider } from 'fastify-type-provider-zod';
+import path from 'node:path';
 import { QueryTrail } from './audit/query-trail';
+import { copyLevel } from './backup/level-copy';
 import { ApiKeyStore } from './auth/api-keys';
 import { MemberRoles } from './auth/member-roles';
 import { defaultConfig, QueryTrailAnchoring, TlsMaterial } from './config';
@@ -36,6 +38,13 @@ import { healthRoutes } from './routes/health';
 import { MemberOnboarding, memberRoutes } from './routes/members';
 import { certificateRoutes } from './routes/certificates';
 import { keyRoutes } from './routes/keys';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Copies the gateway's own databases (idempotency answers, query trail) from snapshots into `targetDir`. */
+    copyGatewayDatabases(targetDir: string): Promise<void>;
+  }
+}
 
 /** What buildApp takes from the gateway config (config.ts); left out, a setting has the config's default. */
 export interface AppSettings {
@@ -124,7 +133,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   registerAuth(app, deps.keys, deps.identities, deps.ledger, { limits, ...(certificates ? { certificates } : {}) });
   const memberRoles = new MemberRoles(deps.ledger);
   registerRoleRule(app, memberRoles);
-  await registerIdempotency(app, `${deps.stateDir}/idempotency`);
+  const idempotencyDb = await registerIdempotency(app, `${deps.stateDir}/idempotency`);
 
   // One read-only identity for every unauthenticated disclosure route, issued on first use.
   const publicIdentity = publicReader(deps.identities);
@@ -136,6 +145,11 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     log: (msg, err) => app.log.warn({ err }, msg),
   });
   app.addHook('onClose', async () => trail.close());
+  // A backup (backup/backup.ts) copies the gateway's own databases from snapshots while it serves.
+  app.decorate('copyGatewayDatabases', async (targetDir: string) => {
+    await copyLevel(idempotencyDb, path.join(targetDir, 'idempotency'));
+    await copyLevel(trail.db, path.join(targetDir, 'blacklist-query-trail'));
+  });
   await app.register(healthRoutes(deps.ledger));
   await app.register(
     async (api) => {

@@ -52,6 +52,8 @@ export interface GatewayConfig {
   readonly logLevel: string;
   /** With the embedded ledger: serve HTTP from a worker thread so HTTP and chaincode use both cores. */
   readonly httpWorker: boolean;
+  /** Embedded ledger: audit the whole chain before serving (the chain head is always checked). */
+  readonly verifyOnStart: boolean;
   /** The key counties share for individuals' subject IDs; unset: main.ts keeps one per data folder. */
   readonly subjectHmacKey?: Buffer;
   /** Embedded ledger: fabric-shim's log level; unset: its logs are muted. */
@@ -110,6 +112,13 @@ export const SETTINGS = {
   demo: { variable: 'DEMO', flag: 'demo', onOff: true, default: '1', about: 'seed demo members and data on first start' },
   logLevel: { variable: 'LOG_LEVEL', flag: 'log-level', value: 'level', default: 'info', about: `fastify log level: ${LOG_LEVELS.join(' | ')}` },
   httpWorker: { variable: 'HTTP_WORKER', flag: 'http-worker', onOff: true, default: '1', about: 'embedded ledger: serve HTTP from a worker thread' },
+  verifyOnStart: {
+    variable: 'VERIFY_ON_START',
+    flag: 'verify-on-start',
+    onOff: true,
+    default: '0',
+    about: 'embedded ledger: audit the whole chain before serving (the head is always checked)',
+  },
   subjectHmacKey: {
     variable: 'SUBJECT_HMAC_KEY',
     unset: 'generated once into <data-dir>/subject-hmac.key',
@@ -182,13 +191,20 @@ export const CONFIG_VARIABLES: readonly string[] = ALL.map(([, s]) => s.variable
 /** How a setting is given on the command line (`--port`, `--no-demo`), if it can be. */
 export function flagOf(setting: Setting): string | undefined {
   if (!setting.flag) return undefined;
-  return setting.onOff ? `--no-${setting.flag}` : `--${setting.flag}`;
+  return `--${flagName(setting)}`;
+}
+
+/** An on/off setting's flag turns it the other way from its default: `no-demo`, `verify-on-start`. */
+function flagName(setting: Setting): string {
+  return setting.onOff && setting.default !== '0' ? `no-${setting.flag}` : (setting.flag as string);
 }
 
 export function helpText(): string {
   const lines = ALL.map(([, s]) => {
     const flag = flagOf(s);
-    const given = [flag && (s.value ? `${flag} <${s.value}>` : flag), s.onOff ? `${s.variable}=0` : s.variable].filter(Boolean).join(', ');
+    const given = [flag && (s.value ? `${flag} <${s.value}>` : flag), s.onOff ? `${s.variable}=${s.default === '0' ? 1 : 0}` : s.variable]
+      .filter(Boolean)
+      .join(', ');
     const fallback = s.default === undefined ? `unset: ${s.unset}` : `default ${s.onOff ? (s.default === '1' ? 'on' : 'off') : s.default}`;
     return `  ${given}\n      ${s.about} (${fallback})`;
   });
@@ -209,7 +225,7 @@ export function wantsHelp(argv: readonly string[]): boolean {
 
 function parseFlags(argv: readonly string[]): Record<string, string | boolean | undefined> {
   const options: Record<string, { type: 'string' | 'boolean' }> = {};
-  for (const [, s] of ALL) if (s.flag) options[s.onOff ? `no-${s.flag}` : s.flag] = { type: s.onOff ? 'boolean' : 'string' };
+  for (const [, s] of ALL) if (s.flag) options[flagName(s)] = { type: s.onOff ? 'boolean' : 'string' };
   try {
     return parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values;
   } catch (err) {
@@ -230,7 +246,7 @@ class Reader {
   /** The setting's text and where it came from; an empty variable counts as not given. */
   #raw(name: SettingName): { text: string; from: string } | undefined {
     const s: Setting = SETTINGS[name];
-    if (s.flag && s.onOff && this.#flags[`no-${s.flag}`] === true) return { text: '0', from: `--no-${s.flag}` };
+    if (s.flag && s.onOff && this.#flags[flagName(s)] === true) return { text: s.default === '0' ? '1' : '0', from: `--${flagName(s)}` };
     const flagged = s.flag && !s.onOff ? this.#flags[s.flag] : undefined;
     if (typeof flagged === 'string') return { text: flagged, from: `--${s.flag}` };
     const env = this.#env[s.variable];
@@ -352,6 +368,7 @@ export function loadConfig(argv: readonly string[] = process.argv.slice(2), env:
     demo: read.onOff('demo'),
     logLevel: read.choice('logLevel', LOG_LEVELS),
     httpWorker: read.onOff('httpWorker'),
+    verifyOnStart: read.onOff('verifyOnStart'),
     ...(subjectHmacKey ? { subjectHmacKey } : {}),
     ...(chaincodeLogLevel ? { chaincodeLogLevel } : {}),
     contractLoadLogLevel: read.text('contractLoadLogLevel'),

@@ -38,8 +38,14 @@ async function run(data: HttpWorkerData): Promise<void> {
     ...data.settings,
     subjectHmacKey: Buffer.from(data.subjectHmacKeyHex, 'hex'),
   });
-  parentPort?.on('message', (m: { stop?: boolean }) => {
+  parentPort?.on('message', (m: { stop?: boolean; copyGatewayDatabases?: string; id?: number }) => {
     if (m.stop) void app.close().then(() => parentPort?.postMessage({ stopped: true }));
+    if (m.copyGatewayDatabases !== undefined) {
+      app.copyGatewayDatabases(m.copyGatewayDatabases).then(
+        () => parentPort?.postMessage({ backedUp: m.id }),
+        (err: unknown) => parentPort?.postMessage({ id: m.id, backupError: err instanceof Error ? err.message : String(err) }),
+      );
+    }
   });
   await app.listen({ host: data.host, port: data.port });
   const address = app.server.address();

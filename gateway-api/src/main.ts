@@ -17,6 +17,8 @@ import { openFabricLedger } from './ledger/fabric/open-fabric';
 import { Wallet } from './identity/wallet';
 import { EmbeddedLedger } from './ledger/embedded/embedded-ledger';
 import { Ledger } from './ledger/ledger';
+import { takeBackup } from './backup/backup';
+import { serveControl } from './backup/control-socket';
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
@@ -42,6 +44,7 @@ async function main(): Promise<void> {
       contracts,
       trustedCas: wallet.trustedCas(),
       endorsers: wallet.endorsers(),
+      verifyOnStart: config.verifyOnStart,
     });
   }
 
@@ -65,8 +68,10 @@ async function main(): Promise<void> {
     return;
   }
   const app = await buildApp({ ledger, keys, identities: wallet, stateDir, ...settings, subjectHmacKey: hmacKey });
+  const control = ledger instanceof EmbeddedLedger ? serveBackups(config.dataDir, ledger, (dir) => app.copyGatewayDatabases(dir)) : undefined;
   const shutdown = async (signal: string) => {
     app.log.info({ signal }, 'shutting down');
+    control?.close();
     await app.close();
     await ledger.close();
     process.exit(0);
@@ -115,7 +120,22 @@ async function serveFromWorker(
     });
     worker.once('exit', (code) => reject(new Error(`the HTTP worker exited with ${code}`)));
   });
+  let backups = 0;
+  const copyGatewayDatabases = (dir: string) =>
+    new Promise<void>((resolve, reject) => {
+      const id = ++backups;
+      const onMessage = (m: { backedUp?: number; backupError?: string; id?: number }) => {
+        if (m.backedUp !== id && m.id !== id) return;
+        worker.off('message', onMessage);
+        if (m.backupError !== undefined) reject(new Error(m.backupError));
+        else resolve();
+      };
+      worker.on('message', onMessage);
+      worker.postMessage({ copyGatewayDatabases: dir, id });
+    });
+  const control = ledger instanceof EmbeddedLedger ? serveBackups(config.dataDir, ledger, copyGatewayDatabases) : undefined;
   const shutdown = async () => {
+    control?.close();
     worker.postMessage({ stop: true });
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, 5000);
@@ -134,6 +154,13 @@ async function serveFromWorker(
   process.once('SIGINT', () => void shutdown());
   process.once('SIGTERM', () => void shutdown());
   process.stdout.write(`County Ledger API on ${scheme(config)}://${config.host}:${port} (ledger: ${ledger.kind}, data: ${config.dataDir}); docs at /docs\n`);
+}
+
+/** The operator's backups of a running embedded ledger, over the data folder's control socket (backup/control-socket.ts). */
+function serveBackups(dataDir: string, ledger: EmbeddedLedger, copyGatewayDatabases: (dir: string) => Promise<void>) {
+  return serveControl(dataDir, (target, progress) =>
+    takeBackup(dataDir, target, { store: ledger.store, copyGatewayDatabases: (dir) => copyGatewayDatabases(dir) }, progress),
+  );
 }
 
 /** What buildApp takes from the config (the HMAC key travels apart: as hex to the HTTP worker), with the HTTPS material read from its files. */

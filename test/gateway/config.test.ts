@@ -71,7 +71,8 @@ describe('gateway configuration (config.ts)', () => {
         .join('\n');
       const flag = flagOf(s);
       if (flag) expect(entry, setting.variable).to.include(flag);
-      const shown = setting.default === undefined ? `unset: ${setting.unset}` : `default ${setting.onOff ? 'on' : setting.default}`;
+      const shown =
+        setting.default === undefined ? `unset: ${setting.unset}` : `default ${setting.onOff ? (setting.default === '0' ? 'off' : 'on') : setting.default}`;
       expect(entry, setting.variable).to.include(shown);
     }
     expect(wantsHelp(['--port', '1', '--help'])).to.equal(true);
@@ -111,6 +112,7 @@ describe('gateway configuration (config.ts)', () => {
       DEMO: '0',
       LOG_LEVEL: 'warn',
       HTTP_WORKER: '0',
+      VERIFY_ON_START: '1',
       SUBJECT_HMAC_KEY: key,
       CHAINCODE_LOG_LEVEL: 'debug',
       CORE_CHAINCODE_LOGGING_LEVEL: 'ERROR',
@@ -140,6 +142,7 @@ describe('gateway configuration (config.ts)', () => {
       demo: false,
       logLevel: 'warn',
       httpWorker: false,
+      verifyOnStart: true,
       chaincodeLogLevel: 'DEBUG',
       contractLoadLogLevel: 'ERROR',
       fabric: { networkFile: '/etc/county/network.json', mspId: 'HuixianMSP', chaincode: 'cl2' },
@@ -158,6 +161,8 @@ describe('gateway configuration (config.ts)', () => {
     expect(flagged).to.deep.include({ host: '::1', port: 9090, dataDir: path.resolve('d'), ledger: 'embedded', maxEvidenceBytes: 2048, logLevel: 'debug' });
     const switchedOff = loadConfig(['--no-demo', '--no-http-worker'], { DEMO: '1', HTTP_WORKER: '1' });
     expect(switchedOff).to.include({ demo: false, httpWorker: false });
+    expect(loadConfig(['--verify-on-start'], { VERIFY_ON_START: '0' }).verifyOnStart, 'a default-off switch turned on by its flag').to.equal(true);
+    expect(loadConfig([], {}).verifyOnStart).to.equal(false);
     const tlsFlags = loadConfig(['--tls-cert', 'c.pem', '--tls-key', 'k.pem', '--tls-client-ca', 'ca.pem'], {});
     expect(tlsFlags.tls).to.deep.equal({ certFile: path.resolve('c.pem'), keyFile: path.resolve('k.pem'), clientCaFile: path.resolve('ca.pem') });
     expect(loadConfig([], { TLS_CERT: 'c.pem', TLS_KEY: 'k.pem' }).tls, 'no client CA file: the wallet county CAs').to.not.have.key('clientCaFile');

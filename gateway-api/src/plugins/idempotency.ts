@@ -29,7 +29,7 @@ const KEY_PATTERN = /^[A-Za-z0-9_.:-]{1,128}$/;
  * back and submits nothing; the same key with a different body is refused.
  * Concurrent retries wait for the first to finish.
  */
-export async function registerIdempotency(app: FastifyInstance, dir: string): Promise<void> {
+export async function registerIdempotency(app: FastifyInstance, dir: string): Promise<ClassicLevel<string, string>> {
   mkdirSync(dir, { recursive: true });
   const db = new ClassicLevel<string, string>(dir, { valueEncoding: 'utf8' });
   await db.open();
@@ -109,6 +109,7 @@ export async function registerIdempotency(app: FastifyInstance, dir: string): Pr
     route.onSend = add(route.onSend, onSend) as typeof route.onSend;
     route.onResponse = add(route.onResponse, onResponse) as typeof route.onResponse;
   });
+  return db;
 }
 
 function replay(reply: FastifyReply, answer: StoredAnswer, requestHash: string): FastifyReply {

@@ -1,16 +1,27 @@
 import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { ClassicLevel } from 'classic-level';
 import { Block, BlockHeader, GENESIS_PREVIOUS_HASH, headerHash, parseBlock } from './block-format';
+import { copyLevel } from '../../backup/level-copy';
+import { auditChain } from './chain-audit';
+import { CHAIN_HEAD_FILE, ChainHead } from './chain-head';
+import { DamagedLedgerError, droppedOnOpen, fileNamedBy, isNewLedgerFolder, markDamaged, preflightExistingFolder } from './store-integrity';
 import { decodeVersioned, encodeVersioned, Version } from './versions';
+import {
+  BatchOp,
+  blockKey,
+  chainInfoValue,
+  META_CHAIN_KEY,
+  decodeHistory,
+  encodeHistory,
+  historyKey,
+  historyPrefix,
+  HistoryRecord,
+  privateKey,
+  Sub,
+} from './store-layout';
 
-/** The part of an abstract-level sublevel this store uses. */
-interface Sub {
-  get(key: string): Promise<Buffer | undefined>;
-  getMany(keys: string[]): Promise<Array<Buffer | undefined>>;
-  put(key: string, value: Buffer): Promise<void>;
-  iterator(options: Record<string, unknown>): { nextv(n: number): Promise<Array<[string, Buffer]>>; close(): Promise<void> };
-}
-type BatchOp = { type: 'put'; sublevel: Sub; key: string; value: Buffer } | { type: 'del'; sublevel: Sub; key: string };
+export type { HistoryRecord };
 
 /** A state change to apply with a block. */
 export interface StateWrite {
@@ -25,39 +36,34 @@ export interface PrivateWrite {
   readonly value: Buffer | null;
 }
 
-export interface HistoryRecord {
-  readonly txId: string;
-  readonly seconds: number;
-  readonly nanos: number;
-  readonly isDelete: boolean;
-  readonly value: Buffer;
-}
-
 export interface TxLocation {
   readonly block: number;
   readonly tx: number;
 }
-
-const pad = (n: number, width: number): string => n.toString().padStart(width, '0');
-const blockKey = (n: number): string => pad(n, 16);
-/** History keys are hex of the state key, so one key's history never overlaps another's prefix. */
-const historyPrefix = (key: string): string => `${Buffer.from(key, 'utf8').toString('hex')}/`;
-const historyKey = (key: string, v: Version): string => `${historyPrefix(key)}${pad(v.block, 16)}${pad(v.tx, 8)}`;
-const privateKey = (collection: string, key: string): string => `${collection}\u0000${key}`;
 
 /**
  * LevelDB layout of the embedded ledger. A block, its state updates, history,
  * private data and transaction index are written in one synced batch, so a block
  * is either wholly on disk or not at all.
  */
+export interface BlockStoreOptions {
+  /** Audit the whole chain at start, not only its head. */
+  readonly verifyOnStart?: boolean;
+  /** Told what the store found and did at start or in recovery (a warning is not a refusal). */
+  readonly onWarning?: (message: string) => void;
+}
+
 export class BlockStore {
-  readonly #db: ClassicLevel<string, Buffer>;
-  readonly #state: Sub;
-  readonly #history: Sub;
-  readonly #blocks: Sub;
-  readonly #txIndex: Sub;
-  readonly #private: Sub;
-  readonly #meta: Sub;
+  readonly #dir: string;
+  readonly #options: BlockStoreOptions;
+  #db!: ClassicLevel<string, Buffer>;
+  #state!: Sub;
+  #history!: Sub;
+  #blocks!: Sub;
+  #txIndex!: Sub;
+  #private!: Sub;
+  #meta!: Sub;
+  #head: ChainHead | undefined;
   #height = 0;
   #lastHash = GENESIS_PREVIOUS_HASH;
   /**
@@ -68,9 +74,13 @@ export class BlockStore {
   readonly #cache = new Map<string, { value: Buffer; version: Version } | null>();
   static readonly CACHE_LIMIT = 200_000;
 
-  private constructor(dir: string) {
-    mkdirSync(dir, { recursive: true });
-    this.#db = new ClassicLevel<string, Buffer>(dir, { keyEncoding: 'utf8', valueEncoding: 'buffer' });
+  private constructor(dir: string, options: BlockStoreOptions) {
+    this.#dir = dir;
+    this.#options = options;
+  }
+
+  #bind(createIfMissing: boolean): void {
+    this.#db = new ClassicLevel<string, Buffer>(this.#dir, { keyEncoding: 'utf8', valueEncoding: 'buffer', createIfMissing });
     const sub = (name: string): Sub => this.#db.sublevel<string, Buffer>(name, { keyEncoding: 'utf8', valueEncoding: 'buffer' }) as unknown as Sub;
     this.#state = sub('state');
     this.#history = sub('history');
@@ -80,16 +90,121 @@ export class BlockStore {
     this.#meta = sub('meta');
   }
 
-  static async open(dir: string): Promise<BlockStore> {
-    const store = new BlockStore(dir);
-    await store.#db.open();
-    const info = await store.#meta.get('chain');
-    if (info) {
-      const { height, lastHash } = JSON.parse(info.toString('utf8')) as { height: number; lastHash: string };
-      store.#height = height;
-      store.#lastHash = lastHash;
+  /**
+   * Opens a ledger folder: a new ledger only in a missing or empty folder; an existing one only
+   * after it proves whole (store-integrity.ts): LevelDB's files present, its head record matching
+   * its last block and the acknowledged head outside LevelDB, and, when LevelDB says it dropped
+   * data while opening (or `verifyOnStart`), the whole chain audited. DamagedLedgerError otherwise.
+   */
+  static async open(dir: string, options: BlockStoreOptions = {}): Promise<BlockStore> {
+    const fresh = isNewLedgerFolder(dir);
+    if (fresh) mkdirSync(dir, { recursive: true });
+    else preflightExistingFolder(dir);
+    const store = new BlockStore(dir, options);
+    await store.#openDatabase(fresh);
+    try {
+      await store.#checkWhole(fresh, options.verifyOnStart === true);
+    } catch (err) {
+      await store.close();
+      throw err;
     }
     return store;
+  }
+
+  async #openDatabase(fresh: boolean): Promise<void> {
+    this.#bind(fresh);
+    try {
+      await this.#db.open();
+    } catch (err) {
+      const message = String((err as { cause?: unknown }).cause ?? err);
+      throw new DamagedLedgerError(this.#dir, fileNamedBy(message, this.#dir), `LevelDB could not open it: ${message}`);
+    }
+    const info = await this.#meta.get('chain');
+    if (info) {
+      const { height, lastHash } = JSON.parse(info.toString('utf8')) as { height: number; lastHash: string };
+      this.#height = height;
+      this.#lastHash = lastHash;
+    } else {
+      this.#height = 0;
+      this.#lastHash = GENESIS_PREVIOUS_HASH;
+    }
+  }
+
+  async #checkWhole(fresh: boolean, audit: boolean): Promise<void> {
+    const dir = this.#dir;
+    const dropped = fresh ? [] : droppedOnOpen(dir);
+    const headFile = path.join(dir, CHAIN_HEAD_FILE);
+    const hadHead = ChainHead.exists(dir);
+    const { head, recorded } = ChainHead.open(dir);
+    this.#head = head;
+    const refuse = (file: string, problem: string, remedy?: string): never => {
+      // LevelDB has already dropped what it could not read: the next open would not see it, so the verdict is kept.
+      if (dropped.length > 0) markDamaged(dir, problem);
+      throw new DamagedLedgerError(dir, file, problem, remedy);
+    };
+
+    if (this.#height > 0) {
+      const last = await this.#readBlockForCheck(this.#height - 1);
+      if (!last) refuse(dir, `the chain record says ${this.#height} blocks but block ${this.#height - 1} is missing`);
+      else if (headerHash(last.header) !== this.#lastHash) refuse(dir, `block ${this.#height - 1} does not hash to the recorded chain head`);
+    }
+    if (await this.#blocks.get(blockKey(this.#height))) refuse(dir, `a block ${this.#height} is stored beyond the recorded height ${this.#height}`);
+
+    if (recorded) {
+      if (this.#height < recorded.height) {
+        refuse(
+          headFile,
+          `blocks ${this.#height}–${recorded.height - 1} were acknowledged but the store ends at height ${this.#height} (its write-ahead log lost them)`,
+        );
+      } else if (this.#height === recorded.height && this.#lastHash !== recorded.lastHash) {
+        refuse(headFile, `the last block is not the one acknowledged at height ${recorded.height}`);
+      } else if (this.#height > recorded.height) {
+        // A crash between a block's batch and its head record: that block was never acknowledged, and is kept.
+        const first = await this.#readBlockForCheck(recorded.height);
+        if (!first || first.header.previousHash !== recorded.lastHash) refuse(headFile, `block ${recorded.height} does not follow the acknowledged head`);
+        if (this.#height > recorded.height + 1)
+          this.#options.onWarning?.(`the store is ${this.#height - recorded.height} blocks ahead of its acknowledged head`);
+        this.#head.write({ height: this.#height, lastHash: this.#lastHash });
+      }
+    } else {
+      if (!fresh && !hadHead) this.#options.onWarning?.(`${headFile} was missing: recorded from the store (height ${this.#height})`);
+      this.#head.write({ height: this.#height, lastHash: this.#lastHash });
+    }
+
+    if (dropped.length > 0 || audit) {
+      if (dropped.length > 0) this.#options.onWarning?.(`LevelDB discarded data while opening ${dir}: ${dropped.join(' | ')}; auditing the whole chain`);
+      const verdict = await auditChain(this, {});
+      if (!verdict.ok) {
+        refuse(path.join(dir, 'LOG'), `block ${verdict.firstBrokenBlock}: ${verdict.problem}${dropped.length > 0 ? ` (LevelDB: ${dropped[0]?.trim()})` : ''}`);
+      }
+    }
+  }
+
+  async #readBlockForCheck(n: number): Promise<Block | undefined> {
+    try {
+      return await this.getBlock(n);
+    } catch (err) {
+      const message = String((err as { cause?: unknown }).cause ?? err);
+      throw new DamagedLedgerError(this.#dir, fileNamedBy(message, this.#dir), `block ${n} cannot be read: ${message}`);
+    }
+  }
+
+  /**
+   * After a failed write: closes the database, opens it again and checks it is whole, so nothing
+   * is appended behind a torn record. LevelDB drops the torn batch (never acknowledged) on open.
+   */
+  async reopen(): Promise<void> {
+    try {
+      await this.#db.close();
+    } catch {
+      // A handle that failed may fail to close; the reopen below is what counts.
+    }
+    this.#head?.close();
+    this.#head = undefined;
+    this.#cache.clear();
+    preflightExistingFolder(this.#dir);
+    await this.#openDatabase(false);
+    await this.#checkWhole(false, false);
   }
 
   get height(): number {
@@ -205,15 +320,39 @@ export class BlockStore {
       else put(this.#private, privateKey(p.collection, p.key), p.value);
     }
     const lastHash = headerHash(block.header);
-    put(this.#meta, 'chain', Buffer.from(JSON.stringify({ height: block.header.number + 1, lastHash })));
+    put(this.#meta, 'chain', chainInfoValue(block.header.number + 1, lastHash));
     await this.#db.batch(ops as never, { sync: true });
     for (const w of writes) this.#remember(w.key, w.value === null ? null : { value: w.value, version: w.version });
     this.#height = block.header.number + 1;
     this.#lastHash = lastHash;
+    // Recorded before anyone is answered: what is acknowledged is at most this head.
+    this.#head?.write({ height: this.#height, lastHash });
+  }
+
+  /**
+   * A consistent copy of the whole store as of one block (blocks, state, history, private data,
+   * transaction index), taken while it keeps committing: a new ledger folder at `target` with its
+   * own acknowledged head. Answers the height and head of the copy.
+   */
+  async snapshotTo(target: string, onProgress?: (entries: number) => void): Promise<{ height: number; lastHash: string; entries: number }> {
+    if (!isNewLedgerFolder(target)) throw new Error(`${target} is not empty`);
+    let chain = { height: 0, lastHash: GENESIS_PREVIOUS_HASH };
+    const entries = await copyLevel(this.#db, target, {
+      ...(onProgress ? { onProgress } : {}),
+      onEntry: (key, value) => {
+        if (key === META_CHAIN_KEY) chain = JSON.parse(value.toString('utf8')) as typeof chain;
+      },
+    });
+    const { head } = ChainHead.open(target);
+    head.write(chain);
+    head.close();
+    return { ...chain, entries };
   }
 
   async close(): Promise<void> {
-    await this.#db.close();
+    this.#head?.close();
+    this.#head = undefined;
+    if (this.#db.status === 'open' || this.#db.status === 'opening') await this.#db.close();
   }
 
   // --- test hooks: only tests call these (through EmbeddedLedger.store) ---
@@ -239,17 +378,4 @@ export class BlockStore {
   async tamperWithBlockForTest(n: number, bytes: Buffer): Promise<void> {
     await this.#blocks.put(blockKey(n), bytes);
   }
-}
-
-function encodeHistory(r: HistoryRecord): Buffer {
-  const head = Buffer.from(JSON.stringify({ t: r.txId, s: r.seconds, n: r.nanos, d: r.isDelete }));
-  const len = Buffer.allocUnsafe(4);
-  len.writeUInt32BE(head.length);
-  return Buffer.concat([len, head, r.value]);
-}
-
-function decodeHistory(b: Buffer): HistoryRecord {
-  const len = b.readUInt32BE(0);
-  const head = JSON.parse(b.subarray(4, 4 + len).toString('utf8')) as { t: string; s: number; n: number; d: boolean };
-  return { txId: head.t, seconds: head.s, nanos: head.n, isDelete: head.d, value: b.subarray(4 + len) };
 }

@@ -1,9 +1,12 @@
 import { ChainVerification } from '../ledger';
 import { Block, dataHash, GENESIS_PREVIOUS_HASH, headerHash, parseBlock } from './block-format';
-import { BlockStore } from './block-store';
 
 /** What the audit reads: the stored block bytes (not the store's parsed view) and the recorded chain head. */
-export type AuditedChain = Pick<BlockStore, 'height' | 'lastHash' | 'getBlockBytes'>;
+export interface AuditedChain {
+  readonly height: number;
+  readonly lastHash: string;
+  getBlockBytes(n: number): Promise<Buffer | undefined>;
+}
 
 export interface ChainAuditOptions {
   /** Called every 1,000 blocks and after the last one. */

@@ -4,12 +4,17 @@ import { assembleBlock, dataJsonOf, sha256Hex, TxRecord } from './block-format';
 import { BlockStore, HistoryRecord, PrivateWrite, StateWrite } from './block-store';
 import { Endorsement } from './endorser';
 import { validateTransaction } from './mvcc-validation';
+import { DamagedLedgerError } from './store-integrity';
 import { SimulationResults } from './tx-simulator';
 import { Version } from './versions';
 
 export interface CommitterOptions {
   /** Most transactions cut into one block. */
   readonly maxBlockTransactions: number;
+  /** Told of a failed block write and of each recovery attempt. */
+  readonly onWarning?: (message: string) => void;
+  /** First wait before another recovery attempt after one fails (doubling, at most 30 s). */
+  readonly recoveryDelayMs?: number;
 }
 
 interface Pending {
@@ -36,6 +41,10 @@ export class Committer {
   #queue: Pending[] = [];
   #committing: Promise<void> | undefined;
   #closed = false;
+  /** Set from a failed block write until the store is reopened and found whole: nothing is acknowledged meanwhile. */
+  #failure: LedgerError | undefined;
+  #recovering: Promise<void> | undefined;
+  #wake: (() => void) | undefined;
 
   /** `onCommitted` runs after each block is on disk. */
   constructor(store: BlockStore, options: CommitterOptions, onCommitted: () => void) {
@@ -48,6 +57,7 @@ export class Committer {
   order(endorsement: Endorsement): Promise<SubmitResult> {
     return new Promise((resolve, reject) => {
       if (this.#closed) return reject(new LedgerError('UNAVAILABLE', 'the ledger is closed'));
+      if (this.#failure) return reject(this.#failure);
       this.#queue.push({
         record: endorsement.record,
         recordJson: endorsement.recordJson,
@@ -60,25 +70,87 @@ export class Committer {
     });
   }
 
-  /** Takes no more transactions and waits until every queued one is committed. */
+  /** Why nothing is acknowledged now (a failed block write not yet recovered from), or undefined. */
+  get failure(): LedgerError | undefined {
+    return this.#failure;
+  }
+
+  /** Resolves once a recovery under way has ended (at once when there is none). */
+  async recovered(): Promise<void> {
+    while (this.#recovering) await this.#recovering;
+  }
+
+  /** Takes no more transactions and waits until every queued one is committed (or refused). */
   async close(): Promise<void> {
     this.#closed = true;
     while (this.#committing) await this.#committing;
+    this.#wake?.();
+    while (this.#recovering) await this.#recovering;
   }
 
   async #drain(): Promise<void> {
     try {
-      while (this.#queue.length > 0) {
+      while (this.#queue.length > 0 && !this.#failure) {
         const batch = this.#queue.splice(0, this.#options.maxBlockTransactions);
         try {
           await this.#commitBlock(batch);
         } catch (err) {
-          const failure = new LedgerError('UNAVAILABLE', 'the block could not be written', { cause: err });
-          for (const p of batch) p.reject(failure);
+          this.#failStop(err, batch);
         }
       }
     } finally {
       this.#committing = undefined;
+    }
+  }
+
+  /**
+   * Fail-stop: a block write failed, so the database may hold a torn record that later appends
+   * would sit behind (LevelDB discards them with it on the next open). The failed batch and
+   * everything queued behind it are refused with the cause, later submits too, until the store
+   * has been closed, reopened and checked.
+   */
+  #failStop(err: unknown, batch: Pending[]): void {
+    const cause = err instanceof Error ? err.message : String(err);
+    const failure = new LedgerError(
+      'UNAVAILABLE',
+      `the ledger stopped acknowledging transactions: a block could not be written (${cause}); it recovers by reopening its store`,
+      {
+        cause: err,
+      },
+    );
+    this.#failure = failure;
+    const refused = [...batch, ...this.#queue.splice(0)];
+    for (const p of refused) p.reject(failure);
+    this.#options.onWarning?.(`block ${this.#store.height} could not be written (${cause}); ${refused.length} transactions refused, reopening the store`);
+    this.#recovering = this.#recover(failure).finally(() => (this.#recovering = undefined));
+  }
+
+  async #recover(failure: LedgerError): Promise<void> {
+    let delay = this.#options.recoveryDelayMs ?? 1000;
+    for (;;) {
+      try {
+        await this.#store.reopen();
+        this.#failure = undefined;
+        this.#options.onWarning?.(`the store was reopened and found whole at height ${this.#store.height}; acknowledging again`);
+        this.#onCommitted();
+        return;
+      } catch (err) {
+        const why = err instanceof Error ? err.message : String(err);
+        this.#failure = new LedgerError('UNAVAILABLE', `${failure.message}; reopening failed: ${why}`, { cause: err });
+        this.#options.onWarning?.(`reopening the store failed (${why}); trying again in ${delay} ms`);
+        // A damaged store stays stopped: only an operator can restore it.
+        if (err instanceof DamagedLedgerError || this.#closed) return;
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, delay);
+          this.#wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.#wake = undefined;
+        if (this.#closed) return;
+        delay = Math.min(delay * 2, 30_000);
+      }
     }
   }
 

@@ -27,6 +27,12 @@ export interface EmbeddedLedgerOptions {
   readonly maxBlockTransactions?: number;
   /** How many times submit re-simulates after an MVCC read conflict. */
   readonly mvccRetries?: number;
+  /** Audit the whole chain before serving (`--verify-on-start`); the head is always checked. */
+  readonly verifyOnStart?: boolean;
+  /** Where the ledger reports what it found at start and its recovery from a failed write (default: stderr). */
+  readonly onWarning?: (message: string) => void;
+  /** First wait before another reopen attempt after a failed write's reopen fails. */
+  readonly recoveryDelayMs?: number;
 }
 
 /**
@@ -40,7 +46,7 @@ export interface EmbeddedLedgerOptions {
 export class EmbeddedLedger implements Ledger {
   readonly kind = 'embedded' as const;
   readonly #store: BlockStore;
-  readonly #options: Required<Omit<EmbeddedLedgerOptions, 'contracts' | 'trustedCas' | 'endorsers'>> & EmbeddedLedgerOptions;
+  readonly #options: Required<Pick<EmbeddedLedgerOptions, 'channelId' | 'chaincodeName' | 'maxBlockTransactions' | 'mvccRetries'>> & EmbeddedLedgerOptions;
   readonly #endorser: ProposalEndorser;
   readonly #committer: Committer;
   readonly #blocks = new BlockSignal();
@@ -59,9 +65,12 @@ export class EmbeddedLedger implements Ledger {
     this.#committer = new Committer(store, this.#options, () => this.#blocks.notify());
   }
 
+  /** Opens the ledger in `dataDir`: a new one in an empty folder; an existing one only if whole (DamagedLedgerError otherwise). */
   static async open(options: EmbeddedLedgerOptions): Promise<EmbeddedLedger> {
     installLibraryPatches();
-    return new EmbeddedLedger(await BlockStore.open(options.dataDir), options);
+    const onWarning = options.onWarning ?? ((message: string) => process.stderr.write(`embedded ledger: ${message}\n`));
+    const store = await BlockStore.open(options.dataDir, { verifyOnStart: options.verifyOnStart === true, onWarning });
+    return new EmbeddedLedger(store, { ...options, onWarning });
   }
 
   async submit(identity: LedgerIdentity, request: TransactionRequest): Promise<SubmitResult> {
@@ -87,6 +96,7 @@ export class EmbeddedLedger implements Ledger {
   }
 
   async height(): Promise<number> {
+    this.#ensureOpen();
     return this.#store.height;
   }
 
@@ -94,7 +104,11 @@ export class EmbeddedLedger implements Ledger {
     let next = options.startBlock ?? this.#store.height;
     const signal = options.signal;
     while (!signal?.aborted && !this.#closed) {
-      if (next < this.#store.height) {
+      if (this.#committer.failure) {
+        // The store is being reopened; the stream goes on from the same block once it is whole.
+        await Promise.race([this.#committer.recovered(), this.#blocks.next(signal)]);
+        if (this.#committer.failure) throw this.#committer.failure;
+      } else if (next < this.#store.height) {
         const block = await this.#store.getBlock(next);
         if (!block) throw new LedgerError('INTERNAL', `block ${next} is missing`);
         for (let i = 0; i < block.data.length; i++) {
@@ -110,6 +124,7 @@ export class EmbeddedLedger implements Ledger {
   }
 
   async getTransaction(txId: string): Promise<TransactionInfo | undefined> {
+    this.#ensureOpen();
     const location = await this.#store.getTxLocation(txId);
     if (!location) return undefined;
     const block = await this.#store.getBlock(location.block);
@@ -128,10 +143,12 @@ export class EmbeddedLedger implements Ledger {
   }
 
   async getBlock(n: number): Promise<Block | undefined> {
+    this.#ensureOpen();
     return this.#store.getBlock(n);
   }
 
   async verifyChain(options: ChainAuditOptions = {}): Promise<ChainVerification> {
+    this.#ensureOpen();
     return auditChain(this.#store, options);
   }
 
@@ -143,8 +160,11 @@ export class EmbeddedLedger implements Ledger {
     await this.#store.close();
   }
 
+  /** UNAVAILABLE when closed, or while a failed block write has stopped the ledger (with its cause). */
   #ensureOpen(): void {
     if (this.#closed) throw new LedgerError('UNAVAILABLE', 'the ledger is closed');
+    const failure = this.#committer.failure;
+    if (failure) throw failure;
   }
 
   // --- test hooks: only tests use these ---
