@@ -2,6 +2,7 @@ import { tx } from '../../chaincode/src/catalogue';
 import { createHash } from 'node:crypto';
 import { expect } from 'chai';
 import { canonicalJson } from '../../chaincode/src/kernel/canonical-json';
+import { MAX_AMOUNT_FEN } from '../../chaincode/src/kernel/money';
 import { addDays, cstDate } from '../../chaincode/src/kernel/time';
 import { MarketEvents } from '../../chaincode/src/market/market-contract';
 import { FENGXIAN, HUIXIAN, LIANGDANG } from '../support/ledger-fixture';
@@ -176,8 +177,9 @@ describe('chaincode: market (交易流程 → 确权)', () => {
       await w.expectRefused('RULE_VIOLATION', () => listEco(c, { costFen: 3, priceFen: 3 }));
       expect((await listEco(c, { costFen: 100_000, priceFen: 130_000 })).status).to.equal('listed');
       expect((await listEco(c, { costFen: 10, priceFen: 13 })).status).to.equal('listed');
-      // Large amounts do not overflow: cost × 130 exceeds 2^53.
-      await w.expectRefused('RULE_VIOLATION', () => listEco(c, { costFen: 2 ** 52, priceFen: 2 ** 52 + 1 }));
+      // Amounts up to the bound (MAX_AMOUNT_FEN) are compared exactly; above it the input is refused, naming the field.
+      await w.expectRefused('RULE_VIOLATION', () => listEco(c, { costFen: MAX_AMOUNT_FEN, priceFen: MAX_AMOUNT_FEN }), 'at least 30%');
+      await w.expectRefused('INVALID_ARGUMENT', () => listEco(c, { costFen: 2 ** 52, priceFen: 2 ** 52 + 1 }), /costFen: must be at most 1000000000000 fen/);
     });
 
     it('an eco product needs anchored certification evidence', async () => {

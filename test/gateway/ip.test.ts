@@ -640,14 +640,15 @@ describe('gateway /api/v1/ip and /licenses: cultural-IP licensing (文化IP授�
       const list = okJson(await f.request('GET', `${API}/licenses/${lic.id}/royalty-reports`, key['reg-f']));
       expect(list.items.map((x: any) => x.periodFrom)).to.deep.equal(['2026-01-01', '2026-04-01']);
       const st = okJson(await f.request('GET', `${API}/royalty-statements?county=${HUIXIAN}&from=${addDays(T, -3)}&to=${T}`, key['reg-h']));
-      expect(st).to.include({ county: HUIXIAN, amountFen: 18_623 + 3500, reports: 2 });
-      expect(st.days).to.deep.equal([{ date: T, amountFen: 22_123, reports: 2 }]);
+      // Statement amounts are exact totals, decimal strings of fen.
+      expect(st).to.include({ county: HUIXIAN, amountFen: String(18_623 + 3500), reports: 2 });
+      expect(st.days).to.deep.equal([{ date: T, amountFen: '22123', reports: 2 }]);
       const all = await Promise.all(
-        [LIANGDANG, HUIXIAN, FENGXIAN].map(
-          async (c) => okJson(await f.request('GET', `${API}/royalty-statements?county=${c}&from=${T}&to=${T}`, key['reg-h'])).amountFen as number,
+        [LIANGDANG, HUIXIAN, FENGXIAN].map(async (c) =>
+          BigInt(okJson(await f.request('GET', `${API}/royalty-statements?county=${c}&from=${T}&to=${T}`, key['reg-h'])).amountFen as string),
         ),
       );
-      expect(all.reduce((a, b) => a + b, 0)).to.equal(53_209 + 10_000);
+      expect(all.reduce((a, b) => a + b, 0n)).to.equal(BigInt(53_209 + 10_000));
     });
 
     it('refuses periods out of sequence, not yet ended or past the term (422), other callers (403), bad amounts (400)', async () => {

@@ -139,12 +139,13 @@ describe('gateway /api/v1/tax: tax sharing between counties (税收分成)', fun
       [HUIXIAN, 150_001, 7500, 4500, 3000, ldHx],
     ]);
     const st = okJson(await f.request('GET', `${API}/tax/statements?countyA=${LIANGDANG}&countyB=${HUIXIAN}&from=${addDays(T, -30)}&to=${T}`, key['fin-h']));
-    const sum = (k: string) => entries.reduce((s: number, e: any) => s + e[k], 0);
+    // Statement amounts are exact totals, decimal strings of fen.
+    const sum = (k: string) => String(entries.reduce((s: number, e: any) => s + e[k], 0));
     expect(st).to.include({ countyA: HUIXIAN, countyB: LIANGDANG, trades: entries.length, priceFen: sum('priceFen'), taxFen: sum('taxFen') });
     const toHuixian = entries.reduce((s: number, e: any) => s + (e.originCounty === HUIXIAN ? e.originShareFen : e.buyerShareFen), 0);
-    expect(st.shareAFen).to.equal(toHuixian);
-    expect(st.shareAFen + st.shareBFen).to.equal(st.taxFen);
-    expect(st).to.include({ taxFen: 24_000, shareAFen: 2600 + 6000 + 4500, shareBFen: 3900 + 4000 + 3000 });
+    expect(st.shareAFen).to.equal(String(toHuixian));
+    expect(BigInt(st.shareAFen) + BigInt(st.shareBFen)).to.equal(BigInt(st.taxFen));
+    expect(st).to.include({ taxFen: '24000', shareAFen: String(2600 + 6000 + 4500), shareBFen: String(3900 + 4000 + 3000) });
 
     const lf = okJson(await f.request('GET', `${API}/tax/entries?countyA=${FENGXIAN}&countyB=${LIANGDANG}&date=${T}`, key['fin-l'])).items;
     // floor(99 999 × 400 / 10000) = 3999; 70% = 2799.3 → 2799, Liangdang 1200 (the spare fen by largest remainder: .7 > .3).
@@ -152,7 +153,7 @@ describe('gateway /api/v1/tax: tax sharing between counties (税收分成)', fun
     const fh = okJson(await f.request('GET', `${API}/tax/entries?countyA=${HUIXIAN}&countyB=${FENGXIAN}&date=${T}`, key['fin-l'])).items;
     expect(fh.map((e: any) => [e.taxRateBp, e.taxFen, e.originShareFen, e.buyerShareFen, e.agreementId])).to.deep.equal([[300, 3600, 3600, 0, undefined]]);
     const fhSt = okJson(await f.request('GET', `${API}/tax/statements?countyA=${FENGXIAN}&countyB=${HUIXIAN}&from=${T}&to=${T}`, key['fin-f']));
-    expect(fhSt).to.include({ trades: 1, taxFen: 3600, shareAFen: 3600, shareBFen: 0 });
+    expect(fhSt).to.include({ trades: 1, taxFen: '3600', shareAFen: '3600', shareBFen: '0' });
     const none = okJson(await f.request('GET', `${API}/tax/entries?countyA=${LIANGDANG}&countyB=${LIANGDANG}&date=${T}`, key['fin-l'])).items;
     expect(none).to.deep.equal([]);
   });

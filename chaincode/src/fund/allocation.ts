@@ -1,10 +1,13 @@
 import { ruleViolation } from '../kernel/errors';
-import { largestRemainderSplit } from '../kernel/money';
+import { fenBig, largestRemainderSplit } from '../kernel/money';
+
+/** A metric value: an exact non-negative integer (a decimal string as rounds store it, or a number or bigint). */
+export type MetricValue = string | number | bigint;
 
 export interface AllocationCounty {
   readonly county: string;
   /** Metric value by metric key; a missing key is 0. */
-  readonly values: Readonly<Record<string, number>>;
+  readonly values: Readonly<Record<string, MetricValue>>;
   readonly eligible: boolean;
 }
 
@@ -16,8 +19,8 @@ export interface AllocationMetric {
 export interface AllocationResult {
   /** Amount per county, in the order given; 0 for an ineligible county. Sums exactly to the pool. */
   readonly amountsFen: number[];
-  /** Each metric's total over eligible counties. */
-  readonly eligibleTotals: Record<string, number>;
+  /** Each metric's total over eligible counties, exact. */
+  readonly eligibleTotals: Record<string, bigint>;
 }
 
 /**
@@ -29,25 +32,26 @@ export interface AllocationResult {
  * county counts as having no value, so its share is spread over the others by the same
  * rule, and a metric no eligible county has carries no weight. The shares are computed
  * exactly as integers: N_c = Σ_m w_m × v_m,c × (P / T_m) with P = Π T_m, and the pool is
- * split in proportion to N_c.
+ * split in proportion to N_c. Values and totals are BigInts throughout: no size of metric
+ * refuses a round.
  */
 export function allocate(poolFen: number, metrics: readonly AllocationMetric[], counties: readonly AllocationCounty[]): AllocationResult {
-  const eligibleTotals: Record<string, number> = {};
+  const valueOf = (c: AllocationCounty, key: string): bigint => fenBig(c.values[key] ?? 0);
+  const eligibleTotals: Record<string, bigint> = {};
   for (const m of metrics) {
     let total = 0n;
-    for (const c of counties) if (c.eligible) total += BigInt(c.values[m.key] ?? 0);
-    if (total > BigInt(Number.MAX_SAFE_INTEGER)) throw ruleViolation(`the total of metric ${m.key} exceeds the safe integer range`);
-    eligibleTotals[m.key] = Number(total);
+    for (const c of counties) if (c.eligible) total += valueOf(c, m.key);
+    eligibleTotals[m.key] = total;
   }
-  const counted = metrics.filter((m) => (eligibleTotals[m.key] ?? 0) > 0);
+  const counted = metrics.filter((m) => (eligibleTotals[m.key] ?? 0n) > 0n);
   if (counted.length === 0 || !counties.some((c) => c.eligible)) {
     throw ruleViolation('no eligible county has a value for any metric of the round: nothing to allocate by');
   }
-  const product = counted.reduce((p, m) => p * BigInt(eligibleTotals[m.key] as number), 1n);
+  const product = counted.reduce((p, m) => p * (eligibleTotals[m.key] as bigint), 1n);
   const weights = counties.map((c) => {
     if (!c.eligible) return 0n;
     let n = 0n;
-    for (const m of counted) n += BigInt(m.weightBp) * BigInt(c.values[m.key] ?? 0) * (product / BigInt(eligibleTotals[m.key] as number));
+    for (const m of counted) n += BigInt(m.weightBp) * valueOf(c, m.key) * (product / (eligibleTotals[m.key] as bigint));
     return n;
   });
   return { amountsFen: largestRemainderSplit(poolFen, weights), eligibleTotals };

@@ -4,7 +4,7 @@ import { CountyContract } from '../kernel/contract-base';
 import { conflict, forbidden, invalidArgument, ruleViolation } from '../kernel/errors';
 import { emit } from '../kernel/events';
 import { Caller } from '../kernel/identity';
-import { checkPageSize, getRecord, listByIndex, listRecords, mustGetRecord, putRecord } from '../kernel/state';
+import { checkPageSize, deleteRecord, getRecord, listByIndex, mustGetRecord, putRecord } from '../kernel/state';
 import { today, txTime } from '../kernel/time';
 import { parseInput } from '../kernel/validate';
 import { fundTransactions } from './transactions';
@@ -14,6 +14,7 @@ import { allocate } from './allocation';
 import { allCounties, getCounty } from '../counties/counties';
 import { fundRestriction } from './fund-eligibility';
 import { actorOf } from '../kernel/actor';
+import { addFen, fenBig, fenTotal } from '../kernel/money';
 import {
   CarbonSink,
   CarbonSinks,
@@ -22,10 +23,12 @@ import {
   CountyAllocation,
   Disbursement,
   Disbursements,
+  DisbursementWithPayout,
   FundBalance,
   FundBalances,
   MetricDefinition,
   PaymentRefUses,
+  Payout,
   Payouts,
   Round,
   Rounds,
@@ -33,6 +36,7 @@ import {
 import { VolumeDays } from '../market/trade-statistics';
 import { MetricInput } from './schemas';
 import { datesOf } from '../kernel/dates';
+import { livePeriodsOf, overlappingRound, withoutRound, withRound } from './round-periods';
 
 export const FundEvents = {
   ContributionRecorded: 'fund.ContributionRecorded',
@@ -42,7 +46,11 @@ export const FundEvents = {
   RoundProposed: 'fund.RoundProposed',
   RoundApproved: 'fund.RoundApproved',
   RoundFinalized: 'fund.RoundFinalized',
+  RoundWithdrawn: 'fund.RoundWithdrawn',
   DisbursementRecorded: 'fund.DisbursementRecorded',
+  DisbursementConfirmed: 'fund.DisbursementConfirmed',
+  DisbursementDisputed: 'fund.DisbursementDisputed',
+  DisbursementCancelled: 'fund.DisbursementCancelled',
 } as const;
 
 @Info({
@@ -63,8 +71,7 @@ export class FundContract extends CountyContract {
     const finance = await requireCountyRole(ctx, 'finance');
     await usePaymentRef(ctx, finance, input.paymentRef);
     const balance = await loadBalance(ctx);
-    const contributedFen = balance.contributedFen + input.amountFen;
-    if (!Number.isSafeInteger(contributedFen)) throw ruleViolation('the fund total would exceed the safe integer range');
+    const contributedFen = addFen(balance.contributedFen, input.amountFen);
     const time = txTime(ctx);
     const txId = ctx.stub.getTxID();
     const contribution: Contribution = {
@@ -93,7 +100,7 @@ export class FundContract extends CountyContract {
   @Transaction(false)
   async GetBalance(ctx: Context): Promise<string> {
     const b = await loadBalance(ctx);
-    return canonicalJson({ contributedFen: b.contributedFen, committedFen: b.committedFen, availableFen: b.contributedFen - b.committedFen });
+    return canonicalJson({ contributedFen: b.contributedFen, committedFen: b.committedFen, availableFen: fenTotal(availableOf(b)) });
   }
 
   // ---------------------------------------------------------------- carbon sink
@@ -156,21 +163,21 @@ export class FundContract extends CountyContract {
     return canonicalJson(await mustGetRecord(ctx, CarbonSinks, [input.county, input.periodFrom, input.periodTo], 'carbon sink report'));
   }
 
-  /** Settled eco-product trade volume of an origin county over a period, from the ledger's running day totals. */
+  /** Settled cross-region eco-product trade volume of an origin county over a period, from the ledger's running day totals (exact). */
   @Transaction(false)
   async TradeVolume(ctx: Context, inputJson: string): Promise<string> {
     const input = parseInput(fundTransactions.tradeVolume.input, inputJson);
-    const days: Array<{ date: string; volumeFen: number; trades: number }> = [];
-    let volumeFen = 0;
+    const days: Array<{ date: string; volumeFen: string; trades: number }> = [];
+    let volumeFen = 0n;
     let trades = 0;
     for (const date of datesOf(input.periodFrom, input.periodTo)) {
       const day = await getRecord(ctx, VolumeDays, [input.county, date]);
       if (!day) continue;
-      days.push({ date, volumeFen: day.volumeFen, trades: day.trades });
-      volumeFen += day.volumeFen;
+      days.push({ date, volumeFen: addFen(day.volumeFen), trades: day.trades });
+      volumeFen += fenBig(day.volumeFen);
       trades += day.trades;
     }
-    return canonicalJson({ county: input.county, periodFrom: input.periodFrom, periodTo: input.periodTo, volumeFen, trades, days });
+    return canonicalJson({ county: input.county, periodFrom: input.periodFrom, periodTo: input.periodTo, volumeFen: fenTotal(volumeFen), trades, days });
   }
 
   // ---------------------------------------------------------------- rounds
@@ -195,13 +202,20 @@ export class FundContract extends CountyContract {
     }
     const balance = await loadBalance(ctx);
     requireAvailable(balance, input.poolFen);
+    // No two rounds that are not withdrawn cover overlapping periods for a common county.
+    const periods = [];
+    for (const county of counties) {
+      const live = await livePeriodsOf(ctx, county.mspId, input.periodFrom, input.periodTo);
+      refuseOverlap(county.mspId, overlappingRound(live, input.periodFrom, input.periodTo));
+      periods.push(live);
+    }
 
     const keys = input.metrics.map(metricKey);
     const dates = datesOf(input.periodFrom, input.periodTo);
-    const rows: Array<{ county: string; values: Record<string, number>; eligible: boolean; restriction?: string }> = [];
+    const rows: Array<{ county: string; values: Record<string, string>; eligible: boolean; restriction?: string }> = [];
     for (const county of counties) {
-      const values: Record<string, number> = {};
-      for (const m of input.metrics) values[metricKey(m)] = await metricValue(ctx, m, county.mspId, input.periodFrom, input.periodTo, dates);
+      const values: Record<string, string> = {};
+      for (const m of input.metrics) values[metricKey(m)] = fenTotal(await metricValue(ctx, m, county.mspId, input.periodFrom, input.periodTo, dates));
       const restriction = await fundRestriction(ctx, county);
       rows.push({ county: county.mspId, values, eligible: restriction === undefined, ...(restriction !== undefined ? { restriction } : {}) });
     }
@@ -214,7 +228,7 @@ export class FundContract extends CountyContract {
       metric: m.metric,
       ...(m.metric === 'indicator' ? { name: m.name } : {}),
       weightBp: m.weightBp,
-      eligibleTotal: eligibleTotals[keys[i] as string] ?? 0,
+      eligibleTotal: fenTotal(eligibleTotals[keys[i] as string] ?? 0n),
     }));
     const allocations: CountyAllocation[] = rows.map((r, i) => ({ ...r, amountFen: amountsFen[i] as number }));
     const txId = ctx.stub.getTxID();
@@ -234,6 +248,7 @@ export class FundContract extends CountyContract {
       proposeTxId: txId,
     };
     await putRecord(ctx, Rounds, round);
+    for (const live of periods) await withRound(ctx, live, round);
     emit(ctx, FundEvents.RoundProposed, {
       roundId: round.id,
       periodFrom: round.periodFrom,
@@ -283,13 +298,17 @@ export class FundContract extends CountyContract {
     }
     const balance = await loadBalance(ctx);
     requireAvailable(balance, previous.poolFen);
+    for (const a of previous.allocations) {
+      const live = await livePeriodsOf(ctx, a.county, previous.periodFrom, previous.periodTo);
+      refuseOverlap(a.county, overlappingRound(live, previous.periodFrom, previous.periodTo, previous.id));
+    }
     const time = txTime(ctx);
     const round: Round = { ...previous, status: 'finalized', finalizedBy: actorOf(finance), finalizedAt: time.iso, finalizeTxId: ctx.stub.getTxID() };
     await putRecord(ctx, Rounds, round, previous);
     await putRecord(
       ctx,
       FundBalances,
-      { id: 'fund', contributedFen: balance.contributedFen, committedFen: balance.committedFen + round.poolFen },
+      { id: 'fund', contributedFen: balance.contributedFen, committedFen: addFen(balance.committedFen, round.poolFen) },
       balance.exists ? stripExists(balance) : undefined,
     );
     emit(ctx, FundEvents.RoundFinalized, {
@@ -301,7 +320,36 @@ export class FundContract extends CountyContract {
     return canonicalJson(round);
   }
 
-  /** Finance of a county of a finalized round records a payment to a county; never more than its allocation. */
+  /**
+   * Finance of the proposer's county withdraws a round before it is finalized: it keeps its
+   * record (status withdrawn) but covers no period any more, so another round may be proposed.
+   */
+  @Transaction()
+  async WithdrawRound(ctx: Context, inputJson: string): Promise<string> {
+    const input = parseInput(fundTransactions.withdrawRound.input, inputJson);
+    const finance = await requireRole(ctx, 'finance');
+    const previous = await mustGetRecord(ctx, Rounds, [input.roundId], 'round');
+    if (finance.mspId !== previous.proposedBy.mspId)
+      throw forbidden(`round ${previous.id} was proposed by ${previous.proposedBy.mspId}; only its finance may withdraw it`);
+    if (previous.status !== 'proposed') throw conflict(`round ${previous.id} is ${previous.status} and can no longer be withdrawn`);
+    const time = txTime(ctx);
+    const round: Round = {
+      ...previous,
+      status: 'withdrawn',
+      withdrawal: { by: actorOf(finance), at: time.iso, txId: ctx.stub.getTxID(), reason: input.reason },
+    };
+    await putRecord(ctx, Rounds, round, previous);
+    for (const a of previous.allocations) await withoutRound(ctx, a.county, previous);
+    emit(ctx, FundEvents.RoundWithdrawn, { roundId: round.id, periodFrom: round.periodFrom, periodTo: round.periodTo, by: finance.mspId });
+    return canonicalJson(round);
+  }
+
+  /**
+   * Finance of a county of a finalized round (the paying side: any county of the round but the
+   * receiving one) records a payment to a county. It counts as disbursed only once the receiving
+   * county's finance confirms it; until then it holds its amount against the allocation, and
+   * confirmed + recorded never exceed the allocation (the receiver's dispute frees the amount).
+   */
   @Transaction()
   async RecordDisbursement(ctx: Context, inputJson: string): Promise<string> {
     const input = parseInput(fundTransactions.recordDisbursement.input, inputJson);
@@ -311,48 +359,81 @@ export class FundContract extends CountyContract {
     if (round.status !== 'finalized') throw conflict(`round ${round.id} is ${round.status}; disbursements are recorded against finalized rounds only`);
     const allocation = round.allocations.find((a) => a.county === input.county);
     if (!allocation) throw ruleViolation(`${input.county} is not a county of round ${round.id}`);
+    if (input.county === finance.mspId)
+      throw forbidden(`${finance.mspId} may not record a disbursement to itself: another county of the round records it and ${finance.mspId} confirms it`);
     const county = await getCounty(ctx, input.county);
     const restriction = county ? await fundRestriction(ctx, county) : undefined;
     if (restriction !== undefined) throw ruleViolation(`${input.county} is restricted from fund eligibility: ${restriction}`);
-    const payout = await getRecord(ctx, Payouts, [round.id, input.county]);
-    const disbursedFen = (payout?.disbursedFen ?? 0) + input.amountFen;
-    if (disbursedFen > allocation.amountFen) {
+    const payout = payoutOf(round.id, input.county, await getRecord(ctx, Payouts, [round.id, input.county]));
+    if (payout.disbursedFen + payout.pendingFen + input.amountFen > allocation.amountFen) {
       throw ruleViolation(
-        `disbursing ${input.amountFen} fen to ${input.county} would exceed its allocation of ${allocation.amountFen} fen (${payout?.disbursedFen ?? 0} fen already disbursed)`,
+        `recording ${input.amountFen} fen to ${input.county} would exceed its allocation of ${allocation.amountFen} fen ` +
+          `(${payout.disbursedFen} fen confirmed, ${payout.pendingFen} fen recorded and awaiting ${input.county}'s confirmation; ` +
+          `the receiving county may dispute a payment it did not receive)`,
       );
     }
     await usePaymentRef(ctx, finance, input.paymentRef);
     const time = txTime(ctx);
+    const txId = ctx.stub.getTxID();
     const disbursement: Disbursement = {
+      id: `fd-${txId.slice(0, 32)}`,
       roundId: round.id,
       county: input.county,
       amountFen: input.amountFen,
       paymentRef: input.paymentRef,
       ...(input.note ? { note: input.note } : {}),
+      status: 'recorded',
       recordedBy: actorOf(finance),
       at: time.iso,
-      txId: ctx.stub.getTxID(),
+      txId,
     };
+    const next: Payout = { ...payout.stored, pendingFen: payout.pendingFen + input.amountFen, pending: payout.pending + 1 };
     await putRecord(ctx, Disbursements, disbursement);
-    await putRecord(ctx, Payouts, { roundId: round.id, county: input.county, disbursedFen, disbursements: (payout?.disbursements ?? 0) + 1 }, payout);
-    emit(ctx, FundEvents.DisbursementRecorded, {
-      roundId: round.id,
-      county: input.county,
-      amountFen: input.amountFen,
-      disbursedFen,
-      allocatedFen: allocation.amountFen,
-    });
-    return canonicalJson({ ...disbursement, disbursedFen, allocatedFen: allocation.amountFen });
+    await putRecord(ctx, Payouts, next, payout.previous);
+    emit(ctx, FundEvents.DisbursementRecorded, disbursementEvent(disbursement, next, allocation.amountFen));
+    return canonicalJson(withPayout(disbursement, next, allocation.amountFen));
   }
 
-  /** A round, with what has been disbursed to each county so far. */
+  /** Finance of the receiving county confirms it received a recorded disbursement: from now on it counts as disbursed. */
+  @Transaction()
+  async ConfirmDisbursement(ctx: Context, inputJson: string): Promise<string> {
+    const input = parseInput(fundTransactions.confirmDisbursement.input, inputJson);
+    return decideDisbursement(ctx, input.disbursementId, 'confirm', input.note);
+  }
+
+  /** Finance of the receiving county disputes a recorded disbursement it did not receive: its amount no longer holds the allocation. */
+  @Transaction()
+  async DisputeDisbursement(ctx: Context, inputJson: string): Promise<string> {
+    const input = parseInput(fundTransactions.disputeDisbursement.input, inputJson);
+    return decideDisbursement(ctx, input.disbursementId, 'dispute', input.reason);
+  }
+
+  /** Finance of the recording county cancels a disbursement not confirmed (recorded or disputed); its payment reference is free again. */
+  @Transaction()
+  async CancelDisbursement(ctx: Context, inputJson: string): Promise<string> {
+    const input = parseInput(fundTransactions.cancelDisbursement.input, inputJson);
+    return decideDisbursement(ctx, input.disbursementId, 'cancel', input.reason);
+  }
+
+  @Transaction(false)
+  async GetDisbursement(ctx: Context, inputJson: string): Promise<string> {
+    const input = parseInput(fundTransactions.getDisbursement.input, inputJson);
+    return canonicalJson(await mustGetRecord(ctx, Disbursements, [input.disbursementId], 'disbursement'));
+  }
+
+  /** A round, with what has been disbursed (confirmed) to each county so far and what awaits confirmation. */
   @Transaction(false)
   async GetRound(ctx: Context, inputJson: string): Promise<string> {
     const input = parseInput(fundTransactions.getRound.input, inputJson);
     const round = await mustGetRecord(ctx, Rounds, [input.roundId], 'round');
     const disbursedFen: Record<string, number> = {};
-    for (const a of round.allocations) disbursedFen[a.county] = (await getRecord(ctx, Payouts, [round.id, a.county]))?.disbursedFen ?? 0;
-    return canonicalJson({ ...round, disbursedFen });
+    const pendingFen: Record<string, number> = {};
+    for (const a of round.allocations) {
+      const payout = await getRecord(ctx, Payouts, [round.id, a.county]);
+      disbursedFen[a.county] = payout?.disbursedFen ?? 0;
+      pendingFen[a.county] = payout?.pendingFen ?? 0;
+    }
+    return canonicalJson({ ...round, disbursedFen, pendingFen });
   }
 
   @Transaction(false)
@@ -361,11 +442,107 @@ export class FundContract extends CountyContract {
     return canonicalJson(await listByIndex(ctx, Rounds, 'byStatus', [input.status], checkPageSize(input.limit), input.cursor));
   }
 
+  /** A round's disbursements or a receiving county's, in recording order, all or of one status. */
   @Transaction(false)
   async ListDisbursements(ctx: Context, inputJson: string): Promise<string> {
     const input = parseInput(fundTransactions.listDisbursements.input, inputJson);
-    return canonicalJson(await listRecords(ctx, Disbursements, [input.roundId], checkPageSize(input.limit), input.cursor));
+    const [index, owner] = input.roundId !== undefined ? (['byRound', input.roundId] as const) : (['byCounty', input.county as string] as const);
+    return canonicalJson(await listByIndex(ctx, Disbursements, index, [owner, input.status ?? '*'], checkPageSize(input.limit), input.cursor));
   }
+}
+
+type Decision = 'confirm' | 'dispute' | 'cancel';
+
+/**
+ * The receiving county confirms or disputes a recorded disbursement; the recording county cancels
+ * one not confirmed. Confirming moves its amount from pending to disbursed; disputing or cancelling
+ * a recorded one frees it (a disputed one already is); cancelling frees the payment reference.
+ */
+async function decideDisbursement(ctx: Context, disbursementId: string, decision: Decision, note: string | undefined): Promise<string> {
+  const finance = await requireRole(ctx, 'finance');
+  const previous = await mustGetRecord(ctx, Disbursements, [disbursementId], 'disbursement');
+  if (decision === 'cancel') {
+    if (finance.mspId !== previous.recordedBy.mspId)
+      throw forbidden(`disbursement ${previous.id} was recorded by ${previous.recordedBy.mspId}; only its finance may cancel it`);
+    if (previous.status !== 'recorded' && previous.status !== 'disputed')
+      throw conflict(`disbursement ${previous.id} is ${previous.status}; only a recorded or disputed one can be cancelled`);
+  } else {
+    if (finance.mspId !== previous.county) throw forbidden(`disbursement ${previous.id} is to ${previous.county}; only its finance may ${decision} it`);
+    if (previous.status !== 'recorded') throw conflict(`disbursement ${previous.id} is ${previous.status}; only a recorded one can be ${decision}ed`);
+  }
+  const round = await mustGetRecord(ctx, Rounds, [previous.roundId], 'round');
+  const allocatedFen = round.allocations.find((a) => a.county === previous.county)?.amountFen ?? 0;
+  const payout = payoutOf(previous.roundId, previous.county, await getRecord(ctx, Payouts, [previous.roundId, previous.county]));
+  const wasPending = previous.status === 'recorded';
+  const next: Payout = {
+    ...payout.stored,
+    pendingFen: payout.pendingFen - (wasPending ? previous.amountFen : 0),
+    pending: payout.pending - (wasPending ? 1 : 0),
+    ...(decision === 'confirm' ? { disbursedFen: payout.disbursedFen + previous.amountFen, disbursements: payout.disbursements + 1 } : {}),
+  };
+  const act = { by: actorOf(finance), at: txTime(ctx).iso, txId: ctx.stub.getTxID(), ...(note ? { note } : {}) };
+  const disbursement: Disbursement =
+    decision === 'confirm'
+      ? { ...previous, status: 'confirmed', confirmation: act }
+      : decision === 'dispute'
+        ? { ...previous, status: 'disputed', dispute: act }
+        : { ...previous, status: 'cancelled', cancellation: act };
+  await putRecord(ctx, Disbursements, disbursement, previous);
+  if (wasPending || decision === 'confirm') await putRecord(ctx, Payouts, next, payout.previous);
+  if (decision === 'cancel') {
+    const use = await getRecord(ctx, PaymentRefUses, [previous.recordedBy.mspId, previous.paymentRef]);
+    if (use?.txId === previous.txId) await deleteRecord(ctx, PaymentRefUses, use);
+  }
+  const event =
+    decision === 'confirm' ? FundEvents.DisbursementConfirmed : decision === 'dispute' ? FundEvents.DisbursementDisputed : FundEvents.DisbursementCancelled;
+  emit(ctx, event, { ...disbursementEvent(disbursement, next, allocatedFen), by: finance.mspId });
+  return canonicalJson(withPayout(disbursement, next, allocatedFen));
+}
+
+interface LoadedPayout {
+  readonly previous: Payout | undefined;
+  readonly stored: Payout;
+  readonly disbursedFen: number;
+  readonly disbursements: number;
+  readonly pendingFen: number;
+  readonly pending: number;
+}
+
+function payoutOf(roundId: string, county: string, previous: Payout | undefined): LoadedPayout {
+  const stored: Payout = {
+    roundId,
+    county,
+    disbursedFen: previous?.disbursedFen ?? 0,
+    disbursements: previous?.disbursements ?? 0,
+    pendingFen: previous?.pendingFen ?? 0,
+    pending: previous?.pending ?? 0,
+  };
+  return { previous, stored, ...stored };
+}
+
+function withPayout(d: Disbursement, payout: Payout, allocatedFen: number): DisbursementWithPayout {
+  return { ...d, disbursedFen: payout.disbursedFen, pendingFen: payout.pendingFen, allocatedFen };
+}
+
+function disbursementEvent(d: Disbursement, payout: Payout, allocatedFen: number): Record<string, unknown> {
+  return {
+    disbursementId: d.id,
+    roundId: d.roundId,
+    county: d.county,
+    amountFen: d.amountFen,
+    status: d.status,
+    recordedBy: d.recordedBy.mspId,
+    disbursedFen: payout.disbursedFen,
+    pendingFen: payout.pendingFen,
+    allocatedFen,
+  };
+}
+
+function refuseOverlap(county: string, other: { roundId: string; periodFrom: string; periodTo: string } | undefined): void {
+  if (other)
+    throw ruleViolation(
+      `round ${other.roundId} already covers ${other.periodFrom}..${other.periodTo} for ${county}; no two rounds that are not withdrawn may cover overlapping periods for a common county`,
+    );
 }
 
 /** The caller holding one of the roles, in a registered county. */
@@ -383,16 +560,23 @@ type LoadedBalance = FundBalance & { exists: boolean };
 
 async function loadBalance(ctx: Context): Promise<LoadedBalance> {
   const stored = await getRecord(ctx, FundBalances, ['fund']);
-  return stored ? { ...stored, exists: true } : { id: 'fund', contributedFen: 0, committedFen: 0, exists: false };
+  // addFen normalises a total an earlier version stored as a number.
+  return stored
+    ? { ...stored, contributedFen: addFen(stored.contributedFen), committedFen: addFen(stored.committedFen), exists: true }
+    : { id: 'fund', contributedFen: '0', committedFen: '0', exists: false };
 }
 
 function stripExists(b: LoadedBalance): FundBalance {
   return { id: 'fund', contributedFen: b.contributedFen, committedFen: b.committedFen };
 }
 
+function availableOf(balance: FundBalance): bigint {
+  return fenBig(balance.contributedFen) - fenBig(balance.committedFen);
+}
+
 function requireAvailable(balance: FundBalance, poolFen: number): void {
-  const available = balance.contributedFen - balance.committedFen;
-  if (poolFen > available) throw ruleViolation(`the pool of ${poolFen} fen exceeds the fund's uncommitted contributions of ${available} fen`);
+  const available = availableOf(balance);
+  if (BigInt(poolFen) > available) throw ruleViolation(`the pool of ${poolFen} fen exceeds the fund's uncommitted contributions of ${available} fen`);
 }
 
 /** A payment reference is used once per county. */
@@ -406,19 +590,19 @@ function metricKey(m: MetricInput): string {
   return m.metric === 'indicator' ? `indicator:${m.name}` : m.metric;
 }
 
-async function metricValue(ctx: Context, m: MetricInput, county: string, periodFrom: string, periodTo: string, dates: readonly string[]): Promise<number> {
+/** A county's value of a metric over the round's period, exact (a trade volume may exceed 2^53). */
+async function metricValue(ctx: Context, m: MetricInput, county: string, periodFrom: string, periodTo: string, dates: readonly string[]): Promise<bigint> {
   switch (m.metric) {
     case 'trade-volume': {
-      let total = 0;
-      for (const date of dates) total += (await getRecord(ctx, VolumeDays, [county, date]))?.volumeFen ?? 0;
-      if (!Number.isSafeInteger(total)) throw ruleViolation(`trade volume of ${county} exceeds the safe integer range`);
+      let total = 0n;
+      for (const date of dates) total += fenBig((await getRecord(ctx, VolumeDays, [county, date]))?.volumeFen);
       return total;
     }
     case 'carbon-sink': {
       const report = await getRecord(ctx, CarbonSinks, [county, periodFrom, periodTo]);
-      return report?.status === 'confirmed' ? report.kgCo2e : 0;
+      return BigInt(report?.status === 'confirmed' ? report.kgCo2e : 0);
     }
     case 'indicator':
-      return m.values.find((v) => v.county === county)?.value ?? 0;
+      return BigInt(m.values.find((v) => v.county === county)?.value ?? 0);
   }
 }

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { actorSchema } from '../kernel/actor';
+import { decimalTotalSchema, fenTotalSchema } from '../kernel/schemas';
 import { defineRecordType } from '../kernel/state';
+import { disbursementStatusSchema } from './schemas';
 
 /** A contribution to the compensation fund (生态补偿基金) by a county, with its payment reference. */
 export const contributionSchema = z.strictObject({
@@ -24,23 +26,28 @@ export const paymentRefUseSchema = z.strictObject({
 });
 export type PaymentRefUse = z.infer<typeof paymentRefUseSchema>;
 
-/** The fund's money: contributed in total, and committed to finalized rounds. committed ≤ contributed. */
+/**
+ * The fund's money: contributed in total, and committed to finalized rounds (committed ≤ contributed).
+ * Exact decimal totals: any number of contributions adds up without overflow.
+ */
 export const fundBalanceSchema = z.strictObject({
   id: z.literal('fund'),
-  contributedFen: z.number(),
-  committedFen: z.number(),
+  contributedFen: fenTotalSchema,
+  committedFen: fenTotalSchema,
 });
 export type FundBalance = z.infer<typeof fundBalanceSchema>;
 
 /** The fund's money as GetBalance answers it: the balance record's totals and what is left for new rounds. */
 export const balanceSchema = z
   .strictObject({
-    contributedFen: z.number().int(),
-    committedFen: z.number().int(),
+    contributedFen: fenTotalSchema,
+    committedFen: fenTotalSchema,
     /** contributed − committed: what new rounds may allocate. */
-    availableFen: z.number().int(),
+    availableFen: fenTotalSchema,
   })
-  .describe("The fund's money: contributed in total, committed to finalized rounds, and available for new rounds.");
+  .describe(
+    "The fund's money: contributed in total, committed to finalized rounds, and available for new rounds; exact totals as decimal strings of fen (they may exceed 2^53).",
+  );
 export type Balance = z.infer<typeof balanceSchema>;
 
 export const carbonSinkStatusSchema = z.enum(['reported', 'confirmed', 'rejected']);
@@ -69,15 +76,15 @@ export const metricDefinitionSchema = z.strictObject({
   metric: z.enum(['trade-volume', 'carbon-sink', 'indicator']),
   name: z.string().optional(),
   weightBp: z.number(),
-  /** Sum of the metric over eligible counties; a metric whose total is 0 carries no weight. */
-  eligibleTotal: z.number(),
+  /** Sum of the metric over eligible counties, exact decimal digits; a metric whose total is 0 carries no weight. */
+  eligibleTotal: decimalTotalSchema.describe('the metric summed over eligible counties, exact decimal digits (fen for trade-volume, kg CO2e for carbon-sink)'),
 });
 export type MetricDefinition = z.infer<typeof metricDefinitionSchema>;
 
 export const countyAllocationSchema = z.strictObject({
   county: z.string(),
-  /** Metric values by metric key (`trade-volume`, `carbon-sink`, `indicator:<name>`). */
-  values: z.record(z.string(), z.number()),
+  /** Metric values by metric key (`trade-volume`, `carbon-sink`, `indicator:<name>`), exact decimal digits. */
+  values: z.record(z.string(), decimalTotalSchema.describe("the county's value of the metric, exact decimal digits")),
   eligible: z.boolean(),
   restriction: z.string().optional(),
   amountFen: z.number(),
@@ -92,6 +99,17 @@ export const roundApprovalSchema = z.strictObject({
 });
 export type RoundApproval = z.infer<typeof roundApprovalSchema>;
 
+/** proposed → finalized (immutable), or proposed → withdrawn by the proposer's county. */
+export const roundStatusSchema = z.enum(['proposed', 'finalized', 'withdrawn']);
+export type RoundStatus = z.infer<typeof roundStatusSchema>;
+
+export const roundWithdrawalSchema = z.strictObject({
+  by: actorSchema,
+  at: z.string(),
+  txId: z.string(),
+  reason: z.string(),
+});
+
 /** An allocation round: proposed, approved by a majority of counties' finance, finalized and immutable. */
 export const roundSchema = z.strictObject({
   id: z.string(),
@@ -103,7 +121,7 @@ export const roundSchema = z.strictObject({
   allocations: z.array(countyAllocationSchema),
   approvalsNeeded: z.number(),
   approvals: z.array(roundApprovalSchema),
-  status: z.enum(['proposed', 'finalized']),
+  status: roundStatusSchema,
   note: z.string().optional(),
   proposedBy: actorSchema,
   proposedAt: z.string(),
@@ -111,48 +129,89 @@ export const roundSchema = z.strictObject({
   finalizedBy: actorSchema.optional(),
   finalizedAt: z.string().optional(),
   finalizeTxId: z.string().optional(),
+  /** Withdrawn by its proposer's county before finalization: it covers no period any more. */
+  withdrawal: roundWithdrawalSchema.optional(),
 });
 export type Round = z.infer<typeof roundSchema>;
 
 /** A round with what has been disbursed to each of its counties so far (GetRound). */
 export const roundWithPayoutsSchema = roundSchema
   .extend({
-    /** Disbursed so far, fen, by county of the round (0 for a county not paid yet). */
+    /** Disbursed so far, fen, by county of the round: confirmed by the receiving county (0 for a county not paid yet). */
     disbursedFen: z.record(z.string(), z.number().int()),
+    /** Recorded by a paying county and awaiting the receiving county's confirmation, fen, by county of the round. */
+    pendingFen: z.record(z.string(), z.number().int()),
   })
-  .describe('An allocation round, with the amount disbursed so far to each of its counties.');
+  .describe(
+    'An allocation round, with the amount disbursed so far to each of its counties (confirmed by the receiver) and the amount recorded and awaiting confirmation.',
+  );
 export type RoundWithPayouts = z.infer<typeof roundWithPayoutsSchema>;
 
-/** Paid out of a finalized round to one county so far (the round itself never changes again). */
+/**
+ * What a finalized round paid one county so far (the round itself never changes again):
+ * confirmed by the receiving county, and recorded but not yet confirmed or disputed.
+ * confirmed + pending ≤ the county's allocation ≤ the pool ≤ MAX_AMOUNT_FEN.
+ */
 export const payoutSchema = z.strictObject({
   roundId: z.string(),
   county: z.string(),
+  /** Confirmed, in fen and in number of disbursements. */
   disbursedFen: z.number(),
   disbursements: z.number(),
+  /** Recorded, awaiting the receiver's decision. */
+  pendingFen: z.number(),
+  pending: z.number(),
 });
 export type Payout = z.infer<typeof payoutSchema>;
 
+/**
+ * Only confirmed disbursements count as disbursed; recorded ones hold their amount against the
+ * allocation until the receiving county decides (DISBURSEMENT_STATUSES in schemas.ts).
+ */
+export type DisbursementStatus = z.infer<typeof disbursementStatusSchema>;
+
+export const disbursementDecisionSchema = z.strictObject({
+  by: actorSchema,
+  at: z.string(),
+  txId: z.string(),
+  note: z.string().optional(),
+});
+export type DisbursementDecision = z.infer<typeof disbursementDecisionSchema>;
+
 export const disbursementSchema = z.strictObject({
+  id: z.string(),
   roundId: z.string(),
+  /** The receiving county. */
   county: z.string(),
   amountFen: z.number(),
   paymentRef: z.string(),
   note: z.string().optional(),
+  status: disbursementStatusSchema,
+  /** The paying county's finance officer; `recordedBy.mspId` is the county that may cancel it. */
   recordedBy: actorSchema,
   at: z.string(),
   txId: z.string(),
+  confirmation: disbursementDecisionSchema.optional(),
+  /** The receiving county's dispute; `note` is its reason. */
+  dispute: disbursementDecisionSchema.optional(),
+  /** The recording county's cancellation; `note` is its reason. */
+  cancellation: disbursementDecisionSchema.optional(),
 });
 export type Disbursement = z.infer<typeof disbursementSchema>;
 
-/** A disbursement just recorded, with the county's payout from the round so far and its allocation (RecordDisbursement). */
+/** A disbursement as a transaction left it, with the county's payout from the round and its allocation. */
 export const disbursementWithPayoutSchema = disbursementSchema
   .extend({
-    /** Disbursed to the county from the round so far, this disbursement included. */
+    /** Confirmed to the county from the round so far (this disbursement included once it is confirmed). */
     disbursedFen: z.number().int(),
-    /** The county's allocation in the round: disbursements never exceed it. */
+    /** Recorded to the county and awaiting its confirmation (this disbursement included while it is recorded). */
+    pendingFen: z.number().int(),
+    /** The county's allocation in the round: confirmed + pending never exceed it. */
     allocatedFen: z.number().int(),
   })
-  .describe("A recorded disbursement, with the total disbursed so far to the county from the round and the county's allocation in it.");
+  .describe(
+    "A disbursement, with what the county has been disbursed from the round so far (confirmed), what awaits its confirmation, and the county's allocation.",
+  );
 export type DisbursementWithPayout = z.infer<typeof disbursementWithPayoutSchema>;
 
 export const Contributions = defineRecordType<Contribution>({
@@ -195,6 +254,37 @@ export const Payouts = defineRecordType<Payout>({
 
 export const Disbursements = defineRecordType<Disbursement>({
   type: 'funddisbursement',
-  keyArity: 3,
-  keyOf: (d) => [d.roundId, d.at, d.txId],
+  keyArity: 1,
+  keyOf: (d) => [d.id],
+  multiIndexes: {
+    // Listed by round and by receiving county, in recording order, all ('*') or by status.
+    byRound: (d) => [
+      [d.roundId, '*', d.at],
+      [d.roundId, d.status, d.at],
+    ],
+    byCounty: (d) => [
+      [d.county, '*', d.at],
+      [d.county, d.status, d.at],
+    ],
+  },
+});
+
+/**
+ * The periods of a county's rounds that are not withdrawn, for the rounds whose period ends in
+ * `year` (keyed by that year): they never overlap, so a record holds at most 366 and a check
+ * reads at most three records per county (a period is at most 366 days long).
+ */
+export const roundPeriodSchema = z.strictObject({ roundId: z.string(), periodFrom: z.string(), periodTo: z.string() });
+export type RoundPeriod = z.infer<typeof roundPeriodSchema>;
+export const countyRoundPeriodsSchema = z.strictObject({
+  county: z.string(),
+  year: z.string(),
+  rounds: z.array(roundPeriodSchema),
+});
+export type CountyRoundPeriods = z.infer<typeof countyRoundPeriodsSchema>;
+
+export const CountyRoundPeriodsRecords = defineRecordType<CountyRoundPeriods>({
+  type: 'fundroundperiods',
+  keyArity: 2,
+  keyOf: (p) => [p.county, p.year],
 });

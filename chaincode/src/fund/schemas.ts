@@ -83,7 +83,8 @@ export type ProposeRoundInput = z.infer<typeof proposeRoundInput>;
 
 export const roundIdSchema = recordIdSchema;
 export const roundRefInput = z.strictObject({ roundId: roundIdSchema });
-export const listRoundsInput = z.strictObject({ status: z.enum(['proposed', 'finalized']), ...pageQuerySchema.shape });
+export const listRoundsInput = z.strictObject({ status: z.enum(['proposed', 'finalized', 'withdrawn']), ...pageQuerySchema.shape });
+export const withdrawRoundInput = z.strictObject({ roundId: roundIdSchema, reason: z.string().min(1).max(500) });
 
 export const recordDisbursementInput = z.strictObject({
   roundId: roundIdSchema,
@@ -92,6 +93,25 @@ export const recordDisbursementInput = z.strictObject({
   paymentRef: paymentRefSchema,
   note: z.string().max(500).optional(),
 });
-export const listDisbursementsInput = z.strictObject({ roundId: roundIdSchema, ...pageQuerySchema.shape });
+/**
+ * recorded (by the paying county) → confirmed | disputed (by the receiving county's finance);
+ * recorded | disputed → cancelled (by the recording county's finance).
+ */
+export const DISBURSEMENT_STATUSES = ['recorded', 'confirmed', 'disputed', 'cancelled'] as const;
+export const disbursementStatusSchema = z.enum(DISBURSEMENT_STATUSES);
+export const disbursementIdSchema = recordIdSchema;
+export const disbursementRefInput = z.strictObject({ disbursementId: disbursementIdSchema });
+export const confirmDisbursementInput = z.strictObject({ disbursementId: disbursementIdSchema, note: z.string().max(500).optional() });
+/** A dispute or a cancellation says why. */
+export const decideDisbursementInput = z.strictObject({ disbursementId: disbursementIdSchema, reason: z.string().min(1).max(500) });
+/** A round's disbursements, or a receiving county's (exactly one of the two), all or of one status. */
+export const listDisbursementsInput = z
+  .strictObject({
+    roundId: roundIdSchema.optional(),
+    county: mspIdSchema.optional(),
+    status: disbursementStatusSchema.optional(),
+    ...pageQuerySchema.shape,
+  })
+  .refine((v) => (v.roundId === undefined) !== (v.county === undefined), { message: 'give exactly one of roundId and county' });
 
 export const tradeVolumeInput = z.strictObject({ county: mspIdSchema, ...periodShape }).superRefine(periodRefinement('periodFrom', 'periodTo'));

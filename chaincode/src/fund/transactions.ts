@@ -9,9 +9,13 @@ import {
   roundSchema,
   roundWithPayoutsSchema,
 } from './records';
+import { fenTotalSchema } from '../kernel/schemas';
 import {
   carbonSinkRefInput,
   confirmCarbonSinkInput,
+  confirmDisbursementInput,
+  decideDisbursementInput,
+  disbursementRefInput,
   listContributionsInput,
   listDisbursementsInput,
   listRoundsInput,
@@ -21,23 +25,26 @@ import {
   reportCarbonSinkInput,
   roundRefInput,
   tradeVolumeInput,
+  withdrawRoundInput,
 } from './schemas';
 
 export const tradeVolumeDaySchema = z
-  .strictObject({ date: z.string(), volumeFen: z.number().int(), trades: z.number().int() })
-  .describe("An origin county's settled eco-product trade volume on one CST day, and the number of trades.");
+  .strictObject({ date: z.string(), volumeFen: fenTotalSchema, trades: z.number().int() })
+  .describe("An origin county's settled cross-region eco-product trade volume on one CST day (exact decimal string of fen), and the number of trades.");
 
 export const tradeVolumeSchema = z
   .strictObject({
     county: z.string(),
     periodFrom: z.string(),
     periodTo: z.string(),
-    volumeFen: z.number().int(),
+    volumeFen: fenTotalSchema,
     trades: z.number().int(),
     /** Only the days with settled trades, in date order. */
     days: z.array(tradeVolumeDaySchema),
   })
-  .describe("An origin county's settled eco-product trade volume over a period: the total, the number of trades, and the days with trades.");
+  .describe(
+    "An origin county's settled cross-region eco-product trade volume over a period (trades bought from another county; exact decimal strings of fen): the total, the number of trades, and the days with trades.",
+  );
 
 /** The Fund contract's transactions (see fund-contract.ts). */
 export const fundTransactions = {
@@ -51,7 +58,12 @@ export const fundTransactions = {
   proposeRound: submitted('Fund', 'ProposeRound', proposeRoundInput, roundSchema),
   approveRound: submitted('Fund', 'ApproveRound', roundRefInput, roundSchema),
   finalizeRound: submitted('Fund', 'FinalizeRound', roundRefInput, roundSchema),
+  withdrawRound: submitted('Fund', 'WithdrawRound', withdrawRoundInput, roundSchema),
   recordDisbursement: submitted('Fund', 'RecordDisbursement', recordDisbursementInput, disbursementWithPayoutSchema),
+  confirmDisbursement: submitted('Fund', 'ConfirmDisbursement', confirmDisbursementInput, disbursementWithPayoutSchema),
+  disputeDisbursement: submitted('Fund', 'DisputeDisbursement', decideDisbursementInput, disbursementWithPayoutSchema),
+  cancelDisbursement: submitted('Fund', 'CancelDisbursement', decideDisbursementInput, disbursementWithPayoutSchema),
+  getDisbursement: evaluated('Fund', 'GetDisbursement', disbursementRefInput, disbursementSchema),
   getRound: evaluated('Fund', 'GetRound', roundRefInput, roundWithPayoutsSchema),
   listRounds: evaluated('Fund', 'ListRounds', listRoundsInput, pageSchema(roundSchema)),
   listDisbursements: evaluated('Fund', 'ListDisbursements', listDisbursementsInput, pageSchema(disbursementSchema)),

@@ -1,4 +1,5 @@
 import { Context, Info, Transaction } from 'fabric-contract-api';
+import { addFen, fenBig, fenTotal } from '../kernel/money';
 import { canonicalJson } from '../kernel/canonical-json';
 import { CountyContract } from '../kernel/contract-base';
 import { conflict, forbidden, ruleViolation } from '../kernel/errors';
@@ -473,7 +474,7 @@ export class IpContract extends CountyContract {
       await putRecord(
         ctx,
         RoyaltyDays,
-        { county: part.county, date: txDay, amountFen: (day?.amountFen ?? 0) + part.amountFen, reports: (day?.reports ?? 0) + 1 },
+        { county: part.county, date: txDay, amountFen: addFen(day?.amountFen, part.amountFen), reports: (day?.reports ?? 0) + 1 },
         day,
       );
     }
@@ -498,15 +499,15 @@ export class IpContract extends CountyContract {
   async RoyaltyStatement(ctx: Context, inputJson: string): Promise<string> {
     const input = parseInput(ipTransactions.royaltyStatement.input, inputJson);
     const days = [];
-    let amountFen = 0;
+    let amountFen = 0n;
     let reports = 0;
     for (const date of datesOf(input.from, input.to)) {
       const day = await getRecord(ctx, RoyaltyDays, [input.county, date]);
       if (!day) continue;
-      days.push({ date, amountFen: day.amountFen, reports: day.reports });
-      amountFen += day.amountFen;
+      days.push({ date, amountFen: addFen(day.amountFen), reports: day.reports });
+      amountFen += fenBig(day.amountFen);
       reports += day.reports;
     }
-    return canonicalJson({ county: input.county, from: input.from, to: input.to, amountFen, reports, days });
+    return canonicalJson({ county: input.county, from: input.from, to: input.to, amountFen: fenTotal(amountFen), reports, days });
   }
 }

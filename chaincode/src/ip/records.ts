@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { actorSchema } from '../kernel/actor';
+import { fenTotalSchema } from '../kernel/schemas';
 import { IP_KINDS } from './schemas';
 import { defineRecordType } from '../kernel/state';
 
@@ -194,11 +195,11 @@ export const royaltyShareSchema = z.strictObject({
 });
 export type RoyaltyShare = z.infer<typeof royaltyShareSchema>;
 
-/** A county's royalty income per CST day, kept as a running total (statements read ≤ 366 of them). */
+/** A county's royalty income per CST day, kept as a running total, exact (statements read ≤ 366 of them). */
 export const royaltyDaySchema = z.strictObject({
   county: z.string(),
   date: z.string(),
-  amountFen: z.number(),
+  amountFen: fenTotalSchema,
   reports: z.number(),
 });
 export type RoyaltyDay = z.infer<typeof royaltyDaySchema>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { fenTotalSchema } from '../kernel/schemas';
 import { evaluated, pageSchema, submitted } from '../kernel/transaction';
 import { ipAssetSchema, licenseSchema, licenseTodaySchema, royaltyReportSchema } from './records';
 import {
@@ -21,20 +22,22 @@ import {
 } from './schemas';
 
 export const royaltyStatementDaySchema = z
-  .strictObject({ date: z.string(), amountFen: z.number().int(), reports: z.number().int() })
-  .describe("A county's royalty income on one CST report day of its statement, and the number of reports of that day.");
+  .strictObject({ date: z.string(), amountFen: fenTotalSchema, reports: z.number().int() })
+  .describe("A county's royalty income on one CST report day of its statement (exact decimal string of fen), and the number of reports of that day.");
 
 export const royaltyStatementSchema = z
   .strictObject({
     county: z.string(),
     from: z.string(),
     to: z.string(),
-    amountFen: z.number().int(),
+    amountFen: fenTotalSchema,
     reports: z.number().int(),
     /** Only the days with reports, in date order. */
     days: z.array(royaltyStatementDaySchema),
   })
-  .describe("A county's royalty statement for a range of report days: its total royalty income and number of reports, and the days with reports.");
+  .describe(
+    "A county's royalty statement for a range of report days: its total royalty income (exact decimal string of fen, which may exceed 2^53) and number of reports, and the days with reports.",
+  );
 
 /** The Ip contract's transactions (see ip-contract.ts). */
 export const ipTransactions = {

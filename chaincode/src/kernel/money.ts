@@ -3,6 +3,46 @@ import { invalidArgument } from './errors';
 /** Amounts are integer fen (1 yuan = 100 fen); ratios are basis points (10000 = 100%). */
 export const BASIS_POINTS = 10000;
 
+/**
+ * The largest amount any input may carry: 10^12 fen = ¥10 billion (一百亿元), far above any real
+ * price, payment or pool, and far enough below 2^53 that the arithmetic on one or two amounts
+ * (a royalty of sales × rate + fee, a double deposit) stays an exact safe integer.
+ */
+export const MAX_AMOUNT_FEN = 1_000_000_000_000;
+
+/**
+ * A running total of fen (a fund balance, a county's day volume, a pair's day tax, a county's day
+ * royalties), kept exact however many amounts it adds up: a decimal digit string, computed with
+ * BigInt. Totals never overflow and so never block a transaction. A total written by an earlier
+ * version as a JSON number reads the same.
+ */
+export type FenTotal = string;
+
+/** A stored or computed total as a BigInt (undefined, a missing record, is 0). */
+export function fenBig(total: FenTotal | number | bigint | undefined): bigint {
+  if (total === undefined) return 0n;
+  if (typeof total === 'bigint') return total;
+  if (typeof total === 'number') {
+    if (!Number.isSafeInteger(total)) throw new Error(`internal: a stored total is not an integer (${total})`);
+    return BigInt(total);
+  }
+  if (!/^(0|[1-9][0-9]*)$/.test(total)) throw new Error(`internal: a stored total is not a decimal number of fen (${total})`);
+  return BigInt(total);
+}
+
+/** A total as stored and answered: its decimal digits. */
+export function fenTotal(value: bigint): FenTotal {
+  if (value < 0n) throw new Error(`internal: a total of fen went negative (${value})`);
+  return value.toString(10);
+}
+
+/** `total` plus the amounts, exactly. */
+export function addFen(total: FenTotal | number | bigint | undefined, ...amounts: ReadonlyArray<FenTotal | number | bigint>): FenTotal {
+  let sum = fenBig(total);
+  for (const a of amounts) sum += fenBig(a);
+  return fenTotal(sum);
+}
+
 export function assertFen(value: number, name: string): number {
   if (!Number.isSafeInteger(value) || value < 0) throw invalidArgument(`${name} must be a non-negative integer number of fen`);
   return value;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { actorSchema } from '../kernel/actor';
+import { fenTotalSchema } from '../kernel/schemas';
 import { defineRecordType } from '../kernel/state';
 
 export const agreementApprovalSchema = z.strictObject({
@@ -53,17 +54,21 @@ export const taxEntrySchema = z.strictObject({
 });
 export type TaxEntry = z.infer<typeof taxEntrySchema>;
 
-/** Running totals of a county pair's cross-region trades on one day, for statements (≤ 366 reads). */
+/**
+ * Running totals of a county pair's cross-region trades on one day, for statements (≤ 366 reads).
+ * The amounts are exact decimal totals (no number of trades overflows them); the count grows by one
+ * per settling transaction.
+ */
 export const taxDaySchema = z.strictObject({
   countyA: z.string(),
   countyB: z.string(),
   date: z.string(),
   trades: z.number(),
-  priceFen: z.number(),
-  taxFen: z.number(),
+  priceFen: fenTotalSchema,
+  taxFen: fenTotalSchema,
   /** Tax due to each county of the pair that day. */
-  shareAFen: z.number(),
-  shareBFen: z.number(),
+  shareAFen: fenTotalSchema,
+  shareBFen: fenTotalSchema,
 });
 export type TaxDay = z.infer<typeof taxDaySchema>;
 

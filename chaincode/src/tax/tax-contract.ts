@@ -11,6 +11,7 @@ import { requireRole } from '../membership/access';
 import { getCounty, requireKnownCounty } from '../counties/counties';
 import { TaxAgreement, TaxAgreements, TaxDays, TaxEntries } from './records';
 import { datesOf } from '../kernel/dates';
+import { addFen, fenBig, fenTotal } from '../kernel/money';
 import { DEFAULT_TAX_RATE_BP, MAX_AGREEMENTS_PER_PAIR, agreementsOfPair, countyPair } from './trade-tax';
 
 export const TaxEvents = {
@@ -120,18 +121,23 @@ export class TaxContract extends CountyContract {
     const [a, b] = countyPair(input.countyA, input.countyB);
     if (a === b) throw invalidArgument('a statement is for two different counties');
     const days = [];
-    const totals = { trades: 0, priceFen: 0, taxFen: 0, shareAFen: 0, shareBFen: 0 };
+    let trades = 0;
+    const sums = { priceFen: 0n, taxFen: 0n, shareAFen: 0n, shareBFen: 0n };
     for (const date of datesOf(input.from, input.to)) {
       const day = await getRecord(ctx, TaxDays, [a, b, date]);
       if (!day) continue;
-      days.push({ date, trades: day.trades, priceFen: day.priceFen, taxFen: day.taxFen, shareAFen: day.shareAFen, shareBFen: day.shareBFen });
-      totals.trades += day.trades;
-      totals.priceFen += day.priceFen;
-      totals.taxFen += day.taxFen;
-      totals.shareAFen += day.shareAFen;
-      totals.shareBFen += day.shareBFen;
+      const amounts = { priceFen: addFen(day.priceFen), taxFen: addFen(day.taxFen), shareAFen: addFen(day.shareAFen), shareBFen: addFen(day.shareBFen) };
+      days.push({ date, trades: day.trades, ...amounts });
+      trades += day.trades;
+      for (const k of Object.keys(sums) as Array<keyof typeof sums>) sums[k] += fenBig(amounts[k]);
     }
-    return canonicalJson({ countyA: a, countyB: b, from: input.from, to: input.to, ...totals, days, defaultTaxRateBp: DEFAULT_TAX_RATE_BP });
+    const totals = {
+      priceFen: fenTotal(sums.priceFen),
+      taxFen: fenTotal(sums.taxFen),
+      shareAFen: fenTotal(sums.shareAFen),
+      shareBFen: fenTotal(sums.shareBFen),
+    };
+    return canonicalJson({ countyA: a, countyB: b, from: input.from, to: input.to, trades, ...totals, days, defaultTaxRateBp: DEFAULT_TAX_RATE_BP });
   }
 
   /** The tax entries (one per settled cross-region trade) of a county pair on one day. */

@@ -1,6 +1,6 @@
 import { Context } from 'fabric-contract-api';
 import { conflict } from '../kernel/errors';
-import { BASIS_POINTS, applyBasisPoints, largestRemainderSplit } from '../kernel/money';
+import { BASIS_POINTS, addFen, applyBasisPoints, largestRemainderSplit } from '../kernel/money';
 import { getRecord, putRecord, scanIndexBounded } from '../kernel/state';
 import { TaxAgreement, TaxAgreements, TaxDay, TaxDays, TaxEntries, TaxEntry } from './records';
 
@@ -89,10 +89,11 @@ export async function recordTradeTax(ctx: Context, trade: TaxableTrade): Promise
     countyB,
     date: trade.date,
     trades: (previousDay?.trades ?? 0) + 1,
-    priceFen: (previousDay?.priceFen ?? 0) + trade.priceFen,
-    taxFen: (previousDay?.taxFen ?? 0) + tax.taxFen,
-    shareAFen: (previousDay?.shareAFen ?? 0) + shareA,
-    shareBFen: (previousDay?.shareBFen ?? 0) + (tax.taxFen - shareA),
+    // Exact totals: a day of trades near the bound never overflows them, so no settlement is refused for it.
+    priceFen: addFen(previousDay?.priceFen, trade.priceFen),
+    taxFen: addFen(previousDay?.taxFen, tax.taxFen),
+    shareAFen: addFen(previousDay?.shareAFen, shareA),
+    shareBFen: addFen(previousDay?.shareBFen, tax.taxFen - shareA),
   };
   await putRecord(ctx, TaxEntries, entry);
   await putRecord(ctx, TaxDays, day, previousDay);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { fenTotalSchema } from '../kernel/schemas';
 import { evaluated, pageSchema, submitted } from '../kernel/transaction';
 import { taxAgreementSchema, taxEntrySchema } from './records';
 import { agreementRefInput, listAgreementsInput, listTaxEntriesInput, proposeTaxAgreementInput, taxStatementInput } from './schemas';
@@ -7,12 +8,14 @@ export const taxStatementDaySchema = z
   .strictObject({
     date: z.string(),
     trades: z.number().int(),
-    priceFen: z.number().int(),
-    taxFen: z.number().int(),
-    shareAFen: z.number().int(),
-    shareBFen: z.number().int(),
+    priceFen: fenTotalSchema,
+    taxFen: fenTotalSchema,
+    shareAFen: fenTotalSchema,
+    shareBFen: fenTotalSchema,
   })
-  .describe("A county pair's cross-region trades on one CST day: their number and price, the tax and each county's share of it.");
+  .describe(
+    "A county pair's cross-region trades on one CST day: their number and price, the tax and each county's share of it (amounts: exact decimal strings of fen).",
+  );
 
 export const taxStatementSchema = z
   .strictObject({
@@ -22,18 +25,18 @@ export const taxStatementSchema = z
     from: z.string(),
     to: z.string(),
     trades: z.number().int(),
-    priceFen: z.number().int(),
-    taxFen: z.number().int(),
+    priceFen: fenTotalSchema,
+    taxFen: fenTotalSchema,
     /** Tax due to countyA, and to countyB, over the range. */
-    shareAFen: z.number().int(),
-    shareBFen: z.number().int(),
+    shareAFen: fenTotalSchema,
+    shareBFen: fenTotalSchema,
     /** Only the days with cross-region trades between the two, in date order. */
     days: z.array(taxStatementDaySchema),
     /** The rate applied to a trade on a day no agreement was in force, basis points. */
     defaultTaxRateBp: z.number().int(),
   })
   .describe(
-    "A county pair's tax statement for a range of days: cross-region trades between them, their price, the tax and each county's share, in total and per day, with the default tax rate.",
+    "A county pair's tax statement for a range of days: cross-region trades between them, their price, the tax and each county's share, in total and per day (amounts: exact decimal strings of fen, which may exceed 2^53), with the default tax rate.",
   );
 
 /** The Tax contract's transactions (see tax-contract.ts). */

@@ -1,13 +1,15 @@
 import { FastifyPluginAsync } from 'fastify';
-import { calendarDateSchema, carbonSinkRefShape, mspIdSchema, pageSchema, paymentRefSchema, positiveFenSchema, tx } from '../../../chaincode/src/public';
+import { calendarDateSchema, carbonSinkRefShape, mspIdSchema, pageSchema, tx } from '../../../chaincode/src/public';
 import { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { evaluate, submit } from '../ledger/calls';
 import { Ledger, LedgerIdentity } from '../ledger/ledger';
 import { callerOf } from '../plugins/auth';
-import { answerResponses, createdResponses, errorResponses, pageQuery } from '../schemas/common';
+import { answerResponses, bodyOf, createdResponses, errorResponses, pageQuery } from '../schemas/common';
 
 const roundParams = z.object({ id: tx.fund.getRound.input.shape.roundId });
+const disbursementParams = z.object({ id: tx.fund.getDisbursement.input.shape.disbursementId });
+const disbursementStatus = tx.fund.listDisbursements.input.shape.status;
 
 const roundSchema = tx.fund.listRounds.output.shape.items.element;
 
@@ -124,7 +126,8 @@ export const fundRoutes =
       {
         schema: {
           tags: ['fund'],
-          summary: "Settled eco-product trade volume of an origin county over a period (at most 366 days), from the ledger's own trades",
+          summary:
+            "Settled cross-region eco-product trade volume of an origin county over a period (at most 366 days), from the ledger's own trades (a trade inside one county does not count); totals are exact decimal strings of fen",
           querystring: z.object({ county: mspIdSchema, periodFrom: calendarDateSchema, periodTo: calendarDateSchema }),
           response: answerResponses(tx.fund.tradeVolume),
         },
@@ -197,7 +200,7 @@ export const fundRoutes =
         schema: {
           tags: ['fund'],
           summary: 'Rounds by status',
-          querystring: pageQuery.extend({ status: z.enum(['proposed', 'finalized']) }),
+          querystring: pageQuery.extend({ status: tx.fund.listRounds.input.shape.status }),
           response: answerResponses(tx.fund.listRounds),
         },
       },
@@ -209,7 +212,7 @@ export const fundRoutes =
       {
         schema: {
           tags: ['fund'],
-          summary: 'A round, with what has been disbursed to each county',
+          summary: 'A round, with what has been disbursed to each county (confirmed by the county) and what awaits its confirmation',
           params: roundParams,
           response: answerResponses(tx.fund.getRound),
         },
@@ -250,14 +253,33 @@ export const fundRoutes =
     );
 
     app.post(
+      '/fund/rounds/:id/withdrawal',
+      {
+        config: { submits: true },
+        schema: {
+          tags: ['fund'],
+          summary:
+            "Withdraw a proposed round (finance of the proposer's county, before it is finalized): it stays on record as withdrawn and no longer covers its period",
+          params: roundParams,
+          body: bodyOf(tx.fund.withdrawRound.input, 'roundId'),
+          response: createdResponses(tx.fund.withdrawRound),
+        },
+      },
+      async (req, reply) => reply.code(201).send(await submit(ledger, callerOf(req).identity, tx.fund.withdrawRound, { roundId: req.params.id, ...req.body })),
+    );
+
+    // ---------------------------------------------------------------- disbursements
+
+    app.post(
       '/fund/rounds/:id/disbursements',
       {
         config: { submits: true },
         schema: {
           tags: ['fund'],
-          summary: "Record a payment to a county against a finalized round (finance of a county of the round); never more than the county's allocation",
+          summary:
+            "Record a payment to a county against a finalized round (finance of another county of the round: the paying side). It counts as disbursed once the receiving county's finance confirms it; confirmed and unconfirmed payments together never exceed the county's allocation",
           params: roundParams,
-          body: z.strictObject({ county: mspIdSchema, amountFen: positiveFenSchema, paymentRef: paymentRefSchema, note: z.string().max(500).optional() }),
+          body: bodyOf(tx.fund.recordDisbursement.input, 'roundId'),
           response: createdResponses(tx.fund.recordDisbursement),
         },
       },
@@ -270,13 +292,83 @@ export const fundRoutes =
       {
         schema: {
           tags: ['fund'],
-          summary: 'Disbursements of a round',
+          summary: 'Disbursements of a round in recording order, all or of one status (recorded, confirmed, disputed, cancelled)',
           params: roundParams,
-          querystring: pageQuery,
+          querystring: pageQuery.extend({ status: disbursementStatus }),
           response: answerResponses(tx.fund.listDisbursements),
         },
       },
       async (req) => evaluate(ledger, callerOf(req).identity, tx.fund.listDisbursements, { roundId: req.params.id, ...req.query }),
+    );
+
+    app.get(
+      '/fund/disbursements',
+      {
+        schema: {
+          tags: ['fund'],
+          summary: 'Disbursements to a county across rounds in recording order, all or of one status (e.g. recorded: awaiting its confirmation)',
+          querystring: pageQuery.extend({ county: mspIdSchema, status: disbursementStatus }),
+          response: answerResponses(tx.fund.listDisbursements),
+        },
+      },
+      async (req) => evaluate(ledger, callerOf(req).identity, tx.fund.listDisbursements, req.query),
+    );
+
+    app.get(
+      '/fund/disbursements/:id',
+      {
+        schema: { tags: ['fund'], summary: 'A disbursement', params: disbursementParams, response: answerResponses(tx.fund.getDisbursement) },
+      },
+      async (req) => evaluate(ledger, callerOf(req).identity, tx.fund.getDisbursement, { disbursementId: req.params.id }),
+    );
+
+    app.post(
+      '/fund/disbursements/:id/confirmation',
+      {
+        config: { submits: true },
+        schema: {
+          tags: ['fund'],
+          summary: 'Confirm receipt of a recorded disbursement (finance of the receiving county): from now on it counts as disbursed',
+          params: disbursementParams,
+          body: bodyOf(tx.fund.confirmDisbursement.input, 'disbursementId'),
+          response: createdResponses(tx.fund.confirmDisbursement),
+        },
+      },
+      async (req, reply) =>
+        reply.code(201).send(await submit(ledger, callerOf(req).identity, tx.fund.confirmDisbursement, { disbursementId: req.params.id, ...req.body })),
+    );
+
+    app.post(
+      '/fund/disbursements/:id/dispute',
+      {
+        config: { submits: true },
+        schema: {
+          tags: ['fund'],
+          summary: 'Dispute a recorded disbursement the county did not receive (finance of the receiving county): its amount no longer holds the allocation',
+          params: disbursementParams,
+          body: bodyOf(tx.fund.disputeDisbursement.input, 'disbursementId'),
+          response: createdResponses(tx.fund.disputeDisbursement),
+        },
+      },
+      async (req, reply) =>
+        reply.code(201).send(await submit(ledger, callerOf(req).identity, tx.fund.disputeDisbursement, { disbursementId: req.params.id, ...req.body })),
+    );
+
+    app.post(
+      '/fund/disbursements/:id/cancellation',
+      {
+        config: { submits: true },
+        schema: {
+          tags: ['fund'],
+          summary:
+            'Cancel a disbursement that is not confirmed, recorded or disputed (finance of the recording county); its payment reference may be used again',
+          params: disbursementParams,
+          body: bodyOf(tx.fund.cancelDisbursement.input, 'disbursementId'),
+          response: createdResponses(tx.fund.cancelDisbursement),
+        },
+      },
+      async (req, reply) =>
+        reply.code(201).send(await submit(ledger, callerOf(req).identity, tx.fund.cancelDisbursement, { disbursementId: req.params.id, ...req.body })),
     );
 
     // ---------------------------------------------------------------- public disclosure (透明治理)

@@ -44,7 +44,7 @@ export const publicBlacklistRoutes =
         schema: {
           tags: ['public'],
           summary:
-            'Trade statistics (透明治理): settled eco-product trade volume and count of a county of origin, per CST day over a period of at most 366 days (no authentication, no parties named; rate limited)',
+            'Trade statistics (透明治理): settled cross-region eco-product trade volume (exact decimal strings of fen) and count of a county of origin, per CST day over a period of at most 366 days (no authentication, no parties named; rate limited)',
           security: [],
           querystring: tx.fund.tradeVolume.input,
           response: { 200: tx.fund.tradeVolume.output, 400: errorResponses[400], 429: errorResponses[400].describe('too many requests (RATE_LIMITED)') },
