@@ -64,6 +64,28 @@ describe('properties: fund allocation, royalty splits, IP shares, exclusive lice
     );
   });
 
+  it('allocation takes metric values and totals beyond 2^53 exactly (decimal strings, as rounds store them): never refused for their size', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 10 ** 12 }),
+        fc.array(fc.bigInt({ min: 0n, max: 10n ** 24n }), { minLength: 2, maxLength: 32 }).filter((v) => v.some((x) => x > 0n)),
+        (pool, values) => {
+          const counties = values.map((v, i) => ({ county: `C${i}`, eligible: true, values: { 'trade-volume': v.toString() } }));
+          const { amountsFen, eligibleTotals } = allocate(pool, [{ key: 'trade-volume', weightBp: 10000 }], counties);
+          const total = values.reduce((a, b) => a + b, 0n);
+          expect(eligibleTotals['trade-volume']).to.equal(total);
+          expect(amountsFen.reduce((a, b) => a + b, 0)).to.equal(pool);
+          // Each part is its exact share of the pool, rounded down or up by at most one fen.
+          amountsFen.forEach((a, i) => {
+            const exact = (BigInt(pool) * (values[i] as bigint)) / total;
+            expect(BigInt(a) - exact >= 0n && BigInt(a) - exact <= 1n).to.equal(true);
+          });
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
   it('royalty splits sum exactly to the royalty due = floor(sales × rate / 10000) + fixed fee; tax splits sum to the tax', () => {
     fc.assert(
       fc.property(

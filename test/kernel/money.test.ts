@@ -1,7 +1,18 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { ChaincodeError } from '../../chaincode/src/kernel/errors';
-import { applyBasisPoints, assertBasisPoints, assertFen, largestRemainderSplit, mulDiv } from '../../chaincode/src/kernel/money';
+import {
+  addFen,
+  applyBasisPoints,
+  assertBasisPoints,
+  assertFen,
+  fenBig,
+  fenTotal,
+  largestRemainderSplit,
+  MAX_AMOUNT_FEN,
+  mulDiv,
+} from '../../chaincode/src/kernel/money';
+import { fenSchema, fenTotalSchema, positiveFenSchema } from '../../chaincode/src/kernel/schemas';
 import { thrownBy } from '../support/expect-error';
 
 function expectInvalid(fn: () => unknown): void {
@@ -125,6 +136,48 @@ describe('kernel: money', () => {
       for (const bad of [-1, 0.5, Number.NaN, Infinity, Number.MAX_SAFE_INTEGER + 1]) expectInvalid(() => assertFen(bad, 'price'));
       for (const bad of [-1, 10001, 12.5]) expectInvalid(() => assertBasisPoints(bad, 'rate'));
       expect((thrownBy(() => assertFen(-1, 'price')) as Error).message).to.match(/price/);
+    });
+  });
+
+  describe('totals (FenTotal): exact decimal strings that never overflow', () => {
+    it('adds past 2^53 exactly, reads a total an earlier version stored as a number, and a missing one as 0', () => {
+      expect(addFen(undefined)).to.equal('0');
+      expect(addFen(String(Number.MAX_SAFE_INTEGER), 1, 2n, '3')).to.equal('9007199254740997');
+      expect(addFen(Number.MAX_SAFE_INTEGER, MAX_AMOUNT_FEN)).to.equal((BigInt(Number.MAX_SAFE_INTEGER) + BigInt(MAX_AMOUNT_FEN)).toString());
+      expect(fenBig('123456789012345678901234567890')).to.equal(123456789012345678901234567890n);
+      expect(fenTotal(0n)).to.equal('0');
+      fc.assert(
+        fc.property(fc.array(fc.integer({ min: 0, max: MAX_AMOUNT_FEN }), { maxLength: 50 }), fc.bigInt({ min: 0n, max: 10n ** 30n }), (amounts, start) => {
+          const total = amounts.reduce<string>((t, a) => addFen(t, a), start.toString());
+          expect(BigInt(total)).to.equal(amounts.reduce((s, a) => s + BigInt(a), start));
+          expect(fenTotalSchema.safeParse(total).success).to.equal(true);
+        }),
+        { numRuns: 200 },
+      );
+    });
+
+    it('refuses what is not a total: fractions, signs, leading zeros, negative results', () => {
+      for (const bad of ['1.5', '-1', '01', '', '1e3', ' 1']) {
+        expect(() => fenBig(bad), bad).to.throw(/not a decimal number/);
+        expect(fenTotalSchema.safeParse(bad).success, bad).to.equal(false);
+      }
+      expect(() => fenBig(0.5)).to.throw(/not an integer/);
+      expect(() => fenTotal(-1n)).to.throw(/negative/);
+    });
+  });
+
+  describe('MAX_AMOUNT_FEN: the upper bound of every amount', () => {
+    it('is 10^12 fen (¥10 billion); the fen schemas take it and refuse one more with a message that names the bound', () => {
+      expect(MAX_AMOUNT_FEN).to.equal(10 ** 12);
+      expect(fenSchema.safeParse(MAX_AMOUNT_FEN).success).to.equal(true);
+      expect(positiveFenSchema.safeParse(MAX_AMOUNT_FEN).success).to.equal(true);
+      for (const schema of [fenSchema, positiveFenSchema]) {
+        const over = schema.safeParse(MAX_AMOUNT_FEN + 1);
+        expect(over.success).to.equal(false);
+        expect(over.error?.issues[0]?.message).to.equal('must be at most 1000000000000 fen (¥10 billion, the upper bound of every amount)');
+      }
+      // Sums of two bounded amounts and a double deposit stay exact safe integers.
+      expect(Number.isSafeInteger(2 * MAX_AMOUNT_FEN + MAX_AMOUNT_FEN)).to.equal(true);
     });
   });
 });
