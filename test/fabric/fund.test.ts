@@ -22,12 +22,17 @@ function previousMonth(day: string): { periodFrom: string; periodTo: string } {
   return { periodFrom: `${periodTo.slice(0, 7)}-01`, periodTo };
 }
 
+type Period = { periodFrom: string; periodTo: string };
+const overlaps = (a: Period, b: Period) => a.periodFrom <= b.periodTo && b.periodFrom <= a.periodTo;
+
 /**
  * A compensation fund round (生态补偿基金) on the real three-county network, through HTTP, each
  * county's users on their own county's gateway: the counties register themselves, contribute,
  * trade eco products across counties (settled trades feed the chaincode's per-day trade-volume
  * totals), a round is proposed with a trade-volume metric the chaincode computes, approved by two
- * of three counties' finance, finalized once, disbursed within allocations and disclosed publicly.
+ * of three counties' finance, finalized once, disbursed within allocations (each disbursement
+ * recorded by a paying county and confirmed by the receiving county's finance on its own gateway)
+ * and disclosed publicly.
  *
  * Time on Fabric is the client's proposal timestamp, close to real time: a round may only cover a
  * period that has ended, and trades settled now are dated today, so the round here covers the
@@ -40,13 +45,16 @@ describe('on Fabric: a compensation fund round across the three counties’ gate
   const keys: Record<string, { app: FabricAppFixture; key: string }> = {};
   const member = (name: string) => `${name}-f${runId}`;
   const today = todayCst();
-  const period = previousMonth(today);
+  /** The round's period: the previous month, or an earlier one when a live round of a kept network covers it. */
+  let period: Period = previousMonth(today);
   const traders: Record<string, { county: CountyMsp; subject: string; certSha: string }> = {};
-  const volumeBefore: Record<string, { volumeFen: number; trades: number }> = {};
+  const volumeBefore: Record<string, { volumeFen: string; trades: number }> = {};
   const settledEco: Record<string, number> = { [LIANGDANG]: 0, [HUIXIAN]: 0, [FENGXIAN]: 0 };
   const settledTrades: Record<string, number> = { [LIANGDANG]: 0, [HUIXIAN]: 0, [FENGXIAN]: 0 };
   const pool = 300_000;
-  let balanceBefore: { contributedFen: number; committedFen: number; availableFen: number };
+  /** Totals are exact decimal strings of fen. */
+  let balanceBefore: { contributedFen: string; committedFen: string; availableFen: string };
+  const plus = (total: string, fen: number) => String(BigInt(total) + BigInt(fen));
   let round: any;
 
   // every request first waits for the peers to agree on the height: each county's users act on their own county's peer
@@ -175,16 +183,16 @@ describe('on Fabric: a compensation fund round across the three counties’ gate
     for (const c of COUNTIES) {
       const balance = ok(await get(`fin-${SHORT[c]}`, '/fund/balance'));
       expect(balance).to.deep.equal({
-        contributedFen: balanceBefore.contributedFen + 2_000_000,
+        contributedFen: plus(balanceBefore.contributedFen, 2_000_000),
         committedFen: balanceBefore.committedFen,
-        availableFen: balanceBefore.availableFen + 2_000_000,
+        availableFen: plus(balanceBefore.availableFen, 2_000_000),
       });
     }
     const list = ok(await get('fin-l', `/fund/contributions?county=${HUIXIAN}&limit=100`));
     expect(list.items.map((x: { paymentRef: string }) => x.paymentRef)).to.include(`treasury:h-${runId}`);
   });
 
-  it('the three counties trade eco products across counties; the chaincode’s trade volume of today grows by exactly the settled eco trades', async () => {
+  it('the three counties trade eco products across counties; the chaincode’s trade volume of today grows by exactly the settled cross-region eco trades', async () => {
     for (const c of COUNTIES) {
       const s = SHORT[c];
       volumeBefore[c] = ok(await get(`fin-${s}`, `/fund/trade-volume?county=${c}&periodFrom=${today}&periodTo=${today}`));
@@ -214,12 +222,23 @@ describe('on Fabric: a compensation fund round across the three counties’ gate
       // read in another county than the origin: every peer holds the same totals
       const reader = `fin-${SHORT[c === LIANGDANG ? HUIXIAN : LIANGDANG]}`;
       const volume = ok(await get(reader, `/fund/trade-volume?county=${c}&periodFrom=${today}&periodTo=${today}`));
-      expect(volume.volumeFen - volumeBefore[c]!.volumeFen, `eco trade volume of ${c} today`).to.equal(settledEco[c]);
+      expect(BigInt(volume.volumeFen) - BigInt(volumeBefore[c]!.volumeFen), `eco trade volume of ${c} today`).to.equal(BigInt(settledEco[c] ?? 0));
       expect(volume.trades - volumeBefore[c]!.trades, `eco trades of ${c} today`).to.equal(settledTrades[c]);
     }
   });
 
   it('a round over a period that has not ended is refused (422); typed-in trade volumes are refused (400)', async () => {
+    // A network kept from an earlier run has a live round over the previous month: go back to a month no live round covers.
+    const live: Period[] = [];
+    for (const status of ['proposed', 'finalized']) {
+      let cursor = '';
+      do {
+        const page = ok(await get('fin-h', `/fund/rounds?status=${status}&limit=100${cursor ? `&cursor=${cursor}` : ''}`));
+        live.push(...page.items);
+        cursor = page.nextCursor ?? '';
+      } while (cursor);
+    }
+    while (live.some((r) => overlaps(r, period))) period = previousMonth(period.periodFrom);
     const metrics = [{ metric: 'trade-volume', weightBp: 10_000 }];
     await refused(
       () => post('fin-h', '/fund/rounds', { periodFrom: today, periodTo: today, poolFen: pool, metrics }),
@@ -241,7 +260,7 @@ describe('on Fabric: a compensation fund round across the three counties’ gate
   });
 
   it('finance proposes a round for the previous month: the chaincode computes each county’s trade volume; the parts sum exactly to the pool', async () => {
-    const volumes: Record<string, number> = {};
+    const volumes: Record<string, string> = {};
     for (const c of COUNTIES)
       volumes[c] = ok(await get('fin-f', `/fund/trade-volume?county=${c}&periodFrom=${period.periodFrom}&periodTo=${period.periodTo}`)).volumeFen;
     const forest: Record<string, number> = { [LIANGDANG]: 61, [HUIXIAN]: 39, [FENGXIAN]: 50 };
@@ -259,16 +278,16 @@ describe('on Fabric: a compensation fund round across the three counties’ gate
     expect(round.allocations.map((a: { county: string }) => a.county)).to.deep.equal([...COUNTIES].sort());
     for (const a of round.allocations) {
       expect(a.values['trade-volume'], `trade volume of ${a.county} (computed by the chaincode)`).to.equal(volumes[a.county]);
-      expect(a.values['indicator:forest-coverage']).to.equal(forest[a.county]);
+      expect(a.values['indicator:forest-coverage']).to.equal(String(forest[a.county]));
       expect(a.eligible).to.equal(true);
     }
-    const totalVolume = COUNTIES.reduce((s, c) => s + (volumes[c] ?? 0), 0);
-    expect(round.metrics[0]).to.deep.equal({ metric: 'trade-volume', weightBp: 6000, eligibleTotal: totalVolume });
+    const totalVolume = COUNTIES.reduce((s, c) => s + BigInt(volumes[c] ?? '0'), 0n);
+    expect(round.metrics[0]).to.deep.equal({ metric: 'trade-volume', weightBp: 6000, eligibleTotal: totalVolume.toString() });
     expect(
       round.allocations.reduce((s: number, a: { amountFen: number }) => s + a.amountFen, 0),
       'parts sum to the pool',
     ).to.equal(pool);
-    if (totalVolume === 0) {
+    if (totalVolume === 0n) {
       // a fresh network (as test:fabric makes) traded nothing last month: a metric no county has carries
       // no weight, so the pool is split by forest coverage alone, 50 : 39 : 61 (Fengxian, Huixian, Liangdang)
       expect(round.allocations.map((a: { amountFen: number }) => a.amountFen)).to.deep.equal([100_000, 78_000, 122_000]);
@@ -303,24 +322,40 @@ describe('on Fabric: a compensation fund round across the three counties’ gate
     await refused(() => post('fin-h', `/fund/rounds/${round.id}/approvals`), 409, 'CONFLICT');
     const balance = ok(await get('fin-f', '/fund/balance'));
     expect(balance).to.deep.equal({
-      contributedFen: balanceBefore.contributedFen + 2_000_000,
-      committedFen: balanceBefore.committedFen + pool,
-      availableFen: balanceBefore.availableFen + 2_000_000 - pool,
+      contributedFen: plus(balanceBefore.contributedFen, 2_000_000),
+      committedFen: plus(balanceBefore.committedFen, pool),
+      availableFen: plus(balanceBefore.availableFen, 2_000_000 - pool),
     });
     round = finalized;
   });
 
-  it('disbursements stay within each county’s allocation: the over-disbursement is refused (422)', async () => {
+  it('a disbursement counts once the receiving county confirms it through its own gateway; a fake record is disputed and blocks nothing', async () => {
     const ld = round.allocations.find((a: { county: string }) => a.county === LIANGDANG).amountFen as number;
-    const pay = (who: string, amountFen: number, ref: string) =>
-      post(who, `/fund/rounds/${round.id}/disbursements`, { county: LIANGDANG, amountFen, paymentRef: `pay:${ref}-${runId}` });
-    expect(created(await pay('fin-l', ld - 1000, 'ld-1'))).to.include({ disbursedFen: ld - 1000, allocatedFen: ld });
-    await refused(() => pay('fin-h', 1001, 'ld-2'), 422, 'RULE_VIOLATION', /exceed its allocation/);
-    expect(created(await pay('fin-h', 1000, 'ld-3'))).to.include({ disbursedFen: ld });
-    await refused(() => pay('fin-l', 1, 'ld-4'), 422, 'RULE_VIOLATION', /exceed/);
-    await refused(() => pay('reg-h', 1, 'ld-5'), 403, 'FORBIDDEN');
+    const record = (who: string, amountFen: number, ref: string) =>
+      post(who, `/fund/rounds/${round.id}/disbursements`, { county: LIANGDANG, amountFen, paymentRef: `${ref}-${runId}` });
+    const decide = (who: string, id: string, what: 'confirmation' | 'dispute' | 'cancellation', body: unknown = {}) =>
+      post(who, `/fund/disbursements/${id}/${what}`, body);
+    // Huixian records Liangdang's whole allocation as paid: it holds the allocation but counts for nothing.
+    const fake = created(await record('fin-h', ld, 'FAKE'));
+    expect(fake).to.include({ status: 'recorded', disbursedFen: 0, pendingFen: ld, allocatedFen: ld });
+    await refused(() => record('fin-f', ld - 1000, 'pay:ld-1'), 422, 'RULE_VIOLATION', /awaiting LiangdangMSP's confirmation/);
+    await refused(() => record('fin-l', 1, 'pay:self'), 403, 'FORBIDDEN', /to itself/);
+    await refused(() => decide('fin-h', fake.id, 'confirmation'), 403, 'FORBIDDEN');
+    await refused(() => record('reg-h', 1, 'pay:ld-5'), 403, 'FORBIDDEN');
+    // Liangdang's finance disputes it on Liangdang's gateway: the room is free for the real payment.
+    expect(created(await decide('fin-l', fake.id, 'dispute', { reason: 'no such payment received' }))).to.include({ status: 'disputed', pendingFen: 0 });
+    const real = created(await record('fin-f', ld - 1000, 'pay:ld-1'));
+    expect(created(await decide('fin-l', real.id, 'confirmation'))).to.include({ status: 'confirmed', disbursedFen: ld - 1000, pendingFen: 0 });
+    await refused(() => record('fin-h', 1001, 'pay:ld-2'), 422, 'RULE_VIOLATION', /exceed its allocation/);
+    const rest = created(await record('fin-h', 1000, 'pay:ld-3'));
+    expect(created(await decide('fin-l', rest.id, 'confirmation'))).to.include({ disbursedFen: ld });
+    await refused(() => record('fin-f', 1, 'pay:ld-4'), 422, 'RULE_VIOLATION', /exceed/);
+    expect(created(await decide('fin-h', fake.id, 'cancellation', { reason: 'recorded in error' }))).to.include({ status: 'cancelled' });
     const view = ok(await get('fin-f', `/fund/rounds/${round.id}`));
     expect(view.disbursedFen).to.deep.equal({ [LIANGDANG]: ld, [HUIXIAN]: 0, [FENGXIAN]: 0 });
+    expect(view.pendingFen).to.deep.equal({ [LIANGDANG]: 0, [HUIXIAN]: 0, [FENGXIAN]: 0 });
+    const listed = ok(await get('fin-h', `/fund/rounds/${round.id}/disbursements?status=confirmed`));
+    expect(listed.items.map((d: { amountFen: number }) => d.amountFen)).to.deep.equal([ld - 1000, 1000]);
   });
 
   it('the public sees the finalized round at /public/fund without a key, on any county’s gateway, without member names', async () => {
