@@ -3,6 +3,7 @@ import { tx } from '../../chaincode/src/catalogue';
 import { TransactionDefinition } from '../../chaincode/src/kernel/transaction';
 import { MAX_AMOUNT_FEN } from '../../chaincode/src/kernel/money';
 import { cstDate } from '../../chaincode/src/kernel/time';
+import { probe } from '../support/probe';
 import { ProbeContract } from '../support/probe-contract';
 import { registerCounties } from '../support/fund-world';
 import { FENGXIAN, HUIXIAN, LIANGDANG, openLedgerFixture } from '../support/ledger-fixture';
@@ -56,8 +57,7 @@ describe('chaincode: every amount bounded at input, totals that never overflow',
   after(async () => w.cleanup());
 
   /** Writes a record as an earlier version of the chaincode may have left it (test-only Probe contract). */
-  const seed = (type: string, attrs: string[], record: unknown) =>
-    w.f.ledger.submit(admin, { name: 'Probe:Put', args: [compositeKey(type, attrs), JSON.stringify(record)] });
+  const seed = (type: string, attrs: string[], record: unknown) => w.f.ledger.submit(admin, probe('Put', compositeKey(type, attrs), JSON.stringify(record)));
 
   it(`the schemas take amounts up to MAX_AMOUNT_FEN (${MAX_AMOUNT_FEN} fen, ¥10 billion) and refuse one fen more, naming the field`, () => {
     for (const [definition, field, input] of AMOUNT_FIELDS) {
