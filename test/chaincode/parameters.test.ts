@@ -3,7 +3,6 @@ import { tx } from '../../chaincode/src/catalogue';
 import { addDays, cstDate } from '../../chaincode/src/kernel/time';
 import { ParametersEvents } from '../../chaincode/src/parameters/parameters-contract';
 import { DEFAULT_PARAMETERS, PROPOSAL_OPEN_DAYS } from '../../chaincode/src/parameters/parameters';
-import { outcome } from '../support/expect-error';
 import { registerCounties } from '../support/fund-world';
 import { FENGXIAN, HUIXIAN, LIANGDANG, json } from '../support/ledger-fixture';
 import { useClock, Who, World } from '../support/market-world';
@@ -257,7 +256,5 @@ describe('chaincode: shared parameters by majority (Parameters:)', () => {
     expect((md.contracts.Parameters?.transactions ?? []).map((t) => t.name).sort()).to.deep.equal(
       ['Approve', 'Current', 'GetProposal', 'History', 'ListProposals', 'Propose', 'Withdraw'].sort(),
     );
-    const direct = await outcome(w.f.ledger.submit(regA, { name: 'Market:SetRiskConfig', args: [JSON.stringify({ pairTradeLimit: 1000 })] }));
-    expect(direct).to.equal('NOT_FOUND');
   });
 });
