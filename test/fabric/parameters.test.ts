@@ -22,7 +22,7 @@ describe('on Fabric: shared parameters change only by a majority of the counties
   let counties: CountyApps;
   const keys: Record<string, { app: FabricAppFixture; key: string }> = {};
   const member = (name: string) => `${name}-p${runId}`;
-  let before: any;
+  let initial: any;
   let changed: number;
 
   const post = async (who: string, url: string, body?: unknown) => {
@@ -64,16 +64,16 @@ describe('on Fabric: shared parameters change only by a majority of the counties
   after(async () => counties?.close());
 
   it("Liangdang's proposal does not change the values; Huixian's approval on its own peer does; Fengxian's peer shows it", async () => {
-    before = ok(await get('reg-f', '/parameters')).current;
-    changed = before.values.paymentDays === 4 ? 5 : 4;
+    initial = ok(await get('reg-f', '/parameters')).current;
+    changed = initial.values.paymentDays === 4 ? 5 : 4;
     const proposal = created(await post('reg-l', '/parameters/proposals', { changes: { paymentDays: changed }, note: `fabric ${runId}` }));
     expect(proposal).to.include({ state: 'open', proposingCounty: LIANGDANG, registeredCounties: 3, approvalsNeeded: 2 });
 
     // one county is not a majority: every peer still has the old values
     for (const c of COUNTIES) {
       const seen = ok(await get(`reg-${SHORT[c]}`, '/parameters')).current;
-      expect(seen, c).to.include({ version: before.version });
-      expect(seen.values.paymentDays, c).to.equal(before.values.paymentDays);
+      expect(seen, c).to.include({ version: initial.version });
+      expect(seen.values.paymentDays, c).to.equal(initial.values.paymentDays);
     }
     // the proposing county cannot count twice; nothing reaches the ledger
     const height = await peersInSync(counties);
@@ -83,26 +83,26 @@ describe('on Fabric: shared parameters change only by a majority of the counties
     expect(await peersInSync(counties)).to.equal(height);
 
     const adopted = created(await post('reg-h', `/parameters/proposals/${proposal.id}/approvals`));
-    expect(adopted).to.include({ state: 'adopted', version: before.version + 1 });
+    expect(adopted).to.include({ state: 'adopted', version: initial.version + 1 });
     expect(adopted.approvals.map((a: { county: string }) => a.county)).to.deep.equal([LIANGDANG, HUIXIAN]);
 
-    const after = ok(await get('reg-f', `/parameters?limit=200`));
-    expect(after.current).to.include({ version: before.version + 1, proposalId: proposal.id });
-    expect(after.current.values).to.deep.equal({ ...before.values, paymentDays: changed });
-    const last = after.history.items.at(-1);
-    expect(last).to.include({ version: before.version + 1, proposalId: proposal.id, proposingCounty: LIANGDANG });
+    const seenOnFengxian = ok(await get('reg-f', `/parameters?limit=200`));
+    expect(seenOnFengxian.current).to.include({ version: initial.version + 1, proposalId: proposal.id });
+    expect(seenOnFengxian.current.values).to.deep.equal({ ...initial.values, paymentDays: changed });
+    const last = seenOnFengxian.history.items.at(-1);
+    expect(last).to.include({ version: initial.version + 1, proposalId: proposal.id, proposingCounty: LIANGDANG });
     expect(last.approvingCounties).to.deep.equal([LIANGDANG, HUIXIAN]);
     expect(ok(await get('reg-f', `/parameters/proposals/${proposal.id}`))).to.include({ state: 'adopted' });
   });
 
   it('the values are put back the same way: Fengxian proposes, Liangdang approves', async () => {
-    const restore = created(await post('reg-f', '/parameters/proposals', { changes: { paymentDays: before.values.paymentDays }, note: `restore ${runId}` }));
+    const restore = created(await post('reg-f', '/parameters/proposals', { changes: { paymentDays: initial.values.paymentDays }, note: `restore ${runId}` }));
     expect(ok(await get('reg-l', '/parameters')).current.values.paymentDays).to.equal(changed);
     created(await post('reg-l', `/parameters/proposals/${restore.id}/approvals`));
     for (const c of COUNTIES) {
       const seen = ok(await get(`reg-${SHORT[c]}`, '/parameters')).current;
-      expect(seen, c).to.include({ version: before.version + 2, proposalId: restore.id });
-      expect(seen.values, c).to.deep.equal(before.values);
+      expect(seen, c).to.include({ version: initial.version + 2, proposalId: restore.id });
+      expect(seen.values, c).to.deep.equal(initial.values);
     }
   });
 });
