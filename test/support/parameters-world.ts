@@ -1,16 +1,7 @@
 import { tx } from '../../chaincode/src/catalogue';
-import { COUNTIES, registerCounties } from './fund-world';
-import { Who, World } from './market-world';
+import { ensureCounties, Who, World } from './market-world';
 
-/** Registers those of the three counties not registered yet (majorities count registered counties). */
-export async function ensureCounties(w: World, counties: readonly string[] = COUNTIES): Promise<void> {
-  const reader = await w.admin(counties[0] as string);
-  const known = new Set(((await w.evaluate(reader, tx.counties.list)).items as Array<{ mspId: string }>).map((c) => c.mspId));
-  await registerCounties(
-    w,
-    counties.filter((c) => !known.has(c)),
-  );
-}
+export { ensureCounties };
 
 /**
  * Changes shared parameters the only way there is: a regulator proposes, a regulator of another
