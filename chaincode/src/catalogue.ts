@@ -5,6 +5,7 @@ import { fundTransactions } from './fund/transactions';
 import { ipTransactions } from './ip/transactions';
 import { marketTransactions } from './market/transactions';
 import { membershipTransactions } from './membership/transactions';
+import { parametersTransactions } from './parameters/transactions';
 import { subjectsTransactions } from './subjects/transactions';
 import { taxTransactions } from './tax/transactions';
 import { TransactionDefinition } from './kernel/transaction';
@@ -24,6 +25,7 @@ export const tx = {
   ip: ipTransactions,
   fund: fundTransactions,
   tax: taxTransactions,
+  parameters: parametersTransactions,
 } as const;
 
 /** Every definition of the catalogue, in catalogue order. */

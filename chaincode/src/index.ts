@@ -7,6 +7,7 @@ import { TaxContract } from './tax/tax-contract';
 import { IpContract } from './ip/ip-contract';
 import { MarketContract } from './market/market-contract';
 import { MembershipContract } from './membership/membership-contract';
+import { ParametersContract } from './parameters/parameters-contract';
 import { SubjectsContract } from './subjects/subjects-contract';
 
 /** The contracts of the County Ledger chaincode, in the form fabric-shim's contract runtime loads. */
@@ -21,6 +22,7 @@ export const contracts = [
   IpContract,
   FundContract,
   TaxContract,
+  ParametersContract,
 ];
 
 export {
@@ -32,6 +34,7 @@ export {
   IpContract,
   MarketContract,
   MembershipContract,
+  ParametersContract,
   SubjectsContract,
   TaxContract,
 };

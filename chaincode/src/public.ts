@@ -42,5 +42,6 @@ export { FundEvents } from './fund/fund-contract';
 export { IpEvents } from './ip/ip-contract';
 export { MarketEvents } from './market/market-contract';
 export { MembershipEvents } from './membership/membership-contract';
+export { ParametersEvents } from './parameters/parameters-contract';
 export { SubjectsEvents } from './subjects/subjects-contract';
 export { TaxEvents } from './tax/tax-contract';

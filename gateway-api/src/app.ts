@@ -31,6 +31,7 @@ import { publicBlacklistRoutes } from './routes/public';
 import { ipRoutes } from './routes/ip';
 import { fundRoutes } from './routes/fund';
 import { taxRoutes } from './routes/tax';
+import { parameterRoutes } from './routes/parameters';
 import { publicReader } from './identity/public-reader';
 import { BlobStore } from './evidence/blob-store';
 import { eventRoutes } from './routes/events';
@@ -165,6 +166,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       await api.register(ipRoutes(deps.ledger));
       await api.register(fundRoutes(deps.ledger, publicIdentity));
       await api.register(taxRoutes(deps.ledger));
+      await api.register(parameterRoutes(deps.ledger));
       await api.register(blacklistRoutes(deps.ledger, trail));
       await api.register(creditRoutes(deps.ledger, trail));
       await api.register(queryTrailRoutes(trail));

@@ -2,6 +2,7 @@ import { Context, Contract, Info, Transaction } from 'fabric-contract-api';
 import { writeEntry } from '../../chaincode/src/credit/blacklist';
 import { BlacklistEntry } from '../../chaincode/src/credit/records';
 import { earliestRepairDate } from '../../chaincode/src/credit/rules';
+import { DEFAULT_PARAMETERS } from '../../chaincode/src/parameters/parameters';
 import { Measure } from '../../chaincode/src/credit/schemas';
 import { buildCreditCode } from '../../chaincode/src/kernel/credit-code';
 import { addDays, cstDate, txTime } from '../../chaincode/src/kernel/time';
@@ -48,7 +49,7 @@ export class BlacklistBenchContract extends Contract {
         measures: MEASURE_SETS[i % MEASURE_SETS.length] as Measure[],
         startDate: day,
         endDate: addDays(day, 30 + (i % 700)),
-        repairableFrom: earliestRepairDate(day, 'serious'),
+        repairableFrom: earliestRepairDate(day, 'serious', DEFAULT_PARAMETERS.minPublicationMonths),
         decisionEvidenceRefs: ['doc:bench'],
         basisEventIds: [],
         issuingCounty: county,

@@ -14,10 +14,11 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   counties: ['kernel', 'membership'],
   evidence: ['kernel', 'membership'],
   subjects: ['kernel', 'membership', 'counties'],
-  credit: ['kernel', 'membership', 'counties', 'subjects'],
+  parameters: ['kernel', 'membership', 'counties'],
+  credit: ['kernel', 'membership', 'counties', 'subjects', 'parameters'],
   ip: ['kernel', 'membership', 'counties', 'subjects', 'credit'],
   tax: ['kernel', 'membership', 'counties'],
-  market: ['kernel', 'membership', 'evidence', 'subjects', 'credit', 'ip', 'tax'],
+  market: ['kernel', 'membership', 'evidence', 'subjects', 'parameters', 'credit', 'ip', 'tax'],
   fund: ['kernel', 'membership', 'counties', 'credit', 'market'],
 };
 

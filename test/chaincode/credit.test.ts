@@ -2,7 +2,8 @@ import { tx } from '../../chaincode/src/catalogue';
 import { expect } from 'chai';
 import { CaseEvents } from '../../chaincode/src/credit/case-contract';
 import { CreditContractEvents } from '../../chaincode/src/credit/credit-contract';
-import { CREDIT_CLASS_RULES, LOOKBACK_DAYS, MIN_PUBLICATION_MONTHS, addMonths, classify, earliestRepairDate } from '../../chaincode/src/credit/rules';
+import { CREDIT_CLASS_RULES, LOOKBACK_DAYS, addMonths, classify, earliestRepairDate, latestEndDate } from '../../chaincode/src/credit/rules';
+import { DEFAULT_PARAMETERS } from '../../chaincode/src/parameters/parameters';
 import { addDays } from '../../chaincode/src/kernel/time';
 import { blacklistSubject, decision, todayCst, violationInput } from '../support/credit-world';
 import { FENGXIAN, HUIXIAN, LIANGDANG } from '../support/ledger-fixture';
@@ -39,14 +40,20 @@ describe('chaincode: credit rules (data table, pure)', () => {
     expect(CREDIT_CLASS_RULES.at(-1)).to.not.have.property('minPoints');
   });
 
-  it('minimum publication periods are data, and month arithmetic clamps to the month end', () => {
-    expect(MIN_PUBLICATION_MONTHS).to.deep.equal({ minor: 3, serious: 6, grave: 36 });
+  it('publication periods are data (shared parameters), and month arithmetic clamps to the month end', () => {
+    const { minPublicationMonths: min, maxPublicationMonths: max } = DEFAULT_PARAMETERS;
+    expect(min).to.deep.equal({ minor: 3, serious: 6, grave: 36 });
+    expect(max).to.deep.equal({ minor: 12, serious: 36, grave: 60 });
     expect(addMonths('2024-01-31', 1)).to.equal('2024-02-29');
     expect(addMonths('2023-11-30', 3)).to.equal('2024-02-29');
     expect(addMonths('2024-12-15', 1)).to.equal('2025-01-15');
-    expect(earliestRepairDate('2024-03-01', 'minor')).to.equal('2024-06-01');
-    expect(earliestRepairDate('2024-03-01', 'serious')).to.equal('2024-09-01');
-    expect(earliestRepairDate('2024-02-29', 'grave')).to.equal('2027-02-28');
+    expect(earliestRepairDate('2024-03-01', 'minor', min)).to.equal('2024-06-01');
+    expect(earliestRepairDate('2024-03-01', 'serious', min)).to.equal('2024-09-01');
+    expect(earliestRepairDate('2024-02-29', 'grave', min)).to.equal('2027-02-28');
+    expect(earliestRepairDate('2024-03-01', 'minor', { ...min, minor: 1 })).to.equal('2024-04-01');
+    expect(latestEndDate('2024-03-01', 'minor', max)).to.equal('2025-03-01');
+    expect(latestEndDate('2024-02-29', 'serious', max)).to.equal('2027-02-28');
+    expect(latestEndDate('2024-03-01', 'grave', max)).to.equal('2029-03-01');
   });
 });
 

@@ -44,7 +44,19 @@ describe('chaincode: every transaction validates its input', () => {
 
   it('the metadata lists the contracts of DESIGN.md with their transactions', () => {
     const contracts = new Set(transactions.map((t) => t.contract));
-    expect([...contracts].sort()).to.deep.equal(['Cases', 'Counties', 'Credit', 'Evidence', 'Fund', 'Ip', 'Market', 'Membership', 'Subjects', 'Tax']);
+    expect([...contracts].sort()).to.deep.equal([
+      'Cases',
+      'Counties',
+      'Credit',
+      'Evidence',
+      'Fund',
+      'Ip',
+      'Market',
+      'Membership',
+      'Parameters',
+      'Subjects',
+      'Tax',
+    ]);
     expect(transactions.length).to.be.greaterThan(90);
   });
 

@@ -7,6 +7,7 @@ import { addDays, cstDate } from '../../chaincode/src/kernel/time';
 import { MarketEvents } from '../../chaincode/src/market/market-contract';
 import { FENGXIAN, HUIXIAN, LIANGDANG } from '../support/ledger-fixture';
 import { ecoAsset, hex64, listEco, MarketCast, marketCast, order, registerEnterprise, settle, useClock, verify, Who, World } from '../support/market-world';
+import { adoptParameters } from '../support/parameters-world';
 
 describe('chaincode: market (交易流程 → 确权)', () => {
   let w: World;
@@ -426,7 +427,7 @@ describe('chaincode: market (交易流程 → 确权)', () => {
 
   describe('risk alerts (异常交易预警)', () => {
     it('a price deviating from the category’s moving index suspends the order; verify/settle/cancel are refused until a regulator clears it', async () => {
-      await w.submit(c.regB, tx.market.setRiskConfig, { indexMinSamples: 1, priceDeviationBp: 2000 });
+      await adoptParameters(w, c.regB, c.regC, { indexMinSamples: 1, priceDeviationBp: 2000 });
       await sale(130_000);
       expect(await w.evaluate(reader, tx.market.getCategoryIndex, { category: 'honey' })).to.include({ indexFen: 130_000 });
 
@@ -446,7 +447,7 @@ describe('chaincode: market (交易流程 → 确权)', () => {
       expect(placed.event?.name).to.equal(MarketEvents.OrderSuspended);
       const alert = await w.evaluate(reader, tx.market.getAlert, { alertId: o.alertId });
       expect(alert).to.include({ level: 'red', status: 'open', orderId: o.id });
-      expect(alert.reasons).to.deep.equal([{ rule: 'price-deviation', priceFen: 160_000, indexFen: 130_000, deviationBp: 2307, limitBp: 2000 }]);
+      expect(alert.reasons).to.deep.equal([{ rule: 'price-deviation', priceFen: 160_000, indexFen: 130_000, deviationBp: 2308, limitBp: 2000 }]);
       expect((await w.evaluate(reader, tx.market.listAlerts, { status: 'open' })).items.map((a: { id: string }) => a.id)).to.deep.equal([o.alertId]);
 
       await w.expectRefused('RULE_VIOLATION', () => verify(c, o.id), 'suspended by risk alert');
@@ -481,7 +482,7 @@ describe('chaincode: market (交易流程 → 确权)', () => {
     });
 
     it('a rejected alert cancels the order with no party at fault: the deposit goes back', async () => {
-      await w.submit(c.regA, tx.market.setRiskConfig, { indexMinSamples: 1, priceDeviationBp: 1000 });
+      await adoptParameters(w, c.regA, c.regB, { indexMinSamples: 1, priceDeviationBp: 1000 });
       await sale(130_000);
       const far = await listEco(c, { priceFen: 500_000 });
       const o = await order(c, far.id, 5000);
@@ -494,17 +495,17 @@ describe('chaincode: market (交易流程 → 确权)', () => {
       expect((await w.evaluate(reader, tx.market.getAsset, { assetId: far.id })).status).to.equal('listed');
     });
 
-    it('more than N settled trades between the same two subjects within 24 h suspends the order (either direction); older trades fall out of the window', async () => {
+    it('more than N orders between the same two subjects, open or settled within 24 h, suspends the order (either direction); older trades fall out of the window', async () => {
       const clock = useClock();
       try {
-        await w.submit(c.regA, tx.market.setRiskConfig, { pairTradeLimit: 2 });
+        await adoptParameters(w, c.regA, c.regB, { pairTradeLimit: 2 });
         await sale();
         await sale();
         const third = await listEco(c);
         const o = await order(c, third.id);
         expect(o.status).to.equal('suspended');
         expect((await w.evaluate(reader, tx.market.getAlert, { alertId: o.alertId })).reasons).to.deep.equal([
-          { rule: 'pair-frequency', settledInWindow: 2, limit: 2, windowHours: 24 },
+          { rule: 'pair-frequency', openOrders: 1, settledInWindow: 2, limit: 2, windowHours: 24 },
         ]);
 
         // The other direction counts too: the buyer now sells to the seller.
@@ -516,7 +517,11 @@ describe('chaincode: market (交易流程 → 确权)', () => {
           costFen: 1,
           priceFen: 50_000,
         });
-        expect((await order(c, land.id, 1000, c.sellerMerchant, c.seller)).status).to.equal('suspended');
+        const reverse = await order(c, land.id, 1000, c.sellerMerchant, c.seller);
+        expect(reverse.status).to.equal('suspended');
+        // A rejected alert cancels its order, which no longer counts as open.
+        for (const alertId of [o.alertId, reverse.alertId])
+          await w.submit(c.regA, tx.market.resolveAlert, { alertId, decision: 'reject', note: 'wash trading' });
 
         clock.advanceMs(24 * 3600 * 1000 + 60_000);
         const later = await listEco(c);
@@ -527,7 +532,7 @@ describe('chaincode: market (交易流程 → 确权)', () => {
     });
 
     it('the moving index is the floored mean of the latest indexWindow settled prices', async () => {
-      await w.submit(c.regA, tx.market.setRiskConfig, { indexWindow: 2, indexMinSamples: 1, priceDeviationBp: 1_000_000, pairTradeLimit: 100 });
+      await adoptParameters(w, c.regA, c.regB, { indexWindow: 2, indexMinSamples: 1, priceDeviationBp: 1_000_000, pairTradeLimit: 100 });
       await sale(130_000, 'tea');
       await sale(140_001, 'tea');
       expect(await w.evaluate(reader, tx.market.getCategoryIndex, { category: 'tea' })).to.include({ indexFen: 135_000, settledCount: 2 });
@@ -537,21 +542,16 @@ describe('chaincode: market (交易流程 → 确权)', () => {
       expect(idx).to.include({ indexFen: 145_000, settledCount: 3 });
     });
 
-    it('risk parameters: defaults, set by a regulator only, validated', async () => {
-      const defaults = await w.evaluate(reader, tx.market.getRiskConfig);
-      expect(defaults).to.include({ priceDeviationBp: 5000, indexWindow: 20, indexMinSamples: 3, pairTradeLimit: 3, verificationDays: 7, paymentDays: 3 });
-      await w.expectRefused('FORBIDDEN', () => w.submit(c.sellerMerchant, tx.market.setRiskConfig, { pairTradeLimit: 5 }));
-      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(c.regA, tx.market.setRiskConfig, {}));
-      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(c.regA, tx.market.setRiskConfig, { priceDeviationBp: 12.5 }));
-      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(c.regA, tx.market.setRiskConfig, { verificationDays: 0 }));
-      await w.expectRefused('INVALID_ARGUMENT', () => w.submit(c.regA, tx.market.setRiskConfig, { indexWindow: 101 }));
-      await w.expectRefused('RULE_VIOLATION', () => w.submit(c.regA, tx.market.setRiskConfig, { indexMinSamples: 30 }), 'indexWindow');
-      const r = await w.submitTx(c.regC, tx.market.setRiskConfig, { verificationDays: 10 });
-      expect(r.result).to.include({ verificationDays: 10, paymentDays: 3 });
-      expect(r.result.updatedBy).to.deep.equal({ mspId: FENGXIAN, member: 'reg-c' });
-      expect(r.event?.name).to.equal(MarketEvents.RiskConfigSet);
+    it('deadlines are shared parameters: an order placed after a majority changed verificationDays gets the new one', async () => {
+      const before = await order(c, (await listEco(c)).id);
+      expect(before.verifyBy).to.equal(addDays(cstDate(Date.parse(before.orderedAt)), 7));
+      await adoptParameters(w, c.regC, c.regA, { verificationDays: 10, paymentDays: 5 });
       const o = await order(c, (await listEco(c)).id);
       expect(o.verifyBy).to.equal(addDays(cstDate(Date.parse(o.orderedAt)), 10));
+      const verified = await verify(c, o.id);
+      expect(verified.payBy).to.equal(addDays(cstDate(Date.parse(verified.verification.at)), 5));
+      // an order placed before keeps its deadline
+      expect((await w.evaluate(c.buyerMerchant, tx.market.getOrder, { orderId: before.id })).verifyBy).to.equal(before.verifyBy);
     });
   });
 });

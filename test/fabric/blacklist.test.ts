@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { earliestRepairDate } from '../../chaincode/src/credit/rules';
+import { DEFAULT_PARAMETERS } from '../../chaincode/src/parameters/parameters';
 import { addDays } from '../../chaincode/src/kernel/time';
 import { decision, todayCst, violationInput } from '../support/credit-world';
 import { corruptCreditCode, creditCode } from '../support/market-world';
@@ -157,7 +158,7 @@ describe('on Fabric: blacklist joint punishment across the three counties’ gat
     const early = problem(await post('enfA', `/blacklist/${entryId}/repair`, { rectificationEvidenceRefs: ['doc:rectified'] }), 422, 'RULE_VIOLATION');
     // serious: six months of publication before repair
     expect(early.detail).to.match(/minimum publication period/);
-    expect(early.detail).to.contain(earliestRepairDate(entryStart, 'serious'));
+    expect(early.detail).to.contain(earliestRepairDate(entryStart, 'serious', DEFAULT_PARAMETERS.minPublicationMonths));
     expect(await peersInSync(counties)).to.equal(height);
     const still = await get('auditor', `/blacklist/${entryId}`);
     expect(still.json()).to.include({ status: 'published', active: true });

@@ -11,6 +11,7 @@ import { Ledger, LedgerIdentity } from '../../gateway-api/src/ledger/ledger';
 import { openLedgerFixture } from '../support/ledger-fixture';
 import { LedgerError } from '../../gateway-api/src/ledger/errors';
 import { COUNTY_NAMES, creditCode, DIVISION, governmentCode } from '../support/market-world';
+import { DEFAULT_PARAMETERS } from '../../chaincode/src/parameters/parameters';
 import { removeDir, runId, uniqueSerial } from './fabric-fixture';
 import { readPeerState } from './peer-state';
 
@@ -40,7 +41,9 @@ interface RunTokens {
  * individual subjects, access, merchant bindings, certification evidence, an eco asset, a
  * cross-county order, verification and settlement (ownership transfer + deal evidence); then
  * IP co-ownership by consent (a license refused until the co-owner accepts, a vote, a
- * withdrawal, a declined registration) and a derivative listed under the license.
+ * withdrawal, a declined registration) and a derivative listed under the license; then shared
+ * parameters changed by a majority of the counties (and put back, for the suites that run after
+ * this one on the same network).
  */
 async function scenario(d: Driver, names: { run: string; seller: string; buyer: string; idHash: string }): Promise<RunTokens> {
   const tokens: string[] = [];
@@ -159,6 +162,17 @@ async function scenario(d: Driver, names: { run: string; seller: string; buyer: 
     proofEvidenceRefs: ['doc:gi'],
   });
   await submit(regLd, tx.ip.declineShare, { ipId: proposal.id, reason: 'not applied for' });
+
+  // shared parameters: Liangdang proposes, Huixian's approval adopts; a proposal withdrawn; put back by Fengxian and Liangdang
+  const change = await submit(regLd, tx.parameters.propose, { changes: { pairTradeLimit: 5, maxPublicationMonths: { minor: 24 } }, note: 'differential' });
+  await submit(regHx, tx.parameters.approve, { proposalId: change.id });
+  const dropped = await submit(regHx, tx.parameters.propose, { changes: { paymentDays: 9 }, note: 'dropped' });
+  await submit(regHx, tx.parameters.withdraw, { proposalId: dropped.id, note: 'not needed' });
+  const restore = await submit(regFx, tx.parameters.propose, {
+    changes: { pairTradeLimit: DEFAULT_PARAMETERS.pairTradeLimit, maxPublicationMonths: { minor: DEFAULT_PARAMETERS.maxPublicationMonths.minor } },
+    note: 'restore',
+  });
+  await submit(regLd, tx.parameters.approve, { proposalId: restore.id });
   return { tokens, touched };
 }
 
@@ -273,7 +287,8 @@ describe('on Fabric: differential test — the same scenario on the embedded led
     // public state: every key the embedded run wrote (a fresh ledger: the scenario's keys only).
     // Shared aggregates (today's trade volume per origin county, category indexes) are compared
     // whole, so no suite that settles trades may run before this one: .mocharc.fabric.json sorts
-    // the spec files, and blacklist/cli-and-events, which sort earlier, settle nothing.
+    // the spec files, and blacklist/cli-and-events, which sort earlier, settle nothing. Likewise the
+    // shared parameters: no suite sorting earlier changes one.
     const expected = new Map<string, string>();
     for (const [k, v] of embeddedDump.state) {
       if (embeddedSetup.state.get(k)?.equals(v)) continue; // written by the setup, not by the scenario

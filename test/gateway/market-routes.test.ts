@@ -55,8 +55,8 @@ describe('gateway /api/v1 subjects, assets, orders, alerts: input and access', (
       ['POST', '/api/v1/orders/o-1/cancel'],
       ['GET', '/api/v1/alerts'],
       ['POST', '/api/v1/alerts/al-1/resolution'],
-      ['GET', '/api/v1/risk-config'],
-      ['PUT', '/api/v1/risk-config'],
+      ['GET', '/api/v1/parameters'],
+      ['POST', '/api/v1/parameters/proposals'],
       ['GET', '/api/v1/trades?originCounty=LiangdangMSP&date=2026-01-01'],
     ];
     for (const [method, url] of routes) {
@@ -229,9 +229,15 @@ describe('gateway /api/v1 subjects, assets, orders, alerts: input and access', (
   });
 
   it('alerts: a suspicious order is suspended until a regulator of a party clears it', async () => {
-    expect((await call('ldShop', 'PUT', '/api/v1/risk-config', { pairTradeLimit: 1 })).statusCode, 'merchant').to.equal(403);
-    expect((await call('ldReg', 'PUT', '/api/v1/risk-config', { pairTradeLimit: 0 })).statusCode).to.equal(400);
-    expect((await call('ldReg', 'PUT', '/api/v1/risk-config', { priceDeviationBp: 100, indexMinSamples: 1 })).statusCode).to.equal(200);
+    // The risk rules are shared parameters: changed by a majority of the registered counties.
+    const change = { changes: { priceDeviationBp: 100, indexMinSamples: 1 }, note: 'tighter price rule' };
+    expect((await call('ldShop', 'POST', '/api/v1/parameters/proposals', change)).statusCode, 'merchant').to.equal(403);
+    expect((await call('ldReg', 'POST', '/api/v1/parameters/proposals', { changes: { pairTradeLimit: 0 }, note: 'x' })).statusCode).to.equal(400);
+    const proposed = await call('ldReg', 'POST', '/api/v1/parameters/proposals', change);
+    expect(proposed.statusCode, proposed.body).to.equal(201);
+    const adopted = await call('hxReg', 'POST', `/api/v1/parameters/proposals/${proposed.json().result.id}/approvals`);
+    expect(adopted.statusCode, adopted.body).to.equal(201);
+    expect(adopted.json().result.state).to.equal('adopted');
     // Settle one trade to seed the category index, then order far off the index.
     const relist = await call('ldShop', 'POST', `/api/v1/assets/${assetId}/listing`, { listed: true });
     expect(relist.statusCode, relist.body).to.equal(201);

@@ -5,7 +5,8 @@ import { Page, getRecord, listByIndex, putRecord } from '../kernel/state';
 import { cstDate, today, txTime } from '../kernel/time';
 import { requireRegisteredSubject } from '../subjects/home-county';
 import { BlacklistEntries, BlacklistEntry, BlacklistStanding, BlacklistStandings, CreditEvent, StandingEntry } from './records';
-import { MAX_OPEN_ENTRIES_PER_SUBJECT, earliestRepairDate, gravest, inForce, restricts } from './rules';
+import { loadParameters } from '../parameters/parameters';
+import { MAX_OPEN_ENTRIES_PER_SUBJECT, earliestRepairDate, gravest, inForce, latestEndDate, restricts } from './rules';
 import { MEASURES, Measure, Severity, subjectIdProblem } from './schemas';
 
 export async function readStanding(ctx: Context, subjectId: string): Promise<BlacklistStanding | undefined> {
@@ -132,6 +133,14 @@ export async function issueEntry(
   if (decision.endDate < decision.startDate) throw invalidArgument('endDate must not be before startDate');
   if (decision.startDate < day) throw ruleViolation(`startDate ${decision.startDate} may not be before the decision date ${day}`);
   const severity = severityOfBasis(subjectId, basisEvents);
+  // Publication periods are shared parameters; the ones in force now fix this entry's dates.
+  const { minPublicationMonths, maxPublicationMonths } = await loadParameters(ctx);
+  const latestEnd = latestEndDate(decision.startDate, severity, maxPublicationMonths);
+  if (decision.endDate > latestEnd) {
+    throw ruleViolation(
+      `endDate ${decision.endDate} is beyond the longest term of a ${severity} entry: ${maxPublicationMonths[severity]} months from startDate ${decision.startDate}, so ${latestEnd} at the latest`,
+    );
+  }
   const txId = ctx.stub.getTxID();
   const id = `bl-${txId.slice(0, 32)}`;
   if (await getRecord(ctx, BlacklistEntries, [id])) throw conflict(`blacklist entry ${id} already exists`);
@@ -147,7 +156,7 @@ export async function issueEntry(
     measures: MEASURES.filter((m) => decision.measures.includes(m)),
     startDate: decision.startDate,
     endDate: decision.endDate,
-    repairableFrom: earliestRepairDate(decision.startDate, severity),
+    repairableFrom: earliestRepairDate(decision.startDate, severity, minPublicationMonths),
     decisionEvidenceRefs: [...decision.decisionEvidenceRefs],
     basisEventIds: basisEvents.map((e) => e.id),
     ...(caseId ? { caseId } : {}),

@@ -1,7 +1,9 @@
 /**
- * THE credit rules, as data. Everything that decides a credit class, the first-violation
- * waiver and the minimum publication period of a blacklist entry is in this file; the
- * contracts only apply it. Pure functions, integers and CST calendar dates only.
+ * THE credit rules, as data. Everything that decides a credit class and the first-violation
+ * waiver is in this file, and how a blacklist entry's publication periods turn into dates; the
+ * contracts only apply it. The periods themselves (minimum before repair, maximum term, by
+ * severity) bind every county, so they are shared parameters (parameters/, changed by a majority
+ * of counties; defaults in DEFAULT_PARAMETERS). Pure functions, integers and CST calendar dates only.
  */
 import { addDays } from '../kernel/time';
 import { Measure, Severity } from './schemas';
@@ -50,8 +52,8 @@ export const CREDIT_CLASS_RULES: readonly CreditClassRule[] = [
 /** 首违不罚: a subject's first violation, if minor and without harmful consequence, is a warning only. */
 export const FIRST_VIOLATION_WAIVER = { severity: 'minor' as Severity, withoutHarmfulConsequence: true, priorViolations: 0 } as const;
 
-/** Minimum publication period (months) before credit repair may be approved, by the entry's severity. */
-export const MIN_PUBLICATION_MONTHS: Readonly<Record<Severity, number>> = { minor: 3, serious: 6, grave: 36 };
+/** Publication periods (months) by severity: the shared parameters' `minPublicationMonths` or `maxPublicationMonths`. */
+export type PublicationMonths = Readonly<Record<Severity, number>>;
 
 /** Severities from least to most grave. */
 export const SEVERITY_ORDER: readonly Severity[] = ['minor', 'serious', 'grave'];
@@ -113,8 +115,13 @@ export function addMonths(date: string, months: number): string {
 }
 
 /** The first CST day on which repair of an entry of `severity` published from `startDate` may be approved. */
-export function earliestRepairDate(startDate: string, severity: Severity): string {
-  return addMonths(startDate, MIN_PUBLICATION_MONTHS[severity]);
+export function earliestRepairDate(startDate: string, severity: Severity, minPublicationMonths: PublicationMonths): string {
+  return addMonths(startDate, minPublicationMonths[severity]);
+}
+
+/** The last end date an entry of `severity` starting on `startDate` may have: its maximum term after the start. */
+export function latestEndDate(startDate: string, severity: Severity, maxPublicationMonths: PublicationMonths): string {
+  return addMonths(startDate, maxPublicationMonths[severity]);
 }
 
 /** An entry restricts on the CST days from its start date to its end date, both included. */

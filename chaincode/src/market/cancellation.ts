@@ -4,6 +4,7 @@ import { txTime } from '../kernel/time';
 import { recordOrderDefault } from '../credit/credit-file';
 import { depositOutcome } from './deposit';
 import { Assets, Cancellation, FaultParty, Order, Orders } from './records';
+import { movePairOpenOrders, readPairOpenOrders } from './risk';
 
 export type CancelledOrder = Order & { readonly cancellation: Cancellation };
 
@@ -17,7 +18,8 @@ export interface CancellationDecision {
 /**
  * Cancels an order in the current transaction (a failed verification, a party cancelling, a
  * rejected alert): the order keeps the cancellation with its deposit outcome, the asset goes
- * back on sale, and the party at fault, if any, gets a default in its credit file.
+ * back on sale, the pair's open orders count one less (risk rules), and the party at fault, if
+ * any, gets a default in its credit file.
  * `previous` is the order as read; `from` is the order as this step leaves it before
  * cancelling (e.g. with the failed verification), `previous` itself by default.
  */
@@ -35,6 +37,7 @@ export async function cancelOrder(ctx: Context, previous: Order, decision: Cance
   const order: CancelledOrder = { ...from, status: 'cancelled', cancellation, updatedAt: at };
   await putRecord(ctx, Orders, order, previous);
   await releaseAsset(ctx, order, at);
+  await movePairOpenOrders(ctx, order.buyerSubjectId, order.sellerSubjectId, await readPairOpenOrders(ctx, order.buyerSubjectId, order.sellerSubjectId), -1);
   await recordOrderDefault(ctx, order, decision.faultParty, decision.reason, decision.by);
   return order;
 }

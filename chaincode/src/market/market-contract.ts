@@ -16,8 +16,9 @@ import { faultOnCancellation, requireDepositRule } from './deposit';
 import { checkListingRules, onlyForSale, requireForSale, sellerMayNotSell } from './listing-rules';
 import { requireMayReadOrder, requireMayReadOrdersOf } from './order-access';
 import { requireStatus } from './order-status';
-import { Alert, Alerts, Asset, Assets, CategoryIndexes, Order, Orders, OwnershipTransfer, OwnershipTransfers, Trades } from './records';
-import { DEFAULT_RISK_CONFIG, loadRiskConfig, orderRiskReasons, saveRiskConfig } from './risk';
+import { loadParameters } from '../parameters/parameters';
+import { Alert, AlertReason, Alerts, Asset, Assets, CategoryIndexes, Order, Orders, OwnershipTransfer, OwnershipTransfers, Trades } from './records';
+import { movePairOpenOrders, readPairOpenOrders, riskReasons } from './risk';
 import { requireSettleable, settleOrder } from './settlement';
 
 export const MarketEvents = {
@@ -30,8 +31,25 @@ export const MarketEvents = {
   OrderCancelled: 'market.OrderCancelled',
   AlertCleared: 'market.AlertCleared',
   AlertRejected: 'market.AlertRejected',
-  RiskConfigSet: 'market.RiskConfigSet',
 } as const;
+
+/** A red alert suspending `order` (异常交易预警), raised in the current transaction at `stage`. */
+function alertOf(id: string, order: Order, reasons: AlertReason[], stage: Alert['stage'], at: string, txId: string): Alert {
+  return {
+    id,
+    orderId: order.id,
+    level: 'red',
+    stage,
+    reasons,
+    sellerSubjectId: order.sellerSubjectId,
+    buyerSubjectId: order.buyerSubjectId,
+    sellerCounty: order.sellerCounty,
+    buyerCounty: order.buyerCounty,
+    status: 'open',
+    raisedAt: at,
+    raiseTxId: txId,
+  };
+}
 
 @Info({ title: 'Market', description: 'Assets, orders and ownership transfer (交易流程 → 确权), risk alerts (异常交易预警)' })
 export class MarketContract extends CountyContract {
@@ -155,12 +173,15 @@ export class MarketContract extends CountyContract {
 
     const time = txTime(ctx);
     const txId = ctx.stub.getTxID();
-    const config = await loadRiskConfig(ctx);
-    const reasons = await orderRiskReasons(
+    const params = await loadParameters(ctx);
+    const pairOpen = await readPairOpenOrders(ctx, buyer.id, seller.id);
+    const reasons = await riskReasons(
       ctx,
       { category: asset.category, priceFen: asset.priceFen, buyerSubjectId: buyer.id, sellerSubjectId: seller.id },
-      config,
+      params,
+      pairOpen,
       time.epochMs,
+      'order',
     );
     const orderId = `o-${txId.slice(0, 32)}`;
     const alertId = `al-${txId.slice(0, 32)}`;
@@ -182,31 +203,20 @@ export class MarketContract extends CountyContract {
       orderedBy: actorOf(merchant),
       orderedAt: time.iso,
       orderTxId: txId,
-      verifyBy: addDays(cstDate(time.epochMs), config.verificationDays),
+      verifyBy: addDays(cstDate(time.epochMs), params.verificationDays),
       ...(suspended ? { alertId, suspendedFrom: 'ordered' as const } : {}),
       updatedAt: time.iso,
     };
     await putRecord(ctx, Orders, order);
     await putRecord(ctx, Assets, { ...asset, status: 'reserved', openOrderId: orderId, updatedAt: time.iso }, asset);
+    await movePairOpenOrders(ctx, buyer.id, seller.id, pairOpen, 1);
     if (suspended) {
-      const alert: Alert = {
-        id: alertId,
-        orderId,
-        level: 'red',
-        reasons,
-        sellerSubjectId: seller.id,
-        buyerSubjectId: buyer.id,
-        sellerCounty: seller.county,
-        buyerCounty: buyer.county,
-        status: 'open',
-        raisedAt: time.iso,
-        raiseTxId: txId,
-      };
-      await putRecord(ctx, Alerts, alert);
+      await putRecord(ctx, Alerts, alertOf(alertId, order, reasons, 'order', time.iso, txId));
       emit(ctx, MarketEvents.OrderSuspended, {
         orderId,
         assetId: asset.id,
         alertId,
+        stage: 'order',
         rules: reasons.map((r) => r.rule),
         sellerCounty: seller.county,
         buyerCounty: buyer.county,
@@ -245,8 +255,8 @@ export class MarketContract extends CountyContract {
     if (input.result === 'pass') {
       await requireMayTrade(ctx, previous.buyerSubjectId, previous.priceFen);
       await requireMayTrade(ctx, previous.sellerSubjectId, previous.priceFen);
-      const config = await loadRiskConfig(ctx);
-      const order: Order = { ...previous, status: 'verified', verification, payBy: addDays(cstDate(time.epochMs), config.paymentDays), updatedAt: time.iso };
+      const { paymentDays } = await loadParameters(ctx);
+      const order: Order = { ...previous, status: 'verified', verification, payBy: addDays(cstDate(time.epochMs), paymentDays), updatedAt: time.iso };
       await putRecord(ctx, Orders, order, previous);
       emit(ctx, MarketEvents.OrderVerified, { orderId: order.id, result: 'pass', payBy: order.payBy });
       return canonicalJson(order);
@@ -271,6 +281,10 @@ export class MarketContract extends CountyContract {
    * A merchant acting for the buyer records the balance payment: T+1 settlement date,
    * ownership moves to the buyer, the transfer is appended to the ownership history,
    * and the deal is anchored as evidence, all in this one transaction.
+   * The risk rules run again first (the index and the pair's orders may have moved since the
+   * order), unless a regulator has cleared an alert on the order: when one fires, the order is
+   * suspended instead (from `verified`), nothing is settled, and a regulator decides; after a
+   * clearance the buyer settles again with a fresh balance deadline.
    */
   @Transaction()
   async SettleOrder(ctx: Context, inputJson: string): Promise<string> {
@@ -283,7 +297,30 @@ export class MarketContract extends CountyContract {
     const asset = await mustGetRecord(ctx, Assets, [previous.assetId], 'asset');
     const verification = requireSettleable(previous, asset);
     await requireForSale(ctx, asset);
-    const order = await settleOrder(ctx, previous, asset, verification, input.paymentRef, merchant);
+    const params = await loadParameters(ctx);
+    const pairOpen = await readPairOpenOrders(ctx, previous.buyerSubjectId, previous.sellerSubjectId);
+    if (previous.riskClearedAlertId === undefined) {
+      const time = txTime(ctx);
+      const reasons = await riskReasons(ctx, previous, params, pairOpen, time.epochMs, 'settlement');
+      if (reasons.length > 0) {
+        const txId = ctx.stub.getTxID();
+        const alertId = `al-${txId.slice(0, 32)}`;
+        const suspended: Order = { ...previous, status: 'suspended', suspendedFrom: 'verified', alertId, updatedAt: time.iso };
+        await putRecord(ctx, Orders, suspended, previous);
+        await putRecord(ctx, Alerts, alertOf(alertId, previous, reasons, 'settlement', time.iso, txId));
+        emit(ctx, MarketEvents.OrderSuspended, {
+          orderId: previous.id,
+          assetId: asset.id,
+          alertId,
+          stage: 'settlement',
+          rules: reasons.map((r) => r.rule),
+          sellerCounty: previous.sellerCounty,
+          buyerCounty: previous.buyerCounty,
+        });
+        return canonicalJson(suspended);
+      }
+    }
+    const order = await settleOrder(ctx, previous, asset, verification, input.paymentRef, merchant, params, pairOpen);
     emit(ctx, MarketEvents.OrderSettled, {
       orderId: order.id,
       assetId: asset.id,
@@ -360,9 +397,10 @@ export class MarketContract extends CountyContract {
   // ---------------------------------------------------------------- risk
 
   /**
-   * A regulator of the seller's or the buyer's county decides an open alert:
-   * clear (the order continues, with a fresh verification deadline) or reject
-   * (the order is cancelled, the deposit returned, no party at fault).
+   * A regulator of the seller's or the buyer's county, acting for neither party, decides an open
+   * alert: clear (the order continues where it was suspended, with a fresh verification or balance
+   * deadline, and the risk rules do not run on it again) or reject (the order is cancelled, the
+   * deposit returned, no party at fault).
    */
   @Transaction()
   async ResolveAlert(ctx: Context, inputJson: string): Promise<string> {
@@ -390,13 +428,12 @@ export class MarketContract extends CountyContract {
     const { suspendedFrom: _from, ...rest } = orderBefore;
     let order: Order;
     if (input.decision === 'clear') {
-      const config = await loadRiskConfig(ctx);
-      order = {
-        ...rest,
-        status: orderBefore.suspendedFrom ?? 'ordered',
-        verifyBy: addDays(cstDate(time.epochMs), config.verificationDays),
-        updatedAt: time.iso,
-      };
+      const params = await loadParameters(ctx);
+      const day = cstDate(time.epochMs);
+      order =
+        orderBefore.suspendedFrom === 'verified'
+          ? { ...rest, status: 'verified', payBy: addDays(day, params.paymentDays), riskClearedAlertId: alert.id, updatedAt: time.iso }
+          : { ...rest, status: 'ordered', verifyBy: addDays(day, params.verificationDays), riskClearedAlertId: alert.id, updatedAt: time.iso };
       await putRecord(ctx, Orders, order, orderBefore);
     } else {
       order = await cancelOrder(
@@ -426,34 +463,6 @@ export class MarketContract extends CountyContract {
   async ListAlerts(ctx: Context, inputJson: string): Promise<string> {
     const input = parseInput(marketTransactions.listAlerts.input, inputJson);
     return canonicalJson(await listByIndex(ctx, Alerts, 'byStatus', [input.status], checkPageSize(input.limit), input.cursor));
-  }
-
-  /** A regulator changes risk parameters; parameters not given keep their current value. */
-  @Transaction()
-  async SetRiskConfig(ctx: Context, inputJson: string): Promise<string> {
-    const input = parseInput(marketTransactions.setRiskConfig.input, inputJson);
-    const regulator = await requireRole(ctx, 'regulator');
-    const current = await loadRiskConfig(ctx);
-    const next = {
-      priceDeviationBp: input.priceDeviationBp ?? current.priceDeviationBp,
-      indexWindow: input.indexWindow ?? current.indexWindow,
-      indexMinSamples: input.indexMinSamples ?? current.indexMinSamples,
-      pairTradeLimit: input.pairTradeLimit ?? current.pairTradeLimit,
-      verificationDays: input.verificationDays ?? current.verificationDays,
-      paymentDays: input.paymentDays ?? current.paymentDays,
-    };
-    if (next.indexMinSamples > next.indexWindow)
-      throw ruleViolation(`indexMinSamples (${next.indexMinSamples}) may not exceed indexWindow (${next.indexWindow})`);
-    const saved = await saveRiskConfig(ctx, next, regulator, txTime(ctx).iso);
-    emit(ctx, MarketEvents.RiskConfigSet, { ...next, by: regulator.mspId });
-    return canonicalJson(saved);
-  }
-
-  /** Current risk parameters (defaults until a regulator sets them). */
-  @Transaction(false)
-  async GetRiskConfig(ctx: Context): Promise<string> {
-    const config = await loadRiskConfig(ctx);
-    return canonicalJson({ ...config, defaults: DEFAULT_RISK_CONFIG });
   }
 
   @Transaction(false)

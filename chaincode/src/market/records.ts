@@ -158,7 +158,10 @@ export const orderSchema = z.strictObject({
   /** Last CST day on which the balance is due (once verified). */
   payBy: z.string().optional(),
   alertId: z.string().optional(),
-  suspendedFrom: z.literal('ordered').optional(),
+  /** While suspended: the state a regulator's clearance returns it to (suspended at ordering or at settlement). */
+  suspendedFrom: z.enum(['ordered', 'verified']).optional(),
+  /** The alert a regulator cleared: the clearance covers the order, so settlement does not run the risk rules again. */
+  riskClearedAlertId: z.string().optional(),
   verification: verificationSchema.optional(),
   settlement: settlementSchema.optional(),
   cancellation: cancellationSchema.optional(),
@@ -171,11 +174,15 @@ export const alertReasonSchema = z.union([
     rule: z.literal('price-deviation'),
     priceFen: z.number(),
     indexFen: z.number(),
+    /** ⌈|price − index| × 10000 / index⌉: rounded up, so it exceeds the limit exactly when the rule fires. */
     deviationBp: z.number(),
     limitBp: z.number(),
   }),
   z.strictObject({
     rule: z.literal('pair-frequency'),
+    /** The pair's open orders (ordered, suspended, verified), this one included. */
+    openOrders: z.number(),
+    /** The pair's orders settled within the last 24 hours. */
     settledInWindow: z.number(),
     limit: z.number(),
     windowHours: z.literal(24),
@@ -188,6 +195,8 @@ export const alertSchema = z.strictObject({
   id: z.string(),
   orderId: z.string(),
   level: z.literal('red'),
+  /** Raised when the order was placed, or when its settlement was attempted. */
+  stage: z.enum(['order', 'settlement']),
   reasons: z.array(alertReasonSchema),
   sellerSubjectId: z.string(),
   buyerSubjectId: z.string(),
@@ -233,17 +242,13 @@ export const pairBucketSchema = z.strictObject({
 });
 export type PairBucket = z.infer<typeof pairBucketSchema>;
 
-export const riskConfigSchema = z.strictObject({
-  priceDeviationBp: z.number(),
-  indexWindow: z.number(),
-  indexMinSamples: z.number(),
-  pairTradeLimit: z.number(),
-  verificationDays: z.number(),
-  paymentDays: z.number(),
-  updatedBy: partySchema.optional(),
-  updatedAt: z.string().optional(),
+/** Open orders (ordered, suspended, verified) between two subjects (unordered pair): one counter, read by the pair rule. */
+export const pairOpenOrdersSchema = z.strictObject({
+  subjectA: z.string(),
+  subjectB: z.string(),
+  open: z.number(),
 });
-export type RiskConfig = z.infer<typeof riskConfigSchema>;
+export type PairOpenOrders = z.infer<typeof pairOpenOrdersSchema>;
 
 /** A settled trade, for statistics (trade volume per origin county and day; cross-region tax sharing). */
 export const tradeSchema = z.strictObject({
@@ -308,10 +313,10 @@ export const PairBuckets = defineRecordType<PairBucket>({
   keyOf: (b) => [b.subjectA, b.subjectB, String(b.hour).padStart(10, '0')],
 });
 
-export const RiskConfigs = defineRecordType<RiskConfig & { readonly id: 'market' }>({
-  type: 'riskconfig',
-  keyArity: 1,
-  keyOf: (c) => [c.id],
+export const PairOpenOrdersCount = defineRecordType<PairOpenOrders>({
+  type: 'pairopen',
+  keyArity: 2,
+  keyOf: (p) => [p.subjectA, p.subjectB],
 });
 
 export const Trades = defineRecordType<Trade>({

@@ -1,34 +1,15 @@
 import { Context } from 'fabric-contract-api';
 import { getRecord, putRecord } from '../kernel/state';
-import { AlertReason, CategoryIndex, CategoryIndexes, PairBucket, PairBuckets, Party, RiskConfig, RiskConfigs } from './records';
+import { ParameterValues } from '../parameters/schemas';
+import { AlertReason, CategoryIndex, CategoryIndexes, PairBucket, PairBuckets, PairOpenOrders, PairOpenOrdersCount } from './records';
 
-export const DEFAULT_RISK_CONFIG: RiskConfig = {
-  priceDeviationBp: 5000,
-  indexWindow: 20,
-  indexMinSamples: 3,
-  pairTradeLimit: 3,
-  verificationDays: 7,
-  paymentDays: 3,
-};
+/** The shared parameters the risk rules read (parameters/, changed by a majority of counties). */
+export type RiskParameters = Pick<ParameterValues, 'priceDeviationBp' | 'indexWindow' | 'indexMinSamples' | 'pairTradeLimit'>;
 
 const HOUR_MS = 3600 * 1000;
 const WINDOW_MS = 24 * HOUR_MS;
 /** Settlement times kept per pair bucket; beyond it the bucket only counts (and is counted whole). */
 export const MAX_BUCKET_TIMES = 200;
-
-export async function loadRiskConfig(ctx: Context): Promise<RiskConfig> {
-  const stored = await getRecord(ctx, RiskConfigs, ['market']);
-  if (!stored) return DEFAULT_RISK_CONFIG;
-  const { id: _id, ...config } = stored;
-  return { ...DEFAULT_RISK_CONFIG, ...config };
-}
-
-export async function saveRiskConfig(ctx: Context, config: RiskConfig, by: Party, at: string): Promise<RiskConfig> {
-  const stored = { ...config, id: 'market' as const, updatedBy: { mspId: by.mspId, member: by.member }, updatedAt: at };
-  await putRecord(ctx, RiskConfigs, stored);
-  const { id: _id, ...out } = stored;
-  return out;
-}
 
 /** The two subjects of a trade in a fixed order: the pair rule does not care who bought from whom. */
 export function pairOf(x: string, y: string): [string, string] {
@@ -67,10 +48,25 @@ export async function countPairTrade(ctx: Context, x: string, y: string, nowMs: 
   await putRecord(ctx, PairBuckets, bucket, previous);
 }
 
+/** The pair's open-order counter as stored (absent: none open). One key read. */
+export async function readPairOpenOrders(ctx: Context, x: string, y: string): Promise<PairOpenOrders | undefined> {
+  return getRecord(ctx, PairOpenOrdersCount, pairOf(x, y));
+}
+
+/**
+ * Moves the pair's count of open orders (ordered, suspended or verified) by `delta`: +1 when an
+ * order is placed, −1 when it settles or is cancelled. `previous` is the counter as this
+ * transaction read it (the count never goes below zero, e.g. for orders placed before it existed).
+ */
+export async function movePairOpenOrders(ctx: Context, x: string, y: string, previous: PairOpenOrders | undefined, delta: 1 | -1): Promise<void> {
+  const [a, b] = pairOf(x, y);
+  await putRecord(ctx, PairOpenOrdersCount, { subjectA: a, subjectB: b, open: Math.max(0, (previous?.open ?? 0) + delta) }, previous);
+}
+
 /** Adds a settled price to its category's moving index. */
-export async function updateCategoryIndex(ctx: Context, category: string, priceFen: number, config: RiskConfig, at: string): Promise<CategoryIndex> {
+export async function updateCategoryIndex(ctx: Context, category: string, priceFen: number, params: RiskParameters, at: string): Promise<CategoryIndex> {
   const previous = await getRecord(ctx, CategoryIndexes, [category]);
-  const prices = [...(previous?.recentPricesFen ?? []), priceFen].slice(-config.indexWindow);
+  const prices = [...(previous?.recentPricesFen ?? []), priceFen].slice(-params.indexWindow);
   const sum = prices.reduce((s, p) => s + BigInt(p), 0n);
   const index: CategoryIndex = {
     category,
@@ -83,32 +79,64 @@ export async function updateCategoryIndex(ctx: Context, category: string, priceF
   return index;
 }
 
-/** Deviation of a price from an index in basis points, rounded down: |price − index| × 10000 / index. */
-export function deviationBp(priceFen: number, indexFen: number): number {
+/** The deviation rule, exactly: |price − index| × 10000 > limit × index (integers, nothing rounded first). */
+export function deviatesBeyond(priceFen: number, indexFen: number, limitBp: number): boolean {
   const diff = BigInt(priceFen) - BigInt(indexFen);
   const abs = diff < 0n ? -diff : diff;
-  return Number((abs * 10000n) / BigInt(indexFen));
+  return abs * 10000n > BigInt(limitBp) * BigInt(indexFen);
 }
 
-/** The risk rules for a new order; empty when it may proceed. */
-export async function orderRiskReasons(
+/**
+ * Deviation of a price from an index in basis points, rounded up: ⌈|price − index| × 10000 / index⌉.
+ * Rounded up, the reported figure exceeds a limit exactly when `deviatesBeyond` does.
+ */
+export function deviationBpRoundedUp(priceFen: number, indexFen: number): number {
+  const diff = BigInt(priceFen) - BigInt(indexFen);
+  const abs = (diff < 0n ? -diff : diff) * 10000n;
+  const index = BigInt(indexFen);
+  return Number((abs + index - 1n) / index);
+}
+
+/** An order as the risk rules see it. */
+export interface RiskSubject {
+  readonly category: string;
+  readonly priceFen: number;
+  readonly buyerSubjectId: string;
+  readonly sellerSubjectId: string;
+}
+
+/**
+ * The risk rules (异常交易预警) for an order, at ordering (`stage: 'order'`, the order not yet
+ * counted as open) or at settlement (`'settlement'`, the order open and counted); empty when it
+ * may proceed. (1) Its price against the category's moving index, once the index has
+ * `indexMinSamples` prices. (2) The pair's orders — open ones, this one included, and those
+ * settled within the last 24 h — more than `pairTradeLimit`.
+ */
+export async function riskReasons(
   ctx: Context,
-  order: { category: string; priceFen: number; buyerSubjectId: string; sellerSubjectId: string },
-  config: RiskConfig,
+  order: RiskSubject,
+  params: RiskParameters,
+  pairOpen: PairOpenOrders | undefined,
   nowMs: number,
+  stage: 'order' | 'settlement',
 ): Promise<AlertReason[]> {
   const reasons: AlertReason[] = [];
   const index = await getRecord(ctx, CategoryIndexes, [order.category]);
-  if (index && index.recentPricesFen.length >= config.indexMinSamples && index.indexFen > 0) {
-    const bp = deviationBp(order.priceFen, index.indexFen);
-    if (bp > config.priceDeviationBp) {
-      reasons.push({ rule: 'price-deviation', priceFen: order.priceFen, indexFen: index.indexFen, deviationBp: bp, limitBp: config.priceDeviationBp });
+  if (index && index.recentPricesFen.length >= params.indexMinSamples && index.indexFen > 0) {
+    if (deviatesBeyond(order.priceFen, index.indexFen, params.priceDeviationBp)) {
+      reasons.push({
+        rule: 'price-deviation',
+        priceFen: order.priceFen,
+        indexFen: index.indexFen,
+        deviationBp: deviationBpRoundedUp(order.priceFen, index.indexFen),
+        limitBp: params.priceDeviationBp,
+      });
     }
   }
-  // This order would be one more settled trade between the pair within 24 h.
+  const openOrders = (pairOpen?.open ?? 0) + (stage === 'order' ? 1 : 0);
   const settled = await settledBetweenInWindow(ctx, order.buyerSubjectId, order.sellerSubjectId, nowMs);
-  if (settled + 1 > config.pairTradeLimit) {
-    reasons.push({ rule: 'pair-frequency', settledInWindow: settled, limit: config.pairTradeLimit, windowHours: 24 });
+  if (openOrders + settled > params.pairTradeLimit) {
+    reasons.push({ rule: 'pair-frequency', openOrders, settledInWindow: settled, limit: params.pairTradeLimit, windowHours: 24 });
   }
   return reasons;
 }

@@ -92,44 +92,6 @@ export const resolveAlertInput = z.strictObject({
 export const alertRefInput = z.strictObject({ alertId: alertIdSchema });
 export const listAlertsInput = z.strictObject({ status: z.enum(['open', 'cleared', 'rejected']), ...pageQuerySchema.shape });
 
-/** Limits keep every risk computation bounded (ring buffer size, bucket reads). */
-export const RISK_LIMITS = {
-  priceDeviationBp: { min: 1, max: 1_000_000 },
-  indexWindow: { min: 1, max: 100 },
-  indexMinSamples: { min: 1, max: 100 },
-  pairTradeLimit: { min: 1, max: 1000 },
-  verificationDays: { min: 1, max: 90 },
-  paymentDays: { min: 1, max: 90 },
-} as const;
-
-const bounded = (name: keyof typeof RISK_LIMITS) => z.number().int().min(RISK_LIMITS[name].min).max(RISK_LIMITS[name].max);
-
-export const riskConfigShape = {
-  /** Largest allowed deviation of a price from its category's moving index, basis points. */
-  priceDeviationBp: bounded('priceDeviationBp'),
-  /** How many of the latest settled prices of a category make its moving index. */
-  indexWindow: bounded('indexWindow'),
-  /** Settled prices a category needs before the deviation rule applies. */
-  indexMinSamples: bounded('indexMinSamples'),
-  /** More than this many settled trades between the same two subjects within 24 h raises an alert. */
-  pairTradeLimit: bounded('pairTradeLimit'),
-  /** Calendar days (CST) after the order within which the verification is due. */
-  verificationDays: bounded('verificationDays'),
-  /** Calendar days (CST) after a pass within which the balance is due. */
-  paymentDays: bounded('paymentDays'),
-};
-
-export const setRiskConfigInput = z
-  .strictObject({
-    priceDeviationBp: riskConfigShape.priceDeviationBp.optional(),
-    indexWindow: riskConfigShape.indexWindow.optional(),
-    indexMinSamples: riskConfigShape.indexMinSamples.optional(),
-    pairTradeLimit: riskConfigShape.pairTradeLimit.optional(),
-    verificationDays: riskConfigShape.verificationDays.optional(),
-    paymentDays: riskConfigShape.paymentDays.optional(),
-  })
-  .refine((v) => Object.values(v).some((x) => x !== undefined), { message: 'at least one parameter is required' });
-
 export const categoryRefInput = z.strictObject({ category: categorySchema });
 export const listTradesInput = z.strictObject({
   originCounty: mspIdSchema,

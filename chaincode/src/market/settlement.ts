@@ -8,8 +8,8 @@ import { TxTime, addDays, cstDate, txTime } from '../kernel/time';
 import { anchorEvidenceRecord, digestsOf } from '../evidence/anchor';
 import { recordOrderFulfilment } from '../credit/credit-file';
 import { recordTradeTax } from '../tax/trade-tax';
-import { Asset, Assets, Deal, Order, Orders, OwnershipTransfer, OwnershipTransfers, Settlement, Trade, Trades, Verification } from './records';
-import { countPairTrade, loadRiskConfig, updateCategoryIndex } from './risk';
+import { Asset, Assets, Deal, Order, Orders, OwnershipTransfer, OwnershipTransfers, PairOpenOrders, Settlement, Trade, Trades, Verification } from './records';
+import { RiskParameters, countPairTrade, movePairOpenOrders, updateCategoryIndex } from './risk';
 import { recordTradeVolume } from './trade-statistics';
 
 export type SettledOrder = Order & { readonly settlement: Settlement };
@@ -31,8 +31,10 @@ export function requireSettleable(order: Order, asset: Asset): Verification {
  * as evidence (market → evidence), the order settles with a T+1 settlement date, ownership moves
  * to the buyer with an ownership-history entry, a trade record is kept with the trade volume
  * (market) and the trade tax (tax), the category index and the pair counters take the trade
- * (risk rules), and both parties get a fulfilment (credit). Emits nothing: the transaction does.
- * The caller checks the order and the asset first (`requireSettleable`).
+ * (risk rules: one open order less, one settled trade more), and both parties get a fulfilment
+ * (credit). Emits nothing: the transaction does. The caller checks the order and the asset
+ * first (`requireSettleable`) and has run the risk rules; `pairOpen` is the pair's open-order
+ * counter as it read it.
  */
 export async function settleOrder(
   ctx: Context,
@@ -41,8 +43,9 @@ export async function settleOrder(
   verification: Verification,
   paymentRef: string,
   merchant: Caller,
+  params: RiskParameters,
+  pairOpen: PairOpenOrders | undefined,
 ): Promise<SettledOrder> {
-  const config = await loadRiskConfig(ctx);
   const time = txTime(ctx);
   const txId = ctx.stub.getTxID();
   const settlementDate = settlementDateOf(time.epochMs);
@@ -101,8 +104,9 @@ export async function settleOrder(
   await putRecord(ctx, Trades, trade);
   await recordTradeVolume(ctx, trade);
   await recordTradeTax(ctx, trade);
-  await updateCategoryIndex(ctx, asset.category, previous.priceFen, config, time.iso);
+  await updateCategoryIndex(ctx, asset.category, previous.priceFen, params, time.iso);
   await countPairTrade(ctx, previous.buyerSubjectId, previous.sellerSubjectId, time.epochMs);
+  await movePairOpenOrders(ctx, previous.buyerSubjectId, previous.sellerSubjectId, pairOpen, -1);
   await recordOrderFulfilment(ctx, order, merchant);
   return order;
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { evaluated, pageSchema, submitted } from '../kernel/transaction';
-import { alertSchema, assetSchema, categoryIndexSchema, orderSchema, ownershipTransferSchema, riskConfigSchema, tradeSchema } from './records';
+import { alertSchema, assetSchema, categoryIndexSchema, orderSchema, ownershipTransferSchema, tradeSchema } from './records';
 import {
   alertRefInput,
   assetRefInput,
@@ -18,7 +18,6 @@ import {
   registerAssetInput,
   resolveAlertInput,
   setListingInput,
-  setRiskConfigInput,
   settleOrderInput,
 } from './schemas';
 
@@ -26,14 +25,6 @@ import {
 export const alertDecisionSchema = z
   .strictObject({ alert: alertSchema, order: orderSchema })
   .describe("A regulator's decision on a risk alert: the alert as decided and its order as the decision left it (continued or cancelled).");
-
-/** The risk parameters alone, without who set them (the built-in defaults). */
-export const riskParametersSchema = riskConfigSchema.omit({ updatedBy: true, updatedAt: true }).describe('Risk parameters without who set them and when.');
-
-/** The current risk parameters (the defaults until a regulator sets them), with the built-in defaults beside them. */
-export const currentRiskConfigSchema = riskConfigSchema
-  .extend({ defaults: riskParametersSchema })
-  .describe('The risk parameters in force (the defaults until a regulator sets them, then who set them and when), with the built-in defaults.');
 
 /** The Market contract's transactions (see market-contract.ts). */
 export const marketTransactions = {
@@ -53,7 +44,5 @@ export const marketTransactions = {
   resolveAlert: submitted('Market', 'ResolveAlert', resolveAlertInput, alertDecisionSchema),
   getAlert: evaluated('Market', 'GetAlert', alertRefInput, alertSchema),
   listAlerts: evaluated('Market', 'ListAlerts', listAlertsInput, pageSchema(alertSchema)),
-  setRiskConfig: submitted('Market', 'SetRiskConfig', setRiskConfigInput, riskConfigSchema),
-  getRiskConfig: evaluated('Market', 'GetRiskConfig', undefined, currentRiskConfigSchema),
   getCategoryIndex: evaluated('Market', 'GetCategoryIndex', categoryRefInput, categoryIndexSchema),
 };

@@ -7,6 +7,7 @@ import {
   IpEvents,
   MarketEvents,
   MembershipEvents,
+  ParametersEvents,
   SubjectsEvents,
   TaxEvents,
   tx,
@@ -19,7 +20,7 @@ import { Ledger, LedgerIdentity } from '../ledger/ledger';
  * Who sees which chaincode event on GET /events (DESIGN.md "Trust between counties", need to know).
  *
  * - `network`: public within the network — every member holding a role may read the same facts
- *   through the ledger's "anyone" reads (roles, subjects and bindings, listings, risk parameters,
+ *   through the ledger's "anyone" reads (roles, subjects and bindings, listings, shared parameters,
  *   credit events and the blacklist, counties, IP, fund, tax, query trail anchors).
  * - `order`: only readers of the order named by `payload.orderId` (Market:GetOrder as the caller:
  *   the parties' merchants, regulators and enforcement of the counties concerned, auditors, verifiers).
@@ -43,6 +44,7 @@ type EventName =
   | (typeof IpEvents)[keyof typeof IpEvents]
   | (typeof MarketEvents)[keyof typeof MarketEvents]
   | (typeof MembershipEvents)[keyof typeof MembershipEvents]
+  | (typeof ParametersEvents)[keyof typeof ParametersEvents]
   | (typeof SubjectsEvents)[keyof typeof SubjectsEvents]
   | (typeof TaxEvents)[keyof typeof TaxEvents];
 
@@ -59,9 +61,9 @@ export const EVENT_VISIBILITY: Readonly<Record<EventName, Visibility>> = Object.
   ...all(IpEvents, 'network'),
   ...all(FundEvents, 'network'),
   ...all(TaxEvents, 'network'),
+  ...all(ParametersEvents, 'network'),
   [MarketEvents.AssetRegistered, 'network'],
   [MarketEvents.ListingChanged, 'network'],
-  [MarketEvents.RiskConfigSet, 'network'],
   [MarketEvents.OrderPlaced, 'order'],
   [MarketEvents.OrderSuspended, 'order'],
   [MarketEvents.OrderVerified, 'order'],

@@ -23,7 +23,7 @@ export const eventRoutes =
         schema: {
           tags: ['events'],
           summary:
-            'Chaincode events (text/event-stream), resumable from a block number. Each caller gets only what it may read: roles, subjects, bindings, listings, risk parameters, credit events and the blacklist, counties, IP, fund and tax events go to every member with a role; order events (market.Order*, market.Alert*) only to readers of the order, evidence.* only to readers of the evidence record, cases.* only to readers of the case; an unclassified event to no one.',
+            'Chaincode events (text/event-stream), resumable from a block number. Each caller gets only what it may read: roles, subjects, bindings, listings, shared parameters, credit events and the blacklist, counties, IP, fund and tax events go to every member with a role; order events (market.Order*, market.Alert*) only to readers of the order, evidence.* only to readers of the evidence record, cases.* only to readers of the case; an unclassified event to no one.',
           querystring: z.object({ fromBlock: z.coerce.number().int().min(0).optional() }),
           headers: z
             .object({

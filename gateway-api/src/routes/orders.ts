@@ -6,7 +6,7 @@ import { ApiError } from '../errors';
 import { evaluate, submit } from '../ledger/calls';
 import { Ledger } from '../ledger/ledger';
 import { callerOf } from '../plugins/auth';
-import { answerResponses, bodyOf, createdResponses, errorResponses, pageQuery, submittedSchema } from '../schemas/common';
+import { answerResponses, bodyOf, createdResponses, errorResponses, pageQuery } from '../schemas/common';
 
 const orderParams = z.object({ id: tx.market.getOrder.input.shape.orderId });
 /** The deal as the settlement stored it; sent as its canonical JSON, the exact bytes that were anchored. */
@@ -130,24 +130,5 @@ export const orderRoutes =
         },
       },
       async (req) => evaluate(ledger, callerOf(req).identity, tx.market.listTrades, req.query),
-    );
-
-    app.get(
-      '/risk-config',
-      { schema: { tags: ['alerts'], summary: 'Risk rule parameters', response: answerResponses(tx.market.getRiskConfig) } },
-      async (req) => evaluate(ledger, callerOf(req).identity, tx.market.getRiskConfig, undefined),
-    );
-
-    app.put(
-      '/risk-config',
-      {
-        schema: {
-          tags: ['alerts'],
-          summary: 'Change risk rule parameters (regulator)',
-          body: tx.market.setRiskConfig.input,
-          response: { 200: submittedSchema(tx.market.setRiskConfig.output), ...errorResponses },
-        },
-      },
-      async (req) => submit(ledger, callerOf(req).identity, tx.market.setRiskConfig, req.body),
     );
   };
