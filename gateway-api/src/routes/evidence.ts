@@ -9,7 +9,7 @@ import { evaluate, submit } from '../ledger/calls';
 import { LedgerError } from '../ledger/errors';
 import { Ledger, LedgerIdentity } from '../ledger/ledger';
 import { callerOf } from '../plugins/auth';
-import { answerResponses, bodyOf, createdResponses, errorResponses, submittedSchema } from '../schemas/common';
+import { answerResponses, bodyOf, createdResponses, errorResponses, problemSchema, submittedSchema } from '../schemas/common';
 import { fileDigestsSchema, transactionInfoSchema } from '../schemas/ledger';
 
 const digestParams = z.object({ digest: z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 hex digest') });
@@ -20,6 +20,7 @@ const uploadResponses = {
   200: evidenceView.extend({ existing: z.literal(true) }).describe('the file was already anchored: its record'),
   201: submittedSchema(tx.evidence.anchor.output).extend({ existing: z.literal(false) }),
   ...errorResponses,
+  507: problemSchema.describe('the disk would be left under EVIDENCE_DISK_RESERVE_BYTES (INSUFFICIENT_STORAGE); nothing stored'),
 };
 /** Where and when a digest was anchored: what a caller who may not read the record still learns. */
 const anchoringSchema = transactionInfoSchema
@@ -64,7 +65,7 @@ export const evidenceRoutes =
         schema: {
           tags: ['evidence'],
           summary:
-            'Upload an evidence file (multipart/form-data: optional fields "refs" (JSON: subjectIds, caseIds, orderIds) and "description" BEFORE the "file" part). The file is stored by its SHA-256; its digests are anchored on the ledger. Uploading a stored file returns the existing record.',
+            'Upload an evidence file (multipart/form-data: optional fields "refs" (JSON: subjectIds, caseIds, orderIds) and "description" BEFORE the "file" part). Its digests are anchored on the ledger and the file is stored by its SHA-256 only then; uploading an anchored file the caller may read returns the existing record (and stores the file if this gateway lacks it). A refused or failed upload leaves no file. With Idempotency-Key, the key is bound to the content of the file: another file under it is 422.',
           consumes: ['multipart/form-data'],
           response: uploadResponses,
         },
