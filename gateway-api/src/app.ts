@@ -1,5 +1,6 @@
 import Fastify, { FastifyHttpOptions, FastifyInstance } from 'fastify';
 import type { Server } from 'node:http';
+import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import multipart from '@fastify/multipart';
@@ -9,7 +10,7 @@ import { QueryTrail } from './audit/query-trail';
 import { copyLevel } from './backup/level-copy';
 import { ApiKeyStore } from './auth/api-keys';
 import { MemberRoles } from './auth/member-roles';
-import { defaultConfig, QueryTrailAnchoring, TlsMaterial } from './config';
+import { defaultConfig, EventStreamLimits, QueryTrailAnchoring, TlsMaterial } from './config';
 import { CertificateMembers, ClientCertificates } from './auth/client-certificates';
 import { Ledger } from './ledger/ledger';
 import { IdentityResolver, registerAuth, registerRoleRule } from './plugins/auth';
@@ -63,6 +64,12 @@ export interface AppSettings {
   readonly authFailureLimit?: AuthFailureLimit;
   /** The budget of each API key or client certificate; false: none. */
   readonly keyRateLimit?: RateLimitOptions | false;
+  /** Free bytes an evidence upload must leave on the disk of the state folder. */
+  readonly evidenceDiskReserveBytes?: number;
+  /** Open /events streams at most, per key and in all. */
+  readonly eventStreams?: EventStreamLimits;
+  /** Where the log goes instead of stdout (tests read it back); with logLevel. */
+  readonly logStream?: { write(line: string): void };
 }
 
 export interface AppDependencies extends AppSettings {
@@ -89,7 +96,9 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   const serverOptions = (https ? { https } : {}) as FastifyHttpOptions<Server>;
   const app = Fastify({
     ...serverOptions,
-    logger: deps.logLevel && deps.logLevel !== 'silent' ? { level: deps.logLevel } : false,
+    logger: deps.logLevel && deps.logLevel !== 'silent' ? { level: deps.logLevel, ...(deps.logStream ? { stream: deps.logStream } : {}) } : false,
+    // A request's ID is its correlation ID: a 5xx answer names it, and every log line of the request carries it.
+    genReqId: () => randomUUID(),
     bodyLimit: 1024 * 1024,
     ajv: { customOptions: { coerceTypes: false } },
     // URLs the router refuses before any route runs (a path parameter over 100 characters, bad
@@ -134,7 +143,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   registerAuth(app, deps.keys, deps.identities, deps.ledger, { limits, ...(certificates ? { certificates } : {}) });
   const memberRoles = new MemberRoles(deps.ledger);
   registerRoleRule(app, memberRoles);
-  const idempotencyDb = await registerIdempotency(app, `${deps.stateDir}/idempotency`);
+  const idempotencyDb = await registerIdempotency(app, `${deps.stateDir}/idempotency`, deps.ledger);
 
   // One read-only identity for every unauthenticated disclosure route, issued on first use.
   const publicIdentity = publicReader(deps.identities);
@@ -157,7 +166,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       await api.register(memberRoutes(deps.ledger, deps.keys, deps.identities, memberRoles));
       await api.register(keyRoutes(deps.ledger, deps.keys, deps.identities));
       await api.register(certificateRoutes(deps.ledger));
-      await api.register(eventRoutes(deps.ledger));
+      await api.register(eventRoutes(deps.ledger, deps.eventStreams ?? defaults.eventStreams));
       await api.register(auditRoutes(deps.ledger));
       await api.register(subjectRoutes(deps.ledger, deps.subjectHmacKey ?? Buffer.from('county-ledger-development-subject-key')));
       await api.register(assetRoutes(deps.ledger));
@@ -172,7 +181,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       await api.register(queryTrailRoutes(trail));
       await api.register(caseRoutes(deps.ledger));
       await api.register(publicBlacklistRoutes(deps.ledger, publicIdentity));
-      await api.register(evidenceRoutes(deps.ledger, new BlobStore(`${deps.stateDir}/blobs`), maxEvidenceBytes));
+      const blobs = new BlobStore(`${deps.stateDir}/blobs`, deps.evidenceDiskReserveBytes ?? defaults.evidenceDiskReserveBytes);
+      await api.register(evidenceRoutes(deps.ledger, blobs, maxEvidenceBytes));
     },
     { prefix: API_PREFIX },
   );

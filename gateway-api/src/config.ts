@@ -69,6 +69,16 @@ export interface GatewayConfig {
   readonly authFailureLimit: AuthFailureLimit;
   /** The budget of each API key (or client certificate); false: no per-key limit. */
   readonly keyRateLimit: RateLimitOptions | false;
+  /** Free bytes an evidence upload must leave on the data folder's disk. */
+  readonly evidenceDiskReserveBytes: number;
+  /** How many /events streams may be open at once. */
+  readonly eventStreams: EventStreamLimits;
+}
+
+/** Open /events streams at most: per API key (or client certificate), and in all. */
+export interface EventStreamLimits {
+  readonly perKey: number;
+  readonly total: number;
 }
 
 /** A refused configuration value or argument; main.ts prints the message alone. */
@@ -179,6 +189,21 @@ export const SETTINGS = {
     variable: 'BLACKLIST_TRAIL_ANCHOR_SECONDS',
     default: '60',
     about: 'anchor it at least this often, in seconds; 0 anchors only by count and on demand',
+  },
+  evidenceDiskReserveBytes: {
+    variable: 'EVIDENCE_DISK_RESERVE_BYTES',
+    default: String(1024 * 1024 * 1024),
+    about: 'free space, in bytes, an evidence upload must leave on the disk of DATA_DIR; an upload that could leave less is refused with 507',
+  },
+  eventStreamsPerKey: {
+    variable: 'EVENT_STREAMS_PER_KEY',
+    default: '4',
+    about: 'open /events streams one API key (or client certificate) may hold at once; over it 429',
+  },
+  eventStreamsTotal: {
+    variable: 'EVENT_STREAMS_TOTAL',
+    default: '256',
+    about: 'open /events streams the gateway serves at once, all callers together; over it 429',
   },
 } as const satisfies Record<string, Setting>;
 
@@ -387,6 +412,11 @@ export function loadConfig(argv: readonly string[] = process.argv.slice(2), env:
       windowMs: read.number('authFailureWindowSeconds', { min: 0, above: true }) * 1000,
     },
     keyRateLimit: keyRateLimitOf(read),
+    evidenceDiskReserveBytes: read.number('evidenceDiskReserveBytes', { integer: true, min: 0 }),
+    eventStreams: {
+      perKey: read.number('eventStreamsPerKey', { integer: true, min: 1 }),
+      total: read.number('eventStreamsTotal', { integer: true, min: 1 }),
+    },
   };
 }
 

@@ -1,7 +1,7 @@
 import { LEDGER_ERROR_CODES, LedgerErrorCode } from './ledger/errors';
 
 /** Every error code the API answers with, and its HTTP status. docs/errors.md lists exactly these. */
-export const API_ERROR_CODES = [...LEDGER_ERROR_CODES, 'RATE_LIMITED', 'IDEMPOTENCY_KEY_REUSED'] as const;
+export const API_ERROR_CODES = [...LEDGER_ERROR_CODES, 'RATE_LIMITED', 'IDEMPOTENCY_KEY_REUSED', 'INSUFFICIENT_STORAGE'] as const;
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
 
 export const HTTP_STATUS: Readonly<Record<ApiErrorCode, number>> = {
@@ -17,6 +17,7 @@ export const HTTP_STATUS: Readonly<Record<ApiErrorCode, number>> = {
   RATE_LIMITED: 429,
   INTERNAL: 500,
   UNAVAILABLE: 503,
+  INSUFFICIENT_STORAGE: 507,
 } satisfies Record<ApiErrorCode, number> & Record<LedgerErrorCode, number>;
 
 /** An error raised by the gateway itself (not the ledger), carrying an API error code. */

@@ -1,11 +1,12 @@
 import './quiet-logs';
 import { contracts } from '../../chaincode/src/public';
 import { existsSync, mkdirSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { AppSettings, buildApp } from './app';
 import { ApiKeyStore } from './auth/api-keys';
+import { writeFileAtomic } from './auth/atomic-file';
 import { GatewayConfig, helpText, loadConfig, readTls, TlsMaterial, wantsHelp } from './config';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import type { HttpWorkerData } from './http-worker';
@@ -50,7 +51,7 @@ async function main(): Promise<void> {
 
   const stateDir = path.join(config.dataDir, 'gateway');
   if (config.demo && keys.size === 0) {
-    const demo = await seedDemo(ledger, wallet, keys, counties, new BlobStore(path.join(stateDir, 'blobs')));
+    const demo = await seedDemo(ledger, wallet, keys, counties, new BlobStore(path.join(stateDir, 'blobs'), config.evidenceDiskReserveBytes));
     const lines = demo.keys.map((d) => `  ${d.mspId.padEnd(13)} ${d.member.padEnd(12)} ${d.roles.join(',').padEnd(14)} ${d.apiKey}`);
     const facts = [
       ...Object.entries(demo.enterprises).map(([msp, code]) => `  enterprise of ${msp.padEnd(13)} ${code}`),
@@ -173,6 +174,8 @@ function appSettings(config: GatewayConfig, tls: TlsMaterial | undefined): Omit<
     ...(tls ? { tls } : {}),
     authFailureLimit: config.authFailureLimit,
     keyRateLimit: config.keyRateLimit,
+    evidenceDiskReserveBytes: config.evidenceDiskReserveBytes,
+    eventStreams: config.eventStreams,
   };
 }
 
@@ -189,7 +192,7 @@ async function dataDirHmacKey(dataDir: string): Promise<Buffer> {
   const file = path.join(dataDir, 'subject-hmac.key');
   if (existsSync(file)) return Buffer.from((await readFile(file, 'utf8')).trim(), 'hex');
   const key = randomBytes(32);
-  await writeFile(file, key.toString('hex'), { mode: 0o600 });
+  await writeFileAtomic(file, key.toString('hex'));
   return key;
 }
 

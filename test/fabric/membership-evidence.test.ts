@@ -113,9 +113,12 @@ describe('on Fabric: membership and evidence through the gateway', () => {
     expect(notFound.json().match).to.equal(false);
   });
 
-  it('the audit endpoint verifies the Fabric hash chain from block 0', async () => {
-    const res = await f.request('GET', '/api/v1/audit/ledger', admin);
-    expect(res.statusCode).to.equal(200);
+  it('the audit endpoint verifies the Fabric hash chain from block 0 (auditors only)', async () => {
+    const member = `chain-auditor-${runId}`;
+    expect((await f.request('POST', `/api/v1/members/${LIANGDANG}:${member}/roles`, admin, { role: 'auditor' })).statusCode).to.equal(201);
+    expect((await f.request('GET', '/api/v1/audit/ledger', admin)).statusCode, 'a county admin is no auditor').to.equal(403);
+    const res = await f.request('GET', '/api/v1/audit/ledger', await f.keyFor(LIANGDANG, member));
+    expect(res.statusCode, res.body).to.equal(200);
     expect(res.json()).to.include({ ok: true });
     expect(res.json().height).to.be.greaterThan(1);
   });

@@ -97,6 +97,8 @@ describe('gateway configuration (config.ts)', () => {
       queryTrail: { anchorEvery: 100, anchorIntervalMs: 60_000 },
       authFailureLimit: { max: 20, windowMs: 60_000 },
       keyRateLimit: { burst: 3000, perSecond: 300 },
+      evidenceDiskReserveBytes: 1024 * 1024 * 1024,
+      eventStreams: { perKey: 4, total: 256 },
     });
     expect(c).to.not.have.any.keys('subjectHmacKey', 'chaincodeLogLevel', 'tls');
   });
@@ -130,6 +132,9 @@ describe('gateway configuration (config.ts)', () => {
       AUTH_FAILURE_WINDOW_SECONDS: '0.5',
       KEY_RATE_BURST: '10',
       KEY_RATE_PER_SECOND: '2',
+      EVIDENCE_DISK_RESERVE_BYTES: '0',
+      EVENT_STREAMS_PER_KEY: '2',
+      EVENT_STREAMS_TOTAL: '50',
     };
     expect(Object.keys(env).sort(), 'this test sets every variable').to.deep.equal([...CONFIG_VARIABLES].sort());
     const c = loadConfig([], env);
@@ -151,6 +156,8 @@ describe('gateway configuration (config.ts)', () => {
       tls: { certFile: '/etc/county/tls.crt', keyFile: '/etc/county/tls.key', clientCaFile: '/etc/county/clients.pem' },
       authFailureLimit: { max: 3, windowMs: 500 },
       keyRateLimit: { burst: 10, perSecond: 2 },
+      evidenceDiskReserveBytes: 0,
+      eventStreams: { perKey: 2, total: 50 },
     });
     expect(c.subjectHmacKey?.toString('hex')).to.equal(key);
 
@@ -194,6 +201,10 @@ describe('gateway configuration (config.ts)', () => {
       [[], { AUTH_FAILURE_WINDOW_SECONDS: '0' }, /^AUTH_FAILURE_WINDOW_SECONDS must be a number above 0/],
       [[], { KEY_RATE_BURST: '0' }, /^KEY_RATE_BURST must be an integer of at least 1/],
       [[], { KEY_RATE_PER_SECOND: '-1' }, /^KEY_RATE_PER_SECOND must be a number of at least 0/],
+      [[], { EVIDENCE_DISK_RESERVE_BYTES: '-1' }, /^EVIDENCE_DISK_RESERVE_BYTES must be an integer of at least 0/],
+      [[], { EVIDENCE_DISK_RESERVE_BYTES: '1G' }, /^EVIDENCE_DISK_RESERVE_BYTES must be an integer/],
+      [[], { EVENT_STREAMS_PER_KEY: '0' }, /^EVENT_STREAMS_PER_KEY must be an integer of at least 1/],
+      [[], { EVENT_STREAMS_TOTAL: '1.5' }, /^EVENT_STREAMS_TOTAL must be an integer/],
       [['--bogus'], {}, /Unknown option '--bogus'[\s\S]*--help/],
       [['--port'], {}, /'--port <value>' argument missing/],
       [['--no-demo=1'], {}, /'--no-demo' does not take an argument/],

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { canonicalJson, tx } from '../../../chaincode/src/public';
 import { mkdirSync } from 'node:fs';
 import { ClassicLevel } from 'classic-level';
-import { evaluate, submit } from '../ledger/calls';
+import { evaluate, outsideSubmitScope, submit } from '../ledger/calls';
 import { LedgerError } from '../ledger/errors';
 import { Ledger, LedgerIdentity } from '../ledger/ledger';
 
@@ -154,7 +154,10 @@ export class QueryTrail {
       this.#lastIdentity.set(caller.mspId, caller.identity);
       const anchored = this.#anchored.get(caller.mspId) ?? 0;
       if (seq - anchored >= this.#options.anchorEvery)
-        void this.anchor(caller.mspId, caller.identity).catch((err: unknown) => this.#options.log?.('query trail anchor failed', err));
+        // Not part of the request that happened to fill the batch: none of its Idempotency-Key nonces.
+        void outsideSubmitScope(() => this.anchor(caller.mspId, caller.identity)).catch((err: unknown) =>
+          this.#options.log?.('query trail anchor failed', err),
+        );
       return entries;
     });
   }

@@ -18,12 +18,30 @@ export async function writeFileAtomic(file: string, content: string, mode = 0o60
     } finally {
       await handle.close();
     }
-    await rename(tmp, file);
   } catch (err) {
     await rm(tmp, { force: true });
     throw err;
   }
-  const dir = await open(path.dirname(file), 'r');
+  await renameDurably(tmp, file);
+}
+
+/**
+ * Renames a file that is already fsynced (`from`) to `to`, then fsyncs the folder of `to` so the
+ * rename itself survives a crash. On failure `from` is removed and `to` is as it was.
+ */
+export async function renameDurably(from: string, to: string): Promise<void> {
+  try {
+    await rename(from, to);
+  } catch (err) {
+    await rm(from, { force: true });
+    throw err;
+  }
+  await syncFolder(path.dirname(to));
+}
+
+/** Fsyncs a folder, so the entries just made in it (a rename, a new sub-folder) survive a crash. */
+export async function syncFolder(folder: string): Promise<void> {
+  const dir = await open(folder, 'r');
   try {
     await dir.sync();
   } finally {

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Ledger, LedgerIdentity } from './ledger';
 import { InputOf, OutputOf, TransactionDefinition } from '../../../chaincode/src/public';
 
@@ -9,6 +10,30 @@ export interface Submitted<T = unknown> {
 }
 
 let answersChecked = false;
+
+/**
+ * What the submits of one request draw on when it carries an Idempotency-Key (plugins/idempotency.ts
+ * runs the route's handler inside it): each submit's nonce, so its transaction ID is known and
+ * recorded before it is submitted and a retry of the request resubmits the same transactions.
+ */
+export interface SubmitScope {
+  /** Before the next submit of the request: its nonce, once its intended transaction is recorded. */
+  next(identity: LedgerIdentity): Promise<Uint8Array>;
+  /** After a submit: the transaction that committed. */
+  committed(txId: string): void;
+}
+
+const submitScopes = new AsyncLocalStorage<SubmitScope>();
+
+/** Runs `fn` (a route handler) so that its submits draw their nonces from `scope`. */
+export function withSubmitScope<T>(scope: SubmitScope, fn: () => T): T {
+  return submitScopes.run(scope, fn);
+}
+
+/** Runs `fn` outside any request's scope: for work a request starts but does not own (a background anchor). */
+export function outsideSubmitScope<T>(fn: () => T): T {
+  return submitScopes.exit(fn);
+}
 
 /**
  * Makes every call below check the chaincode's answer against the definition's output schema and
@@ -27,7 +52,15 @@ export async function submit<D extends TransactionDefinition>(
   input: InputOf<D>,
   transient?: Readonly<Record<string, Buffer>>,
 ): Promise<Submitted<OutputOf<D>>> {
-  const r = await ledger.submit(identity, { name: definition.qualifiedName, args: argsOf(input), ...(transient ? { transient } : {}) });
+  const scope = submitScopes.getStore();
+  const nonce = scope ? await scope.next(identity) : undefined;
+  const r = await ledger.submit(identity, {
+    name: definition.qualifiedName,
+    args: argsOf(input),
+    ...(transient ? { transient } : {}),
+    ...(nonce ? { nonce } : {}),
+  });
+  scope?.committed(r.txId);
   return { txId: r.txId, blockNumber: r.blockNumber, result: answerOf(definition, r.payload) };
 }
 

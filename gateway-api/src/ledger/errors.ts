@@ -45,3 +45,28 @@ export function fromChaincodeMessage(message: string, options: LedgerErrorOption
   }
   return new LedgerError('INTERNAL', 'the chaincode failed unexpectedly', { ...options, cause: new Error(message) });
 }
+
+/**
+ * An error and the chain of its causes as text (stacks where there are any), for the log: what a
+ * 5xx answer never shows, the log keeps under the request's correlation ID.
+ */
+export function failureText(err: unknown): string {
+  const parts: string[] = [];
+  const seen = new Set<unknown>();
+  for (let e: unknown = err; e !== undefined && e !== null && !seen.has(e) && parts.length < 8; e = (e as { cause?: unknown }).cause) {
+    seen.add(e);
+    parts.push(e instanceof Error ? (e.stack ?? `${e.name}: ${e.message}`) : String(e));
+    if (!(e instanceof Error)) break;
+  }
+  return parts.join('\ncaused by: ');
+}
+
+/** A failure that happened in another thread (the ledger thread), known by its text only. */
+export class RemoteFailure extends Error {
+  constructor(text: string) {
+    super(text);
+    this.name = 'RemoteFailure';
+    // The text is the whole story (stacks included); a stack of this thread would only mislead.
+    this.stack = `RemoteFailure: ${text}`;
+  }
+}

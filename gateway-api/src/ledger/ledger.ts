@@ -18,6 +18,12 @@ export interface TransactionRequest {
   readonly args?: readonly string[];
   /** Private inputs (transient data): never written to a block. */
   readonly transient?: Readonly<Record<string, Buffer>>;
+  /**
+   * Submit only: the proposal nonce (24 bytes), so the transaction ID is known before it is
+   * submitted (transaction-ids.ts) and a retry of the same submit is the same transaction. Unset:
+   * a random nonce.
+   */
+  readonly nonce?: Uint8Array;
 }
 
 export interface SubmitResult {
@@ -62,6 +68,11 @@ export interface EventsOptions {
 
 export interface Ledger {
   readonly kind: 'embedded' | 'fabric';
+  /**
+   * Endorses, orders and commits a transaction; answers once it is committed valid. With a
+   * `request.nonce` whose transaction (or a later attempt's, see attemptNonce) is already
+   * committed, answers that committed transaction's result and submits nothing.
+   */
   submit(identity: LedgerIdentity, request: TransactionRequest): Promise<SubmitResult>;
   evaluate(identity: LedgerIdentity, request: TransactionRequest): Promise<Buffer>;
   /** Chaincode events of valid transactions in commit order, from `startBlock` (default: next block) on. */

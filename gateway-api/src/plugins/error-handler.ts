@@ -1,7 +1,7 @@
 import { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ApiError, ApiErrorCode, HTTP_STATUS } from '../errors';
-import { LedgerError } from '../ledger/errors';
+import { failureText, LedgerError } from '../ledger/errors';
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
@@ -14,6 +14,7 @@ const TITLES: Record<number, string> = {
   429: 'Too Many Requests',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
+  507: 'Insufficient Storage',
 };
 
 export interface Problem {
@@ -24,11 +25,22 @@ export interface Problem {
   detail: string;
   instance: string;
   transactionId?: string;
+  /** 5xx only: the request's ID, under which the gateway log holds the cause. */
+  correlationId?: string;
 }
 
-export function sendProblem(reply: FastifyReply, request: FastifyRequest, code: ApiErrorCode, detail: string, transactionId?: string): FastifyReply {
+/** `extra`: members a problem type adds (RFC 9457 extension members), e.g. a running audit's progress. */
+export function sendProblem(
+  reply: FastifyReply,
+  request: FastifyRequest,
+  code: ApiErrorCode,
+  detail: string,
+  transactionId?: string,
+  extra: Readonly<Record<string, unknown>> = {},
+): FastifyReply {
   const status = HTTP_STATUS[code];
   const problem: Problem = {
+    ...extra,
     type: `https://county-ledger.example/errors/${code.toLowerCase().replace(/_/g, '-')}`,
     title: TITLES[status] ?? 'Error',
     status,
@@ -36,6 +48,7 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest, code: 
     detail,
     instance: request.url,
     ...(transactionId ? { transactionId } : {}),
+    ...(status >= 500 ? { correlationId: String(request.id) } : {}),
   };
   return reply.code(status).type('application/problem+json').send(problem);
 }
@@ -47,8 +60,13 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest, code: 
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | LedgerError | ApiError, request, reply) => {
     if (error instanceof LedgerError || error instanceof ApiError) {
-      if (HTTP_STATUS[error.code] >= 500) request.log.error({ err: error, cause: (error as Error).cause }, 'ledger failure');
-      const detail = HTTP_STATUS[error.code] >= 500 ? 'the ledger could not complete the request; try again later' : error.message;
+      const status = HTTP_STATUS[error.code];
+      // The answer says only that it failed, and under which correlation ID; the log says why.
+      if (status >= 500 && error instanceof LedgerError)
+        request.log.error({ err: error, correlationId: request.id, failure: failureText(error) }, `ledger failure: ${error.code}: ${error.message}`);
+      else if (status >= 500) request.log.error({ err: error, correlationId: request.id }, `gateway failure: ${error.code}: ${error.message}`);
+      // A gateway 5xx of its own (507) says what to do; a ledger one never shows internals.
+      const detail = status >= 500 && error instanceof LedgerError ? 'the ledger could not complete the request; try again later' : error.message;
       return sendProblem(reply, request, error.code, detail, error instanceof LedgerError ? error.transactionId : undefined);
     }
     if (hasZodFastifySchemaValidationErrors(error)) {
@@ -62,7 +80,7 @@ export function registerErrorHandler(app: FastifyInstance): void {
     if (fe.code === 'FST_REQ_FILE_TOO_LARGE' || fe.statusCode === 413) return sendProblem(reply, request, 'PAYLOAD_TOO_LARGE', fe.message);
     if (fe.statusCode === 429) return sendProblem(reply, request, 'RATE_LIMITED', fe.message);
     if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) return sendProblem(reply, request, 'INVALID_ARGUMENT', fe.message);
-    request.log.error({ err: error }, 'unhandled error');
+    request.log.error({ err: error, correlationId: request.id, failure: failureText(error) }, 'unhandled error');
     return sendProblem(reply, request, 'INTERNAL', 'an internal error occurred');
   });
   app.setNotFoundHandler((request, reply) => sendProblem(reply, request, 'NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`));

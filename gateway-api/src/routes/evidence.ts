@@ -4,11 +4,12 @@ import { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ApiError } from '../errors';
 import { BlobStore, digestStream } from '../evidence/blob-store';
+import { claimUpload } from '../plugins/idempotency';
 import { evaluate, submit } from '../ledger/calls';
 import { LedgerError } from '../ledger/errors';
 import { Ledger, LedgerIdentity } from '../ledger/ledger';
 import { callerOf } from '../plugins/auth';
-import { answerResponses, bodyOf, createdResponses, errorResponses, submittedSchema } from '../schemas/common';
+import { answerResponses, bodyOf, createdResponses, errorResponses, problemSchema, submittedSchema } from '../schemas/common';
 import { fileDigestsSchema, transactionInfoSchema } from '../schemas/ledger';
 
 const digestParams = z.object({ digest: z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 hex digest') });
@@ -19,6 +20,7 @@ const uploadResponses = {
   200: evidenceView.extend({ existing: z.literal(true) }).describe('the file was already anchored: its record'),
   201: submittedSchema(tx.evidence.anchor.output).extend({ existing: z.literal(false) }),
   ...errorResponses,
+  507: problemSchema.describe('the disk would be left under EVIDENCE_DISK_RESERVE_BYTES (INSUFFICIENT_STORAGE); nothing stored'),
 };
 /** Where and when a digest was anchored: what a caller who may not read the record still learns. */
 const anchoringSchema = transactionInfoSchema
@@ -63,13 +65,15 @@ export const evidenceRoutes =
         schema: {
           tags: ['evidence'],
           summary:
-            'Upload an evidence file (multipart/form-data: optional fields "refs" (JSON: subjectIds, caseIds, orderIds) and "description" BEFORE the "file" part). The file is stored by its SHA-256; its digests are anchored on the ledger. Uploading a stored file returns the existing record.',
+            'Upload an evidence file (multipart/form-data: optional fields "refs" (JSON: subjectIds, caseIds, orderIds) and "description" BEFORE the "file" part). Its digests are anchored on the ledger and the file is stored by its SHA-256 only then; uploading an anchored file the caller may read returns the existing record (and stores the file if this gateway lacks it). A refused or failed upload leaves no file. With Idempotency-Key, the key is bound to the content of the file: another file under it is 422.',
           consumes: ['multipart/form-data'],
           response: uploadResponses,
         },
       },
       async (req, reply) => {
         const caller = callerOf(req);
+        // Before a byte is read: refused when the disk would be left under its reserve.
+        await blobs.ensureSpaceFor(Math.min(maxBytes, Number(req.headers['content-length']) || maxBytes));
         const part = await filePart(req);
         let refs: z.output<typeof tx.evidence.anchor.input.shape.refs>;
         const refsText = fieldValue(part, 'refs');
@@ -86,29 +90,49 @@ export const evidenceRoutes =
         }
         const description = fieldValue(part, 'description');
         const mediaType = mediaTypeSchema.safeParse(part.mimetype.toLowerCase()).success ? part.mimetype.toLowerCase() : 'application/octet-stream';
-        const stored = await blobs.put(part.file, maxBytes);
-        if (part.file.truncated) throw new ApiError('PAYLOAD_TOO_LARGE', `the file exceeds the ${maxBytes}-byte limit`);
-        const existing = await findEvidence(ledger, caller.identity, stored.sha256);
-        if (existing === 'forbidden') throw alreadyAnchoredElsewhere();
-        if (existing) return reply.code(200).send({ existing: true, ...existing });
+        // The file waits in the staging folder and enters the store only once the ledger has a record
+        // the caller may read (anchored now, or before); every refusal or failure discards it.
+        const staged = await blobs.stage(part.file, maxBytes);
         try {
-          const anchored = await submit(ledger, caller.identity, tx.evidence.anchor, {
-            sha256: stored.sha256,
-            sm3: stored.sm3,
-            sizeBytes: stored.sizeBytes,
+          const fingerprint = JSON.stringify({
+            sha256: staged.sha256,
+            sizeBytes: staged.sizeBytes,
             mediaType,
-            ...(refs !== undefined ? { refs } : {}),
-            ...(description ? { description } : {}),
+            refs: refsText ?? null,
+            description: description ?? null,
           });
-          return reply.code(201).send({ existing: false, ...anchored });
-        } catch (err) {
-          // Another upload of the same file won the race: answer with its record.
-          if (err instanceof LedgerError && err.code === 'CONFLICT') {
-            const raced = await findEvidence(ledger, caller.identity, stored.sha256);
-            if (raced === 'forbidden') throw alreadyAnchoredElsewhere();
-            if (raced) return reply.code(200).send({ existing: true, ...raced });
+          if (await claimUpload(req, reply, fingerprint)) return reply;
+          const existing = await findEvidence(ledger, caller.identity, staged.sha256);
+          if (existing === 'forbidden') throw alreadyAnchoredElsewhere();
+          if (existing) {
+            await staged.keep();
+            return reply.code(200).send({ existing: true, ...existing });
           }
-          throw err;
+          try {
+            const anchored = await submit(ledger, caller.identity, tx.evidence.anchor, {
+              sha256: staged.sha256,
+              sm3: staged.sm3,
+              sizeBytes: staged.sizeBytes,
+              mediaType,
+              ...(refs !== undefined ? { refs } : {}),
+              ...(description ? { description } : {}),
+            });
+            await staged.keep();
+            return reply.code(201).send({ existing: false, ...anchored });
+          } catch (err) {
+            // Another upload of the same file won the race: answer with its record.
+            if (err instanceof LedgerError && err.code === 'CONFLICT') {
+              const raced = await findEvidence(ledger, caller.identity, staged.sha256);
+              if (raced === 'forbidden') throw alreadyAnchoredElsewhere();
+              if (raced) {
+                await staged.keep();
+                return reply.code(200).send({ existing: true, ...raced });
+              }
+            }
+            throw err;
+          }
+        } finally {
+          await staged.discard();
         }
       },
     );
@@ -222,7 +246,7 @@ async function anchoringOf(ledger: Ledger, identity: LedgerIdentity, sha256: str
   }
 }
 
-/** An upload of a file someone else anchored, by a caller who may not read its record: it is stored already, and nothing is told of it. */
+/** An upload of a file someone else anchored, by a caller who may not read its record: nothing is stored or told of it. */
 function alreadyAnchoredElsewhere(): ApiError {
-  return new ApiError('CONFLICT', 'this file is already anchored, by a record you may not read (need to know); nothing was submitted');
+  return new ApiError('CONFLICT', 'this file is already anchored, by a record you may not read (need to know); nothing was submitted or stored');
 }

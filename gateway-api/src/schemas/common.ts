@@ -29,6 +29,7 @@ export const problemSchema = z.object({
   detail: z.string(),
   instance: z.string(),
   transactionId: z.string().optional(),
+  correlationId: z.string().optional().describe('5xx only: the request ID under which the gateway log holds the cause'),
 });
 
 export const errorResponses = {

@@ -4,7 +4,18 @@ import 'fabric-contract-api';
 // Mutes the libraries' loggers as it loads, before endorser.ts loads fabric-shim's contract runtime.
 import { installLibraryPatches } from './library-patches';
 import { LedgerError } from '../errors';
-import { ChainVerification, ChaincodeEvent, EventsOptions, Ledger, LedgerIdentity, SubmitResult, TransactionInfo, TransactionRequest } from '../ledger';
+import {
+  ChainVerification,
+  ChaincodeEvent,
+  EventsOptions,
+  Ledger,
+  LedgerIdentity,
+  SubmitResult,
+  TransactionInfo,
+  TransactionRequest,
+  ValidationCode,
+} from '../ledger';
+import { attemptNonce, transactionIdOf } from '../transaction-ids';
 import { Block, TxRecord } from './block-format';
 import { BlockSignal } from './block-signal';
 import { auditChain, ChainAuditOptions } from './chain-audit';
@@ -50,6 +61,8 @@ export class EmbeddedLedger implements Ledger {
   readonly #endorser: ProposalEndorser;
   readonly #committer: Committer;
   readonly #blocks = new BlockSignal();
+  /** Submits with a chosen nonce, by transaction ID, until committed: a second submit of the same ID waits for the first. */
+  readonly #submitting = new Map<string, Promise<SubmitResult>>();
   #closed = false;
 
   private constructor(store: BlockStore, options: EmbeddedLedgerOptions) {
@@ -76,9 +89,43 @@ export class EmbeddedLedger implements Ledger {
   async submit(identity: LedgerIdentity, request: TransactionRequest): Promise<SubmitResult> {
     for (let attempt = 0; ; attempt++) {
       this.#ensureOpen();
-      const endorsement = await this.#endorser.endorse(identity, request);
+      let attemptRequest = request;
+      let txId: string | undefined;
+      if (request.nonce) {
+        // A chosen nonce names the transaction: one already committed is answered, not submitted again.
+        attemptRequest = { ...request, nonce: attemptNonce(request.nonce, attempt) };
+        txId = transactionIdOf(identity, attemptRequest.nonce as Uint8Array);
+        const done = await this.#committedAs(txId);
+        if (done === 'VALID') return (await this.#committedResult(txId)) as SubmitResult;
+        if (done === 'MVCC_READ_CONFLICT' || done === 'PHANTOM_READ_CONFLICT') {
+          if (attempt < this.#options.mvccRetries) continue;
+          throw new LedgerError('MVCC_CONFLICT', `transaction invalidated at commit: ${done}`, { transactionId: txId });
+        }
+        if (done) throw new LedgerError('INTERNAL', `transaction ${txId} was committed invalid: ${done}`, { transactionId: txId });
+        const running = this.#submitting.get(txId);
+        if (running) {
+          try {
+            return await running;
+          } catch (err) {
+            // Its read conflict is recorded under this ID: look again, and go on to the next attempt.
+            if (!(err instanceof LedgerError && err.code === 'MVCC_CONFLICT')) throw err;
+            attempt--;
+            continue;
+          }
+        }
+      }
+      const endorsement = this.#endorser.endorse(identity, attemptRequest);
+      const ordered = endorsement.then((e) => this.#committer.order(e));
+      if (txId !== undefined) {
+        const id = txId;
+        this.#submitting.set(id, ordered);
+        void ordered.then(
+          () => this.#submitting.delete(id),
+          () => this.#submitting.delete(id),
+        );
+      }
       try {
-        return await this.#committer.order(endorsement);
+        return await ordered;
       } catch (err) {
         if (err instanceof LedgerError && err.code === 'MVCC_CONFLICT' && attempt < this.#options.mvccRetries) {
           // Back off a little, with jitter, so a crowd contending for one key spreads over blocks.
@@ -117,6 +164,8 @@ export class EmbeddedLedger implements Ledger {
           yield { blockNumber: next, txId: tx.txId, name: tx.event.name, payload: Buffer.from(tx.event.payload, 'base64') };
         }
         next++;
+        // A replay from far back gives way after each block, so one stream cannot hold the thread.
+        if (next < this.#store.height) await new Promise<void>((resolve) => setImmediate(resolve));
       } else {
         await this.#blocks.next(signal);
       }
@@ -140,6 +189,21 @@ export class EmbeddedLedger implements Ledger {
       endorsingOrganisations: [...new Set(tx.endorsements.map((e) => e.mspId))],
       transactionName: tx.transaction.name,
     };
+  }
+
+  /** The validation code of a committed transaction; undefined when the ledger does not have it. */
+  async #committedAs(txId: string): Promise<ValidationCode | undefined> {
+    const location = await this.#store.getTxLocation(txId);
+    if (!location) return undefined;
+    return (await this.#store.getBlock(location.block))?.metadata.validationCodes[location.tx] ?? 'UNKNOWN';
+  }
+
+  /** A committed transaction's answer as submit gave it, read from its block. */
+  async #committedResult(txId: string): Promise<SubmitResult | undefined> {
+    const location = await this.#store.getTxLocation(txId);
+    const tx = location ? (await this.#store.getBlock(location.block))?.data[location.tx] : undefined;
+    if (!location || !tx) return undefined;
+    return { txId, blockNumber: location.block, payload: Buffer.from(tx.response.payload, 'base64') };
   }
 
   async getBlock(n: number): Promise<Block | undefined> {

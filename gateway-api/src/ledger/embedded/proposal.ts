@@ -1,26 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { LedgerIdentity, TransactionRequest } from '../ledger';
 import { signAsync } from '../sign-async';
+import { serializedCreator } from '../transaction-ids';
 import { encodeMessage, mapEntries } from './protobuf-writer';
 
 // Field numbers and enum values from Fabric's protos (common/common.proto, msp/identities.proto,
 // peer/chaincode.proto, peer/proposal.proto).
 const HEADER_TYPE_ENDORSER_TRANSACTION = 3;
 const CHAINCODE_TYPE_NODE = 2;
-
-// The creator's serialized identity (msp.SerializedIdentity) is the same bytes in every proposal it makes.
-const creators = new WeakMap<LedgerIdentity, Buffer>();
-function serializedCreator(identity: LedgerIdentity): Buffer {
-  let bytes = creators.get(identity);
-  if (!bytes) {
-    bytes = encodeMessage([
-      [1, identity.mspId],
-      [2, Buffer.from(identity.certificate)],
-    ]);
-    creators.set(identity, bytes);
-  }
-  return bytes;
-}
 
 // Nonces come from a pooled buffer of random bytes: one system call per thousand proposals.
 let noncePool: Buffer = Buffer.alloc(0);
@@ -70,7 +57,8 @@ export async function buildProposal(
   signed = true,
 ): Promise<BuiltProposal> {
   const creatorBytes = serializedCreator(identity);
-  const nonce = nextNonce();
+  // A nonce the gateway chose (Idempotency-Key) names the transaction in advance; see transaction-ids.ts.
+  const nonce = request.nonce ? Buffer.from(request.nonce) : nextNonce();
   const txId = createHash('sha256').update(nonce).update(creatorBytes).digest('hex');
 
   const seconds = Math.floor(nowMs / 1000);

@@ -12,6 +12,12 @@ export function commitFailure(validationCode: number, transactionId: string, cau
   return new LedgerError(code, `transaction invalidated at commit: ${name}`, { transactionId, ...(cause === undefined ? {} : { cause }) });
 }
 
+/** A peer refused to endorse a proposal whose transaction ID it has committed already. */
+export function isDuplicateTransaction(err: unknown): boolean {
+  if (!(err instanceof GatewayError)) return false;
+  return [err.message, ...err.details.map((d) => d.message)].some((t) => /duplicate transaction found/.test(t));
+}
+
 /**
  * The one place Fabric client errors become LedgerErrors. A chaincode refusal
  * arrives inside the endorsement error details as "chaincode response 500,

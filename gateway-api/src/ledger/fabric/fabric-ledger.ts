@@ -4,8 +4,9 @@ import { checkpointers, Commit, connect, Contract, Gateway, GatewayError, hash, 
 import { common, peer } from '@hyperledger/fabric-protos-v3';
 import { LedgerError } from '../errors';
 import { ChainVerification, ChaincodeEvent, EventsOptions, Ledger, LedgerIdentity, SubmitResult, TransactionInfo, TransactionRequest } from '../ledger';
-import { decodeEnvelope, fabricDataHash, fabricHeaderHash, validationCodeName } from './blocks';
-import { commitFailure, toLedgerError } from './errors';
+import { attemptNonce } from '../transaction-ids';
+import { decodeEnvelope, fabricDataHash, fabricHeaderHash, responsePayloadOf, validationCodeName, withNonce } from './blocks';
+import { commitFailure, isDuplicateTransaction, toLedgerError } from './errors';
 import { NetworkDescription } from './network-description';
 import { nodeCryptoSigner } from './signer';
 
@@ -82,20 +83,41 @@ export class FabricLedger implements Ledger {
     const retries = this.#options.mvccRetries ?? 10;
     for (let attempt = 0; ; attempt++) {
       let phase: 'endorse' | 'order' | 'commit' = 'endorse';
+      // With a chosen nonce the transaction ID is known in advance (transaction-ids.ts): a peer
+      // refuses to endorse an ID it has committed, and the committed transaction is answered instead.
+      const nonce = request.nonce ? attemptNonce(request.nonce, attempt) : undefined;
+      let txId: string | undefined;
       try {
-        const proposal = this.#contract(identity).newProposal(request.name, {
+        let proposal = this.#contract(identity).newProposal(request.name, {
           arguments: [...(request.args ?? [])],
           ...(request.transient ? { transientData: request.transient, endorsingOrganizations: this.#transientEndorsers(identity.mspId, attempt) } : {}),
         });
+        if (nonce) {
+          const chosen = withNonce(proposal.getBytes(), nonce);
+          txId = chosen.txId;
+          proposal = this.#gateway(identity).newProposal(chosen.bytes);
+        }
         const transaction = await proposal.endorse();
         phase = 'order';
         const commit = await this.#order(transaction);
         phase = 'commit';
         const status = await commit.getStatus();
         if (!status.successful) throw commitFailure(status.code, status.transactionId);
+        // A retry whose first submit was still being ordered is ordered too; the peers then commit the
+        // first of the two and mark the other DUPLICATE_TXID, so the answer is read from what committed.
+        if (txId) {
+          const committed = await this.#committed(txId);
+          if (committed instanceof LedgerError) throw committed;
+          return committed ?? this.#unreadable(txId);
+        }
         return { txId: status.transactionId, blockNumber: Number(status.blockNumber), payload: Buffer.from(transaction.getResult()) };
       } catch (err) {
-        const e = toLedgerError(err);
+        let e = toLedgerError(err);
+        if (txId && phase === 'endorse' && isDuplicateTransaction(err)) {
+          const committed = await this.#committed(txId);
+          if (committed && !(committed instanceof LedgerError)) return committed;
+          e = committed ?? this.#unreadable(txId);
+        }
         // Re-endorse (a new transaction) after a read conflict, or when an endorser of a transaction
         // with transient data could not be reached (another county is asked next time). Never after
         // the ordering service accepted the transaction.
@@ -107,6 +129,32 @@ export class FabricLedger implements Ledger {
         throw e;
       }
     }
+  }
+
+  /**
+   * A committed transaction's answer, read with qscc: its result when it is valid, the error it
+   * was invalidated with otherwise (MVCC_CONFLICT for a read conflict); undefined when the peer
+   * does not have it.
+   */
+  async #committed(txId: string): Promise<SubmitResult | LedgerError | undefined> {
+    let processed: peer.ProcessedTransaction;
+    try {
+      processed = peer.ProcessedTransaction.deserializeBinary(await this.#qscc('GetTransactionByID', txId));
+    } catch (err) {
+      if (err instanceof LedgerError && /not found|no such transaction/i.test(String((err.cause as Error | undefined)?.message ?? err.message)))
+        return undefined;
+      throw err;
+    }
+    const envelope = processed.getTransactionenvelope();
+    if (!envelope) return undefined;
+    const code = processed.getValidationcode();
+    if (validationCodeName(code) !== 'VALID') return commitFailure(code, txId);
+    const block = common.Block.deserializeBinary(await this.#qscc('GetBlockByTxID', txId));
+    return { txId, blockNumber: block.getHeader()?.getNumber() ?? -1, payload: responsePayloadOf(envelope.serializeBinary()) };
+  }
+
+  #unreadable(txId: string): never {
+    throw new LedgerError('UNAVAILABLE', `transaction ${txId} is committed but the peer did not return it`, { transactionId: txId });
   }
 
   /**

@@ -1,8 +1,8 @@
 import { createPrivateKey } from 'node:crypto';
 import { MessagePort } from 'node:worker_threads';
-import { LedgerError } from '../errors';
+import { failureText, LedgerError } from '../errors';
 import { Ledger, LedgerIdentity } from '../ledger';
-import { batchedSender, LedgerCall, LedgerReply } from './protocol';
+import { batchedSender, LedgerCall, LedgerReply, SUBSCRIPTION_WINDOW } from './protocol';
 
 /**
  * Serves a Ledger to another thread over a MessagePort, so the HTTP work of the
@@ -12,9 +12,16 @@ export function hostLedger(ledger: Ledger, port: MessagePort): { close(): void }
   const identities = new Map<number, LedgerIdentity>();
   const subscriptions = new Map<number, AbortController>();
   const reply = batchedSender<LedgerReply>((batch) => port.postMessage(batch));
+  const credits = new Map<number, { left: number; wake?: () => void }>();
   const fail = (id: number, err: unknown) => {
     const e = err instanceof LedgerError ? err : new LedgerError('INTERNAL', 'the ledger failed', { cause: err });
-    reply({ id, ok: false, error: { code: e.code, message: e.message, ...(e.transactionId ? { transactionId: e.transactionId } : {}) } });
+    // The cause crosses as text, so the HTTP thread logs what went wrong, not only that something did.
+    const cause = e.cause === undefined ? undefined : failureText(e.cause);
+    reply({
+      id,
+      ok: false,
+      error: { code: e.code, message: e.message, ...(e.transactionId ? { transactionId: e.transactionId } : {}), ...(cause ? { cause } : {}) },
+    });
   };
   const identity = (id: number): LedgerIdentity => {
     const found = identities.get(id);
@@ -57,7 +64,7 @@ export function hostLedger(ledger: Ledger, port: MessagePort): { close(): void }
         );
         return;
       case 'verifyChain':
-        ledger.verifyChain().then(
+        ledger.verifyChain({ onProgress: (checked, height) => reply({ progress: call.id, checked, height }) }).then(
           (value) => reply({ id: call.id, ok: true, value }),
           (err) => fail(call.id, err),
         );
@@ -65,18 +72,38 @@ export function hostLedger(ledger: Ledger, port: MessagePort): { close(): void }
       case 'subscribe': {
         const controller = new AbortController();
         subscriptions.set(call.id, controller);
+        // At most SUBSCRIPTION_WINDOW events ahead of what the HTTP thread has taken ('more'), so a
+        // slow stream waits here instead of piling up in the other thread's memory.
+        const credit: { left: number; wake?: () => void } = { left: SUBSCRIPTION_WINDOW };
+        credits.set(call.id, credit);
+        const abortWait = () => credit.wake?.();
+        controller.signal.addEventListener('abort', abortWait, { once: true });
         void (async () => {
           try {
             for await (const event of ledger.events({ ...(call.startBlock !== undefined ? { startBlock: call.startBlock } : {}), signal: controller.signal })) {
+              while (credit.left === 0 && !controller.signal.aborted) await new Promise<void>((resolve) => (credit.wake = resolve));
+              if (controller.signal.aborted) break;
+              credit.left--;
               reply({ subscription: call.id, event });
             }
             reply({ subscription: call.id, end: true });
           } catch (err) {
             reply({ subscription: call.id, end: true, error: String(err) });
           } finally {
+            controller.signal.removeEventListener('abort', abortWait);
             subscriptions.delete(call.id);
+            credits.delete(call.id);
           }
         })();
+        return;
+      }
+      case 'more': {
+        const credit = credits.get(call.subscription);
+        if (!credit) return;
+        credit.left += call.count;
+        const wake = credit.wake;
+        credit.wake = undefined;
+        wake?.();
         return;
       }
       case 'unsubscribe':

@@ -18,11 +18,23 @@ export type LedgerCall =
   | { readonly id: number; readonly op: 'getTransaction'; readonly txId: string }
   | { readonly id: number; readonly op: 'height' | 'verifyChain' }
   | { readonly id: number; readonly op: 'subscribe'; readonly startBlock?: number }
-  | { readonly id: number; readonly op: 'unsubscribe'; readonly subscription: number };
+  | { readonly id: number; readonly op: 'unsubscribe'; readonly subscription: number }
+  /** The HTTP thread has taken `count` more events of a subscription: the ledger thread may send that many more. */
+  | { readonly id: number; readonly op: 'more'; readonly subscription: number; readonly count: number };
+
+/** Events of a subscription the ledger thread sends ahead of what the HTTP thread has taken. */
+export const SUBSCRIPTION_WINDOW = 256;
 
 export type LedgerReply =
   | { readonly id: number; readonly ok: true; readonly value: SubmitResult | Uint8Array | TransactionInfo | ChainVerification | number | null | undefined }
-  | { readonly id: number; readonly ok: false; readonly error: { readonly code: string; readonly message: string; readonly transactionId?: string } }
+  | {
+      readonly id: number;
+      readonly ok: false;
+      /** `cause`: the failure behind it as text (failureText), for the HTTP thread's log. */
+      readonly error: { readonly code: string; readonly message: string; readonly transactionId?: string; readonly cause?: string };
+    }
+  /** How far a running verifyChain call has got. */
+  | { readonly progress: number; readonly checked: number; readonly height: number }
   | { readonly subscription: number; readonly event: ChaincodeEvent }
   | { readonly subscription: number; readonly end: true; readonly error?: string };
 

@@ -1,7 +1,7 @@
 import { MessagePort } from 'node:worker_threads';
-import { LedgerError, LedgerErrorCode } from '../errors';
+import { LedgerError, LedgerErrorCode, RemoteFailure } from '../errors';
 import { ChainVerification, ChaincodeEvent, EventsOptions, Ledger, LedgerIdentity, SubmitResult, TransactionInfo, TransactionRequest } from '../ledger';
-import { batchedSender, LedgerCall, LedgerReply } from './protocol';
+import { batchedSender, LedgerCall, LedgerReply, SUBSCRIPTION_WINDOW } from './protocol';
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
 type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
@@ -12,6 +12,7 @@ export class RemoteLedger implements Ledger {
   readonly #port: MessagePort;
   readonly #pending = new Map<number, Pending>();
   readonly #subscriptions = new Map<number, (m: { event?: ChaincodeEvent; end?: true; error?: string }) => void>();
+  readonly #progress = new Map<number, (checked: number, height: number) => void>();
   readonly #identityIds = new WeakMap<LedgerIdentity, Promise<number>>();
   readonly #send: (call: LedgerCall) => void;
   #next = 1;
@@ -30,15 +31,24 @@ export class RemoteLedger implements Ledger {
       this.#subscriptions.get(m.subscription)?.(m);
       return;
     }
+    if ('progress' in m) {
+      this.#progress.get(m.progress)?.(m.checked, m.height);
+      return;
+    }
     const p = this.#pending.get(m.id);
     if (!p) return;
     this.#pending.delete(m.id);
     if (m.ok) p.resolve(m.value);
-    else p.reject(new LedgerError(m.error.code as LedgerErrorCode, m.error.message, m.error.transactionId ? { transactionId: m.error.transactionId } : {}));
+    else
+      p.reject(
+        new LedgerError(m.error.code as LedgerErrorCode, m.error.message, {
+          ...(m.error.transactionId ? { transactionId: m.error.transactionId } : {}),
+          ...(m.error.cause ? { cause: new RemoteFailure(m.error.cause) } : {}),
+        }),
+      );
   }
 
-  #call<T>(call: DistributiveOmit<LedgerCall, 'id'>): Promise<T> {
-    const id = this.#next++;
+  #call<T>(call: DistributiveOmit<LedgerCall, 'id'>, id = this.#next++): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
       this.#send({ ...call, id } as LedgerCall);
@@ -79,8 +89,14 @@ export class RemoteLedger implements Ledger {
     return this.#call({ op: 'height' });
   }
 
-  verifyChain(): Promise<ChainVerification> {
-    return this.#call({ op: 'verifyChain' });
+  async verifyChain(options: { onProgress?: (checked: number, height: number) => void } = {}): Promise<ChainVerification> {
+    const id = this.#next++;
+    if (options.onProgress) this.#progress.set(id, options.onProgress);
+    try {
+      return await this.#call<ChainVerification>({ op: 'verifyChain' }, id);
+    } finally {
+      this.#progress.delete(id);
+    }
   }
 
   async *events(options: EventsOptions = {}): AsyncIterable<ChaincodeEvent> {
@@ -99,11 +115,17 @@ export class RemoteLedger implements Ledger {
     };
     options.signal?.addEventListener('abort', abort, { once: true });
     this.#send({ op: 'subscribe', id, ...(options.startBlock !== undefined ? { startBlock: options.startBlock } : {}) });
+    // Tells the ledger thread, half a window at a time, how many events were taken (its flow control).
+    let taken = 0;
     try {
       for (;;) {
         const next = queue.shift();
         if (next) {
           yield next;
+          if (++taken >= SUBSCRIPTION_WINDOW / 2) {
+            this.#send({ op: 'more', subscription: id, count: taken, id: this.#next++ });
+            taken = 0;
+          }
           continue;
         }
         if (ended || options.signal?.aborted) break;
