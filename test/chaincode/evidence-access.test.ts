@@ -95,6 +95,23 @@ describe('chaincode: who may read an evidence record (need to know)', () => {
     await w.expectRefused('INVALID_ARGUMENT', () => w.evaluate(who.otherMerchant as Who, tx.evidence.verify, { sha256: 'abc' }));
   });
 
+  it('PublicLookup: any caller, a member without a role too, learns only the bare anchoring facts; NOT_FOUND and INVALID_ARGUMENT as Verify', async () => {
+    const sha = await anchor(who.enfB as Who, 'public-lookup', { caseIds: [caseId], subjectIds: [c.seller] });
+    const full = (await w.evaluate(who.enfB as Who, tx.evidence.get, { sha256: sha })).record;
+    for (const name of ['noRole', 'otherMerchant', 'auditorA']) {
+      const v = await w.evaluate(who[name] as Who, tx.evidence.publicLookup, { sha256: sha });
+      expect(v, name).to.deep.equal({ sha256: sha, sm3: full.sm3, sizeBytes: full.sizeBytes, txId: full.txId, anchoredAt: full.anchoredAt });
+    }
+    // The output schema is strict: an answer carrying the refs or the submitter would not pass it.
+    expect(tx.evidence.publicLookup.output.safeParse({ ...full }).success).to.equal(false);
+    expect(
+      tx.evidence.publicLookup.output.safeParse({ sha256: sha, sm3: full.sm3, sizeBytes: 10, txId: 't', anchoredAt: 'a', submitter: full.submitter }).success,
+    ).to.equal(false);
+    await w.expectRefused('NOT_FOUND', () => w.evaluate(who.noRole as Who, tx.evidence.publicLookup, { sha256: hex64('never anchored') }));
+    await w.expectRefused('INVALID_ARGUMENT', () => w.evaluate(who.noRole as Who, tx.evidence.publicLookup, { sha256: 'abc' }));
+    await w.expectRefused('INVALID_ARGUMENT', () => w.evaluate(who.noRole as Who, tx.evidence.publicLookup, { sha256: sha, refs: true }));
+  });
+
   it('a digest not anchored is NOT_FOUND for everyone, a reader or not', async () => {
     for (const name of ['auditorA', 'noRole'])
       await w.expectRefused('NOT_FOUND', () => w.evaluate(who[name] as Who, tx.evidence.get, { sha256: hex64('absent') }));

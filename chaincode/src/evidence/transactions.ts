@@ -12,7 +12,10 @@ export const recognizedEvidenceSchema = z
   })
   .describe('The evidence record of a digest with the recognitions of other counties (at most 100; recognitionsTruncated when there are more).');
 
-/** What anyone holding a role and the file learns of an anchored digest (Evidence:Verify): no refs, description or submitter. */
+/**
+ * What is told of an anchored digest to anyone holding a role (Evidence:Verify) and to any caller at all
+ * (Evidence:PublicLookup): no refs, description, media type or submitter; strict, so none can slip in.
+ */
 export const evidenceAnchoringSchema = z
   .strictObject({ sha256: z.string(), sm3: z.string(), sizeBytes: z.number(), txId: z.string(), anchoredAt: z.string() })
   .describe('that a digest is anchored, in which transaction and when (no refs, description or submitter)');
@@ -22,5 +25,7 @@ export const evidenceTransactions = {
   anchor: submitted('Evidence', 'Anchor', anchorEvidenceInput, evidenceRecordSchema),
   get: evaluated('Evidence', 'Get', evidenceDigestInput, recognizedEvidenceSchema),
   verify: evaluated('Evidence', 'Verify', evidenceDigestInput, evidenceAnchoringSchema),
+  /** The same bare anchoring facts for any caller, a member without a role too: the gateway's public lookup by digest. */
+  publicLookup: evaluated('Evidence', 'PublicLookup', evidenceDigestInput, evidenceAnchoringSchema),
   recognize: submitted('Evidence', 'Recognize', recognizeEvidenceInput, evidenceRecognitionSchema),
 };

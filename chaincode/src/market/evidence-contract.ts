@@ -59,8 +59,19 @@ export class EvidenceContract extends CountyContract {
   async Verify(ctx: Context, inputJson: string): Promise<string> {
     const input = parseInput(evidenceTransactions.verify.input, inputJson);
     await requireRole(ctx, ...ROLES);
-    const record = await mustGetRecord(ctx, EvidenceRecords, [input.sha256], 'evidence');
-    return canonicalJson({ sha256: record.sha256, sm3: record.sm3, sizeBytes: record.sizeBytes, txId: record.txId, anchoredAt: record.anchoredAt });
+    return canonicalJson(await anchoringOf(ctx, input.sha256));
+  }
+
+  /**
+   * The same bare facts for any caller, one without a role too (the gateway's public reader): that a
+   * digest is anchored, its digests and size, the transaction ID and time. Whoever has the file knows
+   * its digest already; the refs, description, media type and submitter stay need to know.
+   * NOT_FOUND when the digest is not anchored.
+   */
+  @Transaction(false)
+  async PublicLookup(ctx: Context, inputJson: string): Promise<string> {
+    const input = parseInput(evidenceTransactions.publicLookup.input, inputJson);
+    return canonicalJson(await anchoringOf(ctx, input.sha256));
   }
 
   /** Enforcement of a county other than the submitter's recognises the evidence (证据互认), once per county. */
@@ -86,4 +97,10 @@ export class EvidenceContract extends CountyContract {
     emit(ctx, EvidenceEvents.Recognized, { sha256: input.sha256, mspId: caller.mspId, member: caller.member });
     return canonicalJson(recognition);
   }
+}
+
+/** The anchoring facts of a digest (evidenceAnchoringSchema), picked field by field so nothing else of the record leaves. */
+async function anchoringOf(ctx: Context, sha256: string) {
+  const record = await mustGetRecord(ctx, EvidenceRecords, [sha256], 'evidence');
+  return { sha256: record.sha256, sm3: record.sm3, sizeBytes: record.sizeBytes, txId: record.txId, anchoredAt: record.anchoredAt };
 }
