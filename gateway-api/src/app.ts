@@ -34,7 +34,9 @@ import { fundRoutes } from './routes/fund';
 import { taxRoutes } from './routes/tax';
 import { parameterRoutes } from './routes/parameters';
 import { publicReader } from './identity/public-reader';
+import { County } from './identity/counties';
 import { BlobStore } from './evidence/blob-store';
+import { CountyDirectory } from './evidence/certificate-facts';
 import { eventRoutes } from './routes/events';
 import { healthRoutes } from './routes/health';
 import { MemberOnboarding, memberRoutes } from './routes/members';
@@ -70,6 +72,12 @@ export interface AppSettings {
   readonly eventStreams?: EventStreamLimits;
   /** Where the log goes instead of stdout (tests read it back); with logLevel. */
   readonly logStream?: { write(line: string): void };
+  /** Where people reach the web console (PUBLIC_BASE_URL): evidence certificates and lookups link to its verification page. */
+  readonly publicBaseUrl?: string;
+  /** The font evidence certificates are set in (CJK_FONT). */
+  readonly cjkFont?: string;
+  /** The counties whose names documents show (others are shown by MSP ID alone); unset: DEFAULT_COUNTIES. */
+  readonly countyNames?: readonly County[];
 }
 
 export interface AppDependencies extends AppSettings {
@@ -160,6 +168,12 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     await copyLevel(idempotencyDb, path.join(targetDir, 'idempotency'));
     await copyLevel(trail.db, path.join(targetDir, 'blacklist-query-trail'));
   });
+  // Evidence certificates and the public lookup name counties and link to the console's verification page.
+  const evidenceDocuments = {
+    counties: new CountyDirectory(deps.countyNames),
+    publicBaseUrl: deps.publicBaseUrl ?? defaults.publicBaseUrl,
+    cjkFont: deps.cjkFont ?? defaults.cjkFont,
+  };
   await app.register(healthRoutes(deps.ledger));
   await app.register(
     async (api) => {
@@ -180,9 +194,9 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       await api.register(creditRoutes(deps.ledger, trail));
       await api.register(queryTrailRoutes(trail));
       await api.register(caseRoutes(deps.ledger));
-      await api.register(publicBlacklistRoutes(deps.ledger, publicIdentity));
+      await api.register(publicBlacklistRoutes(deps.ledger, publicIdentity, evidenceDocuments));
       const blobs = new BlobStore(`${deps.stateDir}/blobs`, deps.evidenceDiskReserveBytes ?? defaults.evidenceDiskReserveBytes);
-      await api.register(evidenceRoutes(deps.ledger, blobs, maxEvidenceBytes));
+      await api.register(evidenceRoutes(deps.ledger, blobs, maxEvidenceBytes, evidenceDocuments));
     },
     { prefix: API_PREFIX },
   );

@@ -69,6 +69,10 @@ export interface GatewayConfig {
   readonly authFailureLimit: AuthFailureLimit;
   /** The budget of each API key (or client certificate); false: no per-key limit. */
   readonly keyRateLimit: RateLimitOptions | false;
+  /** Where people reach this gateway's web console, without a trailing slash: certificates link to `<it>/#/verify/<sha256>`. */
+  readonly publicBaseUrl: string;
+  /** The CJK font file evidence certificates are set in (TrueType or OpenType, or a collection of them). */
+  readonly cjkFont: string;
   /** Free bytes an evidence upload must leave on the data folder's disk. */
   readonly evidenceDiskReserveBytes: number;
   /** How many /events streams may be open at once. */
@@ -102,6 +106,9 @@ interface Setting {
   readonly unset?: string;
   readonly about: string;
 }
+
+/** WenQuanYi Micro Hei as Debian's fonts-wqy-microhei installs it (.ci/run installs the package). */
+export const DEFAULT_CJK_FONT = '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const CHAINCODE_LOG_LEVELS = ['CRITICAL', 'ERROR', 'WARNING', 'INFO', 'DEBUG'] as const;
@@ -204,6 +211,20 @@ export const SETTINGS = {
     variable: 'EVENT_STREAMS_TOTAL',
     default: '256',
     about: 'open /events streams the gateway serves at once, all callers together; over it 429',
+  },
+  publicBaseUrl: {
+    variable: 'PUBLIC_BASE_URL',
+    flag: 'public-base-url',
+    value: 'url',
+    unset: 'http(s)://<HOST>:<PORT>',
+    about: "the address people reach this gateway's web console at; evidence certificates carry a QR code to <url>/#/verify/<sha256>",
+  },
+  cjkFont: {
+    variable: 'CJK_FONT',
+    flag: 'cjk-font',
+    value: 'file',
+    default: DEFAULT_CJK_FONT,
+    about: 'a font with Chinese glyphs (.ttf, .otf, or a .ttc collection: its first face that has them) for evidence certificates',
   },
 } as const satisfies Record<string, Setting>;
 
@@ -344,6 +365,24 @@ function tlsOf(read: Reader): TlsFiles | undefined {
   return { certFile: path.resolve(certFile), keyFile: path.resolve(keyFile), ...(clientCaFile ? { clientCaFile: path.resolve(clientCaFile) } : {}) };
 }
 
+/** PUBLIC_BASE_URL as an http(s) origin with an optional path and no trailing slash; unset: the listen address. */
+function publicBaseUrlOf(read: Reader, host: string, port: number, https: boolean): string {
+  const given = read.optional('publicBaseUrl');
+  if (given === undefined) return `${https ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  let url: URL | undefined;
+  try {
+    url = new URL(given);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.search || url.hash || url.username || url.password) {
+    throw new ConfigError(
+      `PUBLIC_BASE_URL (--public-base-url) must be an http or https URL without query, fragment or credentials (got ${JSON.stringify(given)})`,
+    );
+  }
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
 function keyRateLimitOf(read: Reader): RateLimitOptions | false {
   const perSecond = read.number('keyRatePerSecond', { min: 0 });
   const burst = read.number('keyRateBurst', { integer: true, min: 1 });
@@ -384,9 +423,11 @@ export function loadConfig(argv: readonly string[] = process.argv.slice(2), env:
   const subjectHmacKey = read.hexKey('subjectHmacKey', 32);
   const chaincodeLogLevel = chaincodeLevelOf(read);
   const tls = tlsOf(read);
+  const host = read.text('host');
+  const port = read.number('port', { integer: true, min: 0, max: 65535 });
   return {
-    host: read.text('host'),
-    port: read.number('port', { integer: true, min: 0, max: 65535 }),
+    host,
+    port,
     dataDir: path.resolve(read.text('dataDir')),
     ledger: read.choice('ledger', ['embedded', 'fabric']),
     maxEvidenceBytes: read.number('maxEvidenceBytes', { integer: true, min: 1 }),
@@ -417,6 +458,8 @@ export function loadConfig(argv: readonly string[] = process.argv.slice(2), env:
       perKey: read.number('eventStreamsPerKey', { integer: true, min: 1 }),
       total: read.number('eventStreamsTotal', { integer: true, min: 1 }),
     },
+    publicBaseUrl: publicBaseUrlOf(read, host, port, tls !== undefined),
+    cjkFont: path.resolve(read.text('cjkFont')),
   };
 }
 

@@ -176,6 +176,8 @@ function appSettings(config: GatewayConfig, tls: TlsMaterial | undefined): Omit<
     keyRateLimit: config.keyRateLimit,
     evidenceDiskReserveBytes: config.evidenceDiskReserveBytes,
     eventStreams: config.eventStreams,
+    publicBaseUrl: config.publicBaseUrl,
+    cjkFont: config.cjkFont,
   };
 }
 

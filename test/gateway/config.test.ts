@@ -99,8 +99,12 @@ describe('gateway configuration (config.ts)', () => {
       keyRateLimit: { burst: 3000, perSecond: 300 },
       evidenceDiskReserveBytes: 1024 * 1024 * 1024,
       eventStreams: { perKey: 4, total: 256 },
+      publicBaseUrl: 'http://127.0.0.1:3000',
+      cjkFont: '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc',
     });
     expect(c).to.not.have.any.keys('subjectHmacKey', 'chaincodeLogLevel', 'tls');
+    // Unset, PUBLIC_BASE_URL follows the listen address and scheme (an IPv6 host in brackets).
+    expect(loadConfig(['--host', '::1', '--port', '8443', '--tls-cert', 'c.pem', '--tls-key', 'k.pem'], {}).publicBaseUrl).to.equal('https://[::1]:8443');
   });
 
   it('reads every variable, and a flag wins over its variable', () => {
@@ -135,6 +139,8 @@ describe('gateway configuration (config.ts)', () => {
       EVIDENCE_DISK_RESERVE_BYTES: '0',
       EVENT_STREAMS_PER_KEY: '2',
       EVENT_STREAMS_TOTAL: '50',
+      PUBLIC_BASE_URL: 'https://ledger.liangdang.example/console/',
+      CJK_FONT: '/opt/fonts/NotoSansCJK-Regular.ttc',
     };
     expect(Object.keys(env).sort(), 'this test sets every variable').to.deep.equal([...CONFIG_VARIABLES].sort());
     const c = loadConfig([], env);
@@ -158,8 +164,14 @@ describe('gateway configuration (config.ts)', () => {
       keyRateLimit: { burst: 10, perSecond: 2 },
       evidenceDiskReserveBytes: 0,
       eventStreams: { perKey: 2, total: 50 },
+      publicBaseUrl: 'https://ledger.liangdang.example/console',
+      cjkFont: '/opt/fonts/NotoSansCJK-Regular.ttc',
     });
     expect(c.subjectHmacKey?.toString('hex')).to.equal(key);
+    expect(loadConfig(['--public-base-url', 'http://10.1.2.3:8080', '--cjk-font', 'fonts/cjk.ttf'], env)).to.deep.include({
+      publicBaseUrl: 'http://10.1.2.3:8080',
+      cjkFont: path.resolve('fonts/cjk.ttf'),
+    });
 
     const flagged = loadConfig(
       ['--host', '::1', '--port=9090', '--data-dir', 'd', '--ledger', 'embedded', '--max-evidence-bytes', '2048', '--log-level', 'debug'],
@@ -205,6 +217,10 @@ describe('gateway configuration (config.ts)', () => {
       [[], { EVIDENCE_DISK_RESERVE_BYTES: '1G' }, /^EVIDENCE_DISK_RESERVE_BYTES must be an integer/],
       [[], { EVENT_STREAMS_PER_KEY: '0' }, /^EVENT_STREAMS_PER_KEY must be an integer of at least 1/],
       [[], { EVENT_STREAMS_TOTAL: '1.5' }, /^EVENT_STREAMS_TOTAL must be an integer/],
+      [[], { PUBLIC_BASE_URL: 'ledger.example' }, /^PUBLIC_BASE_URL \(--public-base-url\) must be an http or https URL/],
+      [[], { PUBLIC_BASE_URL: 'ftp://ledger.example' }, /^PUBLIC_BASE_URL \(--public-base-url\) must be an http or https URL/],
+      [['--public-base-url', 'https://ledger.example/?a=1'], {}, /without query, fragment or credentials/],
+      [[], { PUBLIC_BASE_URL: 'https://user:pw@ledger.example' }, /without query, fragment or credentials/],
       [['--bogus'], {}, /Unknown option '--bogus'[\s\S]*--help/],
       [['--port'], {}, /'--port <value>' argument missing/],
       [['--no-demo=1'], {}, /'--no-demo' does not take an argument/],

@@ -17,7 +17,14 @@ interface Operation {
 }
 
 /** Routes anyone may call without an API key: health and metrics, and the rate-limited disclosure routes. */
-const PUBLIC_ROUTES = ['GET /health', 'GET /metrics', 'GET /api/v1/public/blacklist', 'GET /api/v1/public/fund', 'GET /api/v1/public/trades'];
+const PUBLIC_ROUTES = [
+  'GET /health',
+  'GET /metrics',
+  'GET /api/v1/public/blacklist',
+  'GET /api/v1/public/fund',
+  'GET /api/v1/public/trades',
+  'GET /api/v1/public/evidence/{sha256}',
+];
 
 function operationsOf(doc: {
   paths: Record<string, Record<string, { parameters?: Operation['parameters']; requestBody?: { content: Record<string, unknown> }; security?: unknown[] }>>;

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { ApiError } from '../errors';
 import { BlobStore, digestStream } from '../evidence/blob-store';
 import { claimUpload } from '../plugins/idempotency';
+import { CertificateSettings, evidenceCertificate } from '../evidence/certificate';
 import { evaluate, submit } from '../ledger/calls';
 import { LedgerError } from '../ledger/errors';
 import { Ledger, LedgerIdentity } from '../ledger/ledger';
@@ -54,7 +55,7 @@ function fieldValue(part: Awaited<ReturnType<typeof filePart>>, name: string): s
 }
 
 export const evidenceRoutes =
-  (ledger: Ledger, blobs: BlobStore, maxBytes: number): FastifyPluginAsync =>
+  (ledger: Ledger, blobs: BlobStore, maxBytes: number, certificates: CertificateSettings): FastifyPluginAsync =>
   async (base) => {
     const app = base.withTypeProvider<ZodTypeProvider>();
 
@@ -203,6 +204,35 @@ export const evidenceRoutes =
         const file = await blobs.open(req.params.digest);
         if (!file) throw new ApiError('NOT_FOUND', 'the ledger has the record but this gateway does not hold the file');
         return reply.type(view.record.mediaType).header('content-length', file.sizeBytes).send(file.stream);
+      },
+    );
+
+    app.get(
+      '/evidence/:digest/certificate',
+      {
+        schema: {
+          tags: ['evidence', 'audit'],
+          summary:
+            'The evidence certificate (存证证书) of an anchored digest as a PDF, Chinese first: digests, size, time in CST, block number, transaction ID, submitting county and member, endorsing counties (from the block) and a QR code to the public verification page (PUBLIC_BASE_URL/#/verify/{digest}); for those who may read the record (need to know, as GET /evidence/{digest})',
+          params: digestParams,
+          response: {
+            200: {
+              description: 'the certificate, a one-page A4 PDF',
+              content: { 'application/pdf': { schema: z.string().meta({ format: 'binary' }).describe('the PDF document') } },
+            },
+            ...errorResponses,
+            404: errorResponses[400].describe('the digest is not anchored (NOT_FOUND)'),
+            503: errorResponses[400].describe('the CJK font (CJK_FONT) is missing on this gateway (UNAVAILABLE)'),
+          },
+        },
+      },
+      async (req, reply) => {
+        const pdf = await evidenceCertificate(ledger, callerOf(req).identity, req.params.digest, certificates);
+        return reply
+          .type('application/pdf')
+          .header('content-disposition', `inline; filename="evidence-certificate-${req.params.digest}.pdf"`)
+          .header('cache-control', 'private, no-store')
+          .send(pdf as never); // bytes, not the documented string: fastify sends a Buffer as it is
       },
     );
 

@@ -1,5 +1,6 @@
 import { FastifyPluginAsync } from 'fastify';
 import { MEASURES, mspIdSchema, pageSchema, publicBlacklistEntrySchema, tx } from '../../../chaincode/src/public';
+import { CountyDirectory, publicEvidenceOf, publicEvidenceSchema } from '../evidence/certificate-facts';
 import { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { evaluate } from '../ledger/calls';
@@ -9,12 +10,13 @@ import { errorResponses, pageQuery } from '../schemas/common';
 const publicBlacklistPage = pageSchema(publicBlacklistEntrySchema);
 
 /**
- * Public disclosure (透明治理): trade statistics, and the blacklist (信用公示): active enterprise entries, without
- * authentication and without personal data (no individuals, evidence or member names),
+ * Public disclosure (透明治理): trade statistics, the blacklist (信用公示): active enterprise entries, and the
+ * anchoring of an evidence digest, without authentication and without personal data (no individuals,
+ * evidence refs or member names),
  * rate limited per client IP (with every /public route, see plugins/rate-limit.ts).
  */
 export const publicBlacklistRoutes =
-  (ledger: Ledger, publicIdentity: () => Promise<LedgerIdentity>): FastifyPluginAsync =>
+  (ledger: Ledger, publicIdentity: () => Promise<LedgerIdentity>, evidence: { counties: CountyDirectory; publicBaseUrl: string }): FastifyPluginAsync =>
   async (base) => {
     const app = base.withTypeProvider<ZodTypeProvider>();
 
@@ -51,5 +53,26 @@ export const publicBlacklistRoutes =
         },
       },
       async (req) => evaluate(ledger, await publicIdentity(), tx.fund.tradeVolume, req.query),
+    );
+
+    app.get(
+      '/public/evidence/:sha256',
+      {
+        config: { public: true },
+        schema: {
+          tags: ['public', 'evidence'],
+          summary:
+            'Whether a SHA-256 digest is anchored (数据存证核验): when (ISO and CST), in which block and transaction, and which counties endorsed it (from the block); never the refs, media type, description or submitter. Not anchored: 404 NOT_FOUND. No authentication; rate limited. The file never has to leave the verifier: the web console computes its digests in the browser',
+          security: [],
+          params: z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 hex digest (64 lower-case hex digits)') }),
+          response: {
+            200: publicEvidenceSchema,
+            400: errorResponses[400],
+            404: errorResponses[400].describe('the digest is not anchored (NOT_FOUND)'),
+            429: errorResponses[400].describe('too many requests (RATE_LIMITED)'),
+          },
+        },
+      },
+      async (req) => publicEvidenceOf(ledger, await publicIdentity(), req.params.sha256, evidence.counties, evidence.publicBaseUrl),
     );
   };
