@@ -1,4 +1,5 @@
 import { tx } from '../../chaincode/src/catalogue';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { expect } from 'chai';
 import { multipartBody } from '../support/multipart';
@@ -111,6 +112,42 @@ describe('on Fabric: membership and evidence through the gateway', () => {
       headers: { ...bad.headers, authorization: `Bearer ${key}` },
     });
     expect(notFound.json().match).to.equal(false);
+  });
+
+  it('the public lookup (no key) and the evidence certificate name the block and the endorsing counties from the Fabric block', async () => {
+    const uploader = `certifier-${runId}`;
+    await f.request('POST', `/api/v1/members/${LIANGDANG}:${uploader}/roles`, admin, { role: 'enforcement' });
+    const key = await f.keyFor(LIANGDANG, uploader);
+    const content = Buffer.from(`certified report ${runId}\n`);
+    const sha = createHash('sha256').update(content).digest('hex');
+    const up = multipartBody({ content, contentType: 'text/plain' });
+    const anchored = await f.app.inject({
+      method: 'POST',
+      url: '/api/v1/evidence',
+      payload: up.payload,
+      headers: { ...up.headers, authorization: `Bearer ${key}` },
+    });
+    expect(anchored.statusCode, anchored.body).to.equal(201);
+    const transaction = await f.ledger.getTransaction(anchored.json().txId);
+    expect(transaction?.endorsingOrganisations.length, 'a majority of counties endorsed').to.be.at.least(2);
+
+    const lookup = await f.request('GET', `/api/v1/public/evidence/${sha}`);
+    expect(lookup.statusCode, lookup.body).to.equal(200);
+    const found = lookup.json();
+    expect(found).to.include({ anchored: true, sha256: sha, txId: anchored.json().txId, blockNumber: anchored.json().blockNumber, validationCode: 'VALID' });
+    expect(found.endorsingCounties.map((c: { mspId: string }) => c.mspId)).to.deep.equal([...(transaction?.endorsingOrganisations ?? [])]);
+    expect(lookup.body).to.not.include(uploader);
+    expect((await f.request('GET', `/api/v1/public/evidence/${createHash('sha256').update(`absent ${runId}`).digest('hex')}`)).statusCode).to.equal(404);
+
+    const certificate = await f.request('GET', `/api/v1/evidence/${sha}/certificate`, key);
+    expect(certificate.statusCode, certificate.body.slice(0, 200)).to.equal(200);
+    expect(certificate.headers['content-type']).to.equal('application/pdf');
+    const text = execFileSync('pdftotext', ['-layout', '-', '-'], { input: certificate.rawPayload }).toString('utf8');
+    expect(text).to.include('存证证书');
+    expect(text).to.include(anchored.json().txId);
+    expect(text).to.include(`两当县 ${LIANGDANG}`);
+    const endorsing = text.split('\n').find((l) => l.includes('背书县')) ?? '';
+    for (const c of found.endorsingCounties as Array<{ mspId: string; chineseName: string }>) expect(endorsing).to.include(`${c.chineseName} ${c.mspId}`);
   });
 
   it('the audit endpoint verifies the Fabric hash chain from block 0 (auditors only)', async () => {
