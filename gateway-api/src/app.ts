@@ -10,7 +10,7 @@ import { QueryTrail } from './audit/query-trail';
 import { copyLevel } from './backup/level-copy';
 import { ApiKeyStore } from './auth/api-keys';
 import { MemberRoles } from './auth/member-roles';
-import { defaultConfig, EventStreamLimits, QueryTrailAnchoring, TlsMaterial } from './config';
+import { baseUrlOf, defaultConfig, EventStreamLimits, QueryTrailAnchoring, TlsMaterial } from './config';
 import { CertificateMembers, ClientCertificates } from './auth/client-certificates';
 import { Ledger } from './ledger/ledger';
 import { IdentityResolver, registerAuth, registerRoleRule } from './plugins/auth';
@@ -171,7 +171,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   // Evidence certificates and the public lookup name counties and link to the console's verification page.
   const evidenceDocuments = {
     counties: new CountyDirectory(deps.countyNames),
-    publicBaseUrl: deps.publicBaseUrl ?? defaults.publicBaseUrl,
+    publicBaseUrl: () => deps.publicBaseUrl ?? listeningBaseUrl(app, https !== undefined) ?? (defaults.publicBaseUrl as string),
     cjkFont: deps.cjkFont ?? defaults.cjkFont,
   };
   await app.register(healthRoutes(deps.ledger));
@@ -201,4 +201,10 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     { prefix: API_PREFIX },
   );
   return app;
+}
+
+/** The address the app listens on (PORT=0 takes any free port), or undefined before it listens (tests inject). */
+function listeningBaseUrl(app: FastifyInstance, https: boolean): string | undefined {
+  const address = app.server.listening ? app.server.address() : null;
+  return address && typeof address === 'object' ? baseUrlOf(address.address, address.port, https) : undefined;
 }

@@ -69,8 +69,11 @@ export interface GatewayConfig {
   readonly authFailureLimit: AuthFailureLimit;
   /** The budget of each API key (or client certificate); false: no per-key limit. */
   readonly keyRateLimit: RateLimitOptions | false;
-  /** Where people reach this gateway's web console, without a trailing slash: certificates link to `<it>/#/verify/<sha256>`. */
-  readonly publicBaseUrl: string;
+  /**
+   * Where people reach this gateway's web console, without a trailing slash: certificates link to
+   * `<it>/#/verify/<sha256>`. Unset with PORT=0: the app takes the address it listens on.
+   */
+  readonly publicBaseUrl?: string;
   /** The CJK font file evidence certificates are set in (TrueType or OpenType, or a collection of them). */
   readonly cjkFont: string;
   /** Free bytes an evidence upload must leave on the data folder's disk. */
@@ -216,7 +219,7 @@ export const SETTINGS = {
     variable: 'PUBLIC_BASE_URL',
     flag: 'public-base-url',
     value: 'url',
-    unset: 'http(s)://<HOST>:<PORT>',
+    unset: 'http(s)://<HOST>:<PORT>, the port listened on with PORT=0',
     about: "the address people reach this gateway's web console at; evidence certificates carry a QR code to <url>/#/verify/<sha256>",
   },
   cjkFont: {
@@ -365,10 +368,22 @@ function tlsOf(read: Reader): TlsFiles | undefined {
   return { certFile: path.resolve(certFile), keyFile: path.resolve(keyFile), ...(clientCaFile ? { clientCaFile: path.resolve(clientCaFile) } : {}) };
 }
 
-/** PUBLIC_BASE_URL as an http(s) origin with an optional path and no trailing slash; unset: the listen address. */
-function publicBaseUrlOf(read: Reader, host: string, port: number, https: boolean): string {
+function optionalEntry<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+/** An http(s) base URL for a listen address (an IPv6 host in brackets). */
+export function baseUrlOf(host: string, port: number, https: boolean): string {
+  return `${https ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+/**
+ * PUBLIC_BASE_URL as an http(s) origin with an optional path and no trailing slash; unset: the
+ * listen address, or undefined with PORT=0 (the port is known only once listening).
+ */
+function publicBaseUrlOf(read: Reader, host: string, port: number, https: boolean): string | undefined {
   const given = read.optional('publicBaseUrl');
-  if (given === undefined) return `${https ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  if (given === undefined) return port === 0 ? undefined : baseUrlOf(host, port, https);
   let url: URL | undefined;
   try {
     url = new URL(given);
@@ -458,7 +473,7 @@ export function loadConfig(argv: readonly string[] = process.argv.slice(2), env:
       perKey: read.number('eventStreamsPerKey', { integer: true, min: 1 }),
       total: read.number('eventStreamsTotal', { integer: true, min: 1 }),
     },
-    publicBaseUrl: publicBaseUrlOf(read, host, port, tls !== undefined),
+    ...optionalEntry('publicBaseUrl', publicBaseUrlOf(read, host, port, tls !== undefined)),
     cjkFont: path.resolve(read.text('cjkFont')),
   };
 }

@@ -31,6 +31,12 @@ async function main(): Promise<void> {
   // The HTTPS files are read before anything starts, so a missing one stops the gateway at once.
   const settings = appSettings(config, config.tls ? readTls(config.tls) : undefined);
   mkdirSync(config.dataDir, { recursive: true });
+  // Certificates are a side service: a missing font does not stop the gateway, it is said at once.
+  if (!existsSync(config.cjkFont)) {
+    process.stderr.write(
+      `county-ledger: CJK_FONT ${config.cjkFont} is missing; evidence certificates answer 503 until fonts-wqy-microhei is installed or CJK_FONT names a font with Chinese glyphs\n`,
+    );
+  }
   let ledger: Ledger;
   let wallet: Wallet;
   let counties: readonly County[] = DEFAULT_COUNTIES;

@@ -105,6 +105,8 @@ describe('gateway configuration (config.ts)', () => {
     expect(c).to.not.have.any.keys('subjectHmacKey', 'chaincodeLogLevel', 'tls');
     // Unset, PUBLIC_BASE_URL follows the listen address and scheme (an IPv6 host in brackets).
     expect(loadConfig(['--host', '::1', '--port', '8443', '--tls-cert', 'c.pem', '--tls-key', 'k.pem'], {}).publicBaseUrl).to.equal('https://[::1]:8443');
+    // With PORT=0 the port is known only once listening: the app takes the address it listens on.
+    expect(loadConfig(['--port', '0'], {})).to.not.have.key('publicBaseUrl');
   });
 
   it('reads every variable, and a flag wins over its variable', () => {

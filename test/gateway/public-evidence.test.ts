@@ -125,6 +125,29 @@ describe('gateway GET /api/v1/public/evidence/{sha256} (存证核验, no key)', 
     expect((await lookup(sha, nextAddress())).statusCode).to.equal(200);
   });
 
+  it('without PUBLIC_BASE_URL links to the address the gateway listens on (PORT=0 takes any free port)', async () => {
+    const g = await openAppFixture();
+    try {
+      await g.grant(HUIXIAN, 'enf-b', 'enforcement');
+      const body = multipartBody({ content: statement, contentType: 'text/plain', name: 'statement.txt' });
+      const up = await g.app.inject({
+        method: 'POST',
+        url: '/api/v1/evidence',
+        payload: body.payload,
+        headers: { ...body.headers, authorization: `Bearer ${await g.keyFor(HUIXIAN, 'enf-b')}` },
+      });
+      expect(up.statusCode, up.body).to.equal(201);
+      const before = (await g.app.inject({ method: 'GET', url: `/api/v1/public/evidence/${sha}` })).json();
+      expect(before.verificationUrl, 'not listening: the configured default').to.equal(`http://127.0.0.1:3000/#/verify/${sha}`);
+      await g.app.listen({ host: '127.0.0.1', port: 0 });
+      const port = (g.app.server.address() as { port: number }).port;
+      const after = (await g.app.inject({ method: 'GET', url: `/api/v1/public/evidence/${sha}` })).json();
+      expect(after.verificationUrl).to.equal(`http://127.0.0.1:${port}/#/verify/${sha}`);
+    } finally {
+      await g.close();
+    }
+  });
+
   it('is documented in OpenAPI without security, with its 200, 404 and 429 answers', async () => {
     const doc = (await f.app.inject({ method: 'GET', url: '/openapi.json' })).json();
     const op = doc.paths['/api/v1/public/evidence/{sha256}'].get;

@@ -8,7 +8,7 @@ import { CjkFontUnavailable, loadCjkFont, renderCertificate } from './certificat
 /** What the certificate route needs besides the ledger. */
 export interface CertificateSettings {
   /** Where the web console is reached (PUBLIC_BASE_URL): the QR code points to its verification page. */
-  readonly publicBaseUrl: string;
+  readonly publicBaseUrl: () => string;
   /** The CJK font file (CJK_FONT). */
   readonly cjkFont: string;
   readonly counties: CountyDirectory;
@@ -44,7 +44,7 @@ export async function evidenceCertificate(ledger: Ledger, identity: LedgerIdenti
       submittingCounty: settings.counties.labelOf(record.submitter.mspId),
       submittingMember: record.submitter.member,
       endorsingCounties: transaction.endorsingOrganisations.map((mspId) => settings.counties.labelOf(mspId)),
-      verificationUrl: verificationUrl(settings.publicBaseUrl, record.sha256),
+      verificationUrl: verificationUrl(settings.publicBaseUrl(), record.sha256),
       issuedAtCst: cstDateTime(new Date().toISOString()),
     },
     font,

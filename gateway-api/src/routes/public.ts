@@ -16,7 +16,7 @@ const publicBlacklistPage = pageSchema(publicBlacklistEntrySchema);
  * rate limited per client IP (with every /public route, see plugins/rate-limit.ts).
  */
 export const publicBlacklistRoutes =
-  (ledger: Ledger, publicIdentity: () => Promise<LedgerIdentity>, evidence: { counties: CountyDirectory; publicBaseUrl: string }): FastifyPluginAsync =>
+  (ledger: Ledger, publicIdentity: () => Promise<LedgerIdentity>, evidence: { counties: CountyDirectory; publicBaseUrl: () => string }): FastifyPluginAsync =>
   async (base) => {
     const app = base.withTypeProvider<ZodTypeProvider>();
 
@@ -73,6 +73,6 @@ export const publicBlacklistRoutes =
           },
         },
       },
-      async (req) => publicEvidenceOf(ledger, await publicIdentity(), req.params.sha256, evidence.counties, evidence.publicBaseUrl),
+      async (req) => publicEvidenceOf(ledger, await publicIdentity(), req.params.sha256, evidence.counties, evidence.publicBaseUrl()),
     );
   };
