@@ -42,6 +42,8 @@ import { healthRoutes } from './routes/health';
 import { MemberOnboarding, memberRoutes } from './routes/members';
 import { certificateRoutes } from './routes/certificates';
 import { keyRoutes } from './routes/keys';
+import { explorerRoutes } from './routes/explorer';
+import { ExplorerIndex } from './explorer/explorer-index';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -78,6 +80,12 @@ export interface AppSettings {
   readonly cjkFont?: string;
   /** The counties whose names documents show (others are shown by MSP ID alone); unset: DEFAULT_COUNTIES. */
   readonly countyNames?: readonly County[];
+  /**
+   * The explorer index: `catchUpAtStart` brings it up to the ledger's height in the background as
+   * soon as the app is ready (the gateway does so; else from the first explorer query on);
+   * `maxBlocksPerQuery` bounds what a query waits to have indexed.
+   */
+  readonly explorerIndex?: { readonly catchUpAtStart?: boolean; readonly maxBlocksPerQuery?: number };
 }
 
 export interface AppDependencies extends AppSettings {
@@ -174,6 +182,13 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     publicBaseUrl: () => deps.publicBaseUrl ?? listeningBaseUrl(app, https !== undefined) ?? (defaults.publicBaseUrl as string),
     cjkFont: deps.cjkFont ?? defaults.cjkFont,
   };
+  // The auditors' explorer index (block hashes, counts per county per day): derived from the blocks, so a backup leaves it out.
+  const explorerIndex = await ExplorerIndex.open(`${deps.stateDir}/explorer-index`, deps.ledger, {
+    log: (message, details) => app.log.info(details ?? {}, message),
+    ...(deps.explorerIndex?.maxBlocksPerQuery ? { maxBlocksPerQuery: deps.explorerIndex.maxBlocksPerQuery } : {}),
+  });
+  app.addHook('onClose', async () => explorerIndex.close());
+  if (deps.explorerIndex?.catchUpAtStart) app.addHook('onReady', async () => explorerIndex.startBackground());
   await app.register(healthRoutes(deps.ledger));
   await app.register(
     async (api) => {
@@ -182,6 +197,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       await api.register(certificateRoutes(deps.ledger));
       await api.register(eventRoutes(deps.ledger, deps.eventStreams ?? defaults.eventStreams));
       await api.register(auditRoutes(deps.ledger));
+      await api.register(explorerRoutes(deps.ledger, explorerIndex));
       await api.register(subjectRoutes(deps.ledger, deps.subjectHmacKey ?? Buffer.from('county-ledger-development-subject-key')));
       await api.register(assetRoutes(deps.ledger));
       await api.register(orderRoutes(deps.ledger));

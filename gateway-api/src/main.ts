@@ -184,6 +184,7 @@ function appSettings(config: GatewayConfig, tls: TlsMaterial | undefined): Omit<
     eventStreams: config.eventStreams,
     publicBaseUrl: config.publicBaseUrl,
     cjkFont: config.cjkFont,
+    explorerIndex: { catchUpAtStart: true },
   };
 }
 

@@ -53,6 +53,42 @@ export interface TransactionInfo {
   readonly transactionName: string;
 }
 
+/**
+ * A transaction as the auditors' explorer shows it, the same on both ledgers: who created it
+ * (county and the member named by its certificate), who endorsed it, what it called and the keys
+ * it read and wrote in its chaincode's namespace, never the values.
+ */
+export interface TransactionView {
+  readonly txId: string;
+  readonly txIndex: number;
+  /** ENDORSER_TRANSACTION, or CONFIG for a Fabric channel configuration. */
+  readonly type: string;
+  readonly validationCode: ValidationCode;
+  readonly timestamp: string;
+  readonly creator: { readonly mspId: string; readonly member: string | null };
+  readonly endorsingOrganisations: readonly string[];
+  readonly chaincode: string;
+  readonly transactionName: string;
+  readonly readKeys: readonly string[];
+  readonly rangeReads: ReadonlyArray<{ readonly startKey: string; readonly endKey: string }>;
+  /** Every key written, deletions included. */
+  readonly writeKeys: readonly string[];
+  readonly deletedKeys: readonly string[];
+  /** Private data collections the transaction wrote to (only hashes of their keys are on the block). */
+  readonly privateCollections: readonly string[];
+}
+
+/** A block as the explorer shows it; `time` is its first transaction's timestamp. */
+export interface BlockView {
+  readonly number: number;
+  readonly headerHash: string;
+  readonly previousHash: string;
+  readonly dataHash: string;
+  readonly txCount: number;
+  readonly time: string | null;
+  readonly transactions: readonly TransactionView[];
+}
+
 export interface ChainVerification {
   readonly ok: boolean;
   readonly height: number;
@@ -79,6 +115,16 @@ export interface Ledger {
   events(options?: EventsOptions): AsyncIterable<ChaincodeEvent>;
   getTransaction(txId: string): Promise<TransactionInfo | undefined>;
   height(): Promise<number>;
+  /** Block `n` as the explorer shows it; undefined at or beyond the height. */
+  blockView(n: number): Promise<BlockView | undefined>;
+  /** A transaction as the explorer shows it, with its block; undefined when unknown. */
+  transactionView(txId: string): Promise<(TransactionView & { readonly blockNumber: number }) | undefined>;
+  /**
+   * The number of the block whose header hash is `hash` (hex), for a ledger that indexes block
+   * hashes itself (Fabric: qscc GetBlockByHash). The embedded ledger keeps no such index: the
+   * gateway's explorer index (explorer/explorer-index.ts) does.
+   */
+  blockNumberByHash?(hash: string): Promise<number | undefined>;
   verifyChain(options?: { onProgress?: (checked: number, height: number) => void }): Promise<ChainVerification>;
   close(): Promise<void>;
 }

@@ -5,6 +5,7 @@ import 'fabric-contract-api';
 import { installLibraryPatches } from './library-patches';
 import { LedgerError } from '../errors';
 import {
+  BlockView,
   ChainVerification,
   ChaincodeEvent,
   EventsOptions,
@@ -13,11 +14,13 @@ import {
   SubmitResult,
   TransactionInfo,
   TransactionRequest,
+  TransactionView,
   ValidationCode,
 } from '../ledger';
 import { attemptNonce, transactionIdOf } from '../transaction-ids';
 import { Block, TxRecord } from './block-format';
 import { BlockSignal } from './block-signal';
+import { viewOfBlock, viewOfTransaction } from './block-view';
 import { auditChain, ChainAuditOptions } from './chain-audit';
 import { BlockStore } from './block-store';
 import { Committer } from './committer';
@@ -209,6 +212,20 @@ export class EmbeddedLedger implements Ledger {
   async getBlock(n: number): Promise<Block | undefined> {
     this.#ensureOpen();
     return this.#store.getBlock(n);
+  }
+
+  async blockView(n: number): Promise<BlockView | undefined> {
+    const block = await this.getBlock(n);
+    return block ? viewOfBlock(block) : undefined;
+  }
+
+  async transactionView(txId: string): Promise<(TransactionView & { blockNumber: number }) | undefined> {
+    this.#ensureOpen();
+    const location = await this.#store.getTxLocation(txId);
+    const block = location ? await this.#store.getBlock(location.block) : undefined;
+    const tx = location ? block?.data[location.tx] : undefined;
+    if (!location || !block || !tx) return undefined;
+    return { ...viewOfTransaction(tx, location.tx, block.metadata.validationCodes[location.tx] ?? 'UNKNOWN'), blockNumber: location.block };
   }
 
   async verifyChain(options: ChainAuditOptions = {}): Promise<ChainVerification> {

@@ -3,8 +3,20 @@ import * as grpc from '@grpc/grpc-js';
 import { checkpointers, Commit, connect, Contract, Gateway, GatewayError, hash, Network, Transaction } from '@hyperledger/fabric-gateway';
 import { common, peer } from '@hyperledger/fabric-protos-v3';
 import { LedgerError } from '../errors';
-import { ChainVerification, ChaincodeEvent, EventsOptions, Ledger, LedgerIdentity, SubmitResult, TransactionInfo, TransactionRequest } from '../ledger';
+import {
+  BlockView,
+  ChainVerification,
+  ChaincodeEvent,
+  EventsOptions,
+  Ledger,
+  LedgerIdentity,
+  SubmitResult,
+  TransactionInfo,
+  TransactionRequest,
+  TransactionView,
+} from '../ledger';
 import { attemptNonce } from '../transaction-ids';
+import { viewOfFabricBlock } from './block-explorer';
 import { decodeEnvelope, fabricDataHash, fabricHeaderHash, responsePayloadOf, validationCodeName, withNonce } from './blocks';
 import { commitFailure, isDuplicateTransaction, toLedgerError } from './errors';
 import { NetworkDescription } from './network-description';
@@ -238,7 +250,7 @@ export class FabricLedger implements Ledger {
     }
   }
 
-  async #qscc(fn: string, ...args: string[]): Promise<Uint8Array> {
+  async #qscc(fn: string, ...args: Array<string | Uint8Array>): Promise<Uint8Array> {
     try {
       return await this.#network(this.#options.systemIdentity)
         .getContract('qscc')
@@ -283,6 +295,37 @@ export class FabricLedger implements Ledger {
       endorsingOrganisations: decoded.endorsingOrganisations,
       transactionName: decoded.transactionName,
     };
+  }
+
+  async blockView(n: number): Promise<BlockView | undefined> {
+    if (n >= (await this.height())) return undefined;
+    return viewOfFabricBlock(await this.getBlock(n));
+  }
+
+  /** One qscc call: the transaction's block, whose metadata holds its validation code. */
+  async transactionView(txId: string): Promise<(TransactionView & { blockNumber: number }) | undefined> {
+    const block = await this.#qsccUnlessUnknown('GetBlockByTxID', txId);
+    if (!block) return undefined;
+    const view = viewOfFabricBlock(common.Block.deserializeBinary(block));
+    const tx = view.transactions.find((t) => t.txId === txId);
+    return tx ? { ...tx, blockNumber: view.number } : undefined;
+  }
+
+  async blockNumberByHash(hash: string): Promise<number | undefined> {
+    const block = await this.#qsccUnlessUnknown('GetBlockByHash', Buffer.from(hash, 'hex'));
+    return block ? (common.Block.deserializeBinary(block).getHeader()?.getNumber() ?? undefined) : undefined;
+  }
+
+  /** A qscc lookup, or undefined when the peer's index has no such entry. */
+  async #qsccUnlessUnknown(fn: string, key: string | Uint8Array): Promise<Uint8Array | undefined> {
+    try {
+      return await this.#qscc(fn, key);
+    } catch (err) {
+      const cause = (err instanceof LedgerError ? err.cause : undefined) as { message?: string; details?: Array<{ message: string }> } | undefined;
+      const text = [cause?.message ?? '', ...(cause?.details ?? []).map((d) => d.message)].join(' ');
+      if (/no such|not found/i.test(text)) return undefined;
+      throw err;
+    }
   }
 
   async verifyChain(options: { onProgress?: (checked: number, height: number) => void } = {}): Promise<ChainVerification> {

@@ -57,6 +57,18 @@ export function hostLedger(ledger: Ledger, port: MessagePort): { close(): void }
           (err) => fail(call.id, err),
         );
         return;
+      case 'blockView':
+        ledger.blockView(call.blockNumber).then(
+          (value) => reply({ id: call.id, ok: true, value }),
+          (err) => fail(call.id, err),
+        );
+        return;
+      case 'transactionView':
+        ledger.transactionView(call.txId).then(
+          (value) => reply({ id: call.id, ok: true, value }),
+          (err) => fail(call.id, err),
+        );
+        return;
       case 'height':
         ledger.height().then(
           (value) => reply({ id: call.id, ok: true, value }),

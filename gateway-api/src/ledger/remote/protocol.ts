@@ -1,4 +1,4 @@
-import { ChainVerification, ChaincodeEvent, SubmitResult, TransactionInfo, TransactionRequest } from '../ledger';
+import { BlockView, ChainVerification, ChaincodeEvent, SubmitResult, TransactionInfo, TransactionRequest, TransactionView } from '../ledger';
 
 /**
  * Messages between the HTTP thread (RemoteLedger) and the ledger thread (LedgerHost). Each side
@@ -16,6 +16,8 @@ export type LedgerCall =
     }
   | { readonly id: number; readonly op: 'submit' | 'evaluate'; readonly identityId: number; readonly request: TransactionRequest }
   | { readonly id: number; readonly op: 'getTransaction'; readonly txId: string }
+  | { readonly id: number; readonly op: 'blockView'; readonly blockNumber: number }
+  | { readonly id: number; readonly op: 'transactionView'; readonly txId: string }
   | { readonly id: number; readonly op: 'height' | 'verifyChain' }
   | { readonly id: number; readonly op: 'subscribe'; readonly startBlock?: number }
   | { readonly id: number; readonly op: 'unsubscribe'; readonly subscription: number }
@@ -26,7 +28,11 @@ export type LedgerCall =
 export const SUBSCRIPTION_WINDOW = 256;
 
 export type LedgerReply =
-  | { readonly id: number; readonly ok: true; readonly value: SubmitResult | Uint8Array | TransactionInfo | ChainVerification | number | null | undefined }
+  | {
+      readonly id: number;
+      readonly ok: true;
+      readonly value: SubmitResult | Uint8Array | TransactionInfo | ChainVerification | BlockView | TransactionView | number | null | undefined;
+    }
   | {
       readonly id: number;
       readonly ok: false;

@@ -1,6 +1,17 @@
 import { MessagePort } from 'node:worker_threads';
 import { LedgerError, LedgerErrorCode, RemoteFailure } from '../errors';
-import { ChainVerification, ChaincodeEvent, EventsOptions, Ledger, LedgerIdentity, SubmitResult, TransactionInfo, TransactionRequest } from '../ledger';
+import {
+  BlockView,
+  ChainVerification,
+  ChaincodeEvent,
+  EventsOptions,
+  Ledger,
+  LedgerIdentity,
+  SubmitResult,
+  TransactionInfo,
+  TransactionRequest,
+  TransactionView,
+} from '../ledger';
 import { batchedSender, LedgerCall, LedgerReply, SUBSCRIPTION_WINDOW } from './protocol';
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
@@ -84,6 +95,16 @@ export class RemoteLedger implements Ledger {
   getTransaction(txId: string): Promise<TransactionInfo | undefined> {
     return this.#call({ op: 'getTransaction', txId });
   }
+
+  blockView(n: number): Promise<BlockView | undefined> {
+    return this.#call({ op: 'blockView', blockNumber: n });
+  }
+
+  transactionView(txId: string): Promise<(TransactionView & { blockNumber: number }) | undefined> {
+    return this.#call({ op: 'transactionView', txId });
+  }
+
+  // No blockNumberByHash: the ledger thread serves the embedded ledger, which keeps no hash index.
 
   height(): Promise<number> {
     return this.#call({ op: 'height' });
