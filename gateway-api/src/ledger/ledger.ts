@@ -121,8 +121,9 @@ export interface Ledger {
   transactionView(txId: string): Promise<(TransactionView & { readonly blockNumber: number }) | undefined>;
   /**
    * The number of the block whose header hash is `hash` (hex), for a ledger that indexes block
-   * hashes itself (Fabric: qscc GetBlockByHash). The embedded ledger keeps no such index: the
-   * gateway's explorer index (explorer/explorer-index.ts) does.
+   * hashes itself (Fabric: qscc GetBlockByHash). The embedded ledger keeps no such index; the
+   * gateway's explorer index (explorer/explorer-index.ts) serves both, and asks this only for
+   * blocks it has not indexed yet.
    */
   blockNumberByHash?(hash: string): Promise<number | undefined>;
   verifyChain(options?: { onProgress?: (checked: number, height: number) => void }): Promise<ChainVerification>;

@@ -103,14 +103,11 @@ export const explorerRoutes =
       },
       async (req) => {
         const hash = req.params.hash.toLowerCase();
-        let number: number | undefined;
-        let why = '';
-        if (ledger.blockNumberByHash) number = await ledger.blockNumberByHash(hash);
-        else {
-          const progress = await index.catchUp();
-          number = await index.blockNumberOfHash(hash);
-          why = behind(progress);
-        }
+        const progress = await index.catchUp();
+        let number = await index.blockNumberOfHash(hash);
+        // Blocks the index has not reached yet: a ledger with a hash index of its own (Fabric) is asked.
+        if (number === undefined && progress.indexedHeight < progress.height && ledger.blockNumberByHash) number = await ledger.blockNumberByHash(hash);
+        const why = ledger.blockNumberByHash ? '' : behind(progress);
         const block = number === undefined ? undefined : await ledger.blockView(number);
         // The block is read again and its hash compared, so a stale index entry never answers another block.
         if (!block || block.headerHash !== hash) throw new ApiError('NOT_FOUND', `no block has the header hash ${hash}${why}`);

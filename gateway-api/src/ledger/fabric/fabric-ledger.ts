@@ -312,7 +312,16 @@ export class FabricLedger implements Ledger {
   }
 
   async blockNumberByHash(hash: string): Promise<number | undefined> {
-    const block = await this.#qsccUnlessUnknown('GetBlockByHash', Buffer.from(hash, 'hex'));
+    let block: Uint8Array | undefined;
+    try {
+      block = await this.#qsccUnlessUnknown('GetBlockByHash', Buffer.from(hash, 'hex'));
+    } catch (err) {
+      // qscc writes the raw hash bytes into its not-found message ("Failed to get block hash %s"),
+      // which is no valid UTF-8 and cannot travel as the response message: an unknown hash comes
+      // back as an internal failure. An unreachable peer is still UNAVAILABLE.
+      if (err instanceof LedgerError && err.code === 'INTERNAL') return undefined;
+      throw err;
+    }
     return block ? (common.Block.deserializeBinary(block).getHeader()?.getNumber() ?? undefined) : undefined;
   }
 
