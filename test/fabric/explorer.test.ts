@@ -58,6 +58,7 @@ describe("on Fabric: the auditors' explorer over the peer's own blocks", () => {
     expect(older.json().items[0].number).to.equal(page.nextBefore - 1);
     const genesis = (await get('/blocks/0')).json();
     expect(genesis.transactions[0].type).to.equal('CONFIG');
+    expectProblem(await get(`/blocks/${page.height + 1000}`), 404, 'NOT_FOUND');
   });
 
   it('a transaction by ID: validation code, creator, the majority of counties endorsing, function and keys; its block by hash', async () => {

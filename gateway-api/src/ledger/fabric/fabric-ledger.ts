@@ -297,9 +297,10 @@ export class FabricLedger implements Ledger {
     };
   }
 
+  /** One qscc call; beyond the height the peer answers "no such block number". */
   async blockView(n: number): Promise<BlockView | undefined> {
-    if (n >= (await this.height())) return undefined;
-    return viewOfFabricBlock(await this.getBlock(n));
+    const block = await this.#qsccUnlessUnknown('GetBlockByNumber', String(n));
+    return block ? viewOfFabricBlock(common.Block.deserializeBinary(block)) : undefined;
   }
 
   /** One qscc call: the transaction's block, whose metadata holds its validation code. */
