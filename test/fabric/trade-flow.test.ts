@@ -5,7 +5,7 @@ import { evaluate } from '../../gateway-api/src/ledger/calls';
 import { LedgerError } from '../../gateway-api/src/ledger/errors';
 import { creditCode } from '../support/market-world';
 import { multipartBody } from '../support/multipart';
-import { CountyApps, CountyMsp, ensureCountiesRegistered, FabricAppFixture, openCountyApps, runId, uniqueSerial } from './fabric-fixture';
+import { CountyApps, CountyMsp, ensureCountiesRegistered, FabricAppFixture, openCountyApps, peersInSync, runId, uniqueSerial } from './fabric-fixture';
 
 const LIANGDANG = 'LiangdangMSP';
 const HUIXIAN = 'HuixianMSP';
@@ -149,6 +149,8 @@ describe('on Fabric: ownership transfer and evidence through the three countiesâ
     expect(ordered.statusCode, ordered.body).to.equal(201);
     orderId = ordered.json().result.id;
     expect(ordered.json().result).to.include({ status: 'ordered', crossRegion: true, originCounty: LIANGDANG, buyerCounty: HUIXIAN });
+    // Liangdang's merchant reads on Liangdang's peer: wait until it has the block of Huixian's order.
+    await peersInSync(counties);
     const asset = await get('ldMerchant', `/api/v1/assets/${assetId}`);
     expect(asset.json().status).to.equal('reserved');
   });
