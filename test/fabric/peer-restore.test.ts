@@ -60,6 +60,15 @@ describe('on Fabric: a county’s peer rebuilt from nothing by joining the chann
     counties.apps[msp as (typeof COUNTY_MSPS)[number]]
       .keyFor(msp, member)
       .then((key) => counties.apps[msp as (typeof COUNTY_MSPS)[number]].request(method, url, key, body));
+  /** A read through a county's gateway right after its peer restarted: 503 until the peer answers again (bounded). */
+  async function readAfterRestart(msp: string, url: string, member: string) {
+    const until = Date.now() + 60_000;
+    for (;;) {
+      const r = await request(msp, 'GET', url, member);
+      if (r.statusCode !== 503 || Date.now() > until) return r;
+      await sleep(500);
+    }
+  }
 
   before(async () => {
     counties = await openCountyApps();
@@ -186,7 +195,8 @@ describe('on Fabric: a county’s peer rebuilt from nothing by joining the chann
     expect(diff.lost).to.deep.equal(privateBefore);
     expect(after.namespaces.get('countyledger$$hHuixianMSP-private')?.size).to.equal(stateBefore.namespaces.get('countyledger$$hHuixianMSP-private')?.size);
     // so the public record is there, and the personal data read answers NOT_FOUND (docs/operations.md)
-    const pub = await request(HUIXIAN, 'GET', `/api/v1/subjects/${individual}`, regulator);
+    // (readPeerState has just restarted the peer)
+    const pub = await readAfterRestart(HUIXIAN, `/api/v1/subjects/${individual}`, regulator);
     expect(pub.statusCode, pub.body).to.equal(200);
     const personal = await request(HUIXIAN, 'GET', `/api/v1/subjects/${individual}/personal-data`, regulator);
     expect(personal.statusCode, personal.body).to.equal(404);
@@ -199,14 +209,18 @@ describe('on Fabric: a county’s peer rebuilt from nothing by joining the chann
     const until = started + 90_000;
     let r;
     let attempts = 0;
+    let firstRefusal = '';
     for (;;) {
       attempts++;
       r = await request(HUIXIAN, 'POST', `/api/v1/members/${HUIXIAN}:${member}/roles`, 'admin', { role: 'auditor' });
       if (r.statusCode === 201 || Date.now() > until) break;
+      firstRefusal ||= `${r.statusCode} ${r.json().detail ?? r.body}`;
       await sleep(500);
     }
     expect(r.statusCode, r.body).to.equal(201);
-    console.log(`      first submit through Huixian's gateway after the rebuild: ${Date.now() - started} ms, ${attempts} attempt(s)`);
+    console.log(
+      `      first submit through Huixian's gateway after the rebuild: ${Date.now() - started} ms, ${attempts} attempt(s)${firstRefusal ? `; the first refused: ${firstRefusal}` : ''}`,
+    );
     const t = await counties.apps[HUIXIAN].ledger.getTransaction(r.json().txId);
     expect(t?.validationCode).to.equal('VALID');
     expect(t?.endorsingOrganisations).to.include(HUIXIAN);
