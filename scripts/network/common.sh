@@ -89,6 +89,9 @@ start_node() {
   ) </dev/null >>"$LOGS/$id.log" 2>&1 &
   pid=$!
   echo "$pid $id $exe" >>"$PIDS"
+  # until the subshell has exec'd the node its command line is this script's, and pid_of (so
+  # wait_healthy) would take the node for exited; wait for the exec (bounded: it may really exit)
+  for _ in $(seq 1 50); do is_ours "$pid" "$exe" && break; sleep 0.1; done
   say "started $id (pid $pid, log $LOGS/$id.log)"
 }
 
