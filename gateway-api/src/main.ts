@@ -51,6 +51,7 @@ async function main(): Promise<void> {
       contracts,
       trustedCas: wallet.trustedCas(),
       endorsers: wallet.endorsers(),
+      ordering: await wallet.ordering(),
       verifyOnStart: config.verifyOnStart,
     });
   }

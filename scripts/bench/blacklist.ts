@@ -91,12 +91,13 @@ async function main(): Promise<void> {
     const wallet = await Wallet.open(path.join(dir, 'wallet'), DEFAULT_COUNTIES);
     await wallet.issue('LiangdangMSP', 'bench', 'client');
     const id = wallet.ledgerIdentity('LiangdangMSP', 'bench');
-    const open = () =>
+    const open = async () =>
       EmbeddedLedger.open({
         dataDir: path.join(dir, 'ledger'),
         contracts: [...contracts, BlacklistBenchContract],
         trustedCas: wallet.trustedCas(),
         endorsers: wallet.endorsers(),
+        ordering: await wallet.ordering(),
       });
     // Each size is measured on a freshly opened ledger (cold state cache), after LevelDB settles.
     const reopen = async (l: EmbeddedLedger) => {

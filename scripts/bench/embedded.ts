@@ -33,6 +33,7 @@ async function direct(dir: string, wallet: Wallet): Promise<RunFigures[]> {
     contracts: [...contracts, BenchContract],
     trustedCas: wallet.trustedCas(),
     endorsers: wallet.endorsers(),
+    ordering: await wallet.ordering(),
   });
   const id = wallet.ledgerIdentity('LiangdangMSP', 'bench');
   // Warm-up: JIT and LevelDB caches.

@@ -40,6 +40,7 @@ async function main(): Promise<void> {
       contracts: [...contracts, BenchContract],
       trustedCas: wallet.trustedCas(),
       endorsers: wallet.endorsers(),
+      ordering: await wallet.ordering(),
     });
     const id = wallet.ledgerIdentity('LiangdangMSP', 'bench');
     const t0 = process.hrtime.bigint();

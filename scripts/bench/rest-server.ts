@@ -63,6 +63,7 @@ async function main(): Promise<void> {
     contracts: [...contracts, BenchContract],
     trustedCas: wallet.trustedCas(),
     endorsers: wallet.endorsers(),
+    ordering: await wallet.ordering(),
   });
   // The bench caller holds a role, as every caller of a data route must (a member without one reaches only /members/me).
   await wallet.issue('LiangdangMSP', 'admin', 'admin');

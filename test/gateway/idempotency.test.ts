@@ -279,7 +279,13 @@ describe('gateway Idempotency-Key: a gateway killed with SIGKILL between the com
     expect(await exited).to.equal('SIGKILL');
     expect(await lost).to.match(/^lost/);
 
-    const ledger = await EmbeddedLedger.open({ dataDir: ledgerDir, contracts, trustedCas: f.wallet.trustedCas(), endorsers: f.wallet.endorsers() });
+    const ledger = await EmbeddedLedger.open({
+      dataDir: ledgerDir,
+      contracts,
+      trustedCas: f.wallet.trustedCas(),
+      endorsers: f.wallet.endorsers(),
+      ordering: await f.wallet.ordering(),
+    });
     try {
       expect((await ledger.getTransaction(txId))?.validationCode).to.equal('VALID');
       const height = await ledger.height();

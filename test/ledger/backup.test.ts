@@ -35,12 +35,13 @@ describe('embedded ledger: backup and restore', function () {
   let dataDir: string;
   let ledger: EmbeddedLedger | undefined;
 
-  const open = (dir: string) =>
+  const open = async (dir: string) =>
     EmbeddedLedger.open({
       dataDir: path.join(dir, 'ledger'),
       contracts: [...contracts, ProbeContract],
       trustedCas: f.wallet.trustedCas(),
       endorsers: f.wallet.endorsers(),
+      ordering: await f.wallet.ordering(),
       onWarning: () => undefined,
     });
 

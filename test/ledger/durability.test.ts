@@ -68,6 +68,7 @@ describe('embedded ledger: durability', function () {
       contracts: [...contracts, ProbeContract],
       trustedCas: f.wallet.trustedCas(),
       endorsers: f.wallet.endorsers(),
+      ordering: await f.wallet.ordering(),
     });
     try {
       const verification = await ledger.verifyChain();

@@ -62,12 +62,13 @@ describe('embedded ledger: a full disk (fail-stop)', function () {
     await f.cleanup();
   });
 
-  const open = (dataDir: string) =>
+  const open = async (dataDir: string) =>
     EmbeddedLedger.open({
       dataDir,
       contracts: [...contracts, ProbeContract],
       trustedCas: f.wallet.trustedCas(),
       endorsers: f.wallet.endorsers(),
+      ordering: await f.wallet.ordering(),
       recoveryDelayMs: 50,
       onWarning: (m) => warnings.push(m),
     });

@@ -20,12 +20,13 @@ describe('embedded ledger: integrity at start', function () {
   let dir: string;
   const warnings: string[] = [];
 
-  const open = (options: { verifyOnStart?: boolean } = {}) =>
+  const open = async (options: { verifyOnStart?: boolean } = {}) =>
     EmbeddedLedger.open({
       dataDir: dir,
       contracts: [...contracts, ProbeContract],
       trustedCas: f.wallet.trustedCas(),
       endorsers: f.wallet.endorsers(),
+      ordering: await f.wallet.ordering(),
       onWarning: (m) => warnings.push(m),
       ...options,
     });

@@ -25,6 +25,7 @@ async function main(): Promise<void> {
     contracts: [...contracts, ProbeContract],
     trustedCas: wallet.trustedCas(),
     endorsers: wallet.endorsers(),
+    ordering: await wallet.ordering(),
   });
   process.stdout.write('ready\n');
   let next = 0;

@@ -18,7 +18,13 @@ async function main(): Promise<void> {
   const [ledgerDir, walletDir, keysFile, stateDir] = process.argv.slice(2);
   if (!ledgerDir || !walletDir || !keysFile || !stateDir) throw new Error('usage: idempotency-crash-child <ledgerDir> <walletDir> <keysFile> <stateDir>');
   const wallet = await Wallet.open(walletDir, DEFAULT_COUNTIES);
-  const ledger = await EmbeddedLedger.open({ dataDir: ledgerDir, contracts, trustedCas: wallet.trustedCas(), endorsers: wallet.endorsers() });
+  const ledger = await EmbeddedLedger.open({
+    dataDir: ledgerDir,
+    contracts,
+    trustedCas: wallet.trustedCas(),
+    endorsers: wallet.endorsers(),
+    ordering: await wallet.ordering(),
+  });
   const dying = new Proxy(ledger, {
     get(target, property) {
       if (property === 'submit')

@@ -48,13 +48,14 @@ export interface LedgerFixtureOptions {
 export async function openLedgerFixture(options: LedgerFixtureOptions = {}): Promise<LedgerFixture> {
   const wallet = await walletForTests().wallet;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'cl-ledger-'));
-  const open = () =>
+  const open = async () =>
     EmbeddedLedger.open({
       ...options.ledger,
       dataDir: path.join(dir, 'ledger'),
       contracts: [...contracts, ...(options.extraContracts ?? [])],
       trustedCas: wallet.trustedCas(),
       endorsers: wallet.endorsers(),
+      ordering: await wallet.ordering(),
     });
   let ledger = await open();
   const fixture: LedgerFixture = {

@@ -15,7 +15,7 @@ const DAY_MS = 24 * 3600 * 1000;
 const CA_VALIDITY_MS = 10 * 365 * DAY_MS;
 /** a member's certificate (OU client or admin) one year: after that the member needs a new one, */
 export const MEMBER_CERTIFICATE_VALIDITY_MS = 365 * DAY_MS;
-/** an endorsing peer's node certificate, which is no member, as long as its CA. */
+/** an endorsing peer's or ordering node's certificate, which is no member, as long as its CA. */
 const PEER_CERTIFICATE_VALIDITY_MS = CA_VALIDITY_MS;
 
 /** A county's certificate authority: a P-256 key and a self-signed certificate, as Fabric's cryptogen makes. */
@@ -76,13 +76,13 @@ export async function createCountyCa(mspId: string, countyName: string): Promise
  * Issues an identity certificate. `ou` follows Fabric's NodeOU convention
  * (client, admin, peer), which is how the chaincode recognises a county admin.
  */
-export async function issueIdentity(ca: CaMaterial, member: string, ou: 'client' | 'admin' | 'peer'): Promise<IdentityMaterial> {
+export async function issueIdentity(ca: CaMaterial, member: string, ou: 'client' | 'admin' | 'peer' | 'orderer'): Promise<IdentityMaterial> {
   // The subject is built as structured attributes, never as a DN string, so no value can add attributes.
   return issueCertificate(
     ca,
     member,
     [{ C: ['CN'] }, { OU: [ou] }, { CN: [member] }],
-    ou === 'peer' ? PEER_CERTIFICATE_VALIDITY_MS : MEMBER_CERTIFICATE_VALIDITY_MS,
+    ou === 'peer' || ou === 'orderer' ? PEER_CERTIFICATE_VALIDITY_MS : MEMBER_CERTIFICATE_VALIDITY_MS,
   );
 }
 

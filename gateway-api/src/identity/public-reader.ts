@@ -7,11 +7,11 @@ export const PUBLIC_READER = 'public-reader';
 
 /**
  * Member names the gateway keeps for its own identities, in every county: its public reader, and
- * the endorsing peers of the embedded ledger (peer0.liangdang, …). Nobody is onboarded under
+ * the endorsing peers and ordering nodes of the embedded ledger (peer0.liangdang, orderer0.liangdang, …). Nobody is onboarded under
  * such a name or given an API key for one, so no caller can act as the gateway itself.
  */
 export function isReservedMemberName(member: string): boolean {
-  return member.toLowerCase() === PUBLIC_READER || /^peer\d+\./i.test(member);
+  return member.toLowerCase() === PUBLIC_READER || /^(?:peer|orderer)\d+\./i.test(member);
 }
 
 /** What the public reader needs of the wallet: to issue its identity once. */

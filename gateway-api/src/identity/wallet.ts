@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { SerialFile, writeFileAtomic } from '../auth/atomic-file';
 import { LedgerIdentity } from '../ledger/ledger';
-import { Endorser } from '../ledger/embedded/embedded-ledger';
+import { Endorser, Ordering } from '../ledger/embedded/embedded-ledger';
 import { CaMaterial, createCountyCa, IdentityMaterial, issueIdentity, privateKeyObject } from './county-ca';
 import { County } from './counties';
 
@@ -13,6 +13,10 @@ import { County } from './counties';
  */
 export class Wallet {
   readonly #cas = new Map<string, CaMaterial>();
+  /** The ordering organisations' CAs (embedded ledger only), by ordering MSP ID. */
+  readonly #ordererCas = new Map<string, CaMaterial>();
+  readonly #dir: string;
+  #ordering: Promise<Ordering> | undefined;
   readonly #identities = new Map<string, IdentityMaterial>();
   readonly #ledgerIdentities = new Map<string, LedgerIdentity>();
   /** Identities being issued, so that concurrent issues of one member make one certificate. */
@@ -20,6 +24,7 @@ export class Wallet {
   readonly #identitiesFile: SerialFile;
 
   private constructor(dir: string) {
+    this.#dir = dir;
     this.#identitiesFile = new SerialFile(path.join(dir, 'identities.json'));
   }
 
@@ -32,12 +37,12 @@ export class Wallet {
     const wallet = new Wallet(dir);
     await mkdir(dir, { recursive: true, mode: 0o700 });
     // A wallet holds the keys of the counties it serves and no other county's (on Fabric: one county).
-    const served = new Set(counties.map((c) => c.mspId));
+    const served = new Set(counties.flatMap((c) => [c.mspId, orderingOrganisationOf(c.mspId)]));
     for (const f of await readdir(dir)) {
       const msp = /^(.+)\.ca\.json$/.exec(f)?.[1];
       if (msp !== undefined && !served.has(msp)) {
         throw new Error(
-          `${path.join(dir, f)} holds the CA private key of ${msp}, which this wallet does not serve (${[...served].join(', ')}); refusing to start`,
+          `${path.join(dir, f)} holds the CA private key of ${msp}, which this wallet does not serve (${counties.map((c) => c.mspId).join(', ')}); refusing to start`,
         );
       }
     }
@@ -46,7 +51,7 @@ export class Wallet {
     for (const id of held) {
       if (!served.has(id.mspId)) {
         throw new Error(
-          `${idFile} holds the private key of ${id.member} of ${id.mspId}, which this wallet does not serve (${[...served].join(', ')}); refusing to start`,
+          `${idFile} holds the private key of ${id.member} of ${id.mspId}, which this wallet does not serve (${counties.map((c) => c.mspId).join(', ')}); refusing to start`,
         );
       }
     }
@@ -81,7 +86,7 @@ export class Wallet {
   }
 
   /** Issues (or returns the existing, or the one being issued) identity for a member of a county. */
-  async issue(mspId: string, member: string, ou: 'client' | 'admin' | 'peer'): Promise<IdentityMaterial> {
+  async issue(mspId: string, member: string, ou: 'client' | 'admin' | 'peer' | 'orderer'): Promise<IdentityMaterial> {
     const k = keyOf(mspId, member);
     return this.#identities.get(k) ?? this.#issuing.get(k) ?? this.#issueNew(mspId, member, ou);
   }
@@ -112,9 +117,9 @@ export class Wallet {
     }
   }
 
-  #issueNew(mspId: string, member: string, ou: 'client' | 'admin' | 'peer'): Promise<IdentityMaterial> {
+  #issueNew(mspId: string, member: string, ou: 'client' | 'admin' | 'peer' | 'orderer'): Promise<IdentityMaterial> {
     const k = keyOf(mspId, member);
-    const ca = this.#cas.get(mspId);
+    const ca = this.#cas.get(mspId) ?? (ou === 'orderer' ? this.#ordererCas.get(mspId) : undefined);
     if (!ca) return Promise.reject(new Error(`unknown county ${mspId}`));
     const issuing = (async () => {
       const identity = await issueIdentity(ca, member, ou);
@@ -156,6 +161,46 @@ export class Wallet {
     return Object.fromEntries([...this.#cas].map(([msp, ca]) => [msp, ca.certificate]));
   }
 
+  /**
+   * The embedded ledger's ordering service, made on first use: like the Fabric network, each
+   * county has an ordering organisation of its own (LiangdangOrdererMSP, …) with its own CA and an
+   * ordering node (orderer0.liangdang, OU orderer); the first served county's node signs the
+   * blocks (the embedded ledger has one ordering node, as a Raft cluster has one leader). Only
+   * the embedded ledger asks for it: on Fabric the orderers' keys are the network's.
+   */
+  ordering(): Promise<Ordering> {
+    this.#ordering ??= this.#makeOrdering().catch((err: unknown) => {
+      this.#ordering = undefined;
+      throw err;
+    });
+    return this.#ordering;
+  }
+
+  async #makeOrdering(): Promise<Ordering> {
+    const counties = [...this.#cas.values()];
+    for (const county of counties) {
+      const mspId = orderingOrganisationOf(county.mspId);
+      const caFile = path.join(this.#dir, `${mspId}.ca.json`);
+      let ca: CaMaterial;
+      if (existsSync(caFile)) ca = JSON.parse(await readFile(caFile, 'utf8')) as CaMaterial;
+      else {
+        ca = await createCountyCa(mspId, `${county.mspId.replace(/MSP$/, '')} ordering service`);
+        await writeFileAtomic(caFile, JSON.stringify(ca));
+      }
+      this.#ordererCas.set(mspId, ca);
+      const name = orderingNodeOf(county.mspId);
+      if (!this.has(mspId, name)) await this.issue(mspId, name, 'orderer');
+    }
+    const leader = counties[0];
+    if (!leader) throw new Error('the wallet serves no county');
+    const mspId = orderingOrganisationOf(leader.mspId);
+    const name = orderingNodeOf(leader.mspId);
+    return {
+      orderer: { ...this.ledgerIdentity(mspId, name), name },
+      trustedCas: Object.fromEntries([...this.#ordererCas].map(([msp, ca]) => [msp, ca.certificate])),
+    };
+  }
+
   endorsers(): Record<string, Endorser> {
     const out: Record<string, Endorser> = {};
     for (const msp of this.#cas.keys()) {
@@ -169,6 +214,16 @@ export class Wallet {
 /** The endorsing peer identity the embedded ledger signs with for a county, e.g. peer0.liangdang. */
 function endorsingPeerOf(mspId: string): string {
   return `peer0.${mspId.replace(/MSP$/, '').toLowerCase()}`;
+}
+
+/** A county's ordering organisation, named as the Fabric network names it (network/counties.json): LiangdangMSP → LiangdangOrdererMSP. */
+export function orderingOrganisationOf(mspId: string): string {
+  return `${mspId.replace(/MSP$/, '')}OrdererMSP`;
+}
+
+/** The ordering node identity of a county's ordering organisation, e.g. orderer0.liangdang. */
+function orderingNodeOf(mspId: string): string {
+  return `orderer0.${mspId.replace(/MSP$/, '').toLowerCase()}`;
 }
 
 function keyOf(mspId: string, member: string): string {

@@ -1,4 +1,5 @@
 import { KeyObject } from 'node:crypto';
+import type { ChainTrust, LedgerProof } from '../verify/bundle';
 
 /**
  * The Ledger port: what the gateway needs from a ledger. Implemented by the
@@ -93,7 +94,13 @@ export interface ChainVerification {
   readonly ok: boolean;
   readonly height: number;
   readonly blocksChecked: number;
+  /** Transactions in the blocks checked (whose signatures were checked, when signaturesChecked). */
+  readonly transactionsChecked?: number;
+  /** Whether creator, endorsement and block signatures were checked against the CAs and the policy, not only hash links and data hashes. */
+  readonly signaturesChecked?: boolean;
   readonly firstBrokenBlock?: number;
+  /** The first transaction of the first broken block that fails a check, when a transaction does. */
+  readonly firstBadTransaction?: string;
   readonly problem?: string;
 }
 
@@ -127,5 +134,16 @@ export interface Ledger {
    */
   blockNumberByHash?(hash: string): Promise<number | undefined>;
   verifyChain(options?: { onProgress?: (checked: number, height: number) => void }): Promise<ChainVerification>;
+  /**
+   * The ledger's part of a proof bundle (docs/proof-bundle.md) for transaction `txId` and its write
+   * of `recordKey`: the transaction and block as recorded (raw and decoded), their signatures, and
+   * the roots of trust; undefined when the ledger has no such transaction. gateway-api/src/proof/
+   * adds the evidence record and the revocations.
+   */
+  proofOf(txId: string, recordKey: string): Promise<LedgerProof | undefined>;
+  /** Block `n` as the ledger stores it (embedded: its JSON; Fabric: the Block protobuf); undefined at or beyond the height. */
+  rawBlock(n: number): Promise<Buffer | undefined>;
+  /** The roots of trust (county and ordering organisations' CA certificates) and the endorsement policy that every block is checked against. */
+  chainTrust(): Promise<ChainTrust>;
   close(): Promise<void>;
 }

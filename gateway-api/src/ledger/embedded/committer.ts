@@ -1,6 +1,8 @@
 import { LedgerError } from '../errors';
-import { SubmitResult, ValidationCode } from '../ledger';
-import { assembleBlock, dataJsonOf, sha256Hex, TxRecord } from './block-format';
+import { LedgerIdentity, SubmitResult, ValidationCode } from '../ledger';
+import { signAsync } from '../sign-async';
+import { blockSignatureBytes } from '../../verify/embedded-format';
+import { assembleBlock, dataJsonOf, headerHash, sha256Hex, TxRecord } from './block-format';
 import { BlockStore, HistoryRecord, PrivateWrite, StateWrite } from './block-store';
 import { Endorsement } from './endorser';
 import { validateTransaction } from './mvcc-validation';
@@ -8,7 +10,15 @@ import { DamagedLedgerError } from './store-integrity';
 import { SimulationResults } from './tx-simulator';
 import { Version } from './versions';
 
+/** The ordering node that signs each block the committer cuts. */
+export interface Orderer extends LedgerIdentity {
+  /** The ordering node's name, e.g. orderer0.liangdang. */
+  readonly name: string;
+}
+
 export interface CommitterOptions {
+  /** Signs every block: its signature over the header hash goes into the block's metadata. */
+  readonly orderer: Orderer;
   /** Most transactions cut into one block. */
   readonly maxBlockTransactions: number;
   /** Told of a failed block write and of each recovery attempt. */
@@ -29,7 +39,7 @@ interface Pending {
 
 /**
  * The ordering and committing side: endorsed transactions queue up and are cut into
- * blocks of at most maxBlockTransactions; each transaction is validated with MVCC
+ * blocks of at most maxBlockTransactions, each signed by the ordering node; each transaction is validated with MVCC
  * against committed state and the earlier transactions of its block, and the block
  * with every change of its valid transactions is written in one synced batch. A
  * submitter is answered only once its block is on disk.
@@ -192,7 +202,11 @@ export class Committer {
 
     const dataJson = dataJsonOf(batch.map((p) => p.recordJson));
     const header = { number, previousHash: this.#store.lastHash, dataHash: sha256Hex(dataJson) };
-    const bytes = assembleBlock(header, dataJson, codes);
+    // Signed over the header hash and kept in the metadata, outside the data hash, as Fabric's SIGNATURES.
+    const orderer = this.#options.orderer;
+    const signature = await signAsync(blockSignatureBytes(headerHash(header), orderer), orderer.privateKey);
+    const signatures = [{ mspId: orderer.mspId, orderer: orderer.name, certificate: orderer.certificate, signature: signature.toString('base64') }];
+    const bytes = assembleBlock(header, dataJson, { signatures, validationCodes: codes });
     await this.#store.commit({ header, txIds: batch.map((p) => p.record.txId), bytes }, writes, history, privateWrites);
 
     batch.forEach((p, i) => {

@@ -18,23 +18,37 @@ import {
   ValidationCode,
 } from '../ledger';
 import { attemptNonce, transactionIdOf } from '../transaction-ids';
-import { Block, TxRecord } from './block-format';
+import { ChainTrust, LedgerProof } from '../../verify/bundle';
+import { canonicalJson } from '../../verify/canonical-json';
+import { fingerprintOf } from '../../verify/crypto';
+import { headerHash } from '../../verify/embedded-format';
+import { endorsementPolicyOf } from '../../verify/policy';
+import { Block, parseBlock, TxRecord } from './block-format';
 import { BlockSignal } from './block-signal';
 import { viewOfBlock, viewOfTransaction } from './block-view';
 import { auditChain, ChainAuditOptions } from './chain-audit';
 import { BlockStore } from './block-store';
-import { Committer } from './committer';
+import { Committer, Orderer } from './committer';
 import { Endorser, ProposalEndorser } from './endorser';
 
-export type { Endorser };
+export type { Endorser, Orderer };
+
+/** The ordering service of the embedded ledger: the node that signs its blocks, and the CA certificates of the ordering organisations. */
+export interface Ordering {
+  readonly orderer: Orderer;
+  /** Ordering organisations' CA certificates by MSP ID (LiangdangOrdererMSP, …): roots of trust for block signatures. */
+  readonly trustedCas: Readonly<Record<string, string>>;
+}
 
 export interface EmbeddedLedgerOptions {
   readonly dataDir: string;
   readonly contracts: ReadonlyArray<new () => unknown>;
   /** County CA certificates by MSP ID: a creator must hold a certificate issued by its county's CA. */
   readonly trustedCas: Readonly<Record<string, string>>;
-  /** The peer identity that endorses for each county. */
+  /** The peer identity that endorses for each county of the channel; a majority of them endorses each transaction. */
   readonly endorsers: Readonly<Record<string, Endorser>>;
+  /** The ordering node that signs each block, and the ordering organisations' CAs. */
+  readonly ordering: Ordering;
   readonly channelId?: string;
   readonly chaincodeName?: string;
   /** Most transactions cut into one block. */
@@ -66,6 +80,7 @@ export class EmbeddedLedger implements Ledger {
   readonly #blocks = new BlockSignal();
   /** Submits with a chosen nonce, by transaction ID, until committed: a second submit of the same ID waits for the first. */
   readonly #submitting = new Map<string, Promise<SubmitResult>>();
+  readonly #trust: ChainTrust;
   #closed = false;
 
   private constructor(store: BlockStore, options: EmbeddedLedgerOptions) {
@@ -78,7 +93,12 @@ export class EmbeddedLedger implements Ledger {
       ...options,
     };
     this.#endorser = new ProposalEndorser(store, this.#options);
-    this.#committer = new Committer(store, this.#options, () => this.#blocks.notify());
+    this.#committer = new Committer(store, { ...this.#options, orderer: options.ordering.orderer }, () => this.#blocks.notify());
+    const root = ([mspId, caCertificate]: [string, string]) => ({ mspId, caCertificate, sha256: fingerprintOf(caCertificate) ?? '' });
+    this.#trust = {
+      counties: [...Object.entries(options.trustedCas), ...Object.entries(options.ordering.trustedCas)].map(root),
+      endorsementPolicy: endorsementPolicyOf(Object.keys(options.endorsers)),
+    };
   }
 
   /** Opens the ledger in `dataDir`: a new one in an empty folder; an existing one only if whole (DamagedLedgerError otherwise). */
@@ -228,9 +248,56 @@ export class EmbeddedLedger implements Ledger {
     return { ...viewOfTransaction(tx, location.tx, block.metadata.validationCodes[location.tx] ?? 'UNKNOWN'), blockNumber: location.block };
   }
 
-  async verifyChain(options: ChainAuditOptions = {}): Promise<ChainVerification> {
+  /** The whole chain audited: hash links, data hashes, and every creator, endorsement and block signature against the CAs and the policy. */
+  async verifyChain(options: Omit<ChainAuditOptions, 'trust'> = {}): Promise<ChainVerification> {
     this.#ensureOpen();
-    return auditChain(this.#store, options);
+    return auditChain(this.#store, { ...options, trust: this.#trust });
+  }
+
+  async chainTrust(): Promise<ChainTrust> {
+    return this.#trust;
+  }
+
+  async rawBlock(n: number): Promise<Buffer | undefined> {
+    this.#ensureOpen();
+    return n < this.#store.height ? this.#store.getBlockBytes(n) : undefined;
+  }
+
+  async proofOf(txId: string, recordKey: string): Promise<LedgerProof | undefined> {
+    this.#ensureOpen();
+    const location = await this.#store.getTxLocation(txId);
+    if (!location) return undefined;
+    const raw = await this.#store.getBlockBytes(location.block);
+    if (!raw) return undefined;
+    const block = parseBlock(raw);
+    const tx = block.data[location.tx];
+    if (!tx) return undefined;
+    const write = tx.rwset.writes.find(([key]) => key === recordKey);
+    if (!write || write[1] === null) throw new LedgerError('NOT_FOUND', `transaction ${txId} does not write that record`);
+    return {
+      ledger: 'embedded',
+      channel: tx.channelId,
+      chaincode: tx.chaincode,
+      transaction: {
+        txId,
+        index: location.tx,
+        validationCode: block.metadata.validationCodes[location.tx] ?? 'UNKNOWN',
+        raw: Buffer.from(canonicalJson(tx)).toString('base64'),
+        creator: { mspId: tx.creator.mspId, certificate: tx.creator.certificate },
+        signature: tx.signature,
+        endorsements: tx.endorsements.map((e) => ({ mspId: e.mspId, certificate: e.certificate, signature: e.signature })),
+        write: { key: recordKey, value: write[1] },
+      },
+      block: {
+        number: location.block,
+        header: { number: block.header.number, previousHash: block.header.previousHash, dataHash: block.header.dataHash },
+        headerHash: headerHash(block.header),
+        raw: raw.toString('base64'),
+        signatures: (block.metadata.signatures ?? []).map((s) => ({ mspId: s.mspId, certificate: s.certificate, signature: s.signature })),
+        chainHeight: this.#store.height,
+      },
+      trust: this.#trust,
+    };
   }
 
   async close(): Promise<void> {

@@ -1,9 +1,10 @@
 // Mutes fabric-shim's loggers before its contract runtime loads below.
 import { requirePatched } from './library-patches';
 import './library-patches';
-import { createHash } from 'node:crypto';
 import { JSONSerializer } from 'fabric-contract-api';
-import { canonicalJson } from '../../../../chaincode/src/public';
+import { canonicalJson } from '../../verify/canonical-json';
+import { endorsementBytes, responseJson } from '../../verify/embedded-format';
+import { majorityOf } from '../../verify/policy';
 import { fromChaincodeMessage, LedgerError } from '../errors';
 import { LedgerIdentity, TransactionRequest } from '../ledger';
 import { signAsync } from '../sign-async';
@@ -49,7 +50,7 @@ export interface EndorserOptions {
   readonly contracts: ReadonlyArray<new () => unknown>;
   /** County CA certificates by MSP ID: a creator must hold a certificate issued by its county's CA. */
   readonly trustedCas: Readonly<Record<string, string>>;
-  /** The peer identity that endorses for each county. */
+  /** The peer identity that endorses for each county of the channel, in the order the others are asked after the caller's own. */
   readonly endorsers: Readonly<Record<string, Endorser>>;
   readonly channelId: string;
   readonly chaincodeName: string;
@@ -63,19 +64,22 @@ interface Simulation {
 }
 
 /**
- * The peer's endorsement step: checks the creator, runs the chaincode on a proposal
+ * The peers' endorsement step: checks the creator, runs the chaincode on a proposal
  * against committed state only (never a transaction's own writes), and for a submit
- * signs the response and read/write set as the county's endorsing peer.
+ * has a majority of the counties' endorsing peers sign the response and read/write set.
  */
 export class ProposalEndorser {
   readonly #store: BlockStore;
   readonly #options: EndorserOptions;
   readonly #chaincode: InstanceType<typeof ChaincodeFromContract>;
   readonly #creators: CreatorCheck;
+  /** One endorsing peer per county, in the configured order. */
+  readonly #endorserOrder: readonly Endorser[];
 
   constructor(store: BlockStore, options: EndorserOptions) {
     this.#store = store;
     this.#options = options;
+    this.#endorserOrder = Object.values(options.endorsers);
     this.#creators = new CreatorCheck(options.trustedCas);
     this.#chaincode = new ChaincodeFromContract(
       [...options.contracts],
@@ -92,36 +96,51 @@ export class ProposalEndorser {
     return (await this.#simulate(identity, request, false)).payload;
   }
 
-  /** Simulates a transaction and endorses it: the signed record the committer orders into a block. */
+  /**
+   * Simulates a transaction and endorses it as the network would: the endorsing peers of a
+   * majority of the counties (verify/policy.ts) sign the proposal response, the caller's own
+   * county's first, then the others in the configured order. Answers the signed record the
+   * committer orders into a block.
+   */
   async endorse(identity: LedgerIdentity, request: TransactionRequest): Promise<Endorsement> {
     const { proposal, stub, simulator, payload } = await this.#simulate(identity, request, true);
     const results = simulator.results();
     const event = (stub as { chaincodeEvent?: { getEventName(): string; getPayload_asU8(): Uint8Array } }).chaincodeEvent;
-    const proposalHash = createHash('sha256').update(proposal.proposalBytes).digest('hex');
     const rwset = {
       reads: [...results.reads].map(([k, v]) => [k, versionString(v)] as const),
       ranges: results.ranges.map((r) => ({ ...r, results: [...r.results] })),
       writes: [...results.writes].map(([k, v]) => [k, v === null ? null : v.toString('base64')] as const),
       privateWrites: [...results.privateWrites.values()].map((p) => [p.collection, sha256Hex(p.key), p.value === null ? null : sha256Hex(p.value)] as const),
     };
-    const endorser = this.#options.endorsers[identity.mspId] ?? Object.values(this.#options.endorsers)[0];
-    if (!endorser) throw new LedgerError('UNAVAILABLE', 'no endorsing peer is configured');
-    const responseDigest = createHash('sha256').update(proposalHash).update(payload).update(canonicalJson(rwset)).digest();
+    const endorsers = this.#endorsersFor(identity.mspId);
+    const response = { status: 200, payload: payload.toString('base64') };
+    const proposalHash = sha256Hex(proposal.recordedBytes);
+    const chaincodeEvent = event ? { name: event.getEventName(), payload: Buffer.from(event.getPayload_asU8()).toString('base64') } : null;
+    const signed = responseJson({ proposalHash, response, rwset, event: chaincodeEvent });
+    const signatures = await Promise.all(endorsers.map((e) => signAsync(endorsementBytes(signed, e), e.privateKey)));
     const record: TxRecord = {
-      txId: proposal.txId,
-      channelId: this.#options.channelId,
-      chaincode: this.#options.chaincodeName,
-      timestamp: { seconds: proposal.seconds, nanos: proposal.nanos },
-      creator: { mspId: identity.mspId, certificate: identity.certificate },
+      ...proposal.recorded,
       signature: proposal.signature.toString('base64'),
       proposalHash,
-      transaction: { name: request.name, args: [...(request.args ?? [])] },
-      response: { status: 200, payload: payload.toString('base64') },
+      response,
       rwset,
-      event: event ? { name: event.getEventName(), payload: Buffer.from(event.getPayload_asU8()).toString('base64') } : null,
-      endorsements: [{ mspId: endorser.mspId, endorser: endorser.name, signature: (await signAsync(responseDigest, endorser.privateKey)).toString('base64') }],
+      event: chaincodeEvent,
+      endorsements: endorsers.map((e, i) => ({
+        mspId: e.mspId,
+        endorser: e.name,
+        certificate: e.certificate,
+        signature: (signatures[i] as Buffer).toString('base64'),
+      })),
     };
     return { txId: proposal.txId, payload, results, record, recordJson: canonicalJson(record) };
+  }
+
+  /** The endorsing peers of a majority of the counties: the caller's county's first, then the others in the configured order. */
+  #endorsersFor(mspId: string): Endorser[] {
+    const all = this.#endorserOrder;
+    if (all.length === 0) throw new LedgerError('UNAVAILABLE', 'no endorsing peer is configured');
+    const own = all.filter((e) => e.mspId === mspId);
+    return [...own, ...all.filter((e) => e.mspId !== mspId)].slice(0, majorityOf(all.length));
   }
 
   async #simulate(identity: LedgerIdentity, request: TransactionRequest, signed: boolean): Promise<Simulation> {

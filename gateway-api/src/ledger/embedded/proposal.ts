@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { LedgerIdentity, TransactionRequest } from '../ledger';
 import { signAsync } from '../sign-async';
 import { serializedCreator } from '../transaction-ids';
+import { proposalBytes as recordedProposalBytes } from '../../verify/embedded-format';
 import { encodeMessage, mapEntries } from './protobuf-writer';
 
 // Field numbers and enum values from Fabric's protos (common/common.proto, msp/identities.proto,
@@ -39,14 +40,30 @@ export interface BuiltProposal {
   readonly signedProposal: StubSignedProposal;
   readonly chaincodeInput: StubChaincodeInput;
   readonly proposalBytes: Buffer;
+  /** The proposal as the block records it (no transient data): what the creator signs. */
+  readonly recorded: RecordedProposal;
+  /** The canonical JSON of `recorded`: the bytes the signature covers. */
+  readonly recordedBytes: Buffer;
   readonly signature: Buffer;
+}
+
+export interface RecordedProposal {
+  readonly channelId: string;
+  readonly chaincode: string;
+  readonly creator: { readonly mspId: string; readonly certificate: string };
+  readonly timestamp: { readonly seconds: number; readonly nanos: number };
+  readonly transaction: { readonly name: string; readonly args: readonly string[] };
+  readonly txId: string;
 }
 
 /**
  * Builds the proposal the way a Fabric client does: a nonce and the creator's
  * serialized identity in the signature header, the transaction ID derived from
- * them, the timestamp in the channel header, and the creator's signature.
- * fabric-shim's ChaincodeStub decodes these bytes with its own protobuf classes.
+ * them, the timestamp in the channel header. fabric-shim's ChaincodeStub decodes
+ * these bytes with its own protobuf classes. The creator signs the proposal as the
+ * block records it (canonical JSON, without transient data, verify/embedded-format.ts),
+ * so that anyone can check the signature from the block alone, as Fabric's envelope
+ * signature is checked; the stub carries that signature.
  */
 export async function buildProposal(
   identity: LedgerIdentity,
@@ -98,7 +115,16 @@ export async function buildProposal(
     [1, header],
     [2, payload],
   ]);
-  const signature = signed ? await signAsync(proposalBytes, identity.privateKey) : Buffer.alloc(0);
+  const recorded: RecordedProposal = {
+    channelId,
+    chaincode,
+    creator: { mspId: identity.mspId, certificate: identity.certificate },
+    timestamp: { seconds, nanos },
+    transaction: { name: request.name, args: request.args ? [...request.args] : [] },
+    txId,
+  };
+  const recordedBytes = signed ? recordedProposalBytes(recorded) : Buffer.alloc(0);
+  const signature = signed ? await signAsync(recordedBytes, identity.privateKey) : Buffer.alloc(0);
 
   return {
     txId,
@@ -107,6 +133,8 @@ export async function buildProposal(
     signedProposal: { getProposalBytes: () => proposalBytes, getSignature: () => signature },
     chaincodeInput: { getArgsList_asU8: () => args },
     proposalBytes,
+    recorded,
+    recordedBytes,
     signature,
   };
 }

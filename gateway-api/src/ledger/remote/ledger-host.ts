@@ -81,6 +81,24 @@ export function hostLedger(ledger: Ledger, port: MessagePort): { close(): void }
           (err) => fail(call.id, err),
         );
         return;
+      case 'chainTrust':
+        ledger.chainTrust().then(
+          (value) => reply({ id: call.id, ok: true, value }),
+          (err) => fail(call.id, err),
+        );
+        return;
+      case 'proofOf':
+        ledger.proofOf(call.txId, call.recordKey).then(
+          (value) => reply({ id: call.id, ok: true, value }),
+          (err) => fail(call.id, err),
+        );
+        return;
+      case 'rawBlock':
+        ledger.rawBlock(call.n).then(
+          (value) => reply({ id: call.id, ok: true, value }),
+          (err) => fail(call.id, err),
+        );
+        return;
       case 'subscribe': {
         const controller = new AbortController();
         subscriptions.set(call.id, controller);

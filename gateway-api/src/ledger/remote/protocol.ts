@@ -1,4 +1,5 @@
 import { BlockView, ChainVerification, ChaincodeEvent, SubmitResult, TransactionInfo, TransactionRequest, TransactionView } from '../ledger';
+import type { ChainTrust, LedgerProof } from '../../verify/bundle';
 
 /**
  * Messages between the HTTP thread (RemoteLedger) and the ledger thread (LedgerHost). Each side
@@ -18,7 +19,9 @@ export type LedgerCall =
   | { readonly id: number; readonly op: 'getTransaction'; readonly txId: string }
   | { readonly id: number; readonly op: 'blockView'; readonly blockNumber: number }
   | { readonly id: number; readonly op: 'transactionView'; readonly txId: string }
-  | { readonly id: number; readonly op: 'height' | 'verifyChain' }
+  | { readonly id: number; readonly op: 'height' | 'verifyChain' | 'chainTrust' }
+  | { readonly id: number; readonly op: 'proofOf'; readonly txId: string; readonly recordKey: string }
+  | { readonly id: number; readonly op: 'rawBlock'; readonly n: number }
   | { readonly id: number; readonly op: 'subscribe'; readonly startBlock?: number }
   | { readonly id: number; readonly op: 'unsubscribe'; readonly subscription: number }
   /** The HTTP thread has taken `count` more events of a subscription: the ledger thread may send that many more. */
@@ -31,7 +34,7 @@ export type LedgerReply =
   | {
       readonly id: number;
       readonly ok: true;
-      readonly value: SubmitResult | Uint8Array | TransactionInfo | ChainVerification | BlockView | TransactionView | number | null | undefined;
+      readonly value: SubmitResult | Uint8Array | TransactionInfo | ChainVerification | BlockView | TransactionView | LedgerProof | ChainTrust | number | null | undefined;
     }
   | {
       readonly id: number;

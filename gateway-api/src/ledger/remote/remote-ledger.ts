@@ -13,6 +13,7 @@ import {
   TransactionView,
 } from '../ledger';
 import { batchedSender, LedgerCall, LedgerReply, SUBSCRIPTION_WINDOW } from './protocol';
+import type { ChainTrust, LedgerProof } from '../../verify/bundle';
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
 type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
@@ -118,6 +119,19 @@ export class RemoteLedger implements Ledger {
     } finally {
       this.#progress.delete(id);
     }
+  }
+
+  proofOf(txId: string, recordKey: string): Promise<LedgerProof | undefined> {
+    return this.#call({ op: 'proofOf', txId, recordKey });
+  }
+
+  async rawBlock(n: number): Promise<Buffer | undefined> {
+    const r = await this.#call<Uint8Array | undefined>({ op: 'rawBlock', n });
+    return r ? Buffer.from(r.buffer, r.byteOffset, r.byteLength) : undefined;
+  }
+
+  chainTrust(): Promise<ChainTrust> {
+    return this.#call({ op: 'chainTrust' });
   }
 
   async *events(options: EventsOptions = {}): AsyncIterable<ChaincodeEvent> {
