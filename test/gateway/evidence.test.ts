@@ -88,7 +88,7 @@ describe('gateway /api/v1/evidence', () => {
     expect(v.match).to.equal(true);
     expect(v.transaction).to.include({ validationCode: 'VALID', creatorMspId: LIANGDANG, transactionName: tx.evidence.anchor.qualifiedName });
     expect(v.transaction.blockNumber).to.be.a('number');
-    expect(v.transaction.endorsingOrganisations).to.deep.equal([LIANGDANG]);
+    expect(v.transaction.endorsingOrganisations).to.deep.equal([HUIXIAN, LIANGDANG]);
     const block = await f.ledger.ledger.getBlock(v.transaction.blockNumber);
     expect(block?.data[v.transaction.txIndex]?.txId).to.equal(v.record.txId);
 

@@ -1,9 +1,10 @@
 // The fixture loads fabric-contract-api, whose reflect-metadata polyfill @peculiar/x509 needs: import it first.
-import { HUIXIAN, LIANGDANG } from '../support/ledger-fixture';
+import { FENGXIAN, HUIXIAN, LIANGDANG } from '../support/ledger-fixture';
 import { tx } from '../../chaincode/src/catalogue';
 import { expect } from 'chai';
 import { createCountyCa, issueIdentity, privateKeyObject } from '../../gateway-api/src/identity/county-ca';
 import { Block, dataHash, GENESIS_PREVIOUS_HASH, headerHash, serializeBlock } from '../../gateway-api/src/ledger/embedded/block-format';
+import { auditChain } from '../../gateway-api/src/ledger/embedded/chain-audit';
 import { LedgerIdentity } from '../../gateway-api/src/ledger/ledger';
 import { expectLedgerError } from '../support/expect-error';
 import { openProbeFixture, probe, ProbeFixture } from '../support/probe';
@@ -49,7 +50,7 @@ describe('embedded ledger: blocks, chain verification and transaction lookup', (
       for (const b of blocks) expect(b.data.length).to.be.within(1, 7);
     });
 
-    it('records what a Fabric block records: creator, signature, read/write set, endorsement', async () => {
+    it('records what a Fabric block records: creator, signature, read/write set, endorsements of a majority of counties', async () => {
       f = await openProbeFixture();
       await f.submit('Put', 'a', '1');
       const r = await f.submit('PutThenGet', 'a', '2');
@@ -61,7 +62,21 @@ describe('embedded ledger: blocks, chain verification and transaction lookup', (
       expect(tx?.rwset.reads).to.deep.equal([['a', '0:0']]);
       expect(tx?.rwset.writes).to.deep.equal([['a', Buffer.from('2').toString('base64')]]);
       expect(tx?.signature).to.be.a('string').and.not.equal('');
-      expect(tx?.endorsements.map((e) => e.mspId)).to.deep.equal([LIANGDANG]);
+      // The caller's county first, then the next county in the configured order: two of three.
+      expect(tx?.endorsements.map((e) => e.mspId)).to.deep.equal([LIANGDANG, HUIXIAN]);
+      expect(tx?.endorsements.map((e) => e.endorser)).to.deep.equal(['peer0.liangdang', 'peer0.huixian']);
+      for (const e of tx?.endorsements ?? []) expect(e.certificate).to.equal(f.wallet.endorsers()[e.mspId]?.certificate);
+      // The block is signed by the ordering node, outside the data hash.
+      const block = (await f.ledger.getBlock(r.blockNumber)) as Block;
+      expect(block.metadata.signatures.map((s) => [s.mspId, s.orderer])).to.deep.equal([['LiangdangOrdererMSP', 'orderer0.liangdang']]);
+    });
+
+    it('has a Fengxian caller endorsed by Fengxian first, then Liangdang', async () => {
+      f = await openProbeFixture();
+      const fengxian = await f.identity(FENGXIAN, 'fx-user');
+      const r = await f.ledger.submit(fengxian, probe('Put', 'k', 'v'));
+      const tx = (await f.ledger.getBlock(r.blockNumber))?.data[0];
+      expect(tx?.endorsements.map((e) => e.mspId)).to.deep.equal([FENGXIAN, LIANGDANG]);
     });
   });
 
@@ -77,12 +92,12 @@ describe('embedded ledger: blocks, chain verification and transaction lookup', (
         expect(b.header.dataHash).to.equal(dataHash(b.data));
         if (n > 0) expect(b.header.previousHash).to.equal(headerHash((blocks[n - 1] as Block).header));
       });
-      expect(await f.ledger.verifyChain()).to.deep.equal({ ok: true, height: 4, blocksChecked: 4 });
+      expect(await f.ledger.verifyChain()).to.deep.equal({ ok: true, height: 4, blocksChecked: 4, transactionsChecked: 4, signaturesChecked: true });
     });
 
     it('verifies an empty chain', async () => {
       f = await openProbeFixture();
-      expect(await f.ledger.verifyChain()).to.deep.equal({ ok: true, height: 0, blocksChecked: 0 });
+      expect(await f.ledger.verifyChain()).to.deep.equal({ ok: true, height: 0, blocksChecked: 0, transactionsChecked: 0, signaturesChecked: true });
     });
 
     it('detects a transaction changed inside a stored block and names that block', async () => {
@@ -102,7 +117,7 @@ describe('embedded ledger: blocks, chain verification and transaction lookup', (
       expect(v.problem).to.match(/data hash/);
     });
 
-    it('detects a forged block whose data hash was recomputed, at the next block', async () => {
+    it('detects a forged block whose data hash was recomputed: by its orderer signature, and by the next block without signatures', async () => {
       f = await openProbeFixture();
       for (let i = 0; i < 5; i++) await f.submit('Put', `k${i}`, `v${i}`);
       const block = (await f.ledger.getBlock(1)) as Block;
@@ -110,8 +125,12 @@ describe('embedded ledger: blocks, chain verification and transaction lookup', (
       const forged: Block = { ...block, header: { ...block.header, dataHash: dataHash(data) }, data };
       await f.ledger.store.tamperWithBlockForTest(1, serializeBlock(forged));
       const v = await f.ledger.verifyChain();
-      expect(v).to.include({ ok: false, firstBrokenBlock: 2 });
-      expect(v.problem).to.match(/previous-block hash/);
+      expect(v).to.include({ ok: false, firstBrokenBlock: 1 });
+      expect(v.problem).to.match(/block signature of LiangdangOrdererMSP does not verify/);
+      // The structural audit alone (the store's check at start) sees it at the next block's link.
+      const structural = await auditChain(f.ledger.store);
+      expect(structural).to.include({ ok: false, firstBrokenBlock: 2, signaturesChecked: false });
+      expect(structural.problem).to.match(/previous-block hash/);
     });
 
     it('detects a rewritten last block against the recorded chain head', async () => {
@@ -160,7 +179,7 @@ describe('embedded ledger: blocks, chain verification and transaction lookup', (
         creatorMspId: HUIXIAN,
         transactionName: probe('Put').name,
       });
-      expect(info?.endorsingOrganisations).to.deep.equal([HUIXIAN]);
+      expect(info?.endorsingOrganisations).to.deep.equal([HUIXIAN, LIANGDANG]);
       const ts = Date.parse(info?.timestamp as string);
       expect(ts).to.be.within(before - 1000, Date.now());
     });

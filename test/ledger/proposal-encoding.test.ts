@@ -7,6 +7,7 @@ import { createHash, X509Certificate, verify } from 'node:crypto';
 import { common, msp, peer } from '@hyperledger/fabric-protos';
 import { buildProposal } from '../../gateway-api/src/ledger/embedded/proposal';
 import { encodeMessage } from '../../gateway-api/src/ledger/embedded/protobuf-writer';
+import { canonicalJson } from '../../gateway-api/src/verify/canonical-json';
 
 // The embedded ledger writes proposals with its own small protobuf writer; fabric-shim decodes them
 // with google-protobuf. These tests hold the two to the same bytes.
@@ -73,14 +74,32 @@ describe('embedded ledger: proposal encoding', () => {
     expect(Buffer.from(built.signedProposal.getProposalBytes())).to.deep.equal(built.proposalBytes);
   });
 
-  it('signs the proposal bytes with the creator key when submitting, and leaves evaluations unsigned', async () => {
+  it('signs the proposal as the block records it (canonical JSON, no transient data) when submitting, and leaves evaluations unsigned', async () => {
     const identity = await f.identity(LIANGDANG, 'encoder');
-    const submitted = await buildProposal(identity, 'countyledger', 'countyledger', { name: BENCH_TRANSACTIONS.put, args: ['k'] }, Date.now());
+    const submitted = await buildProposal(
+      identity,
+      'countyledger',
+      'countyledger',
+      { name: BENCH_TRANSACTIONS.put, args: ['k'], transient: { secret: Buffer.from('never recorded') } },
+      Date.now(),
+    );
+    expect(submitted.recorded).to.deep.equal({
+      channelId: 'countyledger',
+      chaincode: 'countyledger',
+      creator: { mspId: LIANGDANG, certificate: identity.certificate },
+      timestamp: { seconds: submitted.seconds, nanos: submitted.nanos },
+      transaction: { name: BENCH_TRANSACTIONS.put, args: ['k'] },
+      txId: submitted.txId,
+    });
+    expect(submitted.recordedBytes.toString()).to.equal(canonicalJson(submitted.recorded));
+    expect(submitted.recordedBytes.toString()).to.not.include('never recorded');
     const publicKey = new X509Certificate(identity.certificate).publicKey;
-    expect(verify('sha256', submitted.proposalBytes, publicKey, submitted.signature)).to.equal(true);
-    const tampered = Buffer.from(submitted.proposalBytes);
-    tampered.writeUInt8((tampered.at(-1) as number) ^ 1, tampered.length - 1);
+    expect(verify('sha256', submitted.recordedBytes, publicKey, submitted.signature)).to.equal(true);
+    const tampered = Buffer.from(submitted.recordedBytes);
+    tampered.writeUInt8((tampered.at(-2) as number) ^ 1, tampered.length - 2);
     expect(verify('sha256', tampered, publicKey, submitted.signature)).to.equal(false);
+    // The stub is handed the same signature.
+    expect(Buffer.from(submitted.signedProposal.getSignature())).to.deep.equal(submitted.signature);
     const evaluated = await buildProposal(identity, 'countyledger', 'countyledger', { name: BENCH_TRANSACTIONS.get, args: ['k'] }, Date.now(), false);
     expect(evaluated.signature.length).to.equal(0);
     // Every proposal gets a fresh nonce, so a fresh transaction ID.

@@ -1,9 +1,11 @@
+import { Readable } from 'node:stream';
 import { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { Ledger } from '../ledger/ledger';
 import { sendProblem } from '../plugins/error-handler';
-import { chainVerificationSchema } from '../schemas/audit';
+import { chainVerificationSchema, textAnswer } from '../schemas/audit';
 import { errorResponses, problemSchema } from '../schemas/common';
+import { CHAIN_EXPORT_FORMAT, chainExportLines } from '../verify/chain-export';
 
 /** The chain audit this gateway is running, and how far it has got. */
 interface RunningAudit {
@@ -15,7 +17,7 @@ interface RunningAudit {
 const runningSchema = z
   .strictObject({
     startedAt: z.string().describe('when it started (ISO 8601)'),
-    blocksChecked: z.number().int().describe('blocks checked so far (reported every 1,000 blocks on the embedded ledger, every 100 on Fabric)'),
+    blocksChecked: z.number().int().describe('blocks checked so far (reported every 100 blocks)'),
     height: z.number().int().describe('the chain height it is checking up to'),
   })
   .describe('the audit that is running');
@@ -37,7 +39,7 @@ export const auditRoutes =
         schema: {
           tags: ['audit'],
           summary:
-            'Verify the block hash chain and data hashes from block 0; reports the first broken block. Auditors only; one audit at a time per gateway: while one runs, 409 CONFLICT with its progress (`running`) and Retry-After',
+            "Audit the chain from block 0: hash links, data hashes, each block's orderer signature, and every transaction's creator and endorsement signatures against the counties' CA certificates and the endorsement policy; reports the first broken block and transaction. Auditors only; one audit at a time per gateway: while one runs, 409 CONFLICT with its progress (`running`) and Retry-After",
           response: {
             200: chainVerificationSchema,
             ...errorResponses,
@@ -75,6 +77,26 @@ export const auditRoutes =
         } finally {
           running = undefined;
         }
+      },
+    );
+
+    app.get(
+      '/audit/ledger/export',
+      {
+        config: { roles: ['auditor'] },
+        schema: {
+          tags: ['audit'],
+          summary: `Export the whole chain for an offline audit (npx county-ledger-verify chain): auditors only. JSON lines (application/x-ndjson): first the header {format: "${CHAIN_EXPORT_FORMAT}", ledger, height, trust (the CA certificates and the endorsement policy)}, then one line {number, raw (the stored block, base64)} per block from block 0, streamed`,
+          response: { 200: textAnswer('JSON lines: the export header, then one line per block'), ...errorResponses },
+        },
+      },
+      async (_req, reply) => {
+        const height = await ledger.height();
+        const trust = await ledger.chainTrust();
+        return reply
+          .type('application/x-ndjson')
+          .header('content-disposition', 'attachment; filename="county-ledger-chain.jsonl"')
+          .send(Readable.from(chainExportLines(ledger.kind, height, trust, (n) => ledger.rawBlock(n))));
       },
     );
   };

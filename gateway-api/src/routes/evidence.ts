@@ -12,6 +12,8 @@ import { Ledger, LedgerIdentity } from '../ledger/ledger';
 import { callerOf } from '../plugins/auth';
 import { answerResponses, bodyOf, createdResponses, errorResponses, problemSchema, submittedSchema } from '../schemas/common';
 import { fileDigestsSchema, transactionInfoSchema } from '../schemas/ledger';
+import { makeProofBundle } from '../proof/proof-bundle';
+import { proofBundleSchema } from '../verify/bundle';
 
 const digestParams = z.object({ digest: z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 hex digest') });
 
@@ -233,6 +235,23 @@ export const evidenceRoutes =
           .header('content-disposition', `inline; filename="evidence-certificate-${req.params.digest}.pdf"`)
           .header('cache-control', 'private, no-store')
           .send(pdf as never); // bytes, not the documented string: fastify sends a Buffer as it is
+      },
+    );
+
+    app.get(
+      '/evidence/:digest/proof',
+      {
+        schema: {
+          tags: ['evidence', 'audit'],
+          summary:
+            'The proof bundle of an anchored file (docs/proof-bundle.md, JSON Schema docs/proof-bundle.schema.json): the record, the transaction as recorded with its creator and endorsement signatures, the block header and signatures, the CA certificates that are the roots of trust and the revocations of any signer; checked offline by npx county-ledger-verify proof. For those who may read the record (need to know, as GET /evidence/{digest}); 404 when the digest is not anchored',
+          params: digestParams,
+          response: { 200: proofBundleSchema, ...errorResponses },
+        },
+      },
+      async (req, reply) => {
+        const bundle = await makeProofBundle(ledger, callerOf(req).identity, req.params.digest);
+        return reply.header('content-disposition', `attachment; filename="proof-${req.params.digest}.json"`).send(bundle);
       },
     );
 

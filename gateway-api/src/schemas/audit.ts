@@ -7,11 +7,19 @@ export const chainVerificationSchema = z
     ok: z.boolean(),
     height: z.number().int(),
     blocksChecked: z.number().int(),
+    transactionsChecked: z.number().int().optional().describe('transactions in the blocks checked'),
+    signaturesChecked: z
+      .boolean()
+      .optional()
+      .describe("whether every creator, endorsement and block signature was checked against the counties' CAs and the endorsement policy"),
     firstBrokenBlock: z.number().int().optional(),
+    firstBadTransaction: z.string().optional().describe('the first transaction of the first broken block that fails, when a transaction does'),
     problem: z.string().optional(),
     milliseconds: z.number().int(),
   })
-  .describe('the chain audit: hash links and data hashes from block 0, and the first broken block if any');
+  .describe(
+    'the chain audit from block 0: hash links, data hashes, block signatures, every creator and endorsement signature against the CAs and the endorsement policy; the first broken block (and transaction) if any',
+  );
 
 const trailEntrySchema = z.strictObject({
   seq: z.number().int(),

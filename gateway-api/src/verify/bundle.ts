@@ -107,3 +107,10 @@ export type ChainTrust = z.infer<typeof chainTrustSchema>;
 export type Revocation = z.infer<typeof revocationSchema>;
 export type LedgerProof = z.infer<typeof ledgerProofSchema>;
 export type ProofBundle = z.infer<typeof proofBundleSchema>;
+
+/** The JSON Schema of the format, as docs/proof-bundle.schema.json holds it (npm run docs:proof-schema writes it). */
+export function proofBundleJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(proofBundleSchema, { io: 'input' }) as Record<string, unknown>;
+  const { $schema, ...rest } = schema;
+  return { $schema, $id: 'urn:county-ledger:proof-bundle:1', title: `County Ledger proof bundle (${PROOF_FORMAT})`, ...rest };
+}

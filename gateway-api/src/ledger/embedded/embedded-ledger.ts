@@ -209,7 +209,7 @@ export class EmbeddedLedger implements Ledger {
       validationCode: block.metadata.validationCodes[location.tx] ?? 'UNKNOWN',
       timestamp: new Date(tx.timestamp.seconds * 1000 + Math.floor(tx.timestamp.nanos / 1e6)).toISOString(),
       creatorMspId: tx.creator.mspId,
-      endorsingOrganisations: [...new Set(tx.endorsements.map((e) => e.mspId))],
+      endorsingOrganisations: [...new Set(tx.endorsements.map((e) => e.mspId))].sort(),
       transactionName: tx.transaction.name,
     };
   }
