@@ -56,14 +56,16 @@ interface Issuance {
   readonly notBefore: number;
   readonly notAfter: number;
 }
-const issuances = new Map<string, Issuance>();
+/** CA certificate → certificate → issuance (two levels: no key is made by joining two PEMs). */
+const issuances = new Map<string, Map<string, Issuance>>();
 
 /**
  * Why `certificate` does not chain to the CA certificate `caPem` at time `at` (issued by it, its
  * signature valid, within its validity period, the CA a CA), or undefined when it does.
  */
 export function chainProblem(certificate: string, caPem: string, at: Date): string | undefined {
-  const issuance = memo(issuances, `${caPem}\n${certificate}`, (): Issuance => {
+  const byCa = memo(issuances, caPem, () => new Map<string, Issuance>());
+  const issuance = memo(byCa, certificate, (): Issuance => {
     const cert = certificateOf(certificate);
     const ca = certificateOf(caPem);
     if (!cert) return { problem: 'the certificate does not parse', notBefore: 0, notAfter: 0 };

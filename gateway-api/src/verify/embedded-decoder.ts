@@ -76,6 +76,21 @@ export function viewOfRecord(tx: TxRecord): TransactionView {
   };
 }
 
+const DATA_START = Buffer.from('{"data":');
+const DATA_END = Buffer.from('],"header":{"dataHash":"');
+
+/**
+ * The hash of the block's data as stored: the bytes of its "data" array, when the block is laid
+ * out canonically (data first, then header). Inside JSON strings every quote is escaped, so the
+ * unescaped DATA_END occurs only where the array ends. Hashing the stored bytes spares
+ * canonicalising every transaction again, and holds them to the exact bytes.
+ */
+function storedDataHash(raw: Buffer): string | undefined {
+  if (!raw.subarray(0, DATA_START.length).equals(DATA_START)) return undefined;
+  const end = raw.lastIndexOf(DATA_END);
+  return end < 0 ? undefined : sha256Hex(raw.subarray(DATA_START.length, end + 1));
+}
+
 /** The decoder of the embedded ledger: blocks and transactions are canonical JSON (verify/embedded-format.ts). */
 export const embeddedDecoder: LedgerDecoder = {
   ledger: 'embedded',
@@ -90,9 +105,11 @@ export const embeddedDecoder: LedgerDecoder = {
       throw new DecodeError('the block header lacks number, previous hash or data hash');
     }
     const codes = Array.isArray(block.metadata.validationCodes) ? block.metadata.validationCodes : [];
-    const txJson = block.data.map((tx) => canonicalJson(tx));
     const transactions = block.data.map((tx, i): BlockTransactionView => ({
-      raw: Buffer.from(txJson[i] as string),
+      // Made only when asked for (a proof's "transaction in block"), not for every transaction of an audit.
+      get raw() {
+        return Buffer.from(canonicalJson(tx));
+      },
       validationCode: String(codes[i] ?? 'MISSING'),
       decode: () => viewOfRecord(asRecord(tx)),
     }));
@@ -103,7 +120,7 @@ export const embeddedDecoder: LedgerDecoder = {
       previousHash: header.previousHash,
       dataHash: header.dataHash,
       headerHash: hash,
-      computedDataHash: sha256Hex(dataJsonOf(txJson)),
+      computedDataHash: storedDataHash(raw) ?? sha256Hex(dataJsonOf(block.data.map((tx) => canonicalJson(tx)))),
       transactions,
       signatures: signatures.map((s): SignedView => {
         if (!isObject(s) || !isString(s.mspId) || !isString(s.certificate) || !isString(s.signature)) throw new DecodeError('a block signature is malformed');
