@@ -34,7 +34,8 @@ export type LedgerReply =
   | {
       readonly id: number;
       readonly ok: true;
-      readonly value: SubmitResult | Uint8Array | TransactionInfo | ChainVerification | BlockView | TransactionView | LedgerProof | ChainTrust | number | null | undefined;
+      readonly value:
+        SubmitResult | Uint8Array | TransactionInfo | ChainVerification | BlockView | TransactionView | LedgerProof | ChainTrust | number | null | undefined;
     }
   | {
       readonly id: number;
