@@ -388,6 +388,7 @@ const counties = cfg.counties.map((c) => ({
     tlsRootCert: pubOrdTlsCa(c),
     admin: addr(c.orderer, c.orderer.adminPort),
     operations: `http://${addr(c.orderer, c.orderer.operationsPort)}`,
+    ca: { cert: join(pubOrdMsp(c), 'cacerts', `ca.${c.orderer.domain}-cert.pem`) },
   },
   ca: { cert: pubCaCert(c) },
 }));

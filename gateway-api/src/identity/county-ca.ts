@@ -113,10 +113,20 @@ export async function issueCertificate(
     extensions: [
       new x509.BasicConstraintsExtension(false, undefined, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
-      await x509.AuthorityKeyIdentifierExtension.create(caCert, false),
+      await authorityKeyIdentifier(caCert),
     ],
   });
   return { mspId: ca.mspId, member, certificate: cert.toString('pem'), privateKey: await exportPkcs8(keys.privateKey) };
+}
+
+/**
+ * The authority key identifier names the CA's own subject key identifier when it has one (RFC 5280
+ * 4.2.1.1): cryptogen's and Fabric CA's identifiers are SHA-256 of the key, not the SHA-1 one would
+ * compute, and OpenSSL (the offline verifier) finds no issuer for a certificate whose AKI differs.
+ */
+async function authorityKeyIdentifier(caCert: x509.X509Certificate): Promise<x509.AuthorityKeyIdentifierExtension> {
+  const ski = caCert.getExtension(x509.SubjectKeyIdentifierExtension);
+  return ski ? new x509.AuthorityKeyIdentifierExtension(ski.keyId, false) : x509.AuthorityKeyIdentifierExtension.create(caCert, false);
 }
 
 /** Checks that a certificate was issued by the given CA and is within its validity period. */

@@ -134,23 +134,25 @@ async function checkSignatures(block: BlockView, trust: ChainTrust): Promise<Bad
   };
   // Start every verification at once; the pool works through them while the caller decodes on.
   const blockVerdicts = block.signatures.map((s) => verifySignature(s.signed, s.certificate, s.signature));
-  const txs: Array<{ view?: TransactionView; error?: string; creator?: Promise<boolean>; endorsements?: Array<Promise<boolean>> }> = block.transactions.map(
-    (t) => {
+  const txs: Array<{ code: string; view?: TransactionView; error?: string; creator?: Promise<boolean>; endorsements?: Array<Promise<boolean>> }> =
+    block.transactions.map((t) => {
       try {
         const view = t.decode();
         return {
+          code: t.validationCode,
           view,
           creator: verifySignature(view.creator.signed, view.creator.certificate, view.creator.signature),
           endorsements: view.endorsements.map((e) => verifySignature(e.signed, e.certificate, e.signature)),
         };
       } catch (err) {
-        return { error: err instanceof Error ? err.message : String(err) };
+        return { code: t.validationCode, error: err instanceof Error ? err.message : String(err) };
       }
-    },
-  );
+    });
 
   const firstTime = txs.find((t) => t.view)?.view?.timestamp ?? new Date();
-  if (block.signatures.length === 0) return { problem: 'the block carries no orderer signature' };
+  // Fabric's genesis block is the channel's founding configuration, which no orderer signs.
+  const genesis = block.number === 0 && txs.length > 0 && txs.every((t) => t.view?.endorsement === 'genesis');
+  if (block.signatures.length === 0 && !genesis) return { problem: 'the block carries no orderer signature' };
   const blockOk = await Promise.all(blockVerdicts);
   for (const [i, s] of block.signatures.entries()) {
     if (!blockOk[i]) return { problem: `the block signature of ${s.mspId} does not verify over the block header` };
@@ -161,16 +163,33 @@ async function checkSignatures(block: BlockView, trust: ChainTrust): Promise<Bad
     if (!t.view) return { problem: `a transaction cannot be decoded: ${t.error}` };
     const v = t.view;
     const bad = (problem: string): Bad => ({ problem, txId: v.txId });
+    const rule = v.endorsement ?? 'channel';
+    if (rule === 'genesis') {
+      if (!genesis) return bad('an unsigned configuration outside the genesis block');
+      continue;
+    }
     if (!(await t.creator)) return bad('the creator signature does not verify with the creator certificate');
-    if (!counties.has(v.creator.mspId)) return bad(`the creator's organisation ${v.creator.mspId} is not a county of the channel`);
+    // A configuration transaction is made by an ordering node: any trusted organisation's CA, not a county's.
+    if (rule !== 'configuration' && !counties.has(v.creator.mspId)) return bad(`the creator's organisation ${v.creator.mspId} is not a county of the channel`);
     const creatorChain = chainFailure('creator', v.creator, v.timestamp);
     if (creatorChain) return bad(creatorChain);
+    if (rule === 'configuration') {
+      if (v.endorsements.length > 0) return bad('a configuration transaction carries endorsements');
+      continue;
+    }
     const endorsed = await Promise.all(t.endorsements ?? []);
     for (const [i, e] of v.endorsements.entries()) {
       if (!endorsed[i]) return bad(`the endorsement of ${e.mspId} does not verify with its certificate`);
       if (!counties.has(e.mspId)) return bad(`endorser ${e.mspId} is not a county of the channel`);
       const failure = chainFailure('endorser', e, v.timestamp);
       if (failure) return bad(failure);
+    }
+    // A transaction the committer marked invalid had no effect (an endorsement policy failure is one
+    // such mark): its signatures are checked above, the policy only for those whose writes count.
+    if (t.code !== 'VALID') continue;
+    if (rule === 'creator-organisation') {
+      if (!v.endorsements.some((e) => e.mspId === v.creator.mspId)) return bad(`no endorsement of the creator's own organisation ${v.creator.mspId}`);
+      continue;
     }
     const policy = policyOutcome(
       trust.endorsementPolicy,

@@ -1,11 +1,11 @@
 import { embeddedDecoder } from './embedded-decoder';
+import { fabricDecoder } from './fabric-decoder';
 import { LedgerDecoder } from './view';
 
 /** The decoder of each ledger's raw bytes; a bundle or chain export names its ledger. */
 export const decoders: Readonly<Record<'embedded' | 'fabric', LedgerDecoder | undefined>> = {
   embedded: embeddedDecoder,
-  // The Fabric decoder (Envelope and Block protobufs) is added with the Fabric proof bundles.
-  fabric: undefined,
+  fabric: fabricDecoder,
 };
 
 export function decoderOf(ledger: 'embedded' | 'fabric'): LedgerDecoder {

@@ -23,7 +23,17 @@ export interface TransactionView {
   readonly endorsements: readonly SignedView[];
   /** The public write set: key → value (null for a delete). */
   readonly writes: ReadonlyMap<string, Buffer | null>;
+  /**
+   * What the endorsements must satisfy (default 'channel'). Fabric records transactions outside
+   * the chaincode's policy: 'creator-organisation' (a lifecycle approval: one endorsement of the
+   * creator's own organisation), 'configuration' (a channel configuration: no endorsements, the
+   * creator an ordering node of a trusted organisation), 'genesis' (block 0's configuration,
+   * signed by nobody: every member joined the channel with its own copy).
+   */
+  readonly endorsement?: EndorsementRule;
 }
+
+export type EndorsementRule = 'channel' | 'creator-organisation' | 'configuration' | 'genesis';
 
 export interface BlockTransactionView {
   /** The transaction's bytes as the block holds them (embedded: its canonical JSON; fabric: its envelope). */

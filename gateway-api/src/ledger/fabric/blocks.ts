@@ -1,55 +1,21 @@
 import { createHash } from 'node:crypto';
 import { common, gateway, msp, peer } from '@hyperledger/fabric-protos-v3';
+import { blockDataHash, blockHeaderHash } from '../../verify/fabric-format';
+
+export { validationCodeName } from '../../verify/fabric-format';
 
 /**
- * Reading Fabric blocks and processed transactions returned by qscc, and the
- * block hashes Fabric itself computes: data hash = SHA-256 over the envelopes;
- * header hash = SHA-256 of the DER SEQUENCE { number, previous_hash, data_hash }.
+ * Reading Fabric blocks and processed transactions returned by qscc, and the block hashes Fabric
+ * itself computes (verify/fabric-format.ts): data hash = SHA-256 over the envelopes; header hash =
+ * SHA-256 of the DER SEQUENCE { number, previous_hash, data_hash }.
  */
 
 export function fabricDataHash(block: common.Block): Buffer {
-  const h = createHash('sha256');
-  for (const envelope of block.getData()?.getDataList_asU8() ?? []) h.update(envelope);
-  return h.digest();
+  return blockDataHash(block.getData()?.getDataList_asU8() ?? []);
 }
 
 export function fabricHeaderHash(header: common.BlockHeader): Buffer {
-  const der = sequence([
-    derInteger(BigInt(header.getNumber())),
-    octets(Buffer.from(header.getPreviousHash_asU8())),
-    octets(Buffer.from(header.getDataHash_asU8())),
-  ]);
-  return createHash('sha256').update(der).digest();
-}
-
-function derLength(n: number): Buffer {
-  if (n < 0x80) return Buffer.from([n]);
-  const bytes: number[] = [];
-  for (let v = n; v > 0; v >>= 8) bytes.unshift(v & 0xff);
-  return Buffer.from([0x80 | bytes.length, ...bytes]);
-}
-
-function derInteger(v: bigint): Buffer {
-  let hex = v.toString(16);
-  if (hex.length % 2) hex = `0${hex}`;
-  let bytes = Buffer.from(hex, 'hex');
-  if ((bytes[0] as number) & 0x80) bytes = Buffer.concat([Buffer.from([0]), bytes]);
-  return Buffer.concat([Buffer.from([0x02]), derLength(bytes.length), bytes]);
-}
-
-function octets(b: Buffer): Buffer {
-  return Buffer.concat([Buffer.from([0x04]), derLength(b.length), b]);
-}
-
-function sequence(items: Buffer[]): Buffer {
-  const body = Buffer.concat(items);
-  return Buffer.concat([Buffer.from([0x30]), derLength(body.length), body]);
-}
-
-const VALIDATION_NAMES: Record<number, string> = Object.fromEntries(Object.entries(peer.TxValidationCode).map(([name, code]) => [code as number, name]));
-
-export function validationCodeName(code: number): string {
-  return VALIDATION_NAMES[code] ?? `CODE_${code}`;
+  return blockHeaderHash({ number: header.getNumber(), previousHash: header.getPreviousHash_asU8(), dataHash: header.getDataHash_asU8() });
 }
 
 export interface DecodedTransaction {

@@ -17,11 +17,15 @@ import {
 } from '../ledger';
 import { attemptNonce } from '../transaction-ids';
 import { viewOfFabricBlock } from './block-explorer';
-import { decodeEnvelope, fabricDataHash, fabricHeaderHash, responsePayloadOf, validationCodeName, withNonce } from './blocks';
+import { decodeEnvelope, responsePayloadOf, validationCodeName, withNonce } from './blocks';
 import { commitFailure, isDuplicateTransaction, toLedgerError } from './errors';
 import type { ChainTrust, LedgerProof } from '../../verify/bundle';
+import { auditBlocks } from '../../verify/chain-audit';
+import { fabricDecoder } from '../../verify/fabric-decoder';
 import { NetworkDescription } from './network-description';
+import { fabricProofOf } from './proof';
 import { nodeCryptoSigner } from './signer';
+import { fabricChainTrust } from './trust';
 
 export interface FabricLedgerOptions {
   readonly network: NetworkDescription;
@@ -339,33 +343,54 @@ export class FabricLedger implements Ledger {
     }
   }
 
+  /**
+   * Audits the peer's own blocks from block 0 (qscc GetBlockByNumber) with the verifier's Fabric
+   * decoder: hash links and data hashes; every block's orderer signature (the genesis block, which
+   * no orderer signs, excepted), every transaction's creator signature and every endorsement, each
+   * certificate issued by the CA its organisation published; chaincode transactions endorsed by a
+   * majority of counties, lifecycle approvals by the approving county, configuration transactions
+   * created by an ordering node (verify/chain-audit.ts).
+   */
   async verifyChain(options: { onProgress?: (checked: number, height: number) => void } = {}): Promise<ChainVerification> {
     const height = await this.height();
-    let previous: Buffer | undefined;
-    for (let n = 0; n < height; n++) {
-      const block = await this.getBlock(n);
-      const header = block.getHeader();
-      const broken = (problem: string): ChainVerification => ({ ok: false, height, blocksChecked: n, firstBrokenBlock: n, problem });
-      if (!header || header.getNumber() !== n) return broken('block header missing or numbered wrongly');
-      if (previous && !previous.equals(Buffer.from(header.getPreviousHash_asU8()))) return broken('previous-block hash does not match the block before it');
-      if (!fabricDataHash(block).equals(Buffer.from(header.getDataHash_asU8()))) return broken('data hash does not match the transactions in the block');
-      previous = fabricHeaderHash(header);
-      if (options.onProgress && (n % 100 === 99 || n === height - 1)) options.onProgress(n + 1, height);
+    const result = await auditBlocks({ height, block: async (n) => Buffer.from(await this.#qscc('GetBlockByNumber', String(n))) }, fabricDecoder, {
+      trust: await this.chainTrust(),
+      ...(options.onProgress ? { onProgress: (checked: number, h: number) => options.onProgress?.(checked, h) } : {}),
+    });
+    const { lastHash: _lastHash, ...verdict } = result;
+    return verdict;
+  }
+
+  async proofOf(txId: string, recordKey: string): Promise<LedgerProof | undefined> {
+    let blockRaw: Buffer;
+    try {
+      blockRaw = Buffer.from(await this.#qscc('GetBlockByTxID', txId));
+    } catch (err) {
+      if (
+        err instanceof LedgerError &&
+        (err.code === 'INTERNAL' || /not found|no such transaction/i.test(String((err.cause as Error | undefined)?.message ?? err.message)))
+      )
+        return undefined;
+      throw err;
     }
-    return { ok: true, height, blocksChecked: height };
+    return fabricProofOf({
+      txId,
+      recordKey,
+      blockRaw,
+      channel: this.#options.network.channel,
+      chaincode: this.#chaincode,
+      chainHeight: await this.height(),
+      trust: await this.chainTrust(),
+    });
   }
 
-  // Proof bundles and chain export on Fabric come with the Fabric decoder (docs/proof-bundle.md); until then these say so.
-  async proofOf(_txId: string, _recordKey: string): Promise<LedgerProof | undefined> {
-    throw new LedgerError('UNAVAILABLE', 'proof bundles are not implemented on the Fabric ledger yet');
-  }
-
-  async rawBlock(_n: number): Promise<Buffer | undefined> {
-    throw new LedgerError('UNAVAILABLE', 'chain export is not implemented on the Fabric ledger yet');
+  async rawBlock(n: number): Promise<Buffer | undefined> {
+    if (!Number.isSafeInteger(n) || n < 0 || n >= (await this.height())) return undefined;
+    return Buffer.from(await this.#qscc('GetBlockByNumber', String(n)));
   }
 
   async chainTrust(): Promise<ChainTrust> {
-    throw new LedgerError('UNAVAILABLE', 'chain export is not implemented on the Fabric ledger yet');
+    return fabricChainTrust(this.#options.network);
   }
 
   async close(): Promise<void> {

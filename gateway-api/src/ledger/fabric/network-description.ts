@@ -15,6 +15,8 @@ export interface NetworkDescription {
     readonly mspId: string;
     readonly peer: { readonly endpoint: string; readonly hostnameOverride: string; readonly tlsRootCert: string };
     readonly ca: { readonly cert: string };
+    /** The county's ordering organisation; `ca.cert` its CA certificate (older descriptions lack it: see fabric/trust.ts). */
+    readonly orderer?: { readonly mspId: string; readonly ca?: { readonly cert: string } };
   }>;
 }
 
