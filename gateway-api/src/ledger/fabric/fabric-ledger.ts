@@ -385,8 +385,14 @@ export class FabricLedger implements Ledger {
   }
 
   async rawBlock(n: number): Promise<Buffer | undefined> {
-    if (!Number.isSafeInteger(n) || n < 0 || n >= (await this.height())) return undefined;
-    return Buffer.from(await this.#qscc('GetBlockByNumber', String(n)));
+    if (!Number.isSafeInteger(n) || n < 0) return undefined;
+    try {
+      return Buffer.from(await this.#qscc('GetBlockByNumber', String(n)));
+    } catch (err) {
+      // The peer answers an error for a block it does not have yet: undefined beyond the height.
+      if (n >= (await this.height())) return undefined;
+      throw err;
+    }
   }
 
   async chainTrust(): Promise<ChainTrust> {
