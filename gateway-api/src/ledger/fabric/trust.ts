@@ -13,9 +13,9 @@ import { NetworkDescription } from './network-description';
  * as the channel's Application/Endorsement policy says (scripts/network/render.mjs).
  */
 export function fabricChainTrust(network: NetworkDescription): ChainTrust {
-  const roots: TrustRoot[] = [];
+  // The counties first, then their ordering organisations, as the embedded ledger lists them.
+  const roots: TrustRoot[] = network.counties.map((county) => rootOf(county.mspId, county.ca.cert));
   for (const county of network.counties) {
-    roots.push(rootOf(county.mspId, county.ca.cert));
     if (county.orderer) roots.push(rootOf(county.orderer.mspId, county.orderer.ca?.cert ?? publishedOrdererCa(county.ca.cert, county.orderer.mspId)));
   }
   return { counties: roots, endorsementPolicy: endorsementPolicyOf(network.counties.map((c) => c.mspId)) };
