@@ -385,21 +385,12 @@ export class FabricLedger implements Ledger {
   }
 
   async proofOf(txId: string, recordKey: string): Promise<LedgerProof | undefined> {
-    let blockRaw: Buffer;
-    try {
-      blockRaw = Buffer.from(await this.#qscc('GetBlockByTxID', txId));
-    } catch (err) {
-      if (
-        err instanceof LedgerError &&
-        (err.code === 'INTERNAL' || /not found|no such transaction/i.test(String((err.cause as Error | undefined)?.message ?? err.message)))
-      )
-        return undefined;
-      throw err;
-    }
+    const block = await this.#qsccUnlessUnknown('GetBlockByTxID', txId);
+    if (!block) return undefined;
     return fabricProofOf({
       txId,
       recordKey,
-      blockRaw,
+      blockRaw: Buffer.from(block),
       channel: this.#options.network.channel,
       chaincode: this.#chaincode,
       chainHeight: await this.height(),
@@ -407,15 +398,11 @@ export class FabricLedger implements Ledger {
     });
   }
 
+  /** One qscc call; beyond the height the peer answers "no such block number". */
   async rawBlock(n: number): Promise<Buffer | undefined> {
     if (!Number.isSafeInteger(n) || n < 0) return undefined;
-    try {
-      return Buffer.from(await this.#qscc('GetBlockByNumber', String(n)));
-    } catch (err) {
-      // The peer answers an error for a block it does not have yet: undefined beyond the height.
-      if (n >= (await this.height())) return undefined;
-      throw err;
-    }
+    const block = await this.#qsccUnlessUnknown('GetBlockByNumber', String(n));
+    return block ? Buffer.from(block) : undefined;
   }
 
   async chainTrust(): Promise<ChainTrust> {
