@@ -5,7 +5,17 @@ import { addDays } from '../../chaincode/src/kernel/time';
 import { decision, todayCst, violationInput } from '../support/credit-world';
 import { corruptCreditCode, creditCode } from '../support/market-world';
 import { multipartBody } from '../support/multipart';
-import { CountyApps, CountyMsp, ensureCountiesRegistered, FabricAppFixture, openCountyApps, peersInSync, runId, uniqueSerial } from './fabric-fixture';
+import {
+  CountyApps,
+  CountyMsp,
+  ensureCountiesRegistered,
+  FabricAppFixture,
+  openCountyApps,
+  peersInSync,
+  runId,
+  uniqueSerial,
+  countyRequests,
+} from './fabric-fixture';
 
 const LIANGDANG = 'LiangdangMSP';
 const HUIXIAN = 'HuixianMSP';
@@ -34,15 +44,7 @@ describe('on Fabric: blacklist joint punishment across the three counties’ gat
   let entryId = '';
   let entryStart = '';
 
-  // every request first waits for the peers to agree on the height: each county's users act on their own county's peer
-  const post = async (who: string, url: string, body?: unknown) => {
-    await peersInSync(counties);
-    return keys[who]!.app.request('POST', `/api/v1${url}`, keys[who]!.key, body);
-  };
-  const get = async (who: string, url: string) => {
-    await peersInSync(counties);
-    return keys[who]!.app.request('GET', `/api/v1${url}`, keys[who]!.key);
-  };
+  const { post, get } = countyRequests(() => counties, keys);
   const placeOrder = () => post('hxMerchant', '/orders', { assetId, buyerSubjectId: buyer, depositFen: 20_000, depositPaymentRef: `pay:dep-${runId}` });
   const problem = (res: { statusCode: number; body: string; headers: Record<string, unknown>; json(): any }, status: number, code: string) => {
     expect(res.statusCode, res.body).to.equal(status);

@@ -1,3 +1,4 @@
+import { expect } from 'chai';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -133,4 +134,34 @@ export async function ensureCountiesRegistered(counties: CountyApps): Promise<vo
     const r = await app.request('POST', '/api/v1/counties', admin, { name: COUNTY_NAMES[msp], division: DIVISION[msp], creditCode: governmentCode(msp) });
     if (r.statusCode !== 201) throw new Error(`POST /counties as ${msp}: ${r.statusCode} ${r.body}`);
   }
+}
+
+/**
+ * Requests of the members a suite holds keys for (`keys[who]`: the county's app and the member's
+ * key), to `/api/v1…`. Every request first waits for the peers to agree on the height: each
+ * county's users act on their own county's peer.
+ */
+export function countyRequests(counties: () => CountyApps, keys: Readonly<Record<string, { app: FabricAppFixture; key: string }>>) {
+  const as = (who: string) => {
+    const held = keys[who];
+    if (!held) throw new Error(`the suite holds no key for ${who}`);
+    return held;
+  };
+  const post = async (who: string, url: string, body?: unknown) => {
+    await peersInSync(counties());
+    return as(who).app.request('POST', `/api/v1${url}`, as(who).key, body);
+  };
+  const get = async (who: string, url: string) => {
+    await peersInSync(counties());
+    return as(who).app.request('GET', `/api/v1${url}`, as(who).key);
+  };
+  const created = (res: LightMyRequestResponse) => {
+    expect(res.statusCode, res.body).to.equal(201);
+    return res.json().result;
+  };
+  const ok = (res: LightMyRequestResponse) => {
+    expect(res.statusCode, res.body).to.equal(200);
+    return res.json();
+  };
+  return { post, get, created, ok };
 }

@@ -4,7 +4,7 @@ import { todayCst } from '../support/credit-world';
 import { governmentCode } from '../support/fund-world';
 import { creditCode } from '../support/market-world';
 import { multipartBody } from '../support/multipart';
-import { CountyApps, CountyMsp, FabricAppFixture, openCountyApps, peersInSync, runId, uniqueSerial } from './fabric-fixture';
+import { CountyApps, CountyMsp, FabricAppFixture, openCountyApps, peersInSync, runId, uniqueSerial, countyRequests } from './fabric-fixture';
 
 const LIANGDANG = 'LiangdangMSP';
 const HUIXIAN = 'HuixianMSP';
@@ -57,23 +57,7 @@ describe('on Fabric: a compensation fund round across the three counties’ gate
   const plus = (total: string, fen: number) => String(BigInt(total) + BigInt(fen));
   let round: any;
 
-  // every request first waits for the peers to agree on the height: each county's users act on their own county's peer
-  const post = async (who: string, url: string, body?: unknown) => {
-    await peersInSync(counties);
-    return keys[who]!.app.request('POST', `/api/v1${url}`, keys[who]!.key, body);
-  };
-  const get = async (who: string, url: string) => {
-    await peersInSync(counties);
-    return keys[who]!.app.request('GET', `/api/v1${url}`, keys[who]!.key);
-  };
-  const created = (res: Res) => {
-    expect(res.statusCode, res.body).to.equal(201);
-    return res.json().result;
-  };
-  const ok = (res: Res) => {
-    expect(res.statusCode, res.body).to.equal(200);
-    return res.json();
-  };
+  const { post, get, created, ok } = countyRequests(() => counties, keys);
   const problem = (res: Res, status: number, code: string, detail?: RegExp) => {
     expect(res.statusCode, res.body).to.equal(status);
     expect(res.headers['content-type']).to.match(/^application\/problem\+json/);

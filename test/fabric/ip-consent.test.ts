@@ -3,7 +3,7 @@ import { addDays } from '../../chaincode/src/kernel/time';
 import { todayCst } from '../support/credit-world';
 import { governmentCode } from '../support/fund-world';
 import { creditCode } from '../support/market-world';
-import { CountyApps, CountyMsp, FabricAppFixture, openCountyApps, peersInSync, runId, uniqueSerial } from './fabric-fixture';
+import { CountyApps, CountyMsp, FabricAppFixture, openCountyApps, peersInSync, runId, uniqueSerial, countyRequests } from './fabric-fixture';
 
 const LIANGDANG = 'LiangdangMSP';
 const HUIXIAN = 'HuixianMSP';
@@ -29,23 +29,7 @@ describe('on Fabric: IP co-ownership by consent across the counties’ gateways'
   const today = todayCst();
   let ipId = '';
 
-  // every request first waits for the peers to agree on the height: each county's users act on their own county's peer
-  const post = async (who: string, url: string, body?: unknown) => {
-    await peersInSync(counties);
-    return keys[who]!.app.request('POST', `/api/v1${url}`, keys[who]!.key, body);
-  };
-  const get = async (who: string, url: string) => {
-    await peersInSync(counties);
-    return keys[who]!.app.request('GET', `/api/v1${url}`, keys[who]!.key);
-  };
-  const created = (res: Res) => {
-    expect(res.statusCode, res.body).to.equal(201);
-    return res.json().result;
-  };
-  const ok = (res: Res) => {
-    expect(res.statusCode, res.body).to.equal(200);
-    return res.json();
-  };
+  const { post, get, created, ok } = countyRequests(() => counties, keys);
   /** A request that must be refused: no transaction reaches the ledger. */
   const refused = async (send: () => Promise<Res>, status: number, code: string, detail?: RegExp) => {
     const height = await peersInSync(counties);

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { governmentCode } from '../support/fund-world';
-import { CountyApps, CountyMsp, FabricAppFixture, openCountyApps, peersInSync, runId } from './fabric-fixture';
+import { CountyApps, CountyMsp, FabricAppFixture, openCountyApps, peersInSync, runId, countyRequests } from './fabric-fixture';
 
 const LIANGDANG = 'LiangdangMSP';
 const HUIXIAN = 'HuixianMSP';
@@ -9,8 +9,6 @@ const COUNTIES: readonly CountyMsp[] = [LIANGDANG, HUIXIAN, FENGXIAN];
 const SHORT: Record<CountyMsp, string> = { LiangdangMSP: 'l', HuixianMSP: 'h', FengxianMSP: 'f' };
 const DIVISION: Record<CountyMsp, string> = { LiangdangMSP: '621228', HuixianMSP: '621227', FengxianMSP: '610330' };
 const NAME: Record<CountyMsp, string> = { LiangdangMSP: 'Liangdang County', HuixianMSP: 'Huixian County', FengxianMSP: 'Fengxian County' };
-
-type Res = { statusCode: number; body: string; headers: Record<string, unknown>; json(): any };
 
 /**
  * Shared parameters on the real three-county network, each county's regulator on its own county's
@@ -25,22 +23,7 @@ describe('on Fabric: shared parameters change only by a majority of the counties
   let initial: any;
   let changed: number;
 
-  const post = async (who: string, url: string, body?: unknown) => {
-    await peersInSync(counties);
-    return keys[who]!.app.request('POST', `/api/v1${url}`, keys[who]!.key, body);
-  };
-  const get = async (who: string, url: string) => {
-    await peersInSync(counties);
-    return keys[who]!.app.request('GET', `/api/v1${url}`, keys[who]!.key);
-  };
-  const created = (res: Res) => {
-    expect(res.statusCode, res.body).to.equal(201);
-    return res.json().result;
-  };
-  const ok = (res: Res) => {
-    expect(res.statusCode, res.body).to.equal(200);
-    return res.json();
-  };
+  const { post, get, created, ok } = countyRequests(() => counties, keys);
 
   before(async () => {
     counties = await openCountyApps();
