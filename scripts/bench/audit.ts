@@ -12,24 +12,17 @@
  *   BENCH_AUDIT_TX=100000 npm run bench:audit
  */
 import '../../gateway-api/src/quiet-logs';
-import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync, sign, verify } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { contracts } from '../../chaincode/src/index';
-import { DEFAULT_COUNTIES } from '../../gateway-api/src/identity/counties';
-import { Wallet } from '../../gateway-api/src/identity/wallet';
 import { auditChain } from '../../gateway-api/src/ledger/embedded/chain-audit';
-import { EmbeddedLedger } from '../../gateway-api/src/ledger/embedded/embedded-ledger';
-import { BENCH_TRANSACTIONS, BenchContract } from './bench-contract';
-import { drive, machineProbe } from './stats';
+import { du, growLedger, seconds } from './grow-ledger';
+import { machineProbe } from './stats';
 
 const TRANSACTIONS = Number(process.env.BENCH_AUDIT_TX ?? 1_000_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 512);
 
-const seconds = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e9;
-const du = (dir: string) => execFileSync('du', ['-sb', dir]).toString().split('\t')[0];
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 /** P-256 (SHA-256) verifications per second of a 400-byte message: on this thread, and on libuv's pool with many in flight. */
@@ -68,30 +61,10 @@ async function main(): Promise<void> {
   say(`before: ${machineProbe()}`);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'cl-bench-audit-'));
   try {
-    const wallet = await Wallet.open(path.join(dir, 'wallet'), DEFAULT_COUNTIES);
-    await wallet.issue('LiangdangMSP', 'bench', 'client');
     const ledgerDir = path.join(dir, 'ledger');
-    const ledger = await EmbeddedLedger.open({
-      dataDir: ledgerDir,
-      contracts: [...contracts, BenchContract],
-      trustedCas: wallet.trustedCas(),
-      endorsers: wallet.endorsers(),
-      ordering: await wallet.ordering(),
-    });
-    const id = wallet.ledgerIdentity('LiangdangMSP', 'bench');
-    const t0 = process.hrtime.bigint();
-    let last = Date.now();
-    const load = await drive(TRANSACTIONS, CONCURRENCY, async (i) => {
-      await ledger.submit(id, { name: BENCH_TRANSACTIONS.put, args: [`key-${i}`, `value-${i}-${'v'.repeat(80)}`] });
-      if (Date.now() - last > 30_000) {
-        last = Date.now();
-        say(`  loaded ${i} transactions (${seconds(t0).toFixed(0)} s)`);
-      }
-    });
-    if (load.firstError) throw load.firstError;
-    const height = await ledger.height();
+    const { ledger, height, loadSeconds } = await growLedger(dir, ledgerDir, TRANSACTIONS, CONCURRENCY, say, 30_000);
     say(
-      `loaded ${TRANSACTIONS} transactions in ${height} blocks in ${seconds(t0).toFixed(1)} s (${Math.round(TRANSACTIONS / seconds(t0))} tx/s); ledger folder ${du(ledgerDir)} bytes`,
+      `loaded ${TRANSACTIONS} transactions in ${height} blocks in ${loadSeconds.toFixed(1)} s (${Math.round(TRANSACTIONS / loadSeconds)} tx/s); ledger folder ${du(ledgerDir)} bytes`,
     );
 
     const rates = await verificationsPerSecond();

@@ -13,48 +13,20 @@ import '../../gateway-api/src/quiet-logs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
-import { contracts } from '../../chaincode/src/index';
 import { restoreBackup, takeBackup, rebuildInPlace } from '../../gateway-api/src/backup/backup';
-import { DEFAULT_COUNTIES } from '../../gateway-api/src/identity/counties';
-import { Wallet } from '../../gateway-api/src/identity/wallet';
-import { EmbeddedLedger } from '../../gateway-api/src/ledger/embedded/embedded-ledger';
-import { BENCH_TRANSACTIONS, BenchContract } from './bench-contract';
-import { drive, machineProbe } from './stats';
+import { du, growLedger, seconds } from './grow-ledger';
+import { machineProbe } from './stats';
 
 const TRANSACTIONS = Number(process.env.BENCH_RECOVERY_TX ?? 1_000_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 512);
-
-const seconds = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e9;
-const du = (dir: string) => execFileSync('du', ['-sb', dir]).toString().split('\t')[0];
 
 async function main(): Promise<void> {
   process.stdout.write(`${machineProbe()}\n`);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'cl-bench-recovery-'));
   try {
-    const wallet = await Wallet.open(path.join(dir, 'wallet'), DEFAULT_COUNTIES);
-    await wallet.issue('LiangdangMSP', 'bench', 'client');
     const dataDir = path.join(dir, 'data');
-    const ledger = await EmbeddedLedger.open({
-      dataDir: path.join(dataDir, 'ledger'),
-      contracts: [...contracts, BenchContract],
-      trustedCas: wallet.trustedCas(),
-      endorsers: wallet.endorsers(),
-      ordering: await wallet.ordering(),
-    });
-    const id = wallet.ledgerIdentity('LiangdangMSP', 'bench');
-    const t0 = process.hrtime.bigint();
-    let last = Date.now();
-    const load = await drive(TRANSACTIONS, CONCURRENCY, async (i) => {
-      await ledger.submit(id, { name: BENCH_TRANSACTIONS.put, args: [`key-${i}`, `value-${i}-${'v'.repeat(80)}`] });
-      if (Date.now() - last > 10_000) {
-        last = Date.now();
-        process.stdout.write(`  loaded ${i} transactions (${seconds(t0).toFixed(0)} s)\n`);
-      }
-    });
-    if (load.firstError) throw load.firstError;
-    const height = await ledger.height();
-    const loadSeconds = seconds(t0);
+    const say = (line: string) => process.stdout.write(`${line}\n`);
+    const { ledger, height, loadSeconds } = await growLedger(dir, path.join(dataDir, 'ledger'), TRANSACTIONS, CONCURRENCY, say, 10_000);
     process.stdout.write(
       `loaded ${TRANSACTIONS} transactions in ${height} blocks in ${loadSeconds.toFixed(1)} s; ledger folder ${du(path.join(dataDir, 'ledger'))} bytes\n`,
     );
