@@ -17,6 +17,7 @@ import { IdentityResolver, registerAuth, registerRoleRule } from './plugins/auth
 import { registerErrorHandler, sendProblem } from './plugins/error-handler';
 import { registerIdempotency } from './plugins/idempotency';
 import { registerMetrics } from './plugins/metrics';
+import { registerConsole } from './plugins/console';
 import { AuthFailureLimit, RateLimitOptions, registerAuthLimits, registerPublicRateLimit } from './plugins/rate-limit';
 import { auditRoutes } from './routes/audit';
 import { evidenceRoutes } from './routes/evidence';
@@ -78,6 +79,8 @@ export interface AppSettings {
   readonly publicBaseUrl?: string;
   /** The font evidence certificates are set in (CJK_FONT). */
   readonly cjkFont?: string;
+  /** The built web console served at `/` (default: dist/console, where `npm run build:console` writes it). */
+  readonly consoleDir?: string;
   /** The counties whose names documents show (others are shown by MSP ID alone); unset: DEFAULT_COUNTIES. */
   readonly countyNames?: readonly County[];
   /**
@@ -190,6 +193,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   app.addHook('onClose', async () => explorerIndex.close());
   if (deps.explorerIndex?.catchUpAtStart) app.addHook('onReady', async () => explorerIndex.startBackground());
   await app.register(healthRoutes(deps.ledger));
+  await registerConsole(app, deps.consoleDir);
   await app.register(
     async (api) => {
       await api.register(memberRoutes(deps.ledger, deps.keys, deps.identities, memberRoles));

@@ -1,0 +1,54 @@
+import { ref } from 'vue';
+import { ElMessage } from 'element-plus';
+import { translate } from '../i18n';
+
+/**
+ * One user action (a button press): its busy flag and its refusal, shown by ErrorAlert. The
+ * Idempotency-Key is made once per action attempt and kept until it succeeds, so pressing the
+ * button again after a network failure repeats the same request instead of making a second one.
+ */
+export function useAction<A extends unknown[], R>(work: (idempotencyKey: string, ...args: A) => Promise<R>, options: { successMessage?: string } = {}) {
+  const busy = ref(false);
+  const error = ref<unknown>(null);
+  let pendingKey: string | undefined;
+  async function run(...args: A): Promise<R | undefined> {
+    busy.value = true;
+    error.value = null;
+    pendingKey ??= 'console-' + Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+    try {
+      const result = await work(pendingKey, ...args);
+      pendingKey = undefined;
+      ElMessage.success(options.successMessage ?? translate('common.success'));
+      return result;
+    } catch (e) {
+      error.value = e;
+      // A refusal by the ledger (4xx) is final: the next press is a new request.
+      if (!(e instanceof Error && 'status' in e && typeof e.status === 'number' && (e.status === 0 || e.status >= 500))) pendingKey = undefined;
+      return undefined;
+    } finally {
+      busy.value = false;
+    }
+  }
+  return { run, busy, error };
+}
+
+/** A read: its result, loading flag and error. */
+export function useLoad<A extends unknown[], R>(load: (...args: A) => Promise<R>) {
+  const data = ref<R | null>(null) as { value: R | null };
+  const loading = ref(false);
+  const error = ref<unknown>(null);
+  async function run(...args: A): Promise<R | undefined> {
+    loading.value = true;
+    error.value = null;
+    try {
+      data.value = await load(...args);
+      return data.value;
+    } catch (e) {
+      error.value = e;
+      return undefined;
+    } finally {
+      loading.value = false;
+    }
+  }
+  return { run, data, loading, error };
+}
