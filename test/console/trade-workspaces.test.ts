@@ -172,6 +172,30 @@ describe('console: merchant and verifier workspaces, refusals, phone and axe (Ch
     expect(await page.locator('[data-test="verify-form"]').count()).to.equal(0);
   });
 
+  it('lets the owner’s merchant take an asset off sale and list it again, and speaks English on the switch', async () => {
+    const category = `kiwi-${runTag()}`;
+    const assetId = await listedAsset(seller, category, 40_000);
+    const page = await pageOf();
+    await signInWithKey(page, seller.apiKey);
+    await page.locator('[data-nav="merchant"]').click();
+    const row = page.locator('[data-test="assets"] .el-table__row').filter({ has: page.locator(`[data-asset="${assetId}"]`) });
+    await row.locator('[data-test="unlist"]').click();
+    await row.locator('[data-asset-status="held"]').waitFor();
+    expect(await row.textContent()).to.include('持有（未上架）');
+    expect((await ok<AssetView>(seller.apiKey, 'GET', `assets/${assetId}`)).status).to.equal('held');
+    await row.locator('[data-test="relist"]').click();
+    await row.locator('[data-asset-status="listed"]').waitFor();
+    expect((await ok<AssetView>(seller.apiKey, 'GET', `assets/${assetId}`)).status).to.equal('listed');
+    await page.locator('[data-lang="en"]').click();
+    expect(await page.locator('h1').textContent()).to.equal('Merchant workspace');
+    expect(await row.textContent())
+      .to.include('For sale')
+      .and.include('400.00 yuan');
+    await screenshot(page, 'merchant-en');
+    await page.locator('[data-lang="zh"]').click();
+    expect(await page.locator('h1').textContent()).to.equal('经营主体工作台');
+  });
+
   it('fits a phone-sized screen and passes axe-core’s WCAG A/AA checks: the merchant workspace', async () => {
     const category = `jujube-${runTag()}`;
     const assetId = await listedAsset(seller, category, 70_000);
