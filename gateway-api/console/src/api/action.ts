@@ -7,7 +7,7 @@ import { translate } from '../i18n';
  * Idempotency-Key is made once per action attempt and kept until it succeeds, so pressing the
  * button again after a network failure repeats the same request instead of making a second one.
  */
-export function useAction<A extends unknown[], R>(work: (idempotencyKey: string, ...args: A) => Promise<R>, options: { successMessage?: string } = {}) {
+export function useAction<A extends unknown[], R>(work: (idempotencyKey: string, ...args: A) => Promise<R>, options: { successKey?: string } = {}) {
   const busy = ref(false);
   const error = ref<unknown>(null);
   let pendingKey: string | undefined;
@@ -18,7 +18,8 @@ export function useAction<A extends unknown[], R>(work: (idempotencyKey: string,
     try {
       const result = await work(pendingKey, ...args);
       pendingKey = undefined;
-      ElMessage.success(options.successMessage ?? translate('common.success'));
+      // Translated when shown, so the toast speaks the language chosen since the page opened.
+      ElMessage.success(translate(options.successKey ?? 'common.success'));
       return result;
     } catch (e) {
       error.value = e;
