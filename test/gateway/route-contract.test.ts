@@ -24,6 +24,8 @@ const PUBLIC_ROUTES = [
   'GET /api/v1/public/fund',
   'GET /api/v1/public/trades',
   'GET /api/v1/public/evidence/{sha256}',
+  'GET /api/v1/public/counties',
+  'GET /api/v1/public/price-indexes',
 ];
 
 function operationsOf(doc: {

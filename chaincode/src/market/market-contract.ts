@@ -470,4 +470,11 @@ export class MarketContract extends CountyContract {
     const input = parseInput(marketTransactions.getCategoryIndex.input, inputJson);
     return canonicalJson(await mustGetRecord(ctx, CategoryIndexes, [input.category], 'category index'));
   }
+
+  /** Category indexes in category order, one bounded page at a time. */
+  @Transaction(false)
+  async ListCategoryIndexes(ctx: Context, inputJson: string): Promise<string> {
+    const input = parseInput(marketTransactions.listCategoryIndexes.input, inputJson);
+    return canonicalJson(await listRecords(ctx, CategoryIndexes, [], checkPageSize(input.limit), input.cursor));
+  }
 }

@@ -93,6 +93,7 @@ export const alertRefInput = z.strictObject({ alertId: alertIdSchema });
 export const listAlertsInput = z.strictObject({ status: z.enum(['open', 'cleared', 'rejected']), ...pageQuerySchema.shape });
 
 export const categoryRefInput = z.strictObject({ category: categorySchema });
+export const listCategoryIndexesInput = z.strictObject({ ...pageQuerySchema.shape });
 export const listTradesInput = z.strictObject({
   originCounty: mspIdSchema,
   /** Settlement day of the trades (CST, YYYY-MM-DD). */

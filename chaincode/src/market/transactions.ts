@@ -6,6 +6,7 @@ import {
   assetRefInput,
   cancelOrderInput,
   categoryRefInput,
+  listCategoryIndexesInput,
   listAlertsInput,
   listAssetsByOwnerInput,
   listListedAssetsInput,
@@ -45,4 +46,6 @@ export const marketTransactions = {
   getAlert: evaluated('Market', 'GetAlert', alertRefInput, alertSchema),
   listAlerts: evaluated('Market', 'ListAlerts', listAlertsInput, pageSchema(alertSchema)),
   getCategoryIndex: evaluated('Market', 'GetCategoryIndex', categoryRefInput, categoryIndexSchema),
+  /** Every category's index, by category name, a page at a time (the public price indexes). */
+  listCategoryIndexes: evaluated('Market', 'ListCategoryIndexes', listCategoryIndexesInput, pageSchema(categoryIndexSchema)),
 };

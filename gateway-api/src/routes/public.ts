@@ -1,6 +1,6 @@
 import { FastifyPluginAsync } from 'fastify';
 import { MEASURES, mspIdSchema, pageSchema, publicBlacklistEntrySchema, tx } from '../../../chaincode/src/public';
-import { CountyDirectory, publicEvidenceOf, publicEvidenceSchema } from '../evidence/certificate-facts';
+import { CountyDirectory, countyNameSchema, publicEvidenceOf, publicEvidenceSchema } from '../evidence/certificate-facts';
 import { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { evaluate } from '../ledger/calls';
@@ -8,6 +8,11 @@ import { Ledger, LedgerIdentity } from '../ledger/ledger';
 import { errorResponses, pageQuery } from '../schemas/common';
 
 const publicBlacklistPage = pageSchema(publicBlacklistEntrySchema);
+
+/** A registered county as the public sees it: no member names (who registered it is not public). */
+const publicCountySchema = countyNameSchema.extend({ division: z.string().describe('administrative division code (GB/T 2260)') });
+const publicCountiesSchema = z.strictObject({ items: z.array(publicCountySchema) }).describe('every registered county, by MSP ID');
+const priceIndexesPage = tx.market.listCategoryIndexes.output;
 
 /**
  * Public disclosure (透明治理): trade statistics, the blacklist (信用公示): active enterprise entries, and the
@@ -53,6 +58,40 @@ export const publicBlacklistRoutes =
         },
       },
       async (req) => evaluate(ledger, await publicIdentity(), tx.fund.tradeVolume, req.query),
+    );
+
+    app.get(
+      '/public/counties',
+      {
+        config: { public: true },
+        schema: {
+          tags: ['public'],
+          summary:
+            'The registered counties (MSP ID, name, Chinese name when configured, division code), e.g. to ask /public/trades of each (no authentication; rate limited)',
+          security: [],
+          response: { 200: publicCountiesSchema, 429: errorResponses[400].describe('too many requests (RATE_LIMITED)') },
+        },
+      },
+      async () => {
+        const { items } = await evaluate(ledger, await publicIdentity(), tx.counties.list, undefined);
+        return { items: items.map((c) => ({ ...evidence.counties.nameOf(c.mspId), name: c.name, division: c.division })) };
+      },
+    );
+
+    app.get(
+      '/public/price-indexes',
+      {
+        config: { public: true },
+        schema: {
+          tags: ['public'],
+          summary:
+            "Category price indexes (价格指数): each category's moving index (integer fen, the mean of its latest settled prices), the prices it is made of, the number of settlements and when it last changed, by category, a page at a time (no authentication, no parties named; rate limited)",
+          security: [],
+          querystring: pageQuery,
+          response: { 200: priceIndexesPage, 400: errorResponses[400], 429: errorResponses[400].describe('too many requests (RATE_LIMITED)') },
+        },
+      },
+      async (req) => evaluate(ledger, await publicIdentity(), tx.market.listCategoryIndexes, req.query),
     );
 
     app.get(
