@@ -45,7 +45,8 @@ let dataDir: string | undefined;
 
 function startGateway(): Promise<DemoGateway> {
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'cl-console-'));
-  const env = { ...process.env, DATA_DIR: path.join(dataDir, 'data'), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' };
+  // Every console test comes from 127.0.0.1: the /public budget per client IP (30 per 30 s by default) is raised for the run.
+  const env = { ...process.env, DATA_DIR: path.join(dataDir, 'data'), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', PUBLIC_RATE_BURST: '100000' };
   const proc = spawn(process.execPath, [MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'], cwd: REPO });
   child = proc;
   return new Promise<DemoGateway>((resolve, reject) => {
