@@ -1,0 +1,238 @@
+import { expect } from 'chai';
+import { BrowserContext, Page } from 'playwright-core';
+import { buildCreditCode } from '../../chaincode/src/public';
+import { axeViolations, demoGateway, inPage, newContext, open, screenshot, signIn } from './console-fixture';
+
+/** A REST call with a demo member's key, for setting up what a test is not about and for checking what was written. */
+async function call<T>(msp: string, member: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+  const g = await demoGateway();
+  const response = await fetch(`${g.baseUrl}/api/v1${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${g.key(msp, member)}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(method === 'GET' ? {} : { 'idempotency-key': `reg-test-${Math.random().toString(16).slice(2)}-${Date.now()}` }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return { status: response.status, body: (await response.json()) as T };
+}
+
+const L = 'LiangdangMSP';
+const H = 'HuixianMSP';
+// This file's own subjects: serials no other file uses (the demo seed takes serial 1).
+let serial = 500_000_000 + Math.floor(Math.random() * 90_000_000);
+async function registered(name: string): Promise<string> {
+  const code = buildCreditCode('91', '621228', serial++);
+  expect((await call(L, 'regulator', 'POST', '/subjects', { creditCode: code, name })).status).to.equal(201);
+  return code;
+}
+
+interface Proposal {
+  id: string;
+  state: string;
+  approvals: Array<{ county: string }>;
+}
+interface Parameters {
+  current: { version: number; values: { pairTradeLimit: number } };
+  history: { items: Array<{ proposalId: string }> };
+}
+
+async function workspace(context: BrowserContext, msp: string): Promise<Page> {
+  const page = await context.newPage();
+  await signIn(page, msp, 'regulator');
+  await open(page, '/work/regulator');
+  await page.locator('#access-code').waitFor();
+  return page;
+}
+
+describe('console: the regulator workspace (Chromium)', function () {
+  this.timeout(180_000);
+  let context: BrowserContext;
+  let page: Page;
+  before(async () => {
+    await demoGateway();
+  });
+  beforeEach(async () => {
+    context = await newContext();
+    page = await workspace(context, L);
+  });
+  afterEach(async () => context.close());
+
+  it('decides market access: orange with a limit typed in 元 and sent in fen, then red', async () => {
+    const code = await registered('准入测试合作社');
+    await page.locator('#access-code').fill(code);
+    await page.locator('[data-test="access-find"]').click();
+    await page.locator('[data-test="found-access"]', { hasText: '待审核' }).waitFor();
+    await screenshot(page, 'regulator-access');
+    await page.locator('[data-test="found-decide"]').click();
+    await page.locator('[data-status="orange"]').check();
+    await page.locator('#access-limit').fill('1,234.56');
+    await page.locator('#access-evidence').fill('site-visit-2026-031');
+    await page.locator('#access-reason').fill('首次经营，限额准入');
+    await screenshot(page, 'regulator-access-orange');
+    await page.locator('[data-test="access-submit"]').click();
+    await page.locator('[data-test="found-access"]', { hasText: '橙色（限额）' }).waitFor();
+    expect(await page.locator('[data-test="found-limit"]').textContent()).to.include('1,234.56');
+    const orange = await call<{ access: string; tradeLimitFen?: number; accessEvidenceRefs: string[] }>(L, 'regulator', 'GET', `/subjects/${code}`);
+    expect(orange.body.access).to.equal('orange');
+    expect(orange.body.tradeLimitFen).to.equal(123456);
+    expect(orange.body.accessEvidenceRefs).to.deep.equal(['site-visit-2026-031']);
+
+    await page.locator('[data-test="found-decide"]').click();
+    await page.locator('[data-status="red"]').check();
+    expect(await page.locator('#access-limit').count(), 'red takes no limit').to.equal(0);
+    await page.locator('#access-evidence').fill('inspection-2026-044');
+    await page.locator('[data-test="access-submit"]').click();
+    await page.locator('[data-test="found-access"]', { hasText: '红色（禁止）' }).waitFor();
+    const history = await call<{ items: Array<{ status: string; tradeLimitFen?: number }> }>(L, 'regulator', 'GET', `/subjects/${code}/access/history`);
+    expect(history.body.items.map((c) => c.status)).to.deep.equal(['orange', 'red']);
+  });
+
+  it('refuses an access decision on another county’s subject with its Chinese message, and writes nothing', async () => {
+    const g = await demoGateway();
+    const huixian = g.enterprises[H] as string;
+    const before = await call<{ items: unknown[] }>(H, 'regulator', 'GET', `/subjects/${huixian}/access/history`);
+    await page.locator('#access-code').fill(huixian);
+    await page.locator('[data-test="access-find"]').click();
+    await page.locator('[data-test="found-decide"]').click();
+    await page.locator('[data-status="red"]').check();
+    await page.locator('#access-evidence').fill('not-ours');
+    await page.locator('[data-test="access-submit"]').click();
+    const alert = page.locator('.el-dialog [role="alert"][data-code="FORBIDDEN"]');
+    await alert.waitFor();
+    expect(await alert.textContent()).to.include('无权执行此操作');
+    await screenshot(page, 'regulator-access-refused');
+    const after = await call<{ items: unknown[] }>(H, 'regulator', 'GET', `/subjects/${huixian}/access/history`);
+    expect(after.body.items).to.deep.equal(before.body.items);
+    expect((await call<{ access: string }>(H, 'regulator', 'GET', `/subjects/${huixian}`)).body.access).to.equal('green');
+  });
+
+  it('binds a merchant to a subject, shows the binding and unbinds it', async () => {
+    const code = await registered('绑定测试企业');
+    await page.locator('#tab-bindings').click();
+    await page.locator('#bind-subject').fill(code);
+    await page.locator('#bind-member').fill('merchant');
+    await page.locator('#bind-note').fill('合作社委托');
+    await page.locator('[data-test="bind-submit"]').click();
+    await page.locator('[data-test="bound"]').waitFor();
+    await page.locator('#bindings-member').fill('merchant');
+    await page.locator('[data-test="bindings-lookup"]').click();
+    await page.locator(`[data-binding="${code}"]`).waitFor();
+    await screenshot(page, 'regulator-bindings');
+    const bindings = async () =>
+      (await call<{ items: Array<{ subjectId: string }> }>(L, 'regulator', 'GET', `/merchant-bindings?mspId=${L}&member=merchant&limit=100`)).body.items.map(
+        (b) => b.subjectId,
+      );
+    expect(await bindings()).to.include(code);
+    await page.locator(`[data-unbind="${code}"]`).click();
+    await page.locator(`[data-binding="${code}"]`).waitFor({ state: 'detached' });
+    expect(await bindings()).to.not.include(code);
+  });
+
+  it('lists risk alerts by status', async () => {
+    await page.locator('#tab-alerts').click();
+    await page.locator('[data-test="alerts-table"]').waitFor();
+    await page.locator('#alert-status').selectOption('cleared');
+    await page.locator('[data-test="alerts-table"]').waitFor();
+    expect(await page.locator('[role="alert"]').count()).to.equal(0);
+    await screenshot(page, 'regulator-alerts');
+  });
+
+  it('proposes a shared rule in one county, refuses the same county’s second approval (CONFLICT, nothing written), and another county’s approval adopts it', async () => {
+    const before = (await call<Parameters>(L, 'regulator', 'GET', '/parameters')).body.current;
+    // The value in force again: adopting it changes nothing that other tests rely on.
+    const value = before.values.pairTradeLimit;
+    await page.locator('#tab-parameters').click();
+    await page.locator(`[data-parameter="pairTradeLimit"]`, { hasText: String(value) }).waitFor();
+    await page.locator('#proposal-parameter').selectOption('pairTradeLimit');
+    await page.locator('#proposal-value').fill(String(value));
+    await page.locator('#proposal-note').fill('控制台测试：确认同一买卖方订单上限');
+    await page.locator('[data-test="propose-submit"]').click();
+    const proposed = page.locator('[data-test="proposed"]');
+    await proposed.waitFor();
+    const id = (await proposed.getAttribute('data-proposal')) as string;
+    await page.locator(`[data-approvals="${id}"]`, { hasText: '1 / 2' }).waitFor();
+    await screenshot(page, 'regulator-parameters-proposed');
+
+    // Liangdang proposed it, so it has approved it already: a second approval is refused.
+    await page.locator(`[data-approve="${id}"]`).click();
+    const alert = page.locator('[role="alert"][data-code="CONFLICT"]');
+    await alert.waitFor();
+    expect(await alert.textContent()).to.include('与当前状态冲突');
+    expect(await alert.textContent()).to.include('already approved');
+    await screenshot(page, 'regulator-parameters-refused');
+    const still = await call<Proposal>(L, 'regulator', 'GET', `/parameters/proposals/${id}`);
+    expect(still.body.state).to.equal('open');
+    expect(still.body.approvals.map((a) => a.county)).to.deep.equal([L]);
+
+    // Huixian's regulator, in a browser of its own, approves: a majority of three counties.
+    const other = await newContext();
+    try {
+      const huixian = await workspace(other, H);
+      await huixian.locator('#tab-parameters').click();
+      await huixian.locator(`[data-approve="${id}"]`).click();
+      await huixian.locator(`[data-approve="${id}"]`).waitFor({ state: 'detached' });
+      await huixian
+        .locator('[data-test="parameters-version"]')
+        .filter({ hasText: `版本 ${before.version + 1}` })
+        .waitFor();
+      await huixian.locator('#proposal-state').selectOption('adopted');
+      await huixian.locator(`[data-proposal-state="${id}"]`, { hasText: '已通过' }).waitFor();
+      await screenshot(huixian, 'regulator-parameters-adopted');
+    } finally {
+      await other.close();
+    }
+    const adopted = await call<Proposal>(L, 'regulator', 'GET', `/parameters/proposals/${id}`);
+    expect(adopted.body.state).to.equal('adopted');
+    expect(adopted.body.approvals.map((a) => a.county)).to.deep.equal([L, H]);
+    const now = (await call<Parameters>(L, 'regulator', 'GET', '/parameters?limit=100')).body;
+    expect(now.current.version).to.equal(before.version + 1);
+    expect(now.current.values).to.deep.equal(before.values);
+    expect(now.history.items.map((c) => c.proposalId)).to.include(id);
+  });
+
+  it('withdraws its own open proposal', async () => {
+    await page.locator('#tab-parameters').click();
+    await page.locator('#proposal-parameter').selectOption('verificationDays');
+    const current = (await call<{ current: { values: { verificationDays: number } } }>(L, 'regulator', 'GET', '/parameters')).body.current.values
+      .verificationDays;
+    await page.locator('#proposal-value').fill(String(current));
+    await page.locator('#proposal-note').fill('控制台测试：随后撤回');
+    await page.locator('[data-test="propose-submit"]').click();
+    const id = (await page.locator('[data-test="proposed"]').getAttribute('data-proposal')) as string;
+    await page.locator(`[data-withdraw="${id}"]`).click();
+    await page.locator(`[data-withdraw="${id}"]`).waitFor({ state: 'detached' });
+    expect((await call<Proposal>(L, 'regulator', 'GET', `/parameters/proposals/${id}`)).body.state).to.equal('withdrawn');
+  });
+
+  it('works on a phone-sized screen and passes axe-core’s WCAG A/AA checks on each tab', async () => {
+    const phone = await newContext({ phone: true, forAxe: true });
+    try {
+      const p = await workspace(phone, L);
+      for (const tab of ['access', 'bindings', 'alerts', 'parameters']) {
+        await p.locator(`#tab-${tab}`).click();
+        await p.waitForTimeout(400);
+        const width = await inPage<number>(p, 'document.documentElement.scrollWidth');
+        expect(width, `no horizontal scrolling on a 390 px screen (${tab})`).to.be.at.most(390);
+        await screenshot(p, `regulator-${tab}-phone`);
+        expect(await axeViolations(p), tab).to.deep.equal([]);
+      }
+    } finally {
+      await phone.close();
+    }
+  });
+
+  it('is only for regulators: an enforcement officer is sent to sign-in', async () => {
+    const other = await newContext();
+    try {
+      const p = await other.newPage();
+      await signIn(p, L, 'enforcement');
+      await open(p, '/work/regulator');
+      await p.locator('[data-test="signed-in"]').waitFor();
+      expect(await p.locator('#access-code').count()).to.equal(0);
+    } finally {
+      await other.close();
+    }
+  });
+});
