@@ -325,6 +325,19 @@ describe('console: the enforcement workspace (Chromium)', function () {
     }
   });
 
+  it('speaks English on the switch, the refusal included', async () => {
+    await page.locator('[data-lang="en"]').click();
+    expect(await page.locator('h1').textContent()).to.equal('Enforcement workspace');
+    expect(await page.locator('#tab-cases').textContent()).to.equal('Case-lead inbox');
+    expect(await page.locator('[data-test="bulk-count"]').textContent()).to.equal('Codes to check: 0');
+    await page.locator('#check-code').fill('91621228NOTACODE12');
+    await page.locator('[data-test="check-one"]').click();
+    const alert = page.locator('[role="alert"][data-code="INVALID_ARGUMENT"]');
+    await alert.waitFor();
+    expect(await alert.textContent()).to.include('Invalid input');
+    await screenshot(page, 'enforcement-check-en');
+  });
+
   it('is only for enforcement: a regulator is sent to sign-in', async () => {
     const other = await newContext();
     try {

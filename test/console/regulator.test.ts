@@ -38,6 +38,54 @@ interface Parameters {
   history: { items: Array<{ proposalId: string }> };
 }
 
+/**
+ * A red alert of this file's own: a new Liangdang seller and Huixian buyer (never the demo pair,
+ * whose orders other files walk), four orders between them where the shared limit allows three.
+ */
+async function pairFrequencyAlert(): Promise<{ alertId: string; orderId: string; unbind: () => Promise<void> }> {
+  const limit = (await call<Parameters>(L, 'regulator', 'GET', '/parameters')).body.current.values.pairTradeLimit;
+  const seller = await registered('预警测试卖方');
+  const buyer = buildCreditCode('91', '621227', serial++);
+  expect((await call(H, 'regulator', 'POST', '/subjects', { creditCode: buyer, name: '预警测试买方' })).status).to.equal(201);
+  for (const [msp, code] of [
+    [L, seller],
+    [H, buyer],
+  ] as const) {
+    expect((await call(msp, 'regulator', 'POST', `/subjects/${code}/access`, { status: 'green', evidenceRefs: ['console-test'] })).status).to.equal(201);
+    expect((await call(msp, 'regulator', 'POST', `/subjects/${code}/merchants`, { member: 'merchant' })).status).to.equal(201);
+  }
+  const category = `console-alert-${serial}`;
+  let last: { status: string; alertId?: string; id: string } | undefined;
+  for (let i = 0; i <= limit; i++) {
+    const asset = await call<{ result: { id: string } }>(L, 'merchant', 'POST', '/assets', {
+      ownerSubjectId: seller,
+      kind: 'rural-resource',
+      title: `测试林地经营权 ${i}`,
+      category,
+      costFen: 10_000,
+      priceFen: 20_000,
+    });
+    expect(asset.status).to.equal(201);
+    const order = await call<{ result: { id: string; status: string; alertId?: string } }>(H, 'merchant', 'POST', '/orders', {
+      assetId: asset.body.result.id,
+      buyerSubjectId: buyer,
+      depositFen: 4_000,
+      depositPaymentRef: `CONSOLE-DEP-${serial}-${i}`,
+    });
+    expect(order.status).to.equal(201);
+    last = order.body.result;
+  }
+  expect(last?.status).to.equal('suspended');
+  return {
+    alertId: last?.alertId as string,
+    orderId: last?.id as string,
+    unbind: async () => {
+      await call(L, 'regulator', 'DELETE', `/subjects/${seller}/merchants/merchant`);
+      await call(H, 'regulator', 'DELETE', `/subjects/${buyer}/merchants/merchant`);
+    },
+  };
+}
+
 async function workspace(context: BrowserContext, msp: string): Promise<Page> {
   const page = await context.newPage();
   await signIn(page, msp, 'regulator');
@@ -130,13 +178,30 @@ describe('console: the regulator workspace (Chromium)', function () {
     expect(await bindings()).to.not.include(code);
   });
 
-  it('lists risk alerts by status', async () => {
-    await page.locator('#tab-alerts').click();
-    await page.locator('[data-test="alerts-table"]').waitFor();
-    await page.locator('#alert-status').selectOption('cleared');
-    await page.locator('[data-test="alerts-table"]').waitFor();
-    expect(await page.locator('[role="alert"]').count()).to.equal(0);
-    await screenshot(page, 'regulator-alerts');
+  it('clears a risk alert raised by too many orders between one pair; the order continues', async () => {
+    const { alertId, orderId, unbind } = await pairFrequencyAlert();
+    try {
+      await page.locator('#tab-alerts').click();
+      await page.locator(`[data-alert-clear="${alertId}"]`).waitFor();
+      expect(await page.locator('[data-test="alerts-table"]').textContent()).to.include('同一买卖方交易过频');
+      await screenshot(page, 'regulator-alerts');
+      await page.locator(`[data-alert-clear="${alertId}"]`).click();
+      expect(await page.locator('[data-alert-decision="clear"]').isChecked()).to.equal(true);
+      await page.locator('#alert-note').fill('经电话核实为正常批量采购');
+      await page.locator('#alert-evidence').fill('call-record-2026-12');
+      await screenshot(page, 'regulator-alerts-resolve');
+      await page.locator('[data-test="alert-submit"]').click();
+      await page.locator(`[data-alert-clear="${alertId}"]`).waitFor({ state: 'detached' });
+      await page.locator('#alert-status').selectOption('cleared');
+      await page.locator('[data-test="alerts-table"]', { hasText: alertId }).waitFor();
+      const alert = await call<{ status: string; note?: string; resolvedBy?: { mspId: string } }>(L, 'regulator', 'GET', `/alerts/${alertId}`);
+      expect(alert.body.status).to.equal('cleared');
+      expect(alert.body.note).to.equal('经电话核实为正常批量采购');
+      expect(alert.body.resolvedBy?.mspId).to.equal(L);
+      expect((await call<{ status: string }>(L, 'regulator', 'GET', `/orders/${orderId}`)).body.status).to.equal('ordered');
+    } finally {
+      await unbind();
+    }
   });
 
   it('proposes a shared rule in one county, refuses the same county’s second approval (CONFLICT, nothing written), and another county’s approval adopts it', async () => {
