@@ -94,18 +94,21 @@ describe('console: the enforcement workspace (Chromium)', function () {
   it('checks a pasted list in bulk: one result per code in order, malformed codes reported in their row', async () => {
     const g = await demoGateway();
     const unregistered = newCode();
-    const codes = [g.enterprises[L] as string, 'NOT-A-CODE', unregistered];
+    const individual = `ind-${'ab'.repeat(32)}`;
+    const codes = [g.enterprises[L] as string, 'NOT-A-CODE', unregistered, individual];
     await page.locator('#bulk-codes').fill(codes.join('\n'));
-    expect(await page.locator('[data-test="bulk-count"]').textContent()).to.include('3');
+    expect(await page.locator('[data-test="bulk-count"]').textContent()).to.include('4');
     await page.locator('[data-test="bulk-run"]').click();
     const summary = page.locator('[data-test="bulk-summary"]');
     await summary.waitFor();
-    expect(await summary.textContent()).to.include('共 3 个：失信 0 个，代码有误 1 个');
-    expect(await page.locator('[data-test="bulk-progress"]').getAttribute('data-done')).to.equal('3');
+    expect(await summary.textContent()).to.include('共 4 个：失信 0 个，代码有误 1 个');
+    expect(await page.locator('[data-test="bulk-progress"]').getAttribute('data-done')).to.equal('4');
     expect(await page.locator(`[data-result="NOT-A-CODE"]`).textContent()).to.equal('代码有误');
     expect(await page.locator(`[data-result="${unregistered}"]`).textContent()).to.equal('未列入失信名单');
     const rows = await page.locator('[data-test="bulk-table"] tbody tr').allTextContents();
-    expect(rows).to.have.length(3);
+    // An individual's ID keeps its lower-case hex, so it is checked, not called malformed.
+    expect(await page.locator(`[data-result="${individual}"]`).textContent()).to.equal('未列入失信名单');
+    expect(rows).to.have.length(4);
     expect(rows[1]).to.include('invalid unified social credit code');
     await screenshot(page, 'enforcement-check-bulk-pasted');
   });

@@ -283,6 +283,17 @@ describe('console: the regulator workspace (Chromium)', function () {
         await screenshot(p, `regulator-${tab}-phone`);
         expect(await axeViolations(p), tab).to.deep.equal([]);
       }
+      // The decision dialog too.
+      const g = await demoGateway();
+      await p.locator('#tab-access').click();
+      await p.locator('#access-code').fill(g.enterprises[L] as string);
+      await p.locator('[data-test="access-find"]').click();
+      await p.locator('[data-test="found-decide"]').click();
+      await p.locator('[data-status="orange"]').check();
+      await p.locator('#access-limit').waitFor();
+      await p.waitForTimeout(400);
+      await screenshot(p, 'regulator-access-dialog-phone');
+      expect(await axeViolations(p), 'access dialog').to.deep.equal([]);
     } finally {
       await phone.close();
     }
