@@ -268,6 +268,46 @@ describe('console: the enforcement workspace (Chromium)', function () {
     expect((await call<{ status: string }>(L, 'enforcement', 'GET', `/cases/${second}`)).body.status).to.equal('rejected');
   });
 
+  it('closes an investigated lead with a violation finding that blacklists the subject in the same transaction', async () => {
+    const code = newCode();
+    expect((await call(L, 'regulator', 'POST', '/subjects', { creditCode: code, name: '结案列入测试企业' })).status).to.equal(201);
+    const id = (
+      await call<{ result: { id: string } }>('HuixianMSP', 'enforcement', 'POST', '/cases', {
+        toCounty: L,
+        subjectId: code,
+        summary: '跨县虚假宣传生态产品',
+        evidenceRefs: ['hx-lead-002'],
+      })
+    ).body.result.id;
+    await openTab(page, 'cases');
+    await page.locator(`[data-case-accept="${id}"]`).click();
+    await page.locator(`[data-case-investigate="${id}"]`).click();
+    await page.locator(`[data-case-close="${id}"]`).click();
+    await page.locator('[data-finding="violation"]').check();
+    await page.locator('#case-violation-kind').selectOption('false-information');
+    await page.locator('#case-violation-severity').selectOption('serious');
+    await page.locator('#case-close-summary').fill('查实虚假宣传');
+    await page.locator('#case-close-evidence').fill('ld-penalty-2026-09');
+    await page.locator('[data-test="case-blacklist"]').check();
+    await page.locator('#case-bl-reason').fill('虚假宣传，情节严重');
+    await page.locator('#case-bl-legal-basis').fill('《反不正当竞争法》第八条');
+    await page.locator('#case-bl-end').fill(cstDayPlus(180));
+    await page.locator('#case-bl-evidence').fill('ld-decision-2026-09');
+    await screenshot(page, 'enforcement-cases-close-blacklist');
+    await page.locator('[data-test="case-close-submit"]').click();
+    const shown = page.locator('[data-test="case-blacklisted"]');
+    await shown.waitFor();
+    const entryId = (await shown.getAttribute('data-entry')) as string;
+    await status(page, id, '已结案');
+    const closed = await call<{ decision: { finding: string; blacklistEntryId?: string; creditOutcome?: string } }>(L, 'enforcement', 'GET', `/cases/${id}`);
+    expect(closed.body.decision.finding).to.equal('violation');
+    expect(closed.body.decision.creditOutcome).to.equal('penalty');
+    expect(closed.body.decision.blacklistEntryId).to.equal(entryId);
+    const check = await call<{ blacklisted: boolean; entries: Array<{ id: string; endDate: string }> }>(L, 'enforcement', 'GET', `/blacklist/check/${code}`);
+    expect(check.body.blacklisted).to.equal(true);
+    expect(check.body.entries.map((e) => [e.id, e.endDate])).to.deep.equal([[entryId, cstDayPlus(180)]]);
+  });
+
   it('resolves an objection: the entry stands, the objection is dismissed', async () => {
     const { code, eventId } = await subjectWithViolation('异议测试企业');
     const entry = await call<{ result: { id: string } }>(L, 'enforcement', 'POST', '/blacklist', {

@@ -96,6 +96,8 @@ export const enforcementMessages = {
         violationKind: '违法类型',
         severity: '严重程度',
         harmful: '造成危害后果',
+        alsoBlacklist: '同时列入失信名单',
+        blacklisted: '已列入失信名单 {id}',
         status: {
           transferred: '待受理',
           accepted: '已受理',
@@ -219,6 +221,8 @@ export const enforcementMessages = {
         violationKind: 'Violation kind',
         severity: 'Severity',
         harmful: 'Caused harmful consequences',
+        alsoBlacklist: 'Blacklist the subject in the same decision',
+        blacklisted: 'Blacklisted: {id}',
         status: {
           transferred: 'Transferred',
           accepted: 'Accepted',
