@@ -66,6 +66,20 @@ describe('console: served by the gateway, sign-in, language, errors (Chromium)',
     await screenshot(page, 'sign-in-refused');
   });
 
+  it('shows a refusal readably: axe-core’s WCAG A/AA checks pass with the error on screen', async () => {
+    const withAxe = await newContext({ forAxe: true });
+    try {
+      const page = await withAxe.newPage();
+      await open(page, '/signin');
+      await page.locator('#api-key').fill('cl_not-a-key');
+      await page.locator('[data-test="sign-in"]').click();
+      await page.locator('[role="alert"][data-code="UNAUTHENTICATED"]').waitFor();
+      expect(await axeViolations(page)).to.deep.equal([]);
+    } finally {
+      await withAxe.close();
+    }
+  });
+
   it('keeps the key in session storage only, shows the member’s workspaces, and sign-out clears it', async () => {
     const page = await context.newPage();
     await signIn(page, 'LiangdangMSP', 'auditor');

@@ -1,6 +1,8 @@
 import { ref } from 'vue';
 import { ElMessage } from 'element-plus';
 import { translate } from '../i18n';
+import { newIdempotencyKey } from './client';
+import { ApiError } from './problem';
 
 /**
  * One user action (a button press): its busy flag and its refusal, shown by ErrorAlert. The
@@ -10,21 +12,24 @@ import { translate } from '../i18n';
 export function useAction<A extends unknown[], R>(work: (idempotencyKey: string, ...args: A) => Promise<R>, options: { successKey?: string } = {}) {
   const busy = ref(false);
   const error = ref<unknown>(null);
-  let pendingKey: string | undefined;
+  // One kept key per target: a row's button retried repeats that row's request, another row's is a new one.
+  const pendingKeys = new Map<string, string>();
   async function run(...args: A): Promise<R | undefined> {
     busy.value = true;
     error.value = null;
-    pendingKey ??= 'console-' + Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+    const target = JSON.stringify(args);
+    const key = pendingKeys.get(target) ?? newIdempotencyKey();
+    pendingKeys.set(target, key);
     try {
-      const result = await work(pendingKey, ...args);
-      pendingKey = undefined;
+      const result = await work(key, ...args);
+      pendingKeys.delete(target);
       // Translated when shown, so the toast speaks the language chosen since the page opened.
       ElMessage.success(translate(options.successKey ?? 'common.success'));
       return result;
     } catch (e) {
       error.value = e;
-      // A refusal by the ledger (4xx) is final: the next press is a new request.
-      if (!(e instanceof Error && 'status' in e && typeof e.status === 'number' && (e.status === 0 || e.status >= 500))) pendingKey = undefined;
+      // A refusal by the ledger (4xx) is final: the next press is a new request. No answer or a 5xx: the same one again.
+      if (!(e instanceof ApiError && (e.status === 0 || e.status >= 500))) pendingKeys.delete(target);
       return undefined;
     } finally {
       busy.value = false;
