@@ -59,13 +59,15 @@ describe('console: auditor workspace (Chromium)', function () {
   });
 
   it('runs the chain audit with a progress bar that reaches 100% and shows the verdict', async () => {
-    await growLedger(400);
+    await growLedger(600);
     const page = await auditorPage(await context());
     // What the progress bar shows, sampled in the page every 10 ms.
     await inPage(
       page,
       `window.__seen = []; setInterval(() => { const el = document.querySelector('[data-test="audit-progress"] [role="progressbar"]'); if (el) window.__seen.push(Number(el.getAttribute('aria-valuenow'))); }, 10); 0`,
     );
+    const audits: string[] = [];
+    page.on('request', (r) => r.url().includes('/api/v1/audit/ledger') && audits.push(new URL(r.url()).pathname));
     const verdictResponse = page.waitForResponse((r) => r.url().endsWith('/api/v1/audit/ledger') && r.status() === 200);
     await page.locator('[data-test="start-audit"]').click();
     const verdict = (await (await verdictResponse).json()) as { ok: boolean; height: number; milliseconds: number; signaturesChecked: boolean };
@@ -78,7 +80,7 @@ describe('console: auditor workspace (Chromium)', function () {
     expect(await page.locator('[data-test="audit-blocks"]').textContent()).to.include(`已核验 ${verdict.height} / ${verdict.height} 个区块`);
     expect(await page.locator('[data-test="audit-verdict"]').textContent()).to.include('链完整');
     const seen = await inPage<number[]>(page, 'window.__seen');
-    // Progress is reported every 100 blocks and asked for every 150 ms: an audit of a second or more shows some of it.
+    // Progress is reported every 100 blocks and polled every 150 ms: an audit of a second or more shows some of it.
     if (verdict.milliseconds >= 1000)
       expect(
         seen.some((v) => v > 0 && v < 100),
@@ -88,6 +90,11 @@ describe('console: auditor workspace (Chromium)', function () {
       seen.every((v, i) => i === 0 || v >= (seen[i - 1] as number)),
       'progress never goes back',
     ).to.equal(true);
+    // The bar was fed by the progress route: the page asked for one audit only, and none runs now.
+    expect(audits.filter((u) => u === '/api/v1/audit/ledger')).to.have.length(1);
+    if (verdict.milliseconds >= 1000) expect(audits.filter((u) => u === '/api/v1/audit/ledger/progress').length).to.be.greaterThan(1);
+    const g = await demoGateway();
+    expect(await (await call('GET', '/audit/ledger/progress', g.key('LiangdangMSP', 'auditor'))).json()).to.deep.equal({ running: null });
     await screenshot(page, 'auditor-chain-audit');
   });
 

@@ -181,6 +181,67 @@ describe('console: finance workspace (Chromium)', function () {
     expect(round.body.pendingFen.HuixianMSP).to.equal(0);
   });
 
+  it('lets the receiving county dispute a payment and the paying county cancel it, each in its own browser', async () => {
+    expect(roundId, 'the round of the earlier test').to.match(/^fr-/);
+    // Setup: Fengxian records another payment to Huixian (through the API).
+    const recorded = await api<{ result: { id: string } }>('POST', `/fund/rounds/${roundId}/disbursements`, 'FengxianMSP', {
+      county: 'HuixianMSP',
+      amountFen: 1000,
+      paymentRef: `console-pay-disputed-${RUN}`,
+    });
+    expect(recorded.status).to.equal(201);
+    const id = recorded.body.result.id;
+    const huixian = await financePage(await context(), 'HuixianMSP');
+    await huixian.locator('#tab-disbursements').click();
+    const row = huixian.locator(`[data-disbursement="${id}"]`);
+    // Only the receiving county confirms or disputes; it may not cancel what another county recorded.
+    expect(await row.locator('[data-test="cancel-disbursement"]').count()).to.equal(0);
+    await row.locator('[data-test="dispute-disbursement"]').click();
+    await huixian.locator('#reason-input').fill('未收到该笔款项');
+    await screenshot(huixian, 'finance-disbursement-dispute');
+    await huixian.locator('[data-test="reason-submit"]').click();
+    await row.waitFor({ state: 'detached' });
+    expect((await api<{ status: string }>('GET', `/fund/disbursements/${id}`, 'HuixianMSP')).body.status).to.equal('disputed');
+
+    const fengxian = await financePage(await context(), 'FengxianMSP');
+    await fengxian.locator('[data-test="round-status-filter"]').selectOption('finalized');
+    await fengxian.locator(`[data-open-round="${roundId}"]`).click();
+    const mine = fengxian.locator(`[data-disbursement="${id}"]`);
+    await mine.waitFor();
+    expect(await mine.locator('[data-test="confirm-disbursement"]').count()).to.equal(0);
+    await mine.locator('[data-test="cancel-disbursement"]').click();
+    await fengxian.locator('#reason-input').fill('付款信息有误，撤销重付');
+    await fengxian.locator('[data-test="reason-submit"]').click();
+    await fengxian.locator(`[data-test="disbursements"] tr:has([data-disbursement="${id}"]) [data-status="cancelled"]`).waitFor();
+    expect((await api<{ status: string }>('GET', `/fund/disbursements/${id}`, 'FengxianMSP')).body.status).to.equal('cancelled');
+  });
+
+  it('lets only the proposing county withdraw a proposed round, with its reason', async () => {
+    const day = new Date(Date.parse(`${DAY}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+    // Setup: Liangdang proposes a round for the next day (through the API).
+    const proposed = await api<{ result: { id: string } }>('POST', '/fund/rounds', 'LiangdangMSP', {
+      periodFrom: day,
+      periodTo: day,
+      poolFen: 100,
+      metrics: [{ metric: 'indicator', name: 'forest-area', weightBp: 10000, values: [{ county: 'HuixianMSP', value: 1 }] }],
+    });
+    expect(proposed.status, JSON.stringify(proposed.body)).to.equal(201);
+    const id = proposed.body.result.id;
+    const huixian = await financePage(await context(), 'HuixianMSP');
+    await huixian.locator(`[data-open-round="${id}"]`).click();
+    await huixian.locator(`.round-detail[data-round="${id}"] [data-test="round-actions"]`).waitFor();
+    expect(await huixian.locator('[data-test="withdraw-form"]').count()).to.equal(0);
+
+    const liangdang = await financePage(await context(), 'LiangdangMSP');
+    await liangdang.locator(`[data-open-round="${id}"]`).click();
+    await liangdang.locator('#withdraw-reason').fill('指标数据需重新核实');
+    await liangdang.locator('[data-test="withdraw-round"]').click();
+    await liangdang.locator(`.round-detail[data-round="${id}"][data-status="withdrawn"]`).waitFor();
+    expect(await liangdang.locator('.round-detail').textContent()).to.include('已撤回：指标数据需重新核实');
+    await screenshot(liangdang, 'finance-round-withdrawn');
+    expect((await api<{ status: string }>('GET', `/fund/rounds/${id}`, 'LiangdangMSP')).body.status).to.equal('withdrawn');
+  });
+
   it('shows a tax sharing statement between two counties', async () => {
     const page = await financePage(await context(), 'LiangdangMSP');
     await page.locator('#tab-tax').click();
