@@ -183,11 +183,48 @@ for (const overMessagePort of [false, true]) {
       expect(problem.running).to.include({ blocksChecked: 1000, height: 5000 });
       expect(problem.running.startedAt).to.be.a('string');
       expect(problem.detail).to.include('1000 of 5000');
+      // The progress route tells the same, and asking it starts no audit.
+      const progress = await g.app.inject({ method: 'GET', url: '/api/v1/audit/ledger/progress', headers: { authorization: `Bearer ${second}` } });
+      expect(progress.statusCode, progress.body).to.equal(200);
+      expect(progress.headers['cache-control']).to.equal('no-store');
+      expect(progress.json().running).to.deep.equal(problem.running);
       hold = undefined;
       release();
       expect((await running).statusCode).to.equal(200);
+      const idle = await g.app.inject({ method: 'GET', url: '/api/v1/audit/ledger/progress', headers: { authorization: `Bearer ${second}` } });
+      expect(idle.json()).to.deep.equal({ running: null });
       const after = await g.app.inject({ method: 'GET', url: '/api/v1/audit/ledger', headers: { authorization: `Bearer ${second}` } });
       expect(after.statusCode, after.body).to.equal(200);
+    });
+
+    it('answers the progress to auditors only, and no audit runs because of it', async () => {
+      let audits = 0;
+      const counting = await gatewayOn(
+        f,
+        overriding(f.ledger, {
+          verifyChain: async (options = {}) => {
+            audits++;
+            return f.ledger.verifyChain(options);
+          },
+        }),
+        overMessagePort,
+      );
+      try {
+        const auditor = await counting.key(LIANGDANG, 'aud-4', 'auditor');
+        for (let i = 0; i < 3; i++) {
+          const res = await counting.app.inject({ method: 'GET', url: '/api/v1/audit/ledger/progress', headers: { authorization: `Bearer ${auditor}` } });
+          expect(res.statusCode, res.body).to.equal(200);
+          expect(res.json()).to.deep.equal({ running: null });
+        }
+        expect(audits).to.equal(0);
+        const merchant = await counting.key(LIANGDANG, 'aud-merchant-2', 'merchant');
+        const refused = await counting.app.inject({ method: 'GET', url: '/api/v1/audit/ledger/progress', headers: { authorization: `Bearer ${merchant}` } });
+        expect(refused.statusCode).to.equal(403);
+        expect(refused.json().code).to.equal('FORBIDDEN');
+        expect((await counting.app.inject({ method: 'GET', url: '/api/v1/audit/ledger/progress' })).statusCode).to.equal(401);
+      } finally {
+        await counting.close();
+      }
     });
   });
 }

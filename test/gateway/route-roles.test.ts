@@ -24,7 +24,7 @@ describe('gateway auth plugin: the roles a route asks for (config.roles)', () =>
     });
     after(async () => f.close());
 
-    for (const url of ['/api/v1/audit/blacklist-queries', '/api/v1/audit/blacklist-queries/verify', '/api/v1/audit/ledger']) {
+    for (const url of ['/api/v1/audit/blacklist-queries', '/api/v1/audit/blacklist-queries/verify', '/api/v1/audit/ledger', '/api/v1/audit/ledger/progress']) {
       it(`${url}: auditors only, FORBIDDEN problem+json for others, 401 without a key`, async () => {
         expect((await f.request('GET', url, auditor)).statusCode).to.equal(200);
         const refused = await f.request('GET', url, enforcement);

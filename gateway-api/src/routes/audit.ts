@@ -81,6 +81,23 @@ export const auditRoutes =
     );
 
     app.get(
+      '/audit/ledger/progress',
+      {
+        config: { roles: ['auditor'] },
+        schema: {
+          tags: ['audit'],
+          summary:
+            'How far the chain audit running on this gateway has got (`running`: its start, blocks checked, height), or `running: null` when none runs; auditors only. Asking never starts an audit, so a page may poll it while its own GET /audit/ledger is out',
+          response: { 200: z.strictObject({ running: runningSchema.nullable() }).describe('the audit running now, if any'), ...errorResponses },
+        },
+      },
+      async (_req, reply) => {
+        reply.header('cache-control', 'no-store');
+        return { running: running ? { startedAt: running.startedAt, blocksChecked: running.blocksChecked, height: running.height } : null };
+      },
+    );
+
+    app.get(
       '/audit/ledger/export',
       {
         config: { roles: ['auditor'] },

@@ -16,17 +16,21 @@ export function usePaged<T>(path: () => string, query: () => Record<string, stri
   const nextCursor = ref<string | undefined>(undefined);
   const loading = ref(false);
   const error = ref<unknown>(null);
+  // A reload (say, another filter) supersedes the pages still on their way: their answers are dropped.
+  let generation = 0;
   async function fetchPage(cursor?: string): Promise<void> {
+    const mine = cursor ? generation : ++generation;
     loading.value = true;
     error.value = null;
     try {
       const page = await api.get<Page<T>>(path(), { ...query(), limit, cursor });
+      if (mine !== generation) return;
       items.value = cursor ? [...items.value, ...page.items] : page.items;
       nextCursor.value = page.nextCursor;
     } catch (e) {
-      error.value = e;
+      if (mine === generation) error.value = e;
     } finally {
-      loading.value = false;
+      if (mine === generation) loading.value = false;
     }
   }
   return {
