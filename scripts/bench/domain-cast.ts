@@ -6,8 +6,7 @@ import { TransactionDefinition } from '../../chaincode/src/kernel/transaction';
 import { ApiKeyStore } from '../../gateway-api/src/auth/api-keys';
 import { Wallet } from '../../gateway-api/src/identity/wallet';
 import { answerOf } from '../../gateway-api/src/ledger/calls';
-import { EmbeddedLedger } from '../../gateway-api/src/ledger/embedded/embedded-ledger';
-import { LedgerIdentity } from '../../gateway-api/src/ledger/ledger';
+import { Ledger, LedgerIdentity, SubmitResult, TransactionRequest } from '../../gateway-api/src/ledger/ledger';
 
 export const L = 'LiangdangMSP';
 export const H = 'HuixianMSP';
@@ -43,27 +42,53 @@ export const hex = (s: string) => createHash('sha256').update(s).digest('hex');
 let serial = 1000;
 const code = (mspId: string) => buildCreditCode('91', DIVISION[mspId] ?? '621228', serial++);
 
-/** Counties, members with their roles, enterprises, bindings, blacklistings: set up directly on a ledger, the same for both sides. */
-export async function setUp(ledger: EmbeddedLedger, wallet: Wallet, keys: ApiKeyStore, side: number): Promise<Cast> {
+/** Where a cast is set up: identities (and API keys) of members, and the ledger that takes a member's submits. */
+export interface CastEnv {
+  /** A member's identity (county admin when the name starts with "admin") and an API key for it. */
+  identity(mspId: string, member: string): Promise<{ identity: LedgerIdentity; apiKey: string }>;
+  submit(who: Actor, request: TransactionRequest): Promise<SubmitResult>;
+}
+
+/** The embedded ledger's cast environment: one wallet for all counties, API keys in `keys`. */
+export function embeddedEnv(ledger: Ledger, wallet: Wallet, keys: ApiKeyStore): CastEnv {
+  return {
+    async identity(mspId, member) {
+      await wallet.issue(mspId, member, member.startsWith('admin') ? 'admin' : 'client');
+      return { identity: wallet.ledgerIdentity(mspId, member), apiKey: (await keys.create(mspId, member)).apiKey };
+    },
+    submit: (who, request) => ledger.submit(who.identity, request),
+  };
+}
+
+/**
+ * Counties, members with their roles, enterprises, bindings, blacklistings, set up on a ledger the
+ * same way for every side: `side` sellers (Liangdang) and as many buyers (Huixian), `checkedCount`
+ * subjects of Fengxian of which every fourth is blacklisted. Independent parts run at once.
+ */
+export async function setUp(env: CastEnv, side: number, checkedCount = 40): Promise<Cast> {
   const actor = async (mspId: string, member: string, ...roles: string[]): Promise<Actor> => {
-    await wallet.issue(mspId, member, member.startsWith('admin') ? 'admin' : 'client');
-    const identity = wallet.ledgerIdentity(mspId, member);
+    const { identity, apiKey } = await env.identity(mspId, member);
+    const a = { mspId, member, identity, apiKey };
     for (const role of roles) await put(admins[mspId] as Actor, tx.membership.grantRole, { member, role });
-    return { mspId, member, identity, apiKey: (await keys.create(mspId, member)).apiKey };
+    return a;
   };
   const put = async (who: Actor, def: TransactionDefinition, input: unknown) =>
-    answerOf(def, (await ledger.submit(who.identity, { name: def.qualifiedName, args: [JSON.stringify(input)] })).payload) as any;
+    answerOf(def, (await env.submit(who, { name: def.qualifiedName, args: [JSON.stringify(input)] })).payload) as any;
   const admins: Record<string, Actor> = {};
-  for (const m of [L, H, F]) {
-    admins[m] = await actor(m, 'admin');
-    await put(admins[m] as Actor, tx.counties.register, { name: NAMES[m], division: DIVISION[m], creditCode: buildCreditCode('11', DIVISION[m] ?? '', 1) });
-  }
+  await Promise.all(
+    [L, H, F].map(async (m) => {
+      admins[m] = await actor(m, 'admin');
+      await put(admins[m] as Actor, tx.counties.register, { name: NAMES[m], division: DIVISION[m], creditCode: buildCreditCode('11', DIVISION[m] ?? '', 1) });
+    }),
+  );
   const regulators: Record<string, Actor> = {};
   const finance: Record<string, Actor> = {};
-  for (const m of [L, H, F]) {
-    regulators[m] = await actor(m, `reg-${m}`, 'regulator');
-    finance[m] = await actor(m, `fin-${m}`, 'finance');
-  }
+  await Promise.all(
+    [L, H, F].map(async (m) => {
+      regulators[m] = await actor(m, `reg-${m}`, 'regulator');
+      finance[m] = await actor(m, `fin-${m}`, 'finance');
+    }),
+  );
   const verifier = await actor(F, 'verifier', 'verifier');
   const enterprise = async (mspId: string) => {
     const c = code(mspId);
@@ -85,20 +110,15 @@ export async function setUp(ledger: EmbeddedLedger, wallet: Wallet, keys: ApiKey
     });
     return { subject, merchant, certSha };
   };
-  const sellers: Party[] = [];
-  const buyers: Party[] = [];
-  for (let i = 0; i < side; i++) {
-    sellers.push(await party(L, `m-seller-${i}`));
-    buyers.push(await party(H, `m-buyer-${i}`));
-  }
-  // Subjects to check: 40 registered in Fengxian, every fourth blacklisted on a serious violation.
-  const checked: string[] = [];
+  const sellers = await Promise.all(Array.from({ length: side }, (_, i) => party(L, `m-seller-${i}`)));
+  const buyers = await Promise.all(Array.from({ length: side }, (_, i) => party(H, `m-buyer-${i}`)));
+  // Subjects to check, registered in Fengxian, every fourth blacklisted on a serious violation.
   const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
   const nextYear = `${Number(today.slice(0, 4)) + 1}${today.slice(4)}`;
-  for (let i = 0; i < 40; i++) {
+  const checked = await Promise.all(Array.from({ length: checkedCount }, (_, i) => checkedSubject(i)));
+  async function checkedSubject(i: number): Promise<string> {
     const c = await enterprise(F);
-    checked.push(c);
-    if (i % 4 !== 0) continue;
+    if (i % 4 !== 0) return c;
     const event = await put(regulators[F] as Actor, tx.credit.recordEvent, {
       subjectId: c,
       kind: 'eco-violation',
@@ -117,6 +137,7 @@ export async function setUp(ledger: EmbeddedLedger, wallet: Wallet, keys: ApiKey
       endDate: nextYear,
       decisionEvidenceRefs: ['doc:decision-1'],
     });
+    return c;
   }
   await put(finance[L] as Actor, tx.fund.recordContribution, { amountFen: 1_000_000_000, paymentRef: 'treasury:l-1' });
   return { regulators, finance, verifier, sellers, buyers, checked };
