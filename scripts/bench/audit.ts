@@ -18,6 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { auditChain } from '../../gateway-api/src/ledger/embedded/chain-audit';
 import { du, growLedger, seconds } from './grow-ledger';
+import { COSTS, floorRate, meanProbe, normalised } from './probe';
 import { machineProbe } from './stats';
 
 const TRANSACTIONS = Number(process.env.BENCH_AUDIT_TX ?? 1_000_000);
@@ -58,7 +59,7 @@ async function verificationsPerSecond(): Promise<{ oneThread: number; pool: numb
 
 async function main(): Promise<void> {
   say(`chain audit benchmark: ${TRANSACTIONS} transactions; ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), Node ${process.version}`);
-  say(`before: ${machineProbe()}`);
+  const before = machineProbe('before');
   const dir = mkdtempSync(path.join(os.tmpdir(), 'cl-bench-audit-'));
   try {
     const ledgerDir = path.join(dir, 'ledger');
@@ -99,7 +100,12 @@ async function main(): Promise<void> {
         `the audit reaches ${((verifications / fullSeconds / rates.pool) * 100).toFixed(0)}% of the pool's verification rate (${((verifications / fullSeconds / rates.oneThread) * 100).toFixed(0)}% of one thread's); at the pool's rate alone, 3 verifications per transaction would allow ${Math.round(rates.pool / 3)} tx/s`,
       ].join('\n'),
     );
-    say(`after: ${machineProbe()}`);
+    const probe = meanProbe(before, machineProbe('after'));
+    const floor = floorRate(COSTS.audit(transactions / height), probe);
+    say(
+      `normalised: load ${normalised(TRANSACTIONS / loadSeconds, probe).toFixed(3)}, audit ${normalised(perSecond, probe).toFixed(3)}; ` +
+        `the audit's crypto floor (${COSTS.audit(transactions / height).why}, two cores) ${Math.round(floor)} tx/s: reached ${((perSecond / floor) * 100).toFixed(1)}%`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

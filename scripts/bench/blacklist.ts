@@ -22,7 +22,8 @@ import { Wallet } from '../../gateway-api/src/identity/wallet';
 import { EmbeddedLedger } from '../../gateway-api/src/ledger/embedded/embedded-ledger';
 import { LedgerIdentity } from '../../gateway-api/src/ledger/ledger';
 import { BLACKLIST_BENCH_SEED, benchSubject, BlacklistBenchContract } from './blacklist-bench-contract';
-import { drive, figures, printTable, RunFigures } from './stats';
+import { COSTS, meanProbe } from './probe';
+import { drive, figures, machineProbe, printTable, RunFigures } from './stats';
 
 const SMALL = Number(process.env.BENCH_SMALL ?? 1000);
 const LARGE = Number(process.env.BENCH_LARGE ?? 100_000);
@@ -106,6 +107,7 @@ async function main(): Promise<void> {
       return open();
     };
     let ledger = await open();
+    const before = machineProbe('before');
     process.stdout.write(
       `blacklist check benchmark: ${SMALL} vs ${LARGE} entries; ${SINGLE} single checks, ${BULK} bulk checks of ${BULK_SIZE}; ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), Node ${process.version}\n`,
     );
@@ -120,7 +122,10 @@ async function main(): Promise<void> {
     ledger = await reopen(ledger);
     const large = await measure(ledger, id, LARGE);
     await ledger.close();
-    printTable([small.single, large.single, small.bulk, large.bulk]);
+    printTable(
+      [small.single, large.single, small.bulk, large.bulk].map((r) => ({ ...r, cost: COSTS.evaluate })),
+      meanProbe(before, machineProbe('after')),
+    );
     const ratio = (a: number, b: number) => (b === 0 ? 0 : a / b);
     const rows: Array<[string, number, number, number]> = [
       ['single check p50 (ms)', small.single.p50ms, large.single.p50ms, ratio(large.single.p50ms, small.single.p50ms)],

@@ -19,6 +19,7 @@ import { Wallet } from '../../gateway-api/src/identity/wallet';
 import { EmbeddedLedger } from '../../gateway-api/src/ledger/embedded/embedded-ledger';
 import { BENCH_TRANSACTIONS, BenchContract } from './bench-contract';
 import { httpCall } from './http-load';
+import { COSTS, floorRate, meanProbe, Probe } from './probe';
 import { drive, figures, machineProbe, printTable, RunFigures } from './stats';
 
 const SUBMITS = Number(process.env.BENCH_SUBMITS ?? 20000);
@@ -26,6 +27,8 @@ const EVALUATES = Number(process.env.BENCH_EVALUATES ?? 40000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 256);
 const HTTP_CLIENTS = Number(process.env.BENCH_HTTP_CLIENTS ?? 64);
 const EVAL_CONCURRENCY = Number(process.env.BENCH_EVAL_CONCURRENCY ?? 64);
+/** Transactions per block the REST floor assumes (the server's ledger is in another process); the block share is small either way. */
+const REST_TX_PER_BLOCK = 40;
 
 async function direct(dir: string, wallet: Wallet): Promise<RunFigures[]> {
   const ledger = await EmbeddedLedger.open({
@@ -44,8 +47,12 @@ async function direct(dir: string, wallet: Wallet): Promise<RunFigures[]> {
   if (e.firstError) process.stderr.write(`direct evaluate error: ${String(e.firstError)}\n`);
   const blocks = await ledger.height();
   await ledger.close();
-  process.stdout.write(`direct: ${SUBMITS + 1000} submits in ${blocks} blocks (${((SUBMITS + 1000) / blocks).toFixed(1)} tx/block)\n`);
-  return [figures('direct submit', s.latencies, s.failures, s.seconds), figures('direct evaluate', e.latencies, e.failures, e.seconds)];
+  const perBlock = (SUBMITS + 1000) / blocks;
+  process.stdout.write(`direct: ${SUBMITS + 1000} submits in ${blocks} blocks (${perBlock.toFixed(1)} tx/block)\n`);
+  return [
+    figures('direct submit', s.latencies, s.failures, s.seconds, COSTS.embeddedSubmit(perBlock)),
+    figures('direct evaluate', e.latencies, e.failures, e.seconds, COSTS.evaluate),
+  ];
 }
 
 function startServer(dir: string, walletDir: string): Promise<{ child: ChildProcess; port: number; apiKey: string }> {
@@ -99,11 +106,20 @@ async function rest(dir: string, walletDir: string): Promise<RunFigures[]> {
       drive(EVALUATES, HTTP_CLIENTS, (i) => httpCall(pool, apiKey, 'GET', `/bench/records/k${i % SUBMITS}`)),
     );
     if (e.firstError) process.stderr.write(`rest evaluate error: ${String(e.firstError)}\n`);
-    return [figures('REST submit', s.latencies, s.failures, s.seconds), figures('REST evaluate', e.latencies, e.failures, e.seconds)];
+    // The REST ledger's blocks are about as full as the direct one's; the floor takes the same block share.
+    return [
+      figures('REST submit', s.latencies, s.failures, s.seconds, COSTS.embeddedSubmit(REST_TX_PER_BLOCK)),
+      figures('REST evaluate', e.latencies, e.failures, e.seconds, COSTS.evaluate),
+    ];
   } finally {
     await pool.close();
     child.kill('SIGTERM');
   }
+}
+
+function floorRateOf(rows: readonly RunFigures[], label: string, probe: Probe): number {
+  const row = rows.find((r) => r.label === label);
+  return row?.cost ? floorRate(row.cost, probe) : NaN;
 }
 
 async function main(): Promise<void> {
@@ -115,10 +131,17 @@ async function main(): Promise<void> {
     process.stdout.write(
       `embedded ledger benchmark: ${SUBMITS} submits, ${EVALUATES} evaluates; ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), Node ${process.version}\n`,
     );
-    process.stdout.write(`before: ${machineProbe()}\n`);
+    const before = machineProbe('before');
     const rows = [...(await direct(dir, wallet)), ...(await rest(dir, walletDir))];
-    printTable(rows);
-    process.stdout.write(`after: ${machineProbe()}\n`);
+    const after = machineProbe('after');
+    const probe = meanProbe(before, after);
+    printTable(rows, probe);
+    const find = (label: string) => rows.find((r) => r.label === label)?.perSecond ?? NaN;
+    const pct = (a: number, b: number) => `${((a / b) * 100).toFixed(1)}%`;
+    process.stdout.write(
+      `REST / direct in this run: submit ${pct(find('REST submit'), find('direct submit'))} (target ≥ 70%), evaluate ${pct(find('REST evaluate'), find('direct evaluate'))} (target ≥ 60%); ` +
+        `direct submit ${pct(find('direct submit'), floorRateOf(rows, 'direct submit', probe))} of its crypto floor (target ≥ 50%); floors and normalised figures use the mean probe (sign ${probe.signUs.toFixed(1)} µs)\n`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

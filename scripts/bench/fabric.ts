@@ -28,6 +28,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { openFabric } from '../../gateway-api/src/ledger/fabric/open-fabric';
 import { httpCall } from './http-load';
+import { COSTS, meanProbe } from './probe';
 import { drive, figures, machineProbe, printTable, RunFigures } from './stats';
 
 const SUBMITS = Number(process.env.BENCH_SUBMITS ?? 6000);
@@ -146,36 +147,38 @@ async function main(): Promise<void> {
       `Fabric benchmark (${MSP}'s peer): ${SUBMITS} Membership:GrantRole submits with ${CONCURRENCY} in flight, then an open loop at 70% of the direct rate for ${OPEN_SECONDS} s, ` +
         `${EVALUATES} Membership:GetMember evaluates; ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}\n`,
     );
-    process.stdout.write(`before: ${machineProbe()}\n`);
+    const before = machineProbe('before');
     const h0 = await ledger.height();
     const member = (prefix: string, i: number) => `${prefix}-${RUN}-${i}`;
     const { child, port, apiKey } = await startServer(path.join(dir, 'rest'));
     const pool = new Pool(`http://127.0.0.1:${port}`, { connections: Math.max(CONCURRENCY, EVAL_CONCURRENCY), pipelining: 1 });
     try {
-      rows.push(
-        ...(await measure(
-          {
-            name: 'direct',
-            submit: (i) =>
-              ledger.submit(admin, { name: tx.membership.grantRole.qualifiedName, args: [JSON.stringify({ member: member('d', i), role: 'auditor' })] }),
-            evaluate: (i) =>
-              ledger.evaluate(admin, { name: tx.membership.getMember.qualifiedName, args: [JSON.stringify({ mspId: MSP, member: member('d', i % SUBMITS) })] }),
-          },
-          {
-            name: 'REST',
-            submit: (i) => httpCall(pool, apiKey, 'POST', `/api/v1/members/${MSP}:${member('r', i)}/roles`, JSON.stringify({ role: 'auditor' })),
-            evaluate: (i) => httpCall(pool, apiKey, 'GET', `/api/v1/members/${MSP}:${member('r', i % SUBMITS)}`),
-          },
-        )),
+      const measured = await measure(
+        {
+          name: 'direct',
+          submit: (i) =>
+            ledger.submit(admin, { name: tx.membership.grantRole.qualifiedName, args: [JSON.stringify({ member: member('d', i), role: 'auditor' })] }),
+          evaluate: (i) =>
+            ledger.evaluate(admin, { name: tx.membership.getMember.qualifiedName, args: [JSON.stringify({ mspId: MSP, member: member('d', i % SUBMITS) })] }),
+        },
+        {
+          name: 'REST',
+          submit: (i) => httpCall(pool, apiKey, 'POST', `/api/v1/members/${MSP}:${member('r', i)}/roles`, JSON.stringify({ role: 'auditor' })),
+          evaluate: (i) => httpCall(pool, apiKey, 'GET', `/api/v1/members/${MSP}:${member('r', i % SUBMITS)}`),
+        },
       );
-      process.stdout.write(`${(await ledger.height()) - h0} blocks\n`);
+      const blocks = (await ledger.height()) - h0;
+      const submitted = measured.filter((r) => r.label.includes('submit')).reduce((n, r) => n + r.count, 0) + 400;
+      const perBlock = submitted / Math.max(1, blocks);
+      process.stdout.write(`${blocks} blocks (${perBlock.toFixed(1)} tx/block)\n`);
+      rows.push(...measured.map((r) => ({ ...r, cost: r.label.includes('submit') ? COSTS.fabricSubmit(perBlock) : COSTS.fabricEvaluate })));
     } finally {
       await pool.close();
       child.kill('SIGTERM');
       await ledger.close();
     }
-    printTable(rows);
-    process.stdout.write(`after: ${machineProbe()}\n`);
+    const after = machineProbe('after');
+    printTable(rows, meanProbe(before, after));
     const find = (p: string) => rows.find((r) => r.label.startsWith(p))!;
     const ratio = (a: RunFigures, b: RunFigures) => `${((a.perSecond / b.perSecond) * 100).toFixed(1)}%`;
     process.stdout.write(

@@ -15,13 +15,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { restoreBackup, takeBackup, rebuildInPlace } from '../../gateway-api/src/backup/backup';
 import { du, growLedger, seconds } from './grow-ledger';
+import { meanProbe, normalised } from './probe';
 import { machineProbe } from './stats';
 
 const TRANSACTIONS = Number(process.env.BENCH_RECOVERY_TX ?? 1_000_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 512);
 
 async function main(): Promise<void> {
-  process.stdout.write(`${machineProbe()}\n`);
+  const before = machineProbe('before');
   const dir = mkdtempSync(path.join(os.tmpdir(), 'cl-bench-recovery-'));
   try {
     const dataDir = path.join(dir, 'data');
@@ -51,6 +52,12 @@ async function main(): Promise<void> {
         `rebuild  ${rebuildSeconds.toFixed(1)} s (${rebuild.stateKeys} state keys, ${rebuild.historyEntries} history entries; ${rebuild.differenceCount ?? '?'} differences from the stored state)`,
         `recovery from a backup (restore + rebuild) ${(restoreSeconds + rebuildSeconds).toFixed(1)} s for ${TRANSACTIONS} transactions`,
       ].join('\n') + '\n',
+    );
+    const probe = meanProbe(before, machineProbe('after'));
+    // Durations normalise the other way: seconds ÷ seconds per signature (how many signatures' time the step took).
+    const n = (s: number) => Math.round(s / (probe.signUs / 1e6));
+    process.stdout.write(
+      `normalised: load ${normalised(TRANSACTIONS / loadSeconds, probe).toFixed(3)} (tx/s × sign s); backup ${n(backupSeconds)}, restore ${n(restoreSeconds)}, rebuild ${n(rebuildSeconds)} (s ÷ sign s)\n`,
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });

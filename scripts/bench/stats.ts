@@ -1,4 +1,4 @@
-import { generateKeyPairSync, sign } from 'node:crypto';
+import { CryptoCost, describeProbe, floorFigures, measureProbe, Probe } from './probe';
 
 /** Latency percentiles and throughput from a run's samples. */
 export interface RunFigures {
@@ -10,26 +10,46 @@ export interface RunFigures {
   readonly p50ms: number;
   readonly p95ms: number;
   readonly p99ms: number;
+  /** The signatures and verifications one operation needs at the least (probe.ts COSTS); absent: no crypto floor. */
+  readonly cost?: CryptoCost;
 }
 
-export function figures(label: string, latenciesMs: number[], failures: number, seconds: number): RunFigures {
+export function figures(label: string, latenciesMs: number[], failures: number, seconds: number, cost?: CryptoCost): RunFigures {
   const sorted = [...latenciesMs].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
-  return { label, count: sorted.length, failures, seconds, perSecond: sorted.length / seconds, p50ms: at(0.5), p95ms: at(0.95), p99ms: at(0.99) };
+  return {
+    label,
+    count: sorted.length,
+    failures,
+    seconds,
+    perSecond: sorted.length / seconds,
+    p50ms: at(0.5),
+    p95ms: at(0.95),
+    p99ms: at(0.99),
+    ...(cost ? { cost } : {}),
+  };
 }
 
-export function printTable(rows: readonly RunFigures[]): void {
-  const header = ['run', 'ops', 'failed', 'seconds', 'ops/s', 'p50 ms', 'p95 ms', 'p99 ms'];
-  const lines = rows.map((r) => [
-    r.label,
-    String(r.count),
-    String(r.failures),
-    r.seconds.toFixed(2),
-    r.perSecond.toFixed(0),
-    r.p50ms.toFixed(2),
-    r.p95ms.toFixed(2),
-    r.p99ms.toFixed(2),
-  ]);
+/**
+ * The table of a run: ops/s and latencies, and with a probe the normalised figure (ops/s × seconds
+ * per signature), the crypto floor of the operation on two cores and the share of it reached.
+ */
+export function printTable(rows: readonly RunFigures[], probe?: Probe): void {
+  const header = ['run', 'ops', 'failed', 'seconds', 'ops/s', 'p50 ms', 'p95 ms', 'p99 ms', ...(probe ? ['norm', 'floor/s', 'of floor'] : [])];
+  const lines = rows.map((r) => {
+    const f = probe ? floorFigures(r.perSecond, r.cost, probe) : undefined;
+    return [
+      r.label,
+      String(r.count),
+      String(r.failures),
+      r.seconds.toFixed(2),
+      r.perSecond.toFixed(0),
+      r.p50ms.toFixed(2),
+      r.p95ms.toFixed(2),
+      r.p99ms.toFixed(2),
+      ...(f ? [f.normalised, f.floor, f.share] : []),
+    ];
+  });
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? '').length)));
   const fmt = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
   process.stdout.write(`${fmt(header)}\n${lines.map(fmt).join('\n')}\n`);
@@ -66,16 +86,12 @@ export async function drive(
 }
 
 /**
- * A fixed piece of CPU work timed before a benchmark, so a run on a slow phase of a shared VM can be
- * told from a slower program: the same machine has measured this anywhere from 27 to 43 µs.
+ * Measures the machine (P-256 sign and verify, load average) and prints it with `label`: a run on
+ * a slow phase of a shared VM can then be told from a slower program (the same machine has
+ * measured one signature anywhere from 18 to 88 µs).
  */
-export function machineProbe(): string {
-  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const message = Buffer.alloc(300, 1);
-  for (let i = 0; i < 200; i++) sign('sha256', message, privateKey);
-  const rounds = 2000;
-  const t0 = process.hrtime.bigint();
-  for (let i = 0; i < rounds; i++) sign('sha256', message, privateKey);
-  const us = Number(process.hrtime.bigint() - t0) / rounds / 1000;
-  return `machine probe: one P-256 signature takes ${us.toFixed(1)} µs (lower is a faster machine)`;
+export function machineProbe(label: string, say: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Probe {
+  const probe = measureProbe();
+  say(`${label}: ${describeProbe(probe)}`);
+  return probe;
 }

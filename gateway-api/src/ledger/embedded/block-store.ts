@@ -8,7 +8,8 @@ import { CHAIN_HEAD_FILE, ChainHead } from './chain-head';
 import { DamagedLedgerError, droppedOnOpen, fileNamedBy, isNewLedgerFolder, markDamaged, preflightExistingFolder } from './store-integrity';
 import { decodeVersioned, encodeVersioned, Version } from './versions';
 import {
-  BatchOp,
+  PREFIX,
+  RootBatchOp,
   blockKey,
   chainInfoValue,
   META_CHAIN_KEY,
@@ -305,28 +306,30 @@ export class BlockStore {
     privateWrites: readonly PrivateWrite[],
   ): Promise<void> {
     if (block.header.number !== this.#height) throw new Error(`block ${block.header.number} out of order (height ${this.#height})`);
-    const ops: BatchOp[] = [];
-    const put = (sublevel: Sub, key: string, value: Buffer) => ops.push({ type: 'put', sublevel, key, value });
-    const del = (sublevel: Sub, key: string) => ops.push({ type: 'del', sublevel, key });
-    put(this.#blocks, blockKey(block.header.number), block.bytes);
-    block.txIds.forEach((txId, i) => put(this.#txIndex, txId, Buffer.from(JSON.stringify({ block: block.header.number, tx: i }))));
+    // Whole keys (sublevel prefix and key) on the root database: the batch then skips
+    // abstract-level's per-operation sublevel transcoding, the same entries as through the sublevels.
+    const ops: RootBatchOp[] = [];
+    const put = (prefix: string, key: string, value: Buffer) => ops.push({ type: 'put', key: prefix + key, value });
+    const del = (prefix: string, key: string) => ops.push({ type: 'del', key: prefix + key });
+    put(PREFIX.blocks, blockKey(block.header.number), block.bytes);
+    block.txIds.forEach((txId, i) => put(PREFIX.txindex, txId, Buffer.from(`{"block":${block.header.number},"tx":${i}}`)));
     for (const w of writes) {
-      if (w.value === null) del(this.#state, w.key);
-      else put(this.#state, w.key, encodeVersioned(w.version, w.value));
+      if (w.value === null) del(PREFIX.state, w.key);
+      else put(PREFIX.state, w.key, encodeVersioned(w.version, w.value));
     }
-    for (const h of history) put(this.#history, historyKey(h.key, h.version), encodeHistory(h.record));
+    for (const h of history) put(PREFIX.history, historyKey(h.key, h.version), encodeHistory(h.record));
     for (const p of privateWrites) {
-      if (p.value === null) del(this.#private, privateKey(p.collection, p.key));
-      else put(this.#private, privateKey(p.collection, p.key), p.value);
+      if (p.value === null) del(PREFIX.private, privateKey(p.collection, p.key));
+      else put(PREFIX.private, privateKey(p.collection, p.key), p.value);
     }
     const lastHash = headerHash(block.header);
-    put(this.#meta, 'chain', chainInfoValue(block.header.number + 1, lastHash));
+    put(PREFIX.meta, 'chain', chainInfoValue(block.header.number + 1, lastHash));
     await this.#db.batch(ops as never, { sync: true });
     for (const w of writes) this.#remember(w.key, w.value === null ? null : { value: w.value, version: w.version });
     this.#height = block.header.number + 1;
     this.#lastHash = lastHash;
     // Recorded before anyone is answered: what is acknowledged is at most this head.
-    this.#head?.write({ height: this.#height, lastHash });
+    await this.#head?.writeAsync({ height: this.#height, lastHash });
   }
 
   /**

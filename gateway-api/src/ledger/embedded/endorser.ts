@@ -3,7 +3,6 @@ import { requirePatched } from './library-patches';
 import './library-patches';
 import { JSONSerializer } from 'fabric-contract-api';
 import { canonicalJson } from '../../verify/canonical-json';
-import { endorsementBytes, responseJson } from '../../verify/embedded-format';
 import { majorityOf } from '../../verify/policy';
 import { fromChaincodeMessage, LedgerError } from '../errors';
 import { LedgerIdentity, TransactionRequest } from '../ledger';
@@ -14,6 +13,7 @@ import { CreatorCheck } from './creator-check';
 import { BuiltProposal, buildProposal } from './proposal';
 import { SimulationResults, TxSimulator } from './tx-simulator';
 import { versionString } from './versions';
+import { identityJson, recordJsonOf, responseJsonOf } from './record-json';
 
 // fabric-shim's own contract runtime: routing, argument conversion, serializer and error path of a real peer.
 const ChaincodeFromContract = requirePatched<
@@ -116,8 +116,11 @@ export class ProposalEndorser {
     const response = { status: 200, payload: payload.toString('base64') };
     const proposalHash = sha256Hex(proposal.recordedBytes);
     const chaincodeEvent = event ? { name: event.getEventName(), payload: Buffer.from(event.getPayload_asU8()).toString('base64') } : null;
-    const signed = responseJson({ proposalHash, response, rwset, event: chaincodeEvent });
-    const signatures = await Promise.all(endorsers.map((e) => signAsync(endorsementBytes(signed, e), e.privateKey)));
+    // Each part canonicalised once, for the endorsement bytes and the record alike (record-json.ts).
+    const parts = { ...proposal.parts, eventJson: canonicalJson(chaincodeEvent), responseJson: canonicalJson(response), rwsetJson: canonicalJson(rwset) };
+    // verify/embedded-format.ts responseJson and endorsementBytes, from those parts.
+    const signed = responseJsonOf(proposalHash, parts);
+    const signatures = await Promise.all(endorsers.map((e) => signAsync(Buffer.from(signed + identityJson(e)), e.privateKey)));
     const record: TxRecord = {
       ...proposal.recorded,
       signature: proposal.signature.toString('base64'),
@@ -132,7 +135,7 @@ export class ProposalEndorser {
         signature: (signatures[i] as Buffer).toString('base64'),
       })),
     };
-    return { txId: proposal.txId, payload, results, record, recordJson: canonicalJson(record) };
+    return { txId: proposal.txId, payload, results, record, recordJson: recordJsonOf(record, parts) };
   }
 
   /** The endorsing peers of a majority of the counties: the caller's county's first, then the others in the configured order. */

@@ -2,8 +2,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { LedgerIdentity, TransactionRequest } from '../ledger';
 import { signAsync } from '../sign-async';
 import { serializedCreator } from '../transaction-ids';
-import { proposalBytes as recordedProposalBytes } from '../../verify/embedded-format';
+import { canonicalJson } from '../../verify/canonical-json';
 import { encodeMessage, mapEntries } from './protobuf-writer';
+import { identityJson, proposalJsonOf, RecordParts } from './record-json';
 
 // Field numbers and enum values from Fabric's protos (common/common.proto, msp/identities.proto,
 // peer/chaincode.proto, peer/proposal.proto).
@@ -45,6 +46,8 @@ export interface BuiltProposal {
   /** The canonical JSON of `recorded`: the bytes the signature covers. */
   readonly recordedBytes: Buffer;
   readonly signature: Buffer;
+  /** Canonical JSON of the recorded proposal's parts, for the transaction record (record-json.ts). */
+  readonly parts: Pick<RecordParts, 'creatorJson' | 'timestampJson' | 'transactionJson'>;
 }
 
 export interface RecordedProposal {
@@ -123,7 +126,11 @@ export async function buildProposal(
     transaction: { name: request.name, args: request.args ? [...request.args] : [] },
     txId,
   };
-  const recordedBytes = signed ? recordedProposalBytes(recorded) : Buffer.alloc(0);
+  // The bytes of verify/embedded-format.ts proposalBytes(recorded), from parts the record reuses.
+  const parts = signed
+    ? { creatorJson: identityJson(identity), timestampJson: `{"nanos":${nanos},"seconds":${seconds}}`, transactionJson: canonicalJson(recorded.transaction) }
+    : { creatorJson: '', timestampJson: '', transactionJson: '' };
+  const recordedBytes = signed ? Buffer.from(proposalJsonOf(recorded, parts)) : Buffer.alloc(0);
   const signature = signed ? await signAsync(recordedBytes, identity.privateKey) : Buffer.alloc(0);
 
   return {
@@ -136,5 +143,6 @@ export async function buildProposal(
     recorded,
     recordedBytes,
     signature,
+    parts,
   };
 }

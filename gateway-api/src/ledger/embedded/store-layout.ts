@@ -14,7 +14,10 @@ export interface Sub {
   put(key: string, value: Buffer): Promise<void>;
   iterator(options: Record<string, unknown>): { nextv(n: number): Promise<Array<[string, Buffer]>>; close(): Promise<void> };
 }
-export type BatchOp = { type: 'put'; sublevel: Sub; key: string; value: Buffer } | { type: 'del'; sublevel: Sub; key: string };
+/** A batch operation on the root database, its key with the sublevel's prefix (PREFIX). */
+export type RootBatchOp = { type: 'put'; key: string; value: Buffer } | { type: 'del'; key: string };
+/** abstract-level's prefix of each sublevel in the root database's keys (`!name!`). */
+export const PREFIX = Object.fromEntries(SUBLEVELS.map((name) => [name, `!${name}!`])) as Record<SublevelName, string>;
 
 export interface HistoryRecord {
   readonly txId: string;
@@ -32,7 +35,7 @@ export const historyKey = (key: string, v: Version): string => `${historyPrefix(
 export const privateKey = (collection: string, key: string): string => `${collection}\u0000${key}`;
 
 /** The chain record's key as the root database sees it (abstract-level's `!name!` sublevel prefix). */
-export const META_CHAIN_KEY = '!meta!chain';
+export const META_CHAIN_KEY = `${PREFIX.meta}chain`;
 
 /** The meta record of the chain: height and last header hash, written with every block. */
 export function chainInfoValue(height: number, lastHash: string): Buffer {
