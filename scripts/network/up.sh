@@ -23,7 +23,8 @@ case "$NETWORK_LAYOUT" in
   loopback) ;;
   hosts | auto)
     if ! hosts_available; then
-      [ "$NETWORK_LAYOUT" = auto ] || say "WARNING: the hosts layout (one network namespace per county) is not available: $HOSTS_WHY; starting the loopback layout instead"
+      if [ "$NETWORK_LAYOUT" = auto ]; then say "the hosts layout (one network namespace per county) is not available here: $HOSTS_WHY; using the loopback layout"
+      else say "WARNING: the hosts layout (one network namespace per county) is not available: $HOSTS_WHY; starting the loopback layout instead"; fi
       NETWORK_LAYOUT=loopback
     else NETWORK_LAYOUT=hosts; fi ;;
   *) die "NETWORK_LAYOUT must be loopback, hosts or auto (not '$NETWORK_LAYOUT')" ;;

@@ -103,7 +103,7 @@ describe('on Fabric: a county’s users survive its peer going down (gateway fal
     // the same gateway without fallback peers answers 503: the fallback is what keeps the users working
     const plain = await counties.apps[LIANGDANG].request(
       'GET',
-      `/api/v1/members/${LIANGDANG}:nobody-${runId}`,
+      `/api/v1/members/${LIANGDANG}:never-granted-fallback-${runId}`,
       await counties.apps[LIANGDANG].keyFor(LIANGDANG, 'admin'),
     );
     expect(plain.statusCode, plain.body).to.equal(503);
@@ -152,7 +152,7 @@ describe('on Fabric: a county’s users survive its peer going down (gateway fal
     const until = Date.now() + 60_000;
     let res;
     for (;;) {
-      res = await read(`nobody-${runId}`);
+      res = await read(`never-granted-fallback-${runId}`);
       if (ledger.gatewayPeer === LIANGDANG) break;
       if (Date.now() > until) throw new Error(`the gateway stayed on ${ledger.gatewayPeer}`);
       await sleep(500);
