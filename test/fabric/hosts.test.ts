@@ -2,6 +2,7 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import net from 'node:net';
 import tls from 'node:tls';
 import { expect } from 'chai';
 import { ApiKeyStore } from '../../gateway-api/src/auth/api-keys';
@@ -238,6 +239,39 @@ describe('on Fabric: one host per county (network namespaces)', function () {
       const orderer = /started zfail-orderer \(pid (\d+)/.exec(said)?.[1];
       expect(orderer && netnsOfPid(Number(orderer)), 'the orderer was stopped').to.equal(undefined);
     } finally {
+      removeDir(dir);
+    }
+  });
+});
+
+describe('on Fabric: where network namespaces cannot be made, --hosts comes up in loopback and says why', function () {
+  this.timeout(60_000);
+
+  it('up.sh --hosts in a user namespace (root there, no right to make network namespaces): a warning, the loopback layout', async function () {
+    if (process.getuid?.() !== 0) this.skip(); // needs unshare as root; a non-root run is in loopback already
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'cl-hosts-none-'));
+    // a port taken on purpose stops up.sh right after it chose its layout and rendered the configuration
+    const taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as net.AddressInfo).port;
+    try {
+      const cfg = JSON.parse(readFileSync(path.join(ROOT, 'network', 'counties.json'), 'utf8')) as { counties: Array<{ orderer: { port: number } }> };
+      (cfg.counties[0] as { orderer: { port: number } }).orderer.port = port;
+      writeFileSync(path.join(dir, 'counties.json'), JSON.stringify(cfg));
+      const run = spawnSync('unshare', ['--user', '--map-root-user', 'bash', path.join(ROOT, 'scripts/network/up.sh'), '--hosts'], {
+        env: { ...process.env, NETWORK_CONFIG: path.join(dir, 'counties.json'), NETWORK_RUN_DIR: path.join(dir, 'run') },
+        encoding: 'utf8',
+        timeout: 50_000,
+      });
+      const said = `${run.stdout}\n${run.stderr}`;
+      expect(said).to.include(
+        "WARNING: the hosts layout (one network namespace per county) is not available: 'ip netns add' does not work here; starting the loopback layout instead",
+      );
+      expect(said).to.include('(loopback layout)');
+      expect(said).to.include(`port 127.0.0.1:${port}`);
+      expect(run.status).to.not.equal(0);
+    } finally {
+      taken.close();
       removeDir(dir);
     }
   });
