@@ -153,7 +153,7 @@ export class FabricLedger implements Ledger {
 
   /**
    * After an UNAVAILABLE answer from peer `at`: when that peer itself cannot be reached (its
-   * connection does not get ready within a moment), move to the next peer and say so; an
+   * connection does not get ready within a moment), the next peer takes the calls; an
    * UNAVAILABLE that came from beyond a reachable peer (an orderer, another endorser) moves nothing.
    */
   async #failedOver(at: number, err: unknown): Promise<boolean> {
