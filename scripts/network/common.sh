@@ -127,6 +127,8 @@ stop_pid() {
   kill -TERM "$pid" 2>/dev/null || return 0
   for _ in $(seq 1 100); do is_ours "$pid" "$exe" || { say "stopped $id (pid $pid)"; return 0; }; sleep 0.1; done
   kill -KILL "$pid" 2>/dev/null || true
+  # its sockets close only once it is gone: a start right after must not find its ports taken
+  for _ in $(seq 1 50); do is_ours "$pid" "$exe" || break; sleep 0.1; done
   say "killed $id (pid $pid) after it ignored SIGTERM for 10s"
 }
 
