@@ -20,6 +20,8 @@ export interface FabricSettings {
   readonly mspId?: string;
   /** Unset: FabricLedger's default chaincode name. */
   readonly chaincode?: string;
+  /** Other counties (keys or MSP IDs), in order, whose peers the gateway falls back on when its own is unreachable. */
+  readonly fallbackPeers?: readonly string[];
 }
 
 /** HTTPS: the files as given (loadConfig checks they are given together; readTls reads them). */
@@ -157,6 +159,11 @@ export const SETTINGS = {
   fabricNetwork: { variable: 'FABRIC_NETWORK', default: 'network/run/network.json', about: 'LEDGER=fabric: the network description' },
   fabricMspId: { variable: 'FABRIC_MSP_ID', unset: 'the first county of the network', about: 'LEDGER=fabric: the county whose peer to use' },
   fabricChaincode: { variable: 'FABRIC_CHAINCODE', unset: 'countyledger', about: 'LEDGER=fabric: the chaincode name' },
+  fabricFallbackPeers: {
+    variable: 'FABRIC_FALLBACK_PEERS',
+    unset: 'no fallback: only its own peer',
+    about: 'LEDGER=fabric: other counties (keys or MSP IDs, comma-separated, in order) whose peers the gateway uses while its own peer cannot be reached',
+  },
   publicRateBurst: { variable: 'PUBLIC_RATE_BURST', default: '30', about: 'requests a client IP may make at once to the /public routes (together)' },
   publicRatePerSecond: {
     variable: 'PUBLIC_RATE_PER_SECOND',
@@ -429,7 +436,16 @@ export function readTls(files: TlsFiles): TlsMaterial {
 function fabricOf(read: Reader): FabricSettings {
   const mspId = read.optional('fabricMspId');
   const chaincode = read.optional('fabricChaincode');
-  return { networkFile: path.resolve(read.text('fabricNetwork')), ...(mspId ? { mspId } : {}), ...(chaincode ? { chaincode } : {}) };
+  const fallbackPeers = (read.optional('fabricFallbackPeers') ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
+  return {
+    networkFile: path.resolve(read.text('fabricNetwork')),
+    ...(mspId ? { mspId } : {}),
+    ...(chaincode ? { chaincode } : {}),
+    ...(fallbackPeers.length ? { fallbackPeers } : {}),
+  };
 }
 
 /** The configuration from command-line arguments and the environment. Throws ConfigError on a bad value. */

@@ -11,6 +11,8 @@
 #   $RUN/logs/<id>.log       one log per node (chaincode logs too)
 #   $RUN/pids                "<pid> <id> <executable>" of every process started
 #   $RUN/network.json        connection facts for clients
+#   $RUN/layout              loopback | hosts;  hosts layout: $RUN/bridge "<bridge> <addr/len>",
+#                            $RUN/hosts.tsv "<county> <netns> <host-link> <addr/len>" (render.mjs)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 FABRIC_HOME="${FABRIC_HOME:-$ROOT/.fabric}"
@@ -50,7 +52,7 @@ pid_of() {
   done <"$PIDS" | tail -1
 }
 
-# node_line ID: the nodes.tsv line of a node: id kind county checks health
+# node_line ID: the nodes.tsv line of a node: id kind county checks health netns
 node_line() { awk -F'\t' -v id="$1" '$1 == id' "$RUN/nodes.tsv"; }
 
 # port_free HOST:PORT LABEL: dies with a readable message when something listens there
@@ -83,9 +85,14 @@ start_node() {
   mkdir -p "$RUN/nodes/$id" "$LOGS"
   echo "=== $(date -Is) starting $id" >>"$LOGS/$id.log"
   # shellcheck disable=SC1090
+  # hosts layout: the node (and the chaincode its peer starts) runs in its county's namespace;
+  # `ip netns exec` execs in place, so the recorded PID stays the node's
+  local netns in=()
+  netns="$(cut -f6 <<<"$line")"
+  if [ -n "$netns" ]; then in=(ip netns exec "$netns"); fi
   ( set -a; . "$RUN/nodes/$id.env"; set +a
     cd "$RUN/nodes/$id"
-    if [ "$kind" = peer ]; then exec setsid "$exe" node start; else exec setsid "$exe"; fi
+    if [ "$kind" = peer ]; then exec "${in[@]}" setsid "$exe" node start; else exec "${in[@]}" setsid "$exe"; fi
   ) </dev/null >>"$LOGS/$id.log" 2>&1 &
   pid=$!
   echo "$pid $id $exe" >>"$PIDS"
@@ -120,6 +127,8 @@ stop_pid() {
   kill -TERM "$pid" 2>/dev/null || return 0
   for _ in $(seq 1 100); do is_ours "$pid" "$exe" || { say "stopped $id (pid $pid)"; return 0; }; sleep 0.1; done
   kill -KILL "$pid" 2>/dev/null || true
+  # its sockets close only once it is gone: a start right after must not find its ports taken
+  for _ in $(seq 1 50); do is_ours "$pid" "$exe" || break; sleep 0.1; done
   say "killed $id (pid $pid) after it ignored SIGTERM for 10s"
 }
 
@@ -131,3 +140,78 @@ in_county() {
 }
 
 counties() { node -e 'for (const c of JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")).counties) console.log(c.key)' "$NETWORK_CONFIG"; }
+
+# ---- hosts layout (up.sh --hosts): one Linux network namespace per county, a veth pair from it to a
+# bridge in the root namespace. Private 10.x addresses only, no default route in a namespace: nothing
+# leaves the machine. Names: bridge clbr0, namespace and root-side link cl-<county> (15 characters at
+# most), the namespace side eth0.
+
+# hosts_available: sets HOSTS_WHY and fails when namespaces, veth pairs and bridges cannot be made here
+hosts_available() {
+  HOSTS_WHY=""
+  if [ "$(id -u)" != 0 ]; then HOSTS_WHY="it needs root"; return 1; fi
+  if ! command -v ip >/dev/null 2>&1; then HOSTS_WHY="the ip command (iproute2) is missing"; return 1; fi
+  local probe="clprobe$$"
+  if ! ip netns add "$probe" 2>/dev/null; then HOSTS_WHY="'ip netns add' does not work here"; return 1; fi
+  if ! ip link add "${probe:0:13}b" type veth peer name eth0 netns "$probe" 2>/dev/null; then
+    ip netns del "$probe" 2>/dev/null || true
+    HOSTS_WHY="veth pairs cannot be made here"; return 1
+  fi
+  ip link del "${probe:0:13}b" 2>/dev/null || true
+  ip netns del "$probe" 2>/dev/null || true
+  if ! ip link add "${probe:0:13}r" type bridge 2>/dev/null; then HOSTS_WHY="bridges cannot be made here"; return 1; fi
+  ip link del "${probe:0:13}r" 2>/dev/null || true
+}
+
+# hosts_names: "<netns> <host-link>" per county and "bridge <name>", from the runtime folder and from
+# the county file (so that leftovers are found even when the runtime folder is gone)
+hosts_names() {
+  if [ -f "$RUN/hosts.tsv" ]; then awk -F'\t' '{print $2, $3}' "$RUN/hosts.tsv"; fi
+  if [ -f "$RUN/bridge" ]; then awk -F'\t' '{print "bridge", $1}' "$RUN/bridge"; fi
+  if [ -f "$NETWORK_CONFIG" ]; then
+    node -e 'const c = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+      for (const x of c.counties ?? []) { const n = `cl-${x.key}`.slice(0, 15); console.log(n, n); }
+      console.log("bridge", (c.hosts && c.hosts.bridge) || "clbr0");' "$NETWORK_CONFIG" 2>/dev/null || true
+  fi
+}
+
+# hosts_remove: every namespace, link and bridge of the hosts layout that exists (idempotent). A
+# process still inside one of our namespaces (a gateway a test left, a chaincode) is killed by its PID.
+hosts_remove() {
+  command -v ip >/dev/null 2>&1 || return 0
+  local a b pid left=0
+  while read -r a b; do
+    [ -n "$a" ] || continue
+    if [ "$a" = bridge ]; then continue; fi
+    if ip netns list 2>/dev/null | awk '{print $1}' | grep -qx "$a"; then
+      for pid in $(ip netns pids "$a" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null && left=$((left + 1)); done
+      ip netns del "$a" 2>/dev/null && say "removed network namespace $a"
+    fi
+    if ip link show "$b" >/dev/null 2>&1; then ip link del "$b" 2>/dev/null && say "removed link $b"; fi
+  done < <(hosts_names | sort -u)
+  while read -r a b; do
+    if [ "$a" = bridge ] && ip link show "$b" >/dev/null 2>&1; then ip link del "$b" 2>/dev/null && say "removed bridge $b"; fi
+  done < <(hosts_names | sort -u)
+  if [ "$left" -gt 0 ]; then say "killed $left process(es) left in the counties' namespaces"; fi
+  return 0
+}
+
+# hosts_up: makes the bridge, and each county's namespace with its address on a veth pair to it
+hosts_up() {
+  local bridge baddr key ns link addr
+  IFS=$'\t' read -r bridge baddr <"$RUN/bridge"
+  hosts_remove >/dev/null
+  ip link add "$bridge" type bridge || die "could not make the bridge $bridge"
+  ip addr add "$baddr" dev "$bridge"
+  ip link set "$bridge" up
+  while IFS=$'\t' read -r key ns link addr; do
+    ip netns add "$ns" || die "could not make the network namespace $ns"
+    ip link add "$link" type veth peer name eth0 netns "$ns" || die "could not make the veth pair $link"
+    ip link set "$link" master "$bridge"
+    ip link set "$link" up
+    ip -n "$ns" link set lo up
+    ip -n "$ns" addr add "$addr" dev eth0
+    ip -n "$ns" link set eth0 up
+    say "host of $key: namespace $ns, address ${addr%/*}, link $link on bridge $bridge"
+  done <"$RUN/hosts.tsv"
+}

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Stops every process the network scripts started (exactly the PIDs recorded in network/run/pids,
-# each checked to still run the recorded executable) and removes the runtime data.
+# each checked to still run the recorded executable), removes the hosts layout's namespaces, links
+# and bridge (common.sh hosts_remove), and removes the runtime data.
 # NETWORK_KEEP_LOGS=1 keeps network/run/logs.
 . "$(dirname "$0")/common.sh"
 
@@ -20,6 +21,9 @@ if [ -f "$PIDS" ]; then
     wait
   done
 fi
+
+# hosts layout: the namespaces, their links and the bridge (also leftovers of a run that failed)
+hosts_remove
 
 case "$RUN" in /|"$HOME"|"$ROOT"|"$ROOT/network") die "refusing to remove $RUN";; esac
 if [ -d "$RUN" ]; then

@@ -28,6 +28,24 @@ function fail(msg) {
 }
 
 const cfg = JSON.parse(readFileSync(CONFIG, 'utf8'));
+// NETWORK_LAYOUT=hosts (up.sh --hosts): each county on its own host, a Linux network namespace with the
+// county's hostAddress; its peer and orderer listen and are reached there (up.sh makes the namespaces).
+// Otherwise (loopback) the peer/orderer host and listenHost of counties.json are used as written.
+const LAYOUT = process.env.NETWORK_LAYOUT === 'hosts' ? 'hosts' : 'loopback';
+const hostsCfg = { bridge: 'clbr0', bridgeAddress: '10.77.0.1/24', ...(cfg.hosts ?? {}) };
+// Linux interface names are at most 15 characters
+const linkName = (c) => `cl-${c.key}`.slice(0, 15);
+if (LAYOUT === 'hosts') {
+  if (!/^[a-z][a-z0-9-]{0,14}$/.test(hostsCfg.bridge)) fail('"hosts.bridge" must be an interface name of at most 15 characters');
+  if (!/^10\.\d+\.\d+\.\d+\/\d+$/.test(hostsCfg.bridgeAddress)) fail('"hosts.bridgeAddress" must be a private 10.x.y.z/len address');
+  const seen = new Set([hostsCfg.bridgeAddress.split('/')[0]]);
+  for (const c of cfg.counties ?? []) {
+    if (!/^10\.\d+\.\d+\.\d+$/.test(c.hostAddress ?? '')) fail(`county ${c.key} lacks "hostAddress" (a private 10.x.y.z address) for the hosts layout`);
+    if (seen.has(c.hostAddress)) fail(`hostAddress ${c.hostAddress} is used twice`);
+    seen.add(c.hostAddress);
+    for (const kind of ['peer', 'orderer']) if (c[kind]) c[kind] = { ...c[kind], host: c.hostAddress, listenHost: c.hostAddress };
+  }
+}
 if (!cfg.channel || !/^[a-z][a-z0-9.-]*$/.test(cfg.channel)) fail('"channel" must be a lower-case channel name');
 if (!Array.isArray(cfg.counties) || cfg.counties.length === 0) fail('"counties" must be a non-empty list');
 
@@ -319,7 +337,18 @@ for (const c of cfg.counties) {
 }
 // orderers first: peers need an ordering service to pull blocks from
 nodes.sort((a, b) => (a[1] === b[1] ? 0 : a[1] === 'orderer' ? -1 : 1));
-write('nodes.tsv', nodes.map((r) => r.join('\t')).join('\n') + '\n');
+// 6th column: the county's network namespace in the hosts layout (empty: the root namespace)
+const netnsOf = (key) => (LAYOUT === 'hosts' ? linkName({ key }) : '');
+write('nodes.tsv', nodes.map((r) => [...r, netnsOf(r[2])].join('\t')).join('\n') + '\n');
+
+// ---- hosts layout: what up.sh makes (bridge, one namespace + veth pair per county) and down.sh removes ----
+// hosts.tsv: netns host-link address/len, one line per county; layout: loopback | hosts
+write('layout', LAYOUT + '\n');
+if (LAYOUT === 'hosts') {
+  const len = hostsCfg.bridgeAddress.split('/')[1];
+  write('hosts.tsv', cfg.counties.map((c) => [c.key, linkName(c), linkName(c), `${c.hostAddress}/${len}`].join('\t')).join('\n') + '\n');
+  write('bridge', `${hostsCfg.bridge}\t${hostsCfg.bridgeAddress}\n`);
+}
 
 // ---- each county's admin environment for the peer CLI and osnadmin ----
 for (const c of cfg.counties) {
@@ -391,8 +420,13 @@ const counties = cfg.counties.map((c) => ({
     ca: { cert: join(pubOrdMsp(c), 'cacerts', `ca.${c.orderer.domain}-cert.pem`) },
   },
   ca: { cert: pubCaCert(c) },
+  // hosts layout: the county's own host (network namespace), its address and the root side of its link
+  ...(LAYOUT === 'hosts' ? { address: c.hostAddress, netns: linkName(c), hostLink: linkName(c) } : {}),
 }));
-write('network.json', JSON.stringify({ channel: cfg.channel, counties }, null, 2) + '\n');
+write(
+  'network.json',
+  JSON.stringify({ channel: cfg.channel, layout: LAYOUT, ...(LAYOUT === 'hosts' ? { bridge: hostsCfg.bridge } : {}), counties }, null, 2) + '\n',
+);
 
 // ---- each county's own facts, in its own folder: its CA (certificate and key folder, to issue
 // further identities), its admin MSP and the generated user MSPs (User1@<domain>). Read by that

@@ -7,6 +7,30 @@
 # Everything lives in network/run (NETWORK_RUN_DIR); stop it with scripts/network/down.sh.
 . "$(dirname "$0")/common.sh"
 
+# Layout: loopback (default: every node on the addresses counties.json gives, 127.0.0.1) or hosts
+# (--hosts, or NETWORK_LAYOUT=hosts): each county on its own host, a network namespace with its
+# counties.json hostAddress. NETWORK_LAYOUT=auto takes hosts where it works. Where namespaces cannot be
+# made (not root, no iproute2, a container without the right) the network comes up in loopback.
+for arg in "$@"; do
+  case "$arg" in
+    --hosts) NETWORK_LAYOUT=hosts ;;
+    --loopback) NETWORK_LAYOUT=loopback ;;
+    *) die "unknown option '$arg' (options: --hosts, --loopback)" ;;
+  esac
+done
+NETWORK_LAYOUT="${NETWORK_LAYOUT:-loopback}"
+case "$NETWORK_LAYOUT" in
+  loopback) ;;
+  hosts | auto)
+    if ! hosts_available; then
+      if [ "$NETWORK_LAYOUT" = auto ]; then say "the hosts layout (one network namespace per county) is not available here: $HOSTS_WHY; using the loopback layout"
+      else say "WARNING: the hosts layout (one network namespace per county) is not available: $HOSTS_WHY; starting the loopback layout instead"; fi
+      NETWORK_LAYOUT=loopback
+    else NETWORK_LAYOUT=hosts; fi ;;
+  *) die "NETWORK_LAYOUT must be loopback, hosts or auto (not '$NETWORK_LAYOUT')" ;;
+esac
+export NETWORK_LAYOUT
+
 bash "$ROOT/scripts/fabric-install.sh" || die "Fabric is not installed and 'npm run fabric:install' failed"
 require_fabric
 command -v curl >/dev/null || die "curl is needed to check node health"
@@ -31,8 +55,9 @@ cleanup_on_error() {
 }
 trap cleanup_on_error EXIT
 
-say "rendering configuration from $NETWORK_CONFIG"
+say "rendering configuration from $NETWORK_CONFIG ($NETWORK_LAYOUT layout)"
 node "$ROOT/scripts/network/render.mjs"
+if [ "$NETWORK_LAYOUT" = hosts ]; then hosts_up; fi
 CHANNEL="$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")).channel)' "$NETWORK_CONFIG")"
 
 # ports first, so that a taken port is reported before anything starts
@@ -127,7 +152,7 @@ for id in "${PEERS[@]}"; do
 done
 
 trap - EXIT
-say "network is up: channel $CHANNEL, ${#ORDERERS[@]} orderers, ${#PEERS[@]} peers"
+say "network is up ($NETWORK_LAYOUT layout): channel $CHANNEL, ${#ORDERERS[@]} orderers, ${#PEERS[@]} peers"
 while IFS=$'\t' read -r id _ _ checks _; do
   printf 'network:   %-18s pid %-7s %s  (log %s)\n' "$id" "$(pid_of "$id")" "${checks//=/ }" "$LOGS/$id.log"
 done <"$RUN/nodes.tsv"

@@ -29,8 +29,15 @@ describe('on Fabric: ownership transfer and evidence through the three countiesâ
   let settleBlock = -1;
   let settleTx = '';
 
-  const post = (who: string, url: string, body: unknown) => keys[who]!.app.request('POST', url, keys[who]!.key, body);
-  const get = (who: string, url: string) => keys[who]!.app.request('GET', url, keys[who]!.key);
+  // each member acts on its own county's peer, which may not have the block just committed on another's yet
+  const post = async (who: string, url: string, body: unknown) => {
+    await peersInSync(counties);
+    return keys[who]!.app.request('POST', url, keys[who]!.key, body);
+  };
+  const get = async (who: string, url: string) => {
+    await peersInSync(counties);
+    return keys[who]!.app.request('GET', url, keys[who]!.key);
+  };
   const upload = (who: string, url: string, content: Buffer, contentType = 'application/pdf') => {
     const body = multipartBody({ content, contentType });
     return keys[who]!.app.app.inject({ method: 'POST', url, payload: body.payload, headers: { ...body.headers, authorization: `Bearer ${keys[who]!.key}` } });

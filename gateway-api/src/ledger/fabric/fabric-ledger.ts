@@ -38,6 +38,21 @@ export interface FabricLedgerOptions {
   readonly orderRetryMs?: number;
   /** Identity for system queries (qscc): blocks, transactions, chain height. */
   readonly systemIdentity: LedgerIdentity;
+  /**
+   * Other counties (MSP IDs), in order, whose peers' Gateway service this gateway uses while its own
+   * peer cannot be reached (FABRIC_FALLBACK_PEERS). Their peers endorse through the channel's
+   * policy as the own peer would; the caller still signs with its own key.
+   */
+  readonly fallbackMspIds?: readonly string[];
+  /** How long to stay on a fallback peer before asking whether the own peer is back (ms, default 3 s). */
+  readonly homeRetryMs?: number;
+}
+
+/** One peer's Gateway service: its gRPC connection and a Gateway per caller on it. */
+interface GatewayPeer {
+  readonly mspId: string;
+  readonly client: grpc.Client;
+  readonly gateways: Map<string, Gateway>;
 }
 
 /**
@@ -72,31 +87,46 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
  */
 export class FabricLedger implements Ledger {
   readonly kind = 'fabric' as const;
-  readonly #client: grpc.Client;
+  /** The own county's peer first, then the fallback peers in their order. */
+  readonly #peers: GatewayPeer[];
+  /** Index in #peers of the peer calls go to now. */
+  #current = 0;
+  /** While on a fallback peer: when to ask again whether the own peer is back. */
+  #homeAt = 0;
   readonly #options: FabricLedgerOptions;
   readonly #chaincode: string;
-  readonly #gateways = new Map<string, Gateway>();
   #closed = false;
 
   constructor(options: FabricLedgerOptions) {
-    const county = options.network.counties.find((c) => c.mspId === options.mspId);
-    if (!county) throw new Error(`county ${options.mspId} is not in the network description`);
-    const tls = grpc.credentials.createSsl(readFileSync(county.peer.tlsRootCert));
-    this.#client = new grpc.Client(county.peer.endpoint, tls, {
-      'grpc.ssl_target_name_override': county.peer.hostnameOverride,
-      'grpc.max_receive_message_length': 100 * 1024 * 1024,
-    });
+    const peerOf = (mspId: string): GatewayPeer => {
+      const county = options.network.counties.find((c) => c.mspId === mspId);
+      if (!county) throw new Error(`county ${mspId} is not in the network description`);
+      const tls = grpc.credentials.createSsl(readFileSync(county.peer.tlsRootCert));
+      const client = new grpc.Client(county.peer.endpoint, tls, {
+        'grpc.ssl_target_name_override': county.peer.hostnameOverride,
+        'grpc.max_receive_message_length': 100 * 1024 * 1024,
+      });
+      return { mspId, client, gateways: new Map() };
+    };
+    const fallbacks = [...new Set(options.fallbackMspIds ?? [])].filter((m) => m !== options.mspId);
+    this.#peers = [peerOf(options.mspId), ...fallbacks.map(peerOf)];
     this.#options = options;
     this.#chaincode = options.chaincodeName ?? 'countyledger';
   }
 
+  /** The county whose peer's Gateway service calls go to now (the own county unless it fell back). */
+  get gatewayPeer(): string {
+    return (this.#peers[this.#current] as GatewayPeer).mspId;
+  }
+
   #gateway(identity: LedgerIdentity): Gateway {
     if (this.#closed) throw new LedgerError('UNAVAILABLE', 'the ledger is closed');
+    const peer = this.#peers[this.#current] as GatewayPeer;
     const key = `${identity.mspId}\n${identity.certificate}`;
-    let gw = this.#gateways.get(key);
+    let gw = peer.gateways.get(key);
     if (!gw) {
       gw = connect({
-        client: this.#client,
+        client: peer.client,
         identity: { mspId: identity.mspId, credentials: Buffer.from(identity.certificate) },
         signer: nodeCryptoSigner(identity.privateKey),
         hash: hash.none,
@@ -105,9 +135,51 @@ export class FabricLedger implements Ledger {
         submitOptions: deadline(10_000),
         commitStatusOptions: deadline(60_000),
       });
-      this.#gateways.set(key, gw);
+      peer.gateways.set(key, gw);
     }
     return gw;
+  }
+
+  /**
+   * Before a call on a fallback peer: once in a while ask (without waiting) whether the own peer's
+   * connection is ready again, and go back to it when it is.
+   */
+  #homeIfBack(): void {
+    if (this.#current === 0 || Date.now() < this.#homeAt) return;
+    const own = this.#peers[0] as GatewayPeer;
+    if (own.client.getChannel().getConnectivityState(true) === grpc.connectivityState.READY) this.#current = 0;
+    else this.#homeAt = Date.now() + (this.#options.homeRetryMs ?? 3000);
+  }
+
+  /**
+   * After an UNAVAILABLE answer from peer `at`: when that peer itself cannot be reached (its
+   * connection does not get ready within a moment), the next peer takes the calls; an
+   * UNAVAILABLE that came from beyond a reachable peer (an orderer, another endorser) moves nothing.
+   */
+  async #failedOver(at: number, err: unknown): Promise<boolean> {
+    if (this.#peers.length < 2 || this.#closed || toLedgerError(err).code !== 'UNAVAILABLE') return false;
+    if (this.#current !== at) return true; // another call moved on already
+    const peer = this.#peers[at] as GatewayPeer;
+    const reachable = await new Promise<boolean>((resolve) => peer.client.waitForReady(Date.now() + 1500, (e) => resolve(!e)));
+    if (reachable) return false;
+    if (this.#current === at) {
+      this.#current = (at + 1) % this.#peers.length;
+      if (this.#current !== 0) this.#homeAt = Date.now() + (this.#options.homeRetryMs ?? 3000);
+    }
+    return true;
+  }
+
+  /** A call on the current peer, moved to the next peer (at most once round all of them) while peers cannot be reached. */
+  async #onPeer<T>(call: () => Promise<T>): Promise<T> {
+    this.#homeIfBack();
+    for (let moves = 0; ; moves++) {
+      const at = this.#current;
+      try {
+        return await call();
+      } catch (err) {
+        if (moves + 1 >= this.#peers.length || !(await this.#failedOver(at, err))) throw err;
+      }
+    }
   }
 
   #network(identity: LedgerIdentity): Network {
@@ -120,8 +192,11 @@ export class FabricLedger implements Ledger {
 
   async submit(identity: LedgerIdentity, request: TransactionRequest): Promise<SubmitResult> {
     const retries = this.#options.mvccRetries ?? 10;
+    this.#homeIfBack();
+    let moves = 0;
     for (let attempt = 0; ; attempt++) {
       let phase: 'endorse' | 'order' | 'commit' = 'endorse';
+      const at = this.#current;
       // With a chosen nonce the transaction ID is known in advance (transaction-ids.ts): a peer
       // refuses to endorse an ID it has committed, and the committed transaction is answered instead.
       const nonce = request.nonce ? attemptNonce(request.nonce, attempt) : undefined;
@@ -156,6 +231,14 @@ export class FabricLedger implements Ledger {
           const committed = await this.#committed(txId);
           if (committed && !(committed instanceof LedgerError)) return committed;
           e = committed ?? this.#unreadable(txId);
+        }
+        // The peer went away: the same attempt again through the next peer. Before ordering nothing
+        // was sent; after it only with a chosen transaction ID, which commits at most once and whose
+        // committed answer the next peer gives (the duplicate check above).
+        if ((phase === 'endorse' || txId) && moves + 1 < this.#peers.length && (await this.#failedOver(at, err))) {
+          moves++;
+          attempt--;
+          continue;
         }
         // Re-endorse (a new transaction) after a read conflict, or when an endorser of a transaction
         // with transient data could not be reached (another county is asked next time). Never after
@@ -238,10 +321,12 @@ export class FabricLedger implements Ledger {
 
   async evaluate(identity: LedgerIdentity, request: TransactionRequest): Promise<Buffer> {
     try {
-      const result = await this.#contract(identity).evaluate(request.name, {
-        arguments: [...(request.args ?? [])],
-        ...(request.transient ? { transientData: request.transient } : {}),
-      });
+      const result = await this.#onPeer(() =>
+        this.#contract(identity).evaluate(request.name, {
+          arguments: [...(request.args ?? [])],
+          ...(request.transient ? { transientData: request.transient } : {}),
+        }),
+      );
       return Buffer.from(result);
     } catch (err) {
       throw toLedgerError(err);
@@ -279,9 +364,11 @@ export class FabricLedger implements Ledger {
 
   async #qscc(fn: string, ...args: Array<string | Uint8Array>): Promise<Uint8Array> {
     try {
-      return await this.#network(this.#options.systemIdentity)
-        .getContract('qscc')
-        .evaluateTransaction(fn, this.#options.network.channel, ...args);
+      return await this.#onPeer(() =>
+        this.#network(this.#options.systemIdentity)
+          .getContract('qscc')
+          .evaluateTransaction(fn, this.#options.network.channel, ...args),
+      );
     } catch (err) {
       throw toLedgerError(err);
     }
@@ -412,7 +499,9 @@ export class FabricLedger implements Ledger {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    for (const gw of this.#gateways.values()) gw.close();
-    this.#client.close();
+    for (const peer of this.#peers) {
+      for (const gw of peer.gateways.values()) gw.close();
+      peer.client.close();
+    }
   }
 }

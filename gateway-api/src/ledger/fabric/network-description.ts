@@ -8,6 +8,8 @@ import path from 'node:path';
  */
 export interface NetworkDescription {
   readonly channel: string;
+  /** loopback: every node on the addresses of counties.json; hosts: one network namespace per county (up.sh --hosts). */
+  readonly layout?: 'loopback' | 'hosts';
   readonly counties: ReadonlyArray<{
     readonly key: string;
     readonly name: string;
@@ -17,6 +19,10 @@ export interface NetworkDescription {
     readonly ca: { readonly cert: string };
     /** The county's ordering organisation; `ca.cert` its CA certificate (older descriptions lack it: see fabric/trust.ts). */
     readonly orderer?: { readonly mspId: string; readonly ca?: { readonly cert: string } };
+    /** Hosts layout: the county's host address, its network namespace and the root-side name of its veth link. */
+    readonly address?: string;
+    readonly netns?: string;
+    readonly hostLink?: string;
   }>;
 }
 

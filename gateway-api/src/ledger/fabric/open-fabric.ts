@@ -36,16 +36,29 @@ export async function openFabricLedger(dataDir: string, settings: FabricSettings
   const county: County = { mspId: own.mspId, name: own.name, division: own.division };
   const wallet = await Wallet.open(path.join(dataDir, 'wallet-fabric', mspId), [county], { [mspId]: ca });
   await wallet.issue(mspId, 'gateway', 'client');
+  const fallbackMspIds = fallbackPeersOf(network, settings, mspId);
   const ledger = new FabricLedger({
     network,
     mspId,
     systemIdentity: wallet.ledgerIdentity(mspId, 'gateway'),
     ...(settings.chaincode ? { chaincodeName: settings.chaincode } : {}),
+    ...(fallbackMspIds.length ? { fallbackMspIds } : {}),
   });
   return { ledger, wallet, counties: [county] as readonly County[] };
 }
 
 type NetworkCounty = NetworkDescription['counties'][number];
+
+/** FABRIC_FALLBACK_PEERS (county keys or MSP IDs) as the MSP IDs of other counties of the network, in the order given. */
+function fallbackPeersOf(network: NetworkDescription, settings: FabricSettings, mspId: string): string[] {
+  return (settings.fallbackPeers ?? []).map((name) => {
+    const c = network.counties.find((x) => x.key === name || x.mspId === name);
+    if (!c)
+      throw new Error(`FABRIC_FALLBACK_PEERS names ${name}, which is no county of ${settings.networkFile} (${network.counties.map((x) => x.key).join(', ')})`);
+    if (c.mspId === mspId) throw new Error(`FABRIC_FALLBACK_PEERS names ${name}, the gateway's own county: list other counties' peers`);
+    return c.mspId;
+  });
+}
 
 /** The network description is shared by every county: it must not name any county's private material. */
 function refuseOtherCountiesKeyPaths(network: NetworkDescription, file: string, mspId: string): void {
