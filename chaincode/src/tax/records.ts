@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { actorSchema } from '../kernel/actor';
-import { fenTotalSchema } from '../kernel/schemas';
 import { defineRecordType } from '../kernel/state';
 
 export const agreementApprovalSchema = z.strictObject({
@@ -54,24 +53,6 @@ export const taxEntrySchema = z.strictObject({
 });
 export type TaxEntry = z.infer<typeof taxEntrySchema>;
 
-/**
- * Running totals of a county pair's cross-region trades on one day, for statements (≤ 366 reads).
- * The amounts are exact decimal totals (no number of trades overflows them); the count grows by one
- * per settling transaction.
- */
-export const taxDaySchema = z.strictObject({
-  countyA: z.string(),
-  countyB: z.string(),
-  date: z.string(),
-  trades: z.number(),
-  priceFen: fenTotalSchema,
-  taxFen: fenTotalSchema,
-  /** Tax due to each county of the pair that day. */
-  shareAFen: fenTotalSchema,
-  shareBFen: fenTotalSchema,
-});
-export type TaxDay = z.infer<typeof taxDaySchema>;
-
 export const TaxAgreements = defineRecordType<TaxAgreement>({
   type: 'taxagreement',
   keyArity: 1,
@@ -83,10 +64,4 @@ export const TaxEntries = defineRecordType<TaxEntry>({
   type: 'taxentry',
   keyArity: 4,
   keyOf: (e) => [e.countyA, e.countyB, e.date, e.orderId],
-});
-
-export const TaxDays = defineRecordType<TaxDay>({
-  type: 'taxday',
-  keyArity: 3,
-  keyOf: (d) => [d.countyA, d.countyB, d.date],
 });

@@ -3,16 +3,17 @@ import { canonicalJson } from '../kernel/canonical-json';
 import { CountyContract } from '../kernel/contract-base';
 import { conflict, forbidden, invalidArgument, ruleViolation } from '../kernel/errors';
 import { emit } from '../kernel/events';
-import { checkPageSize, getRecord, listByIndex, listRecords, mustGetRecord, putRecord } from '../kernel/state';
+import { checkPageSize, listByIndex, listRecords, mustGetRecord, putRecord } from '../kernel/state';
 import { today, txTime } from '../kernel/time';
 import { parseInput } from '../kernel/validate';
 import { taxTransactions } from './transactions';
 import { requireRole } from '../membership/access';
 import { getCounty, requireKnownCounty } from '../counties/counties';
-import { TaxAgreement, TaxAgreements, TaxDays, TaxEntries } from './records';
+import { TaxAgreement, TaxAgreements, TaxEntries } from './records';
 import { datesOf } from '../kernel/dates';
-import { addFen, fenBig, fenTotal } from '../kernel/money';
-import { DEFAULT_TAX_RATE_BP, MAX_AGREEMENTS_PER_PAIR, agreementsOfPair, countyPair } from './trade-tax';
+import { fenBig, fenTotal } from '../kernel/money';
+import { DEFAULT_TAX_RATE_BP, MAX_AGREEMENTS_PER_PAIR, agreementsOfPair, countyPair, taxOfDay } from './trade-tax';
+import { SummedEntriesBudget } from '../kernel/summed-entries';
 
 export const TaxEvents = {
   AgreementProposed: 'tax.AgreementProposed',
@@ -113,7 +114,7 @@ export class TaxContract extends CountyContract {
 
   /**
    * A county pair's statement for a range of days (≤ 366): cross-region trades between them,
-   * their price, the tax and each county's share, from the running day totals kept at settlement.
+   * their price, the tax and each county's share, summed from the tax entries kept at settlement.
    */
   @Transaction(false)
   async Statement(ctx: Context, inputJson: string): Promise<string> {
@@ -123,10 +124,16 @@ export class TaxContract extends CountyContract {
     const days = [];
     let trades = 0;
     const sums = { priceFen: 0n, taxFen: 0n, shareAFen: 0n, shareBFen: 0n };
+    const budget = new SummedEntriesBudget();
     for (const date of datesOf(input.from, input.to)) {
-      const day = await getRecord(ctx, TaxDays, [a, b, date]);
+      const day = await taxOfDay(ctx, a, b, date, budget);
       if (!day) continue;
-      const amounts = { priceFen: addFen(day.priceFen), taxFen: addFen(day.taxFen), shareAFen: addFen(day.shareAFen), shareBFen: addFen(day.shareBFen) };
+      const amounts = {
+        priceFen: fenTotal(day.priceFen),
+        taxFen: fenTotal(day.taxFen),
+        shareAFen: fenTotal(day.shareAFen),
+        shareBFen: fenTotal(day.shareBFen),
+      };
       days.push({ date, trades: day.trades, ...amounts });
       trades += day.trades;
       for (const k of Object.keys(sums) as Array<keyof typeof sums>) sums[k] += fenBig(amounts[k]);

@@ -1,8 +1,9 @@
 import { Context } from 'fabric-contract-api';
 import { conflict } from '../kernel/errors';
-import { BASIS_POINTS, addFen, applyBasisPoints, largestRemainderSplit } from '../kernel/money';
+import { BASIS_POINTS, applyBasisPoints, largestRemainderSplit } from '../kernel/money';
 import { getRecord, putRecord, scanIndexBounded } from '../kernel/state';
-import { TaxAgreement, TaxAgreements, TaxDay, TaxDays, TaxEntries, TaxEntry } from './records';
+import { SummedEntriesBudget } from '../kernel/summed-entries';
+import { TaxAgreement, TaxAgreements, TaxEntries, TaxEntry } from './records';
 
 /**
  * Tax on a cross-region trade when no agreement is in force between the two counties:
@@ -62,8 +63,9 @@ export interface TaxableTrade {
 
 /**
  * Called by the market's settlement, in the settling transaction: records a cross-region trade's
- * tax and split under the agreement in force, with the county pair's running day totals (tax
- * statements). Reads only keys the settlement does not write; writes no event.
+ * tax and split under the agreement in force, one entry per trade (statements sum a day's
+ * entries, so concurrent settlements never read and rewrite a shared day total). Reads only
+ * the pair's agreements, which the settlement does not write; writes no event.
  */
 export async function recordTradeTax(ctx: Context, trade: TaxableTrade): Promise<void> {
   if (!trade.crossRegion || trade.originCounty === trade.buyerCounty) return;
@@ -82,19 +84,33 @@ export async function recordTradeTax(ctx: Context, trade: TaxableTrade): Promise
     ...(agreement ? { agreementId: agreement.id } : {}),
     settledAt: trade.settledAt,
   };
-  const shareA = countyA === trade.originCounty ? tax.originShareFen : tax.buyerShareFen;
-  const previousDay = await getRecord(ctx, TaxDays, [countyA, countyB, trade.date]);
-  const day: TaxDay = {
-    countyA,
-    countyB,
-    date: trade.date,
-    trades: (previousDay?.trades ?? 0) + 1,
-    // Exact totals: a day of trades near the bound never overflows them, so no settlement is refused for it.
-    priceFen: addFen(previousDay?.priceFen, trade.priceFen),
-    taxFen: addFen(previousDay?.taxFen, tax.taxFen),
-    shareAFen: addFen(previousDay?.shareAFen, shareA),
-    shareBFen: addFen(previousDay?.shareBFen, tax.taxFen - shareA),
-  };
   await putRecord(ctx, TaxEntries, entry);
-  await putRecord(ctx, TaxDays, day, previousDay);
+}
+
+/** The sums of a pair's day, as a statement shows them: its trades, their price, the tax and each county's share. */
+export interface TaxDaySums {
+  trades: number;
+  priceFen: bigint;
+  taxFen: bigint;
+  shareAFen: bigint;
+  shareBFen: bigint;
+}
+
+/**
+ * A county pair's day, summed from its tax entries (one bounded range read, counted against
+ * `budget`). Settlements before per-trade sums also kept a running `taxday` total, always
+ * together with an entry per trade, so the entries alone give the same figures for those days.
+ */
+export async function taxOfDay(ctx: Context, countyA: string, countyB: string, date: string, budget: SummedEntriesBudget): Promise<TaxDaySums | undefined> {
+  const entries = await budget.entries(ctx, TaxEntries, [countyA, countyB, date], 'tax entries');
+  if (entries.length === 0) return undefined;
+  const sums: TaxDaySums = { trades: entries.length, priceFen: 0n, taxFen: 0n, shareAFen: 0n, shareBFen: 0n };
+  for (const e of entries) {
+    const shareA = countyA === e.originCounty ? e.originShareFen : e.buyerShareFen;
+    sums.priceFen += BigInt(e.priceFen);
+    sums.taxFen += BigInt(e.taxFen);
+    sums.shareAFen += BigInt(shareA);
+    sums.shareBFen += BigInt(e.taxFen - shareA);
+  }
+  return sums;
 }
