@@ -73,6 +73,8 @@ export interface AppSettings {
   readonly evidenceDiskReserveBytes?: number;
   /** Open /events streams at most, per key and in all. */
   readonly eventStreams?: EventStreamLimits;
+  /** Blocks the own Fabric peer may be behind the others for /health/ready (HEALTH_MAX_BLOCK_LAG). */
+  readonly healthMaxBlockLag?: number;
   /** Where the log goes instead of stdout (tests read it back); with logLevel. */
   readonly logStream?: { write(line: string): void };
   /** Where people reach the web console (PUBLIC_BASE_URL): evidence certificates and lookups link to its verification page. */
@@ -192,7 +194,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   });
   app.addHook('onClose', async () => explorerIndex.close());
   if (deps.explorerIndex?.catchUpAtStart) app.addHook('onReady', async () => explorerIndex.startBackground());
-  await app.register(healthRoutes(deps.ledger));
+  await app.register(healthRoutes(deps.ledger, deps.healthMaxBlockLag ?? defaults.healthMaxBlockLag));
   await registerConsole(app, deps.consoleDir);
   await app.register(
     async (api) => {

@@ -82,6 +82,8 @@ export interface GatewayConfig {
   readonly evidenceDiskReserveBytes: number;
   /** How many /events streams may be open at once. */
   readonly eventStreams: EventStreamLimits;
+  /** Blocks the own Fabric peer may be behind the highest county peer for /health/ready. */
+  readonly healthMaxBlockLag: number;
 }
 
 /** Open /events streams at most: per API key (or client certificate), and in all. */
@@ -221,6 +223,11 @@ export const SETTINGS = {
     variable: 'EVENT_STREAMS_TOTAL',
     default: '256',
     about: 'open /events streams the gateway serves at once, all callers together; over it 429',
+  },
+  healthMaxBlockLag: {
+    variable: 'HEALTH_MAX_BLOCK_LAG',
+    default: '5',
+    about: 'LEDGER=fabric: blocks the own peer may be behind the highest county peer before /health/ready answers 503',
   },
   publicBaseUrl: {
     variable: 'PUBLIC_BASE_URL',
@@ -489,6 +496,7 @@ export function loadConfig(argv: readonly string[] = process.argv.slice(2), env:
       perKey: read.number('eventStreamsPerKey', { integer: true, min: 1 }),
       total: read.number('eventStreamsTotal', { integer: true, min: 1 }),
     },
+    healthMaxBlockLag: read.number('healthMaxBlockLag', { integer: true, min: 0 }),
     ...optionalEntry('publicBaseUrl', publicBaseUrlOf(read, host, port, tls !== undefined)),
     cjkFont: path.resolve(read.text('cjkFont')),
   };

@@ -183,6 +183,7 @@ function appSettings(config: GatewayConfig, tls: TlsMaterial | undefined): Omit<
     keyRateLimit: config.keyRateLimit,
     evidenceDiskReserveBytes: config.evidenceDiskReserveBytes,
     eventStreams: config.eventStreams,
+    healthMaxBlockLag: config.healthMaxBlockLag,
     publicBaseUrl: config.publicBaseUrl,
     cjkFont: config.cjkFont,
     explorerIndex: { catchUpAtStart: true },

@@ -99,6 +99,7 @@ describe('gateway configuration (config.ts)', () => {
       keyRateLimit: { burst: 3000, perSecond: 300 },
       evidenceDiskReserveBytes: 1024 * 1024 * 1024,
       eventStreams: { perKey: 4, total: 256 },
+      healthMaxBlockLag: 5,
       publicBaseUrl: 'http://127.0.0.1:3000',
       cjkFont: '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc',
     });
@@ -142,6 +143,7 @@ describe('gateway configuration (config.ts)', () => {
       EVIDENCE_DISK_RESERVE_BYTES: '0',
       EVENT_STREAMS_PER_KEY: '2',
       EVENT_STREAMS_TOTAL: '50',
+      HEALTH_MAX_BLOCK_LAG: '2',
       PUBLIC_BASE_URL: 'https://ledger.liangdang.example/console/',
       CJK_FONT: '/opt/fonts/NotoSansCJK-Regular.ttc',
     };
@@ -167,6 +169,7 @@ describe('gateway configuration (config.ts)', () => {
       keyRateLimit: { burst: 10, perSecond: 2 },
       evidenceDiskReserveBytes: 0,
       eventStreams: { perKey: 2, total: 50 },
+      healthMaxBlockLag: 2,
       publicBaseUrl: 'https://ledger.liangdang.example/console',
       cjkFont: '/opt/fonts/NotoSansCJK-Regular.ttc',
     });
@@ -220,6 +223,7 @@ describe('gateway configuration (config.ts)', () => {
       [[], { EVIDENCE_DISK_RESERVE_BYTES: '1G' }, /^EVIDENCE_DISK_RESERVE_BYTES must be an integer/],
       [[], { EVENT_STREAMS_PER_KEY: '0' }, /^EVENT_STREAMS_PER_KEY must be an integer of at least 1/],
       [[], { EVENT_STREAMS_TOTAL: '1.5' }, /^EVENT_STREAMS_TOTAL must be an integer/],
+      [[], { HEALTH_MAX_BLOCK_LAG: '-1' }, /^HEALTH_MAX_BLOCK_LAG/],
       [[], { PUBLIC_BASE_URL: 'ledger.example' }, /^PUBLIC_BASE_URL \(--public-base-url\) must be an http or https URL/],
       [[], { PUBLIC_BASE_URL: 'ftp://ledger.example' }, /^PUBLIC_BASE_URL \(--public-base-url\) must be an http or https URL/],
       [['--public-base-url', 'https://ledger.example/?a=1'], {}, /without query, fragment or credentials/],

@@ -19,6 +19,8 @@ interface Operation {
 /** Routes anyone may call without an API key: health and metrics, and the rate-limited disclosure routes. */
 const PUBLIC_ROUTES = [
   'GET /health',
+  'GET /health/live',
+  'GET /health/ready',
   'GET /metrics',
   'GET /api/v1/public/blacklist',
   'GET /api/v1/public/fund',

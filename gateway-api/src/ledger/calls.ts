@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { Ledger, LedgerIdentity } from './ledger';
+import { LedgerError } from './errors';
+import { Ledger, LedgerIdentity, SubmitResult } from './ledger';
 import { InputOf, OutputOf, TransactionDefinition } from '../../../chaincode/src/public';
 
 /** A submitted transaction's answer as the API returns it. */
@@ -24,6 +25,29 @@ export interface SubmitScope {
 }
 
 const submitScopes = new AsyncLocalStorage<SubmitScope>();
+
+/** Told of every submit through `submit` below (plugins/metrics.ts counts them). */
+export interface TransactionObserver {
+  submitted(name: string): void;
+  /** Committed valid; `readConflicts`: earlier attempts invalidated by a read conflict and re-run. */
+  committed(name: string, readConflicts: number): void;
+  /** Refused or failed, with the code it failed with (`INTERNAL` for anything that is not a LedgerError). */
+  failed(name: string, code: string): void;
+}
+
+const observers = new WeakMap<Ledger, Set<TransactionObserver>>();
+
+/** Tells `observer` of every submit to `ledger`; answers the function that stops it. */
+export function observeTransactions(ledger: Ledger, observer: TransactionObserver): () => void {
+  let set = observers.get(ledger);
+  if (!set) observers.set(ledger, (set = new Set()));
+  set.add(observer);
+  return () => set.delete(observer);
+}
+
+function tell(ledger: Ledger, fn: (o: TransactionObserver) => void): void {
+  for (const o of observers.get(ledger) ?? []) fn(o);
+}
 
 /** Runs `fn` (a route handler) so that its submits draw their nonces from `scope`. */
 export function withSubmitScope<T>(scope: SubmitScope, fn: () => T): T {
@@ -54,12 +78,16 @@ export async function submit<D extends TransactionDefinition>(
 ): Promise<Submitted<OutputOf<D>>> {
   const scope = submitScopes.getStore();
   const nonce = scope ? await scope.next(identity) : undefined;
-  const r = await ledger.submit(identity, {
-    name: definition.qualifiedName,
-    args: argsOf(input),
-    ...(transient ? { transient } : {}),
-    ...(nonce ? { nonce } : {}),
-  });
+  const name = definition.qualifiedName;
+  tell(ledger, (o) => o.submitted(name));
+  let r: SubmitResult;
+  try {
+    r = await ledger.submit(identity, { name, args: argsOf(input), ...(transient ? { transient } : {}), ...(nonce ? { nonce } : {}) });
+  } catch (err) {
+    tell(ledger, (o) => o.failed(name, err instanceof LedgerError ? err.code : 'INTERNAL'));
+    throw err;
+  }
+  tell(ledger, (o) => o.committed(name, r.readConflicts ?? 0));
   scope?.committed(r.txId);
   return { txId: r.txId, blockNumber: r.blockNumber, result: answerOf(definition, r.payload) };
 }

@@ -31,6 +31,8 @@ export interface SubmitResult {
   readonly txId: string;
   readonly blockNumber: number;
   readonly payload: Buffer;
+  /** How many earlier attempts of this submit were invalidated by a read conflict and re-endorsed (for /metrics). */
+  readonly readConflicts?: number;
 }
 
 export interface ChaincodeEvent {
@@ -109,8 +111,24 @@ export interface EventsOptions {
   readonly signal?: AbortSignal;
 }
 
+/** Whether a ledger can serve now, and why not (GET /health/ready). */
+export interface Readiness {
+  readonly ready: boolean;
+  /** Why it is not ready (empty when ready). */
+  readonly reasons: readonly string[];
+  /** Its height, when it could be read. */
+  readonly height?: number;
+  /** Fabric: the height of every county's peer this gateway asked (undefined: unreachable). */
+  readonly peers?: ReadonlyArray<{ readonly mspId: string; readonly height?: number }>;
+}
+
 export interface Ledger {
   readonly kind: 'embedded' | 'fabric';
+  /**
+   * Whether it can serve now; `maxBlockLag`: how many blocks its own peer may be behind the
+   * highest other peer (Fabric). Left out, the gateway counts a readable height as ready.
+   */
+  readiness?(maxBlockLag: number): Promise<Readiness>;
   /**
    * Endorses, orders and commits a transaction; answers once it is committed valid. With a
    * `request.nonce` whose transaction (or a later attempt's, see attemptNonce) is already

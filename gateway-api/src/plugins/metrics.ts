@@ -2,6 +2,7 @@ import { textAnswer } from '../schemas/audit';
 import { FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { Ledger } from '../ledger/ledger';
+import { observeTransactions } from '../ledger/calls';
 
 const BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
@@ -22,7 +23,9 @@ function processMetrics(): Registry {
 
 /**
  * Prometheus metrics at /metrics (prom-client): requests by route, method and status with a
- * latency histogram, the ledger's block height, and the default process metrics.
+ * latency histogram, the ledger's block height, the transactions this gateway submitted (by
+ * transaction; then committed or failed, by code; read conflicts re-run on the way), and the
+ * default process metrics. Success rate: committed / (committed + failed).
  */
 export function registerMetrics(app: FastifyInstance, ledger: Ledger): void {
   const registry = new Registry();
@@ -41,9 +44,43 @@ export function registerMetrics(app: FastifyInstance, ledger: Ledger): void {
     labelNames: ['ledger'] as const,
     registers: [registry],
     async collect() {
-      this.set({ ledger: ledger.kind }, await ledger.height());
+      // A ledger that cannot be read (fail-stopped, peer down) keeps its last height: /metrics must answer then most of all.
+      try {
+        this.set({ ledger: ledger.kind }, await ledger.height());
+      } catch {
+        // the last value stays
+      }
     },
   });
+
+  const transaction = ['transaction'] as const;
+  const submitted = new Counter({
+    name: 'county_ledger_transactions_submitted_total',
+    help: 'Transactions this gateway submitted to the ledger.',
+    labelNames: transaction,
+    registers: [registry],
+  });
+  const outcomes = new Counter({
+    name: 'county_ledger_transactions_total',
+    help: 'Submitted transactions by outcome: committed (code VALID) or failed (code: the error code, e.g. RULE_VIOLATION, MVCC_CONFLICT, UNAVAILABLE).',
+    labelNames: ['transaction', 'outcome', 'code'] as const,
+    registers: [registry],
+  });
+  const readConflicts = new Counter({
+    name: 'county_ledger_read_conflicts_total',
+    help: 'Attempts invalidated by a read conflict (MVCC_READ_CONFLICT or PHANTOM_READ_CONFLICT) and re-run by the ledger client.',
+    labelNames: transaction,
+    registers: [registry],
+  });
+  const stop = observeTransactions(ledger, {
+    submitted: (name) => submitted.inc({ transaction: name }),
+    committed: (name, conflicts) => {
+      outcomes.inc({ transaction: name, outcome: 'committed', code: 'VALID' });
+      if (conflicts > 0) readConflicts.inc({ transaction: name }, conflicts);
+    },
+    failed: (name, code) => outcomes.inc({ transaction: name, outcome: 'failed', code }),
+  });
+  app.addHook('onClose', async () => stop());
 
   app.addHook('onResponse', async (request, reply) => {
     const labels = { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) };

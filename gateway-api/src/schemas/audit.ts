@@ -65,5 +65,40 @@ export const trailAnchoringSchema = z
 
 export const healthSchema = z.strictObject({ status: z.literal('ok'), ledger: z.enum(['embedded', 'fabric']), height: z.number().int() });
 
+/** GET /health/live: the process answers (nothing else is asked). */
+export const livenessSchema = z.strictObject({ status: z.literal('live') });
+
+const peerHeightsSchema = z
+  .array(z.strictObject({ mspId: z.string(), height: z.number().int().optional().describe('absent: the peer did not answer') }))
+  .describe('Fabric: the height of every county peer the gateway asked');
+
+/** GET /health/ready when ready. */
+export const readinessSchema = z.strictObject({
+  status: z.literal('ready'),
+  ledger: z.enum(['embedded', 'fabric']),
+  height: z.number().int().optional(),
+  maxBlockLag: z.number().int(),
+  peers: peerHeightsSchema.optional(),
+});
+
+/** GET /health/ready when not ready: problem+json (UNAVAILABLE) with why. */
+export const notReadySchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.literal(503),
+    code: z.literal('UNAVAILABLE'),
+    detail: z.string(),
+    instance: z.string(),
+    correlationId: z.string().optional(),
+    ready: z.literal(false),
+    reasons: z.array(z.string()),
+    ledger: z.enum(['embedded', 'fabric']),
+    height: z.number().int().optional(),
+    maxBlockLag: z.number().int(),
+    peers: peerHeightsSchema.optional(),
+  })
+  .describe('not ready (application/problem+json): the reasons say why');
+
 /** Text answers (Prometheus exposition, server-sent events) documented by what they carry. */
 export const textAnswer = (what: string) => z.string().describe(what);

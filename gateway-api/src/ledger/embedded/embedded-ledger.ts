@@ -10,6 +10,7 @@ import {
   ChaincodeEvent,
   EventsOptions,
   Ledger,
+  Readiness,
   LedgerIdentity,
   SubmitResult,
   TransactionInfo,
@@ -110,6 +111,7 @@ export class EmbeddedLedger implements Ledger {
   }
 
   async submit(identity: LedgerIdentity, request: TransactionRequest): Promise<SubmitResult> {
+    let readConflicts = 0;
     for (let attempt = 0; ; attempt++) {
       this.#ensureOpen();
       let attemptRequest = request;
@@ -119,8 +121,9 @@ export class EmbeddedLedger implements Ledger {
         attemptRequest = { ...request, nonce: attemptNonce(request.nonce, attempt) };
         txId = transactionIdOf(identity, attemptRequest.nonce as Uint8Array);
         const done = await this.#committedAs(txId);
-        if (done === 'VALID') return (await this.#committedResult(txId)) as SubmitResult;
+        if (done === 'VALID') return { ...((await this.#committedResult(txId)) as SubmitResult), readConflicts };
         if (done === 'MVCC_READ_CONFLICT' || done === 'PHANTOM_READ_CONFLICT') {
+          readConflicts++;
           if (attempt < this.#options.mvccRetries) continue;
           throw new LedgerError('MVCC_CONFLICT', `transaction invalidated at commit: ${done}`, { transactionId: txId });
         }
@@ -148,8 +151,9 @@ export class EmbeddedLedger implements Ledger {
         );
       }
       try {
-        return await ordered;
+        return { ...(await ordered), readConflicts };
       } catch (err) {
+        if (err instanceof LedgerError && err.code === 'MVCC_CONFLICT') readConflicts++;
         if (err instanceof LedgerError && err.code === 'MVCC_CONFLICT' && attempt < this.#options.mvccRetries) {
           // Back off a little, with jitter, so a crowd contending for one key spreads over blocks.
           await new Promise((r) => setTimeout(r, Math.random() * Math.min(50, 2 ** attempt)));
@@ -168,6 +172,14 @@ export class EmbeddedLedger implements Ledger {
   async height(): Promise<number> {
     this.#ensureOpen();
     return this.#store.height;
+  }
+
+  /** Ready unless closed or fail-stopped (a failed block write not yet recovered from: nothing is acknowledged). */
+  async readiness(): Promise<Readiness> {
+    if (this.#closed) return { ready: false, reasons: ['the ledger is closed'] };
+    const failure = this.#committer.failure;
+    if (failure) return { ready: false, reasons: [`the ledger acknowledges nothing: ${failure.message}`], height: this.#store.height };
+    return { ready: true, reasons: [], height: this.#store.height };
   }
 
   async *events(options: EventsOptions = {}): AsyncIterable<ChaincodeEvent> {

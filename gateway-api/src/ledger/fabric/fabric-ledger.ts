@@ -10,6 +10,7 @@ import {
   EventsOptions,
   Ledger,
   LedgerIdentity,
+  Readiness,
   SubmitResult,
   TransactionInfo,
   TransactionRequest,
@@ -23,6 +24,7 @@ import type { ChainTrust, LedgerProof } from '../../verify/bundle';
 import { auditBlocks, ChainSource } from '../../verify/chain-audit';
 import { fabricDecoder } from '../../verify/fabric-decoder';
 import { NetworkDescription } from './network-description';
+import { PeerHeights } from './peer-heights';
 import { fabricProofOf } from './proof';
 import { nodeCryptoSigner } from './signer';
 import { fabricChainTrust } from './trust';
@@ -95,6 +97,7 @@ export class FabricLedger implements Ledger {
   #homeAt = 0;
   readonly #options: FabricLedgerOptions;
   readonly #chaincode: string;
+  #peerHeights: PeerHeights | undefined;
   #closed = false;
 
   constructor(options: FabricLedgerOptions) {
@@ -194,6 +197,7 @@ export class FabricLedger implements Ledger {
     const retries = this.#options.mvccRetries ?? 10;
     this.#homeIfBack();
     let moves = 0;
+    let readConflicts = 0;
     for (let attempt = 0; ; attempt++) {
       let phase: 'endorse' | 'order' | 'commit' = 'endorse';
       const at = this.#current;
@@ -222,14 +226,14 @@ export class FabricLedger implements Ledger {
         if (txId) {
           const committed = await this.#committed(txId);
           if (committed instanceof LedgerError) throw committed;
-          return committed ?? this.#unreadable(txId);
+          return { ...(committed ?? this.#unreadable(txId)), readConflicts };
         }
-        return { txId: status.transactionId, blockNumber: Number(status.blockNumber), payload: Buffer.from(transaction.getResult()) };
+        return { txId: status.transactionId, blockNumber: Number(status.blockNumber), payload: Buffer.from(transaction.getResult()), readConflicts };
       } catch (err) {
         let e = toLedgerError(err);
         if (txId && phase === 'endorse' && isDuplicateTransaction(err)) {
           const committed = await this.#committed(txId);
-          if (committed && !(committed instanceof LedgerError)) return committed;
+          if (committed && !(committed instanceof LedgerError)) return { ...committed, readConflicts };
           e = committed ?? this.#unreadable(txId);
         }
         // The peer went away: the same attempt again through the next peer. Before ordering nothing
@@ -243,6 +247,7 @@ export class FabricLedger implements Ledger {
         // Re-endorse (a new transaction) after a read conflict, or when an endorser of a transaction
         // with transient data could not be reached (another county is asked next time). Never after
         // the ordering service accepted the transaction.
+        if (e.code === 'MVCC_CONFLICT') readConflicts++;
         const again = e.code === 'MVCC_CONFLICT' || (phase === 'endorse' && request.transient !== undefined && e.code === 'UNAVAILABLE');
         if (again && attempt < retries) {
           await sleep(Math.random() * Math.min(200, 10 * 2 ** attempt));
@@ -496,9 +501,17 @@ export class FabricLedger implements Ledger {
     return fabricChainTrust(this.#options.network);
   }
 
+  /** Own peer reachable and at most `maxBlockLag` blocks behind the highest county peer (peer-heights.ts). */
+  async readiness(maxBlockLag: number): Promise<Readiness> {
+    if (this.#closed) return { ready: false, reasons: ['the ledger is closed'] };
+    this.#peerHeights ??= new PeerHeights(this.#options.network, this.#options.mspId, this.#options.systemIdentity);
+    return this.#peerHeights.readiness(maxBlockLag);
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#peerHeights?.close();
     for (const peer of this.#peers) {
       for (const gw of peer.gateways.values()) gw.close();
       peer.client.close();
