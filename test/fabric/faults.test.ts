@@ -6,29 +6,12 @@ import { FabricLedger } from '../../gateway-api/src/ledger/fabric/fabric-ledger'
 import { openFabric } from '../../gateway-api/src/ledger/fabric/open-fabric';
 import { loadNetworkDescription } from '../../gateway-api/src/ledger/fabric/network-description';
 import { COUNTY_MSPS, CountyApps, FabricAppFixture, openCountyApps, runId } from './fabric-fixture';
+import { raftLeader, RunDescription } from './fault-helpers';
 import { nodeCtl } from './peer-state';
 
 const LIANGDANG = 'LiangdangMSP';
 const HUIXIAN = 'HuixianMSP';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-interface RunDescription {
-  channel: string;
-  counties: Array<{ key: string; mspId: string; orderer: { operations: string } }>;
-}
-
-/** The orderer that currently leads the Raft cluster of the channel (from its Prometheus metrics). */
-async function raftLeader(network: RunDescription): Promise<string | undefined> {
-  for (const c of network.counties) {
-    try {
-      const text = await (await fetch(`${c.orderer.operations}/metrics`)).text();
-      if (text.includes(`consensus_etcdraft_is_leader{channel="${network.channel}"} 1`)) return `${c.key}-orderer`;
-    } catch {
-      // stopped
-    }
-  }
-  return undefined;
-}
 
 /**
  * Faults on the real network, bounded in time. The gateway under test is Liangdang's (its app talks
@@ -122,6 +105,13 @@ describe('on Fabric: faults — an orderer down, a county’s peer down, nothing
     for (let i = 0; i < 3; i++) times.push(await grantAsHuixian());
     console.log(`      submit times with huixian-peer down: ${times.join(', ')} ms`);
     const heightWhileDown = await f.ledger.height();
+    // Huixian's gateway is live but not ready while its own peer is down, and says why.
+    expect((await counties.apps[HUIXIAN].request('GET', '/health/live')).statusCode).to.equal(200);
+    const notReady = await counties.apps[HUIXIAN].request('GET', '/health/ready');
+    expect(notReady.statusCode, notReady.body).to.equal(503);
+    expect(notReady.json()).to.include({ code: 'UNAVAILABLE', ready: false, ledger: 'fabric' });
+    expect(notReady.json().reasons).to.deep.equal(['own peer (HuixianMSP) unreachable']);
+    expect((await f.request('GET', '/health/ready')).statusCode, 'Liangdang’s gateway stays ready').to.equal(200);
 
     nodeCtl('start', 'huixian-peer');
     stopped = undefined;
@@ -131,6 +121,9 @@ describe('on Fabric: faults — an orderer down, a county’s peer down, nothing
     while ((h = await hx.height().catch(() => 0)) < heightWhileDown && Date.now() < until) await sleep(250);
     expect(h, 'Huixian’s peer caught up').to.be.at.least(heightWhileDown);
     expect(await hx.height()).to.equal(await f.ledger.height());
+    const ready = await counties.apps[HUIXIAN].request('GET', '/health/ready');
+    expect(ready.statusCode, ready.body).to.equal(200);
+    expect(ready.json().peers).to.have.length(3);
     // the restarted peer answers with the same state as Liangdang's
     for (const a of acknowledged) {
       const viaHx = await counties.apps[HUIXIAN].request(
