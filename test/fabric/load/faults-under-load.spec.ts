@@ -72,6 +72,8 @@ describe('on Fabric: faults under a steady mixed load', function () {
     const ld = counties.apps[LIANGDANG];
     const hx = counties.apps[HUIXIAN];
     const post = async (app: FabricAppFixture, key: string, url: string, body: unknown) => {
+      // Endorsed by a majority of peers: each must have committed what this builds on (as countyRequests does).
+      await peersInSync(counties);
       const r = await app.request('POST', `/api/v1${url}`, key, body);
       expect(r.statusCode, `${url}: ${r.body}`).to.equal(201);
       return r.json().result;
