@@ -297,10 +297,10 @@ describe('on Fabric: faults under a steady mixed load', function () {
     const ok = records.filter((r) => r.ok).length;
     const rate = ok / records.length;
     console.log(`\n      ${records.length} operations, ${ok} succeeded: success rate ${(rate * 100).toFixed(2)}%`);
-    console.log('      phase                      ops   ok   p50 ms  p95 ms  retried  conflicts');
+    console.log('      phase                      ops   ok   p50 ms  p95 ms  retried  conflicts  lagging');
     for (const s of summarise(records))
       console.log(
-        `      ${s.phase.padEnd(26)} ${String(s.operations).padStart(4)} ${String(s.succeeded).padStart(4)} ${String(s.p50Ms).padStart(8)} ${String(s.p95Ms).padStart(7)} ${String(s.retried).padStart(8)} ${String(s.conflicts).padStart(10)}`,
+        `      ${s.phase.padEnd(26)} ${String(s.operations).padStart(4)} ${String(s.succeeded).padStart(4)} ${String(s.p50Ms).padStart(8)} ${String(s.p95Ms).padStart(7)} ${String(s.retried).padStart(8)} ${String(s.conflicts).padStart(10)} ${String(s.lagging).padStart(8)}`,
       );
     for (const r of rejoin) console.log(`      rejoin: ${r.node.padEnd(26)} ${r.fault}: down ${r.downMs} ms; ${r.what} ${r.rejoinMs} ms after it was back`);
     const failures = records.filter((r) => !r.ok);

@@ -4,7 +4,10 @@ import { createHash, randomUUID } from 'node:crypto';
  * A steady mixed load of real domain transactions through the REST API of two counties' gateways,
  * at a fixed rate, as real clients send it: each logical operation keeps its Idempotency-Key over
  * its retries (on a 5xx or a connection error: the answer may have been lost), and is sent again
- * under a new key only after a definite MVCC_CONFLICT (nothing was written). Every operation's
+ * under a new key only after a definite MVCC_CONFLICT (nothing was written). A step of a trade
+ * builds on a record another step had acknowledged (the order on the listed asset, on another
+ * county's gateway); an endorsing peer that has not committed that record yet answers NOT_FOUND,
+ * so such a step is sent again (new key: nothing was written) for at most `lagRetryMs`. Every operation's
  * outcome, transaction ID, attempts and latency are recorded under the phase it started in.
  * Reusable: the faults suite drives it, and a benchmark could.
  */
@@ -45,6 +48,8 @@ export interface OperationRecord {
   readonly attempts: number;
   /** Attempts sent again under a new key after MVCC_CONFLICT. */
   readonly conflicts: number;
+  /** Attempts sent again under a new key after NOT_FOUND from a peer behind (trade steps only). */
+  readonly lagging: number;
 }
 
 export interface LoadOptions {
@@ -56,6 +61,8 @@ export interface LoadOptions {
   readonly requestTimeoutMs?: number;
   /** Trades between one seller–buyer pair (the pair-trade risk rule allows 3 per pair); more pairs are used in turn. */
   readonly tradesPerPair?: number;
+  /** How long a trade step keeps resending after NOT_FOUND for the record the previous step was acknowledged with. */
+  readonly lagRetryMs?: number;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -73,7 +80,7 @@ export class MixedLoad {
 
   constructor(cast: LoadCast, options: LoadOptions) {
     this.#cast = cast;
-    this.#options = { retryForMs: 90_000, requestTimeoutMs: 30_000, tradesPerPair: 3, ...options };
+    this.#options = { retryForMs: 90_000, requestTimeoutMs: 30_000, tradesPerPair: 3, lagRetryMs: 15_000, ...options };
   }
 
   /** How many trades the cast allows (pairs × tradesPerPair). */
@@ -137,22 +144,46 @@ export class MixedLoad {
     });
     const assetId = (asset?.result as { id?: string } | undefined)?.id;
     if (!assetId) return;
-    const order = await this.#operation('order', c.buyerGateway, c.keys.buyerMerchant, '/api/v1/orders', {
-      assetId,
-      buyerSubjectId: buyer,
-      depositFen: 13_000,
-      depositPaymentRef: `load-${c.runId}-dep-${n}`,
-    });
+    const order = await this.#operation(
+      'order',
+      c.buyerGateway,
+      c.keys.buyerMerchant,
+      '/api/v1/orders',
+      {
+        assetId,
+        buyerSubjectId: buyer,
+        depositFen: 13_000,
+        depositPaymentRef: `load-${c.runId}-dep-${n}`,
+      },
+      undefined,
+      true,
+    );
     const orderId = (order?.result as { id?: string } | undefined)?.id;
     if (!orderId) return;
-    const verified = await this.#operation('verification', c.buyerGateway, c.keys.verifier, `/api/v1/orders/${orderId}/verification`, {
-      result: 'pass',
-      evidenceRefs: [`load-${c.runId}-inspection-${n}`],
-    });
+    const verified = await this.#operation(
+      'verification',
+      c.buyerGateway,
+      c.keys.verifier,
+      `/api/v1/orders/${orderId}/verification`,
+      {
+        result: 'pass',
+        evidenceRefs: [`load-${c.runId}-inspection-${n}`],
+      },
+      undefined,
+      true,
+    );
     if (!verified) return;
-    await this.#operation('settlement', c.buyerGateway, c.keys.buyerMerchant, `/api/v1/orders/${orderId}/settlement`, {
-      paymentRef: `load-${c.runId}-bal-${n}`,
-    });
+    await this.#operation(
+      'settlement',
+      c.buyerGateway,
+      c.keys.buyerMerchant,
+      `/api/v1/orders/${orderId}/settlement`,
+      {
+        paymentRef: `load-${c.runId}-bal-${n}`,
+      },
+      undefined,
+      true,
+    );
   }
 
   async #check(): Promise<void> {
@@ -185,6 +216,7 @@ export class MixedLoad {
     url: string,
     body?: unknown,
     file?: Buffer,
+    buildsOnAcknowledged = false,
   ): Promise<Record<string, unknown> | undefined> {
     const phase = this.phase;
     const startedAt = Date.now();
@@ -193,6 +225,7 @@ export class MixedLoad {
     let idempotencyKey = randomUUID();
     let attempts = 0;
     let conflicts = 0;
+    let lagging = 0;
     let status: number | undefined;
     let code: string | undefined;
     for (;;) {
@@ -226,6 +259,7 @@ export class MixedLoad {
             ...(typeof answer.txId === 'string' ? { txId: answer.txId, blockNumber: answer.blockNumber as number } : {}),
             attempts,
             conflicts,
+            lagging,
           });
           return answer;
         }
@@ -233,7 +267,8 @@ export class MixedLoad {
         status = undefined;
         code = 'CONNECTION';
       }
-      const retry = status === undefined || status >= 500 || code === 'MVCC_CONFLICT' || status === 429;
+      const lag = buildsOnAcknowledged && code === 'NOT_FOUND' && Date.now() < startedAt + this.#options.lagRetryMs;
+      const retry = status === undefined || status >= 500 || code === 'MVCC_CONFLICT' || status === 429 || lag;
       if (!retry || Date.now() > until) {
         this.records.push({
           kind,
@@ -246,12 +281,14 @@ export class MixedLoad {
           ...(code ? { code } : {}),
           attempts,
           conflicts,
+          lagging,
         });
         return undefined;
       }
-      // A read conflict is a definite answer (nothing written): a new transaction, so a new key.
-      if (code === 'MVCC_CONFLICT') {
-        conflicts++;
+      // A read conflict or a lagging peer's NOT_FOUND is a definite answer (nothing written): a new transaction, so a new key.
+      if (code === 'MVCC_CONFLICT' || lag) {
+        if (lag) lagging++;
+        else conflicts++;
         idempotencyKey = randomUUID();
       }
       await sleep(Math.min(2000, 100 * 2 ** Math.min(attempts, 5)));
@@ -280,6 +317,7 @@ export interface PhaseSummary {
   readonly p95Ms: number;
   readonly retried: number;
   readonly conflicts: number;
+  readonly lagging: number;
 }
 
 /** Per phase, in the order phases first appear: operations, successes, p50/p95 latency of the successful ones. */
@@ -296,6 +334,7 @@ export function summarise(records: readonly OperationRecord[]): PhaseSummary[] {
       p95Ms: percentile(ok, 95),
       retried: of.filter((r) => r.attempts > 1).length,
       conflicts: of.reduce((s, r) => s + r.conflicts, 0),
+      lagging: of.reduce((s, r) => s + r.lagging, 0),
     };
   });
 }
