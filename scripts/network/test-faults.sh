@@ -7,6 +7,8 @@ set -uo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$ROOT"
 export NETWORK_RUN_DIR="${NETWORK_RUN_DIR:-$ROOT/network/run}"
+# The hosts layout where namespaces can be made (CI runs as root), so the link-cut phase runs; loopback elsewhere.
+export NETWORK_LAYOUT="${NETWORK_LAYOUT:-auto}"
 cleanup() { NETWORK_KEEP_LOGS="${NETWORK_KEEP_LOGS:-1}" bash scripts/network/down.sh >/dev/null 2>&1 || true; }
 trap cleanup EXIT
 fail() { echo "test:faults: $*" >&2; exit 1; }
