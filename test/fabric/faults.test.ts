@@ -121,7 +121,14 @@ describe('on Fabric: faults — an orderer down, a county’s peer down, nothing
     while ((h = await hx.height().catch(() => 0)) < heightWhileDown && Date.now() < until) await sleep(250);
     expect(h, 'Huixian’s peer caught up').to.be.at.least(heightWhileDown);
     expect(await hx.height()).to.equal(await f.ledger.height());
-    const ready = await counties.apps[HUIXIAN].request('GET', '/health/ready');
+    // Readiness is polled, as a load balancer would: the gateway's connection to its restarted peer
+    // comes back on gRPC's reconnect backoff, which may be after the height read above answered.
+    const readyBy = Date.now() + 60_000;
+    let ready = await counties.apps[HUIXIAN].request('GET', '/health/ready');
+    while (ready.statusCode !== 200 && Date.now() < readyBy) {
+      await sleep(500);
+      ready = await counties.apps[HUIXIAN].request('GET', '/health/ready');
+    }
     expect(ready.statusCode, ready.body).to.equal(200);
     expect(ready.json().peers).to.have.length(3);
     // the restarted peer answers with the same state as Liangdang's
