@@ -266,6 +266,17 @@ for (const c of cfg.counties) {
       CORE_PEER_GOSSIP_ORGLEADER: 'true',
       // peers join the channel one after another; retry unreachable peers soon, not after 25 s
       CORE_PEER_GOSSIP_RECONNECTINTERVAL: '3s',
+      // A peer cut off from the orderers retries its block delivery at most 3 s apart (Fabric's
+      // default backoff grows to an hour): after a 30 s partition it is back in seconds, not tens.
+      CORE_PEER_DELIVERYCLIENT_RECONNECTBACKOFFTHRESHOLD: '3s',
+      // A partition drops packets without closing connections: keepalive pings (5 s, 3 s to answer)
+      // find a dead orderer connection in seconds, so the peer pulls blocks from another orderer,
+      // and the peer answers other peers' and clients' pings as often (minInterval).
+      CORE_PEER_KEEPALIVE_DELIVERYCLIENT_INTERVAL: '5s',
+      CORE_PEER_KEEPALIVE_DELIVERYCLIENT_TIMEOUT: '3s',
+      CORE_PEER_KEEPALIVE_CLIENT_INTERVAL: '5s',
+      CORE_PEER_KEEPALIVE_CLIENT_TIMEOUT: '3s',
+      CORE_PEER_KEEPALIVE_MININTERVAL: '4s',
       CORE_PEER_LOCALMSPID: c.mspId,
       CORE_PEER_MSPCONFIGPATH: join(pd, 'msp'),
       CORE_PEER_TLS_ENABLED: 'true',
@@ -304,6 +315,8 @@ for (const c of cfg.counties) {
       ORDERER_GENERAL_LISTENADDRESS: listen(n),
       ORDERER_GENERAL_LISTENPORT: String(n.port),
       ORDERER_GENERAL_LOCALMSPID: n.mspId,
+      // Peers ping their delivery connection every 5 s; the orderer's default (60 s) would close such connections.
+      ORDERER_GENERAL_KEEPALIVE_SERVERMININTERVAL: '4s',
       ORDERER_GENERAL_LOCALMSPDIR: join(od, 'msp'),
       ORDERER_GENERAL_TLS_ENABLED: 'true',
       ORDERER_GENERAL_TLS_PRIVATEKEY: join(od, 'tls', 'server.key'),

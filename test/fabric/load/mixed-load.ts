@@ -80,7 +80,8 @@ export class MixedLoad {
 
   constructor(cast: LoadCast, options: LoadOptions) {
     this.#cast = cast;
-    this.#options = { retryForMs: 90_000, requestTimeoutMs: 30_000, tradesPerPair: 3, lagRetryMs: 15_000, ...options };
+    // A client keeps asking (same key) for 3 minutes before it gives up on an answer, and retries a lagging peer's NOT_FOUND for 30 s.
+    this.#options = { retryForMs: 180_000, requestTimeoutMs: 30_000, tradesPerPair: 3, lagRetryMs: 30_000, ...options };
   }
 
   /** How many trades the cast allows (pairs × tradesPerPair). */
