@@ -109,6 +109,24 @@ export async function newContext(options: { phone?: boolean; forAxe?: boolean } 
   );
 }
 
+/**
+ * A REST call as a demo member, for a test's setup and its checks of what was (not) written: the
+ * JSON answer and its status; a fresh Idempotency-Key on every call that is not a GET.
+ */
+export async function callAs<T>(msp: string, member: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+  const g = await demoGateway();
+  const response = await fetch(`${g.baseUrl}/api/v1${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${g.key(msp, member)}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(method === 'GET' ? {} : { 'idempotency-key': `console-test-${Math.random().toString(16).slice(2)}-${Date.now()}` }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return { status: response.status, body: (await response.json()) as T };
+}
+
 /** Opens a console route (the part after `#`), e.g. open(page, '/blacklist'). */
 export async function open(page: Page, route = '/'): Promise<void> {
   const g = await demoGateway();

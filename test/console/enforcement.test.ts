@@ -2,22 +2,10 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { BrowserContext, Page } from 'playwright-core';
 import { buildCreditCode } from '../../chaincode/src/public';
-import { axeViolations, demoGateway, inPage, newContext, open, screenshot, signIn } from './console-fixture';
+import { axeViolations, demoGateway, inPage, newContext, open, screenshot, signIn, callAs } from './console-fixture';
 
 /** A REST call with a demo member's key, for setting up what a test is not about and for checking what was written. */
-async function call<T>(msp: string, member: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const g = await demoGateway();
-  const response = await fetch(`${g.baseUrl}/api/v1${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${g.key(msp, member)}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...(method === 'GET' ? {} : { 'idempotency-key': `enf-test-${Math.random().toString(16).slice(2)}-${Date.now()}` }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: response.status, body: (await response.json()) as T };
-}
+const call = callAs;
 
 const L = 'LiangdangMSP';
 const LIANGDANG_DIVISION = '621228';
