@@ -37,7 +37,7 @@ import { Actor, Cast, CastEnv, DIVISION, embeddedEnv, F, H, L, Party, setUp } fr
 import { openFabric } from '../../gateway-api/src/ledger/fabric/open-fabric';
 import { Ledger } from '../../gateway-api/src/ledger/ledger';
 import { COSTS, floorFigures, meanProbe, normalised, Probe } from './probe';
-import { drive, figures, machineProbe, printTable, RunFigures } from './stats';
+import { describeError, drive, figures, machineProbe, printTable, RunFigures } from './stats';
 
 const FABRIC = process.argv.includes('--fabric');
 const TRADES = Number(process.env.BENCH_TRADES ?? (FABRIC ? 32 : 400));
@@ -210,8 +210,8 @@ async function mix(
   const t = await trades;
   await Promise.all([checks, bulks, events, rounds]);
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  if (t.firstError) say(`${client.name}: first trade error: ${String(t.firstError)}`);
-  for (const [label, s] of samples) if (s.firstError) say(`${client.name} ${label}: ${s.failures} failed, first: ${String(s.firstError).slice(0, 300)}`);
+  if (t.firstError) say(`${client.name}: first trade error: ${describeError(t.firstError)}`);
+  for (const [label, s] of samples) if (s.firstError) say(`${client.name} ${label}: ${s.failures} failed, first: ${describeError(s.firstError)}`);
   const h1 = await client.height();
   const codes = await client.validationCodes(h0, h1);
   const invalid = codes.filter((c) => c !== 'VALID').length;
@@ -449,7 +449,7 @@ async function fabricMain(dir: string): Promise<void> {
         args: [JSON.stringify({ member: `bench-${run}-${i}`, role: 'auditor' })],
       }),
     );
-    if (put.firstError) say(`Bench:Put-style: ${put.failures} failed, first: ${String(put.firstError).slice(0, 300)}`);
+    if (put.firstError) say(`Bench:Put-style: ${put.failures} failed, first: ${describeError(put.firstError)}`);
     const putBlocks = (await client.height()) - h0;
     const probe = meanProbe(before, machineProbe('after'));
     const perBlock = FABRIC_PUTS / Math.max(1, putBlocks);

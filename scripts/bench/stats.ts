@@ -95,3 +95,15 @@ export function machineProbe(label: string, say: (line: string) => void = (l) =>
   say(`${label}: ${describeProbe(probe)}`);
   return probe;
 }
+
+/** An error as a benchmark prints it: its message, and the causes beneath it (a Fabric gateway error's details included). */
+export function describeError(err: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = err, depth = 0; e !== undefined && depth < 4; depth++) {
+    parts.push(String(e));
+    const details = (e as { details?: ReadonlyArray<{ message?: string }> }).details;
+    if (Array.isArray(details)) for (const d of details) parts.push(`detail: ${String(d.message)}`);
+    e = e instanceof Error ? e.cause : undefined;
+  }
+  return parts.join(' <- ').slice(0, 600);
+}

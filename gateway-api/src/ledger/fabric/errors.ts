@@ -34,6 +34,11 @@ export function toLedgerError(err: unknown): LedgerError {
           ? err.transactionId
           : undefined;
     const texts = [...err.details.map((d) => d.message), err.message];
+    // The endorsing peers disagreed (different results, or one refused what another accepted): they
+    // simulated at different heights, one not yet having committed a block the other had. Nothing
+    // was ordered, so it is retried like a read conflict; a refusal all endorsers agree on is below.
+    if (err instanceof EndorseError && texts.some((t) => /ProposalResponsePayloads do not match/.test(t)))
+      return new LedgerError('MVCC_CONFLICT', 'the endorsing peers read different versions', { cause: err, transactionId });
     for (const text of texts) {
       if (/county-ledger:[A-Z_]+:/.test(text)) return fromChaincodeMessage(text, { transactionId, cause: err });
     }
@@ -42,6 +47,7 @@ export function toLedgerError(err: unknown): LedgerError {
     if (chaincodeText) return fromChaincodeMessage(chaincodeText.replace(/^.*chaincode response \d+,\s*/s, ''), { transactionId, cause: err });
     if (/MVCC_READ_CONFLICT|PHANTOM_READ_CONFLICT/.test(texts.join(' ')))
       return new LedgerError('MVCC_CONFLICT', 'read conflict', { cause: err, transactionId });
+
     return new LedgerError('INTERNAL', 'the Fabric gateway failed the request', { cause: err, transactionId });
   }
   return new LedgerError('INTERNAL', 'unexpected ledger failure', { cause: err });
