@@ -36,6 +36,7 @@ import { EmbeddedLedger } from '../../gateway-api/src/ledger/embedded/embedded-l
 import { Actor, Cast, CastEnv, DIVISION, embeddedEnv, F, H, L, Party, setUp } from './domain-cast';
 import { openFabric } from '../../gateway-api/src/ledger/fabric/open-fabric';
 import { Ledger } from '../../gateway-api/src/ledger/ledger';
+import { GATEWAY_NODE_FLAGS } from '../../gateway-api/src/node-flags';
 import { COSTS, floorFigures, meanProbe, normalised, Probe } from './probe';
 import { describeError, drive, figures, machineProbe, printTable, RunFigures } from './stats';
 
@@ -483,7 +484,7 @@ function startGateway(dataDir: string): Promise<{ child: ChildProcess; port: num
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      [...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean), path.join(__dirname, '../../gateway-api/src/main.js')],
+      [...GATEWAY_NODE_FLAGS, ...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean), path.join(__dirname, '../../gateway-api/src/main.js')],
       {
         env: {
           ...process.env,

@@ -17,6 +17,7 @@ import { contracts } from '../../chaincode/src/index';
 import { DEFAULT_COUNTIES } from '../../gateway-api/src/identity/counties';
 import { Wallet } from '../../gateway-api/src/identity/wallet';
 import { EmbeddedLedger } from '../../gateway-api/src/ledger/embedded/embedded-ledger';
+import { GATEWAY_NODE_FLAGS } from '../../gateway-api/src/node-flags';
 import { BENCH_TRANSACTIONS, BenchContract } from './bench-contract';
 import { httpCall } from './http-load';
 import { COSTS, floorRate, meanProbe, Probe } from './probe';
@@ -60,7 +61,7 @@ function startServer(dir: string, walletDir: string): Promise<{ child: ChildProc
     const child = fork(path.join(__dirname, 'rest-server.js'), [dir, walletDir], {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       // BENCH_SERVER_NODE_ARGS='--cpu-prof' profiles the gateway process.
-      execArgv: (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean),
+      execArgv: [...GATEWAY_NODE_FLAGS, ...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean)],
     });
     child.once('message', (m: { port: number; apiKey: string }) => resolve({ child, ...m }));
     child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
