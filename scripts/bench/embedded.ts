@@ -9,8 +9,7 @@
  */
 import '../../gateway-api/src/quiet-logs';
 import { fork, ChildProcess } from 'node:child_process';
-import { Pool } from 'undici';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { contracts } from '../../chaincode/src/index';
@@ -19,14 +18,13 @@ import { Wallet } from '../../gateway-api/src/identity/wallet';
 import { EmbeddedLedger } from '../../gateway-api/src/ledger/embedded/embedded-ledger';
 import { GATEWAY_NODE_FLAGS } from '../../gateway-api/src/node-flags';
 import { BENCH_TRANSACTIONS, BenchContract } from './bench-contract';
-import { httpCall } from './http-load';
+import { loadClient } from './http-load';
 import { COSTS, floorRate, meanProbe, Probe } from './probe';
 import { drive, figures, machineProbe, printTable, RunFigures } from './stats';
 
 const SUBMITS = Number(process.env.BENCH_SUBMITS ?? 20000);
 const EVALUATES = Number(process.env.BENCH_EVALUATES ?? 40000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 256);
-const HTTP_CLIENTS = Number(process.env.BENCH_HTTP_CLIENTS ?? 64);
 const EVAL_CONCURRENCY = Number(process.env.BENCH_EVAL_CONCURRENCY ?? 64);
 /** Transactions per block the REST floor assumes (the server's ledger is in another process); the block share is small either way. */
 const REST_TX_PER_BLOCK = 40;
@@ -78,8 +76,36 @@ function cpuSecondsOf(pid: number): number | undefined {
   }
 }
 
+/** CPU seconds of each thread of a process, by thread ID (with its name); empty where /proc is absent. */
+function threadSecondsOf(pid: number): Map<string, number> {
+  const out = new Map<string, number>();
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(`${tid === String(pid) ? 'main' : name}#${tid}`, (Number(fields[11]) + Number(fields[12])) / 100);
+    }
+  } catch {
+    // no /proc: no breakdown
+  }
+  return out;
+}
+
+/** The busiest threads between two readings, as "name cores" over `wall` seconds. */
+function busiestThreads(before: Map<string, number>, after: Map<string, number>, wall: number): string {
+  return [...after]
+    .map(([k, v]) => [k.split('#')[0] as string, (v - (before.get(k) ?? 0)) / wall] as const)
+    .filter(([, cores]) => cores >= 0.02)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 6)
+    .map(([name, cores]) => `${name} ${cores.toFixed(2)}`)
+    .join(', ');
+}
+
 /** Runs a REST phase and reports how the two cores were shared between server and clients. */
 async function measured<T>(label: string, serverPid: number, run: () => Promise<T>): Promise<T> {
+  const threads0 = threadSecondsOf(serverPid);
   const server0 = cpuSecondsOf(serverPid);
   const client0 = process.cpuUsage();
   const t0 = Date.now();
@@ -89,23 +115,28 @@ async function measured<T>(label: string, serverPid: number, run: () => Promise<
   const client = process.cpuUsage(client0);
   const clientCpu = (client.user + client.system) / 1e6;
   const serverCpu = server0 !== undefined && server1 !== undefined ? server1 - server0 : NaN;
-  process.stdout.write(`${label}: gateway process used ${(serverCpu / wall).toFixed(2)} cores, load clients ${(clientCpu / wall).toFixed(2)} cores\n`);
+  const threads = busiestThreads(threads0, threadSecondsOf(serverPid), wall);
+  process.stdout.write(
+    `${label}: gateway process used ${(serverCpu / wall).toFixed(2)} cores${threads ? ` (threads: ${threads})` : ''}, load clients ${(clientCpu / wall).toFixed(2)} cores\n`,
+  );
   return result;
 }
 
 async function rest(dir: string, walletDir: string): Promise<RunFigures[]> {
   const { child, port, apiKey } = await startServer(dir, walletDir);
-  const pool = new Pool(`http://127.0.0.1:${port}`, { connections: HTTP_CLIENTS, pipelining: 1 });
+  // As many requests in flight as the direct phases have calls in flight (one per connection), so both see the same offered load.
+  const client = loadClient(`http://127.0.0.1:${port}`, Math.max(CONCURRENCY, EVAL_CONCURRENCY));
+  process.stdout.write(
+    `REST load client: ${client.name}, keep-alive connections with one request in flight on each: ${CONCURRENCY} for submits, ${EVAL_CONCURRENCY} for evaluates (as direct)\n`,
+  );
   try {
-    await drive(1000, HTTP_CLIENTS, (i) => httpCall(pool, apiKey, 'POST', '/bench/records', JSON.stringify({ key: `w${i}`, value: 'x' })));
+    await drive(1000, CONCURRENCY, (i) => client.call(apiKey, 'POST', '/bench/records', JSON.stringify({ key: `w${i}`, value: 'x' })));
     const pid = child.pid as number;
     const s = await measured('REST submit', pid, () =>
-      drive(SUBMITS, HTTP_CLIENTS, (i) => httpCall(pool, apiKey, 'POST', '/bench/records', JSON.stringify({ key: `k${i}`, value: `value-${i}` }))),
+      drive(SUBMITS, CONCURRENCY, (i) => client.call(apiKey, 'POST', '/bench/records', JSON.stringify({ key: `k${i}`, value: `value-${i}` }))),
     );
     if (s.firstError) process.stderr.write(`rest submit error: ${String(s.firstError)}\n`);
-    const e = await measured('REST evaluate', pid, () =>
-      drive(EVALUATES, HTTP_CLIENTS, (i) => httpCall(pool, apiKey, 'GET', `/bench/records/k${i % SUBMITS}`)),
-    );
+    const e = await measured('REST evaluate', pid, () => drive(EVALUATES, EVAL_CONCURRENCY, (i) => client.call(apiKey, 'GET', `/bench/records/k${i % SUBMITS}`)));
     if (e.firstError) process.stderr.write(`rest evaluate error: ${String(e.firstError)}\n`);
     // The REST ledger's blocks are about as full as the direct one's; the floor takes the same block share.
     return [
@@ -113,7 +144,7 @@ async function rest(dir: string, walletDir: string): Promise<RunFigures[]> {
       figures('REST evaluate', e.latencies, e.failures, e.seconds, COSTS.evaluate),
     ];
   } finally {
-    await pool.close();
+    await client.close();
     child.kill('SIGTERM');
   }
 }
