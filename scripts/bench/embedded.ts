@@ -136,7 +136,9 @@ async function rest(dir: string, walletDir: string): Promise<RunFigures[]> {
       drive(SUBMITS, CONCURRENCY, (i) => client.call(apiKey, 'POST', '/bench/records', JSON.stringify({ key: `k${i}`, value: `value-${i}` }))),
     );
     if (s.firstError) process.stderr.write(`rest submit error: ${String(s.firstError)}\n`);
-    const e = await measured('REST evaluate', pid, () => drive(EVALUATES, EVAL_CONCURRENCY, (i) => client.call(apiKey, 'GET', `/bench/records/k${i % SUBMITS}`)));
+    const e = await measured('REST evaluate', pid, () =>
+      drive(EVALUATES, EVAL_CONCURRENCY, (i) => client.call(apiKey, 'GET', `/bench/records/k${i % SUBMITS}`)),
+    );
     if (e.firstError) process.stderr.write(`rest evaluate error: ${String(e.firstError)}\n`);
     // The REST ledger's blocks are about as full as the direct one's; the floor takes the same block share.
     return [
