@@ -41,10 +41,11 @@ import { COSTS, floorFigures, meanProbe, normalised, Probe } from './probe';
 import { describeError, drive, figures, machineProbe, printTable, RunFigures } from './stats';
 
 const FABRIC = process.argv.includes('--fabric');
-const TRADES = Number(process.env.BENCH_TRADES ?? (FABRIC ? 32 : 400));
+const TRADES = Number(process.env.BENCH_TRADES ?? (FABRIC ? 300 : 400));
 /** Sellers and as many buyers: SIDE² pairs; the risk rule allows 3 trades per pair in 24 hours, the bench makes at most 2. */
-const SIDE = Number(process.env.BENCH_SIDE ?? (FABRIC ? 4 : 16));
-const TRADE_WORKERS = Number(process.env.BENCH_TRADE_WORKERS ?? 48);
+const SIDE = Number(process.env.BENCH_SIDE ?? (FABRIC ? 13 : 16));
+/** Trades under way at once. On Fabric as many as the Bench:Put-style figure has transactions in flight (FABRIC_PUT_CONCURRENCY), so the two rates are taken at the same offered load. */
+const TRADE_WORKERS = Number(process.env.BENCH_TRADE_WORKERS ?? (FABRIC ? 150 : 48));
 const CHECKS = Number(process.env.BENCH_CHECKS ?? (FABRIC ? 300 : 3000));
 const BULK_CHECKS = Number(process.env.BENCH_BULK_CHECKS ?? (FABRIC ? 5 : 20));
 const EVENTS = Number(process.env.BENCH_EVENTS ?? (FABRIC ? 100 : 600));

@@ -1,6 +1,6 @@
 import { LedgerError } from '../errors';
 import { LedgerIdentity, SubmitResult, ValidationCode } from '../ledger';
-import { signBatched } from '../sign-batched';
+import { signAsync } from '../sign-async';
 import { blockSignatureBytes } from '../../verify/embedded-format';
 import { assembleBlock, dataJsonOf, headerHash, sha256Hex, TxRecord } from './block-format';
 import { BlockStore, HistoryRecord, PrivateWrite, StateWrite } from './block-store';
@@ -204,7 +204,7 @@ export class Committer {
     const header = { number, previousHash: this.#store.lastHash, dataHash: sha256Hex(dataJson) };
     // Signed over the header hash and kept in the metadata, outside the data hash, as Fabric's SIGNATURES.
     const orderer = this.#options.orderer;
-    const signature = await signBatched(blockSignatureBytes(headerHash(header), orderer), orderer.privateKey);
+    const signature = await signAsync(blockSignatureBytes(headerHash(header), orderer), orderer.privateKey);
     const signatures = [{ mspId: orderer.mspId, orderer: orderer.name, certificate: orderer.certificate, signature: signature.toString('base64') }];
     const bytes = assembleBlock(header, dataJson, { signatures, validationCodes: codes });
     await this.#store.commit({ header, txIds: batch.map((p) => p.record.txId), bytes }, writes, history, privateWrites);

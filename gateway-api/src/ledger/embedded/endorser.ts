@@ -6,7 +6,7 @@ import { canonicalJson } from '../../verify/canonical-json';
 import { majorityOf } from '../../verify/policy';
 import { fromChaincodeMessage, LedgerError } from '../errors';
 import { LedgerIdentity, TransactionRequest } from '../ledger';
-import { signBatched } from '../sign-batched';
+import { signAsync } from '../sign-async';
 import { sha256Hex, TxRecord } from './block-format';
 import { BlockStore } from './block-store';
 import { CreatorCheck } from './creator-check';
@@ -120,7 +120,7 @@ export class ProposalEndorser {
     const parts = { ...proposal.parts, eventJson: canonicalJson(chaincodeEvent), responseJson: canonicalJson(response), rwsetJson: canonicalJson(rwset) };
     // verify/embedded-format.ts responseJson and endorsementBytes, from those parts.
     const signed = responseJsonOf(proposalHash, parts);
-    const signatures = await Promise.all(endorsers.map((e) => signBatched(Buffer.from(signed + identityJson(e)), e.privateKey)));
+    const signatures = await Promise.all(endorsers.map((e) => signAsync(Buffer.from(signed + identityJson(e)), e.privateKey)));
     const record: TxRecord = {
       ...proposal.recorded,
       signature: proposal.signature.toString('base64'),

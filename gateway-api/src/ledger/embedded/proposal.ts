@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { LedgerIdentity, TransactionRequest } from '../ledger';
-import { signBatched } from '../sign-batched';
+import { signAsync } from '../sign-async';
 import { serializedCreator } from '../transaction-ids';
 import { canonicalJson } from '../../verify/canonical-json';
 import { encodeMessage, mapEntries } from './protobuf-writer';
@@ -131,7 +131,7 @@ export async function buildProposal(
     ? { creatorJson: identityJson(identity), timestampJson: `{"nanos":${nanos},"seconds":${seconds}}`, transactionJson: canonicalJson(recorded.transaction) }
     : { creatorJson: '', timestampJson: '', transactionJson: '' };
   const recordedBytes = signed ? Buffer.from(proposalJsonOf(recorded, parts)) : Buffer.alloc(0);
-  const signature = signed ? await signBatched(recordedBytes, identity.privateKey) : Buffer.alloc(0);
+  const signature = signed ? await signAsync(recordedBytes, identity.privateKey) : Buffer.alloc(0);
 
   return {
     txId,
