@@ -57,7 +57,7 @@ describe('benchmarks: the machine probe, the normalised figure and the crypto fl
     const bench = Object.entries(scripts).filter(([name]) => name === 'bench' || name.startsWith('bench:'));
     expect(bench.map(([name]) => name)).to.include.members(['bench', 'bench:domain', 'bench:scale']);
     for (const [name, command] of bench) {
-      const target = /node (?:--[\w-]+ )*(dist\/scripts\/bench\/[\w-]+\.js)/.exec(command)?.[1];
+      const target = /node (?:--[\w-]+(?:=\S+)? )*(dist\/scripts\/bench\/[\w-]+\.js)/.exec(command)?.[1];
       expect(target, `${name} runs a compiled bench script`).to.be.a('string');
       expect(existsSync(path.join(REPO_ROOT, target as string)), `${name}: ${target}`).to.equal(true);
     }
