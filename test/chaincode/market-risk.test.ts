@@ -2,9 +2,9 @@ import { expect } from 'chai';
 import { tx } from '../../chaincode/src/catalogue';
 import { addDays, cstDate } from '../../chaincode/src/kernel/time';
 import { MarketEvents } from '../../chaincode/src/market/market-contract';
-import { deviatesBeyond, deviationBpRoundedUp } from '../../chaincode/src/market/risk';
+import { INDEX_LAG_MS, deviatesBeyond, deviationBpRoundedUp } from '../../chaincode/src/market/risk';
 import { FENGXIAN, LIANGDANG } from '../support/ledger-fixture';
-import { listEco, MarketCast, marketCast, order, settle, verify, Who, World } from '../support/market-world';
+import { listEco, MarketCast, marketCast, order, settle, useClock, verify, Who, World } from '../support/market-world';
 import { adoptParameters } from '../support/parameters-world';
 
 describe('chaincode: market risk rules, exact and complete (异常交易预警)', () => {
@@ -36,20 +36,28 @@ describe('chaincode: market risk rules, exact and complete (异常交易预警)'
     let w: World;
     let c: MarketCast;
     let reader: Who;
+    // A settled price counts for its category's index INDEX_LAG_MS after the settlement: the clock moves on.
+    let lag: ReturnType<typeof useClock>;
 
     beforeEach(async () => {
+      lag = useClock();
       w = await World.open();
       c = await marketCast(w);
       reader = await w.id(FENGXIAN, 'public-reader');
     });
-    afterEach(async () => w.cleanup());
+    afterEach(async () => {
+      await w.cleanup();
+      lag.restore();
+    });
 
-    /** Lists, orders, verifies and settles; answers the settled order. */
+    /** Lists, orders, verifies and settles, then lets INDEX_LAG_MS pass; answers the settled order. */
     async function sale(priceFen: number, costFen = 5000): Promise<any> {
       const asset = await listEco(c, { priceFen, costFen });
       const o = await order(c, asset.id, 1000);
       await verify(c, o.id);
-      return settle(c, o.id);
+      const settled = await settle(c, o.id);
+      lag.advanceMs(INDEX_LAG_MS);
+      return settled;
     }
     const alertOf = async (o: { alertId: string }) => w.evaluate(reader, tx.market.getAlert, { alertId: o.alertId });
 
@@ -123,7 +131,7 @@ describe('chaincode: market risk rules, exact and complete (异常交易预警)'
         expect(alert.reasons).to.deep.equal([{ rule: 'price-deviation', priceFen: 150_000, indexFen: 110_000, deviationBp: 3637, limitBp: 2000 }]);
         // nothing of the settlement happened: the asset is still the seller's, reserved for the order
         expect(await w.evaluate(reader, tx.market.getAsset, { assetId: asset.id })).to.deep.equal(stateBefore);
-        expect(await w.evaluate(reader, tx.market.getCategoryIndex, { category: 'honey' })).to.include({ indexFen: 110_000, settledCount: 2 });
+        expect(await w.evaluate(reader, tx.market.getCategoryIndex, { category: 'honey' })).to.deep.include({ indexFen: 110_000, recentPricesFen: [110_000] });
 
         await w.expectRefused('RULE_VIOLATION', () => settle(c, o.id), 'suspended');
         await w.expectRefused('RULE_VIOLATION', () => w.submit(c.sellerMerchant, tx.market.cancelOrder, { orderId: o.id, reason: 'late' }), 'suspended');

@@ -2,7 +2,8 @@ import { Context } from 'fabric-contract-api';
 import { getRecord, putRecord } from '../kernel/state';
 import { today, txTime } from '../kernel/time';
 import { inForceEntries, readStanding } from './blacklist';
-import { CreditEvent, CreditEvents, CreditFile, CreditFiles, DayCounts } from './records';
+import { SummedEntriesBudget } from '../kernel/summed-entries';
+import { CreditEvent, CreditEvents, CreditFile, CreditFiles, DayCounts, FulfilmentEntries, FulfilmentEntry } from './records';
 import { ORDER_DEFAULT, SEVERITY_POINTS, WindowCounts, classify, isWaivedFirstViolation, windowStart } from './rules';
 import { CreditEventKind, Severity } from './schemas';
 
@@ -19,15 +20,36 @@ export interface NewCreditEvent {
 }
 
 /**
- * Appends a credit event to a subject's file in the current transaction and brings the
- * file's counters up to date; applies 首违不罚 (a waived first violation is a `warning`).
- * `n` tells apart several events written by one transaction. Emits nothing: the calling
- * transaction emits its own single event.
+ * Appends a credit event to a subject's file in the current transaction; applies 首违不罚 (a
+ * waived first violation is a `warning`). A fulfilment changes no outcome (the waiver depends
+ * on violations only), so it reads nothing: the event and a per-day fulfilment entry, both new
+ * keys, and concurrent settlements of one subject never conflict. A violation reads and rewrites
+ * the subject's `creditfile` (its violation count decides the waiver). `n` tells apart several
+ * events written by one transaction. Emits nothing: the calling transaction emits its own event.
  */
 export async function recordCreditEvent(ctx: Context, input: NewCreditEvent, n = 0): Promise<CreditEvent> {
   const time = txTime(ctx);
   const txDay = today(ctx);
   const txId = ctx.stub.getTxID();
+  const common = {
+    id: `ce-${txId.slice(0, 32)}-${n}`,
+    subjectId: input.subjectId,
+    kind: input.kind,
+    summary: input.summary,
+    evidenceRefs: [...input.evidenceRefs],
+    issuingCounty: input.issuingCounty,
+    issuedBy: input.issuedBy,
+    source: input.source,
+    date: txDay,
+    at: time.iso,
+    txId,
+  };
+  if (input.kind === 'fulfilment') {
+    const event: CreditEvent = { ...common, outcome: 'fulfilment' };
+    await putRecord(ctx, CreditEvents, event);
+    await putRecord(ctx, FulfilmentEntries, { subjectId: input.subjectId, date: txDay, eventId: event.id });
+    return event;
+  }
   const before = await getRecord(ctx, CreditFiles, [input.subjectId]);
   const file: CreditFile = before ?? {
     subjectId: input.subjectId,
@@ -39,36 +61,16 @@ export async function recordCreditEvent(ctx: Context, input: NewCreditEvent, n =
     recentDays: [],
     lastEventAt: time.iso,
   };
-  const violation = input.kind !== 'fulfilment';
   const severity = input.severity ?? 'minor';
-  const outcome: CreditEvent['outcome'] = !violation
-    ? 'fulfilment'
-    : isWaivedFirstViolation(severity, input.harmfulConsequence ?? true, file.violationCount)
-      ? 'warning'
-      : 'penalty';
-  const event: CreditEvent = {
-    id: `ce-${txId.slice(0, 32)}-${n}`,
-    subjectId: input.subjectId,
-    seq: file.eventCount + 1,
-    kind: input.kind,
-    ...(violation ? { severity, harmfulConsequence: input.harmfulConsequence ?? true } : {}),
-    outcome,
-    summary: input.summary,
-    evidenceRefs: [...input.evidenceRefs],
-    issuingCounty: input.issuingCounty,
-    issuedBy: input.issuedBy,
-    source: input.source,
-    date: txDay,
-    at: time.iso,
-    txId,
-  };
+  const harmfulConsequence = input.harmfulConsequence ?? true;
+  const outcome = isWaivedFirstViolation(severity, harmfulConsequence, file.violationCount) ? 'warning' : 'penalty';
+  const event: CreditEvent = { ...common, severity, harmfulConsequence, outcome };
   const from = windowStart(txDay);
   const days = file.recentDays.filter((d) => d.date >= from);
   const last = days[days.length - 1];
   const day: DayCounts = last && last.date === txDay ? last : { date: txDay, fulfilments: 0, minor: 0, serious: 0, grave: 0, warnings: 0 };
   const counted: DayCounts = {
     ...day,
-    fulfilments: day.fulfilments + (outcome === 'fulfilment' ? 1 : 0),
     warnings: day.warnings + (outcome === 'warning' ? 1 : 0),
     minor: day.minor + (outcome === 'penalty' && severity === 'minor' ? 1 : 0),
     serious: day.serious + (outcome === 'penalty' && severity === 'serious' ? 1 : 0),
@@ -78,8 +80,8 @@ export async function recordCreditEvent(ctx: Context, input: NewCreditEvent, n =
   const next: CreditFile = {
     subjectId: file.subjectId,
     eventCount: file.eventCount + 1,
-    fulfilmentCount: file.fulfilmentCount + (outcome === 'fulfilment' ? 1 : 0),
-    violationCount: file.violationCount + (violation ? 1 : 0),
+    fulfilmentCount: file.fulfilmentCount,
+    violationCount: file.violationCount + 1,
     warningCount: file.warningCount + (outcome === 'warning' ? 1 : 0),
     penaltyCount: file.penaltyCount + (outcome === 'penalty' ? 1 : 0),
     recentDays,
@@ -90,8 +92,16 @@ export async function recordCreditEvent(ctx: Context, input: NewCreditEvent, n =
   return event;
 }
 
-/** Counts of the look-back window ending `today` from a credit file (bounded: at most LOOKBACK_DAYS day records). */
-export function windowCounts(file: CreditFile | undefined, today: string): WindowCounts & { warnings: number; from: string; to: string } {
+/**
+ * Counts of the look-back window ending `today`: the credit file's day counts (at most
+ * LOOKBACK_DAYS day records) plus `fulfilmentEntries`, the subject's fulfilment entries from the
+ * window's first day on.
+ */
+export function windowCounts(
+  file: CreditFile | undefined,
+  fulfilmentEntries: readonly FulfilmentEntry[],
+  today: string,
+): WindowCounts & { warnings: number; from: string; to: string } {
   const from = windowStart(today);
   let fulfilments = 0;
   let minor = 0;
@@ -106,17 +116,23 @@ export function windowCounts(file: CreditFile | undefined, today: string): Windo
     grave += d.grave;
     warnings += d.warnings;
   }
+  for (const e of fulfilmentEntries) if (e.date >= from && e.date <= today) fulfilments++;
   const points = minor * SEVERITY_POINTS.minor + serious * SEVERITY_POINTS.serious + grave * SEVERITY_POINTS.grave;
   return { points, fulfilments, minor, serious, grave, warnings, from, to: today };
 }
 
-/** A subject's credit file summary and credit class (信用风险分类) as of the transaction time. */
+/**
+ * A subject's credit file summary and credit class (信用风险分类) as of the transaction time.
+ * Read-only transactions only: the window's fulfilment entries are one paginated range read
+ * from the window's first day, at most MAX_SUMMED_ENTRIES of them (more: CONFLICT).
+ */
 export async function creditStanding(ctx: Context, subjectId: string) {
   const date = today(ctx);
   const file = await getRecord(ctx, CreditFiles, [subjectId]);
   const standing = await readStanding(ctx, subjectId);
   const blacklistedBy = inForceEntries(standing, date).map((e) => e.id);
-  const counts = windowCounts(file, date);
+  const entries = await new SummedEntriesBudget().entriesFrom(ctx, FulfilmentEntries, [subjectId], [windowStart(date)], 'fulfilments in the window');
+  const counts = windowCounts(file, entries, date);
   const verdict = classify(counts, blacklistedBy.length > 0);
   return {
     subjectId,
@@ -126,15 +142,8 @@ export async function creditStanding(ctx: Context, subjectId: string) {
     window: counts,
     blacklistedBy,
     totals: file
-      ? {
-          events: file.eventCount,
-          fulfilments: file.fulfilmentCount,
-          violations: file.violationCount,
-          warnings: file.warningCount,
-          penalties: file.penaltyCount,
-          lastEventAt: file.lastEventAt,
-        }
-      : { events: 0, fulfilments: 0, violations: 0, warnings: 0, penalties: 0 },
+      ? { violations: file.violationCount, warnings: file.warningCount, penalties: file.penaltyCount }
+      : { violations: 0, warnings: 0, penalties: 0 },
   };
 }
 
