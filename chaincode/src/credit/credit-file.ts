@@ -1,9 +1,11 @@
 import { Context } from 'fabric-contract-api';
 import { getRecord, putRecord } from '../kernel/state';
-import { today, txTime } from '../kernel/time';
+import { cstDate, today, txTime } from '../kernel/time';
 import { inForceEntries, readStanding } from './blacklist';
-import { SummedEntriesBudget } from '../kernel/summed-entries';
-import { CreditEvent, CreditEvents, CreditFile, CreditFiles, DayCounts, FulfilmentEntries, FulfilmentEntry } from './records';
+import { conflict } from '../kernel/errors';
+import { putRecentEntry, visitRecentEntries } from '../kernel/recent-entries';
+import { MAX_SUMMED_ENTRIES } from '../kernel/summed-entries';
+import { CreditEvent, CreditEvents, CreditFile, CreditFiles, DayCounts, FulfilmentEntries } from './records';
 import { ORDER_DEFAULT, SEVERITY_POINTS, WindowCounts, classify, isWaivedFirstViolation, windowStart } from './rules';
 import { CreditEventKind, Severity } from './schemas';
 
@@ -47,7 +49,7 @@ export async function recordCreditEvent(ctx: Context, input: NewCreditEvent, n =
   if (input.kind === 'fulfilment') {
     const event: CreditEvent = { ...common, outcome: 'fulfilment' };
     await putRecord(ctx, CreditEvents, event);
-    await putRecord(ctx, FulfilmentEntries, { subjectId: input.subjectId, date: txDay, eventId: event.id });
+    await putRecentEntry(ctx, FulfilmentEntries, [input.subjectId], time.epochMs, event.id);
     return event;
   }
   const before = await getRecord(ctx, CreditFiles, [input.subjectId]);
@@ -94,12 +96,12 @@ export async function recordCreditEvent(ctx: Context, input: NewCreditEvent, n =
 
 /**
  * Counts of the look-back window ending `today`: the credit file's day counts (at most
- * LOOKBACK_DAYS day records) plus `fulfilmentEntries`, the subject's fulfilment entries from the
- * window's first day on.
+ * LOOKBACK_DAYS day records) plus `fulfilmentEntries`, the subject's fulfilment entries dated
+ * in the window.
  */
 export function windowCounts(
   file: CreditFile | undefined,
-  fulfilmentEntries: readonly FulfilmentEntry[],
+  fulfilmentEntries: number,
   today: string,
 ): WindowCounts & { warnings: number; from: string; to: string } {
   const from = windowStart(today);
@@ -116,23 +118,37 @@ export function windowCounts(
     grave += d.grave;
     warnings += d.warnings;
   }
-  for (const e of fulfilmentEntries) if (e.date >= from && e.date <= today) fulfilments++;
+  fulfilments += fulfilmentEntries;
   const points = minor * SEVERITY_POINTS.minor + serious * SEVERITY_POINTS.serious + grave * SEVERITY_POINTS.grave;
   return { points, fulfilments, minor, serious, grave, warnings, from, to: today };
 }
 
 /**
- * A subject's credit file summary and credit class (信用风险分类) as of the transaction time.
- * Read-only transactions only: the window's fulfilment entries are one paginated range read
- * from the window's first day, at most MAX_SUMMED_ENTRIES of them (more: CONFLICT).
+ * A subject's fulfilment entries dated in the look-back window ending on the transaction's day:
+ * one range read, newest first from the transaction time, closed at the first entry before the
+ * window. More than MAX_SUMMED_ENTRIES → CONFLICT (nothing counted in part).
  */
+async function fulfilmentsInWindow(ctx: Context, subjectId: string): Promise<number> {
+  const { epochMs } = txTime(ctx);
+  const from = windowStart(cstDate(epochMs));
+  let count = 0;
+  await visitRecentEntries(ctx, FulfilmentEntries, [subjectId], epochMs, (entry) => {
+    if (cstDate(entry.epochMs) < from) return false;
+    if (count === MAX_SUMMED_ENTRIES)
+      throw conflict(`more than ${MAX_SUMMED_ENTRIES} fulfilments in the window of subject ${subjectId} to count in one transaction`);
+    count++;
+    return true;
+  });
+  return count;
+}
+
+/** A subject's credit file summary and credit class (信用风险分类) as of the transaction time. */
 export async function creditStanding(ctx: Context, subjectId: string) {
   const date = today(ctx);
   const file = await getRecord(ctx, CreditFiles, [subjectId]);
   const standing = await readStanding(ctx, subjectId);
   const blacklistedBy = inForceEntries(standing, date).map((e) => e.id);
-  const entries = await new SummedEntriesBudget().entriesFrom(ctx, FulfilmentEntries, [subjectId], [windowStart(date)], 'fulfilments in the window');
-  const counts = windowCounts(file, entries, date);
+  const counts = windowCounts(file, await fulfilmentsInWindow(ctx, subjectId), date);
   const verdict = classify(counts, blacklistedBy.length > 0);
   return {
     subjectId,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { actorSchema } from '../kernel/actor';
 import { CASE_STATUSES, CREDIT_EVENT_KINDS, MEASURES, SEVERITIES } from './schemas';
+import { RecentEntryType } from '../kernel/recent-entries';
 import { defineRecordType } from '../kernel/state';
 
 /**
@@ -60,7 +61,7 @@ export type DayCounts = z.infer<typeof dayCountsSchema>;
 /**
  * A subject's credit file: running counters and per-day counts of the last LOOKBACK_DAYS days
  * (older days pruned on every write). Written by violations only (首违不罚 needs their count):
- * a fulfilment, one per party of every settlement, is a `creditfulfil` entry written blind, so
+ * a fulfilment, one per party of every settlement, is a key-only `creditfulfil` entry written blind, so
  * concurrent settlements of one subject never conflict on this record. The fulfilment counters
  * here are those of fulfilments recorded before that, kept and still counted.
  */
@@ -301,18 +302,11 @@ export const CreditEvents = defineRecordType<CreditEvent>({
   },
 });
 
-/** A fulfilment of a subject on a CST day: written once (blind) with its event, counted on read over the look-back window. */
-export interface FulfilmentEntry {
-  readonly subjectId: string;
-  readonly date: string;
-  readonly eventId: string;
-}
-
-export const FulfilmentEntries = defineRecordType<FulfilmentEntry>({
-  type: 'creditfulfil',
-  keyArity: 3,
-  keyOf: (f) => [f.subjectId, f.date, f.eventId],
-});
+/**
+ * A subject's fulfilments, one key-only entry each (kernel/recent-entries.ts, newest first by
+ * time, then event ID): written blind with the event, counted on read over the look-back window.
+ */
+export const FulfilmentEntries: RecentEntryType = { type: 'creditfulfil' };
 
 export const CreditFiles = defineRecordType<CreditFile>({
   type: 'creditfile',

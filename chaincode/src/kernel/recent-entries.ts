@@ -22,7 +22,8 @@ const MAX_EPOCH_MS = 9_999_999_999_999;
 /** Above every character an attribute may hold (what fabric-shim ends a partial composite key with). */
 const MAX_UNICODE_RUNE = '\u{10FFFF}';
 
-function inverted(epochMs: number): string {
+/** The key part of a time: MAX_EPOCH_MS − epochMs, 13 digits. */
+export function invertedEpochMs(epochMs: number): string {
   if (!Number.isSafeInteger(epochMs) || epochMs < 0 || epochMs > MAX_EPOCH_MS) throw new Error(`internal: epoch ms ${epochMs} out of range`);
   return String(MAX_EPOCH_MS - epochMs).padStart(13, '0');
 }
@@ -34,12 +35,42 @@ function simpleKey(ctx: Context, type: string, attrs: string[]): string {
 
 /** The key of the entry under `partial` at `epochMs`; `tie` (e.g. the transaction ID) tells apart entries of one millisecond. */
 export function recentEntryKey(ctx: Context, et: RecentEntryType, partial: string[], epochMs: number, tie: string): string {
-  return simpleKey(ctx, et.type, [...partial, inverted(epochMs), tie]);
+  return simpleKey(ctx, et.type, [...partial, invertedEpochMs(epochMs), tie]);
 }
 
-/** Writes an entry without reading anything. */
-export async function putRecentEntry<T>(ctx: Context, et: RecentEntryType, partial: string[], epochMs: number, tie: string, entry: T): Promise<void> {
-  await ctx.stub.putState(recentEntryKey(ctx, et, partial, epochMs, tie), Buffer.from(canonicalJson(entry)));
+/** Fabric treats an empty value as a delete: a key-only entry holds a single zero byte. */
+const KEY_ONLY = Buffer.from([0]);
+
+/** Writes an entry without reading anything; without `entry`, a key-only entry (its time and tie are all it says). */
+export async function putRecentEntry<T>(ctx: Context, et: RecentEntryType, partial: string[], epochMs: number, tie: string, entry?: T): Promise<void> {
+  await ctx.stub.putState(recentEntryKey(ctx, et, partial, epochMs, tie), entry === undefined ? KEY_ONLY : Buffer.from(canonicalJson(entry)));
+}
+
+/**
+ * Visits the entries under `partial` written at or before `untilMs`, newest first, while `visit`
+ * answers true: one range read from `untilMs` on, closed at the first false (or throw), so the
+ * caller bounds what is read. Each entry comes with the time and tie of its key.
+ */
+export async function visitRecentEntries(
+  ctx: Context,
+  et: RecentEntryType,
+  partial: string[],
+  untilMs: number,
+  visit: (entry: { epochMs: number; tie: string; value: Buffer }) => boolean,
+): Promise<void> {
+  const start = simpleKey(ctx, et.type, [...partial, invertedEpochMs(Math.max(0, untilMs))]);
+  const end = simpleKey(ctx, et.type, partial) + MAX_UNICODE_RUNE;
+  const iterator = await ctx.stub.getStateByRange(start, end);
+  try {
+    for (let r = await iterator.next(); !r.done; r = await iterator.next()) {
+      // <type>, ...partial, <inverted ms>, <tie>, '' (the key ends with U+0000).
+      const parts = r.value.key.split('\u0000');
+      const epochMs = MAX_EPOCH_MS - Number(parts[parts.length - 3]);
+      if (!visit({ epochMs, tie: parts[parts.length - 2] as string, value: Buffer.from(r.value.value) })) break;
+    }
+  } finally {
+    await iterator.close();
+  }
 }
 
 /**
@@ -48,18 +79,11 @@ export async function putRecentEntry<T>(ctx: Context, et: RecentEntryType, parti
  * the last key it returned), so its cost is bounded by `max` however many entries there are.
  */
 export async function recentEntries<T>(ctx: Context, et: RecentEntryType, partial: string[], untilMs: number, max: number): Promise<T[]> {
-  const start = simpleKey(ctx, et.type, [...partial, inverted(Math.max(0, untilMs))]);
-  const end = simpleKey(ctx, et.type, partial) + MAX_UNICODE_RUNE;
   const items: T[] = [];
   if (max < 1) return items;
-  const iterator = await ctx.stub.getStateByRange(start, end);
-  try {
-    for (let r = await iterator.next(); !r.done; r = await iterator.next()) {
-      items.push(JSON.parse(Buffer.from(r.value.value).toString('utf8')) as T);
-      if (items.length === max) break;
-    }
-  } finally {
-    await iterator.close();
-  }
+  await visitRecentEntries(ctx, et, partial, untilMs, ({ value }) => {
+    items.push(JSON.parse(value.toString('utf8')) as T);
+    return items.length < max;
+  });
   return items;
 }

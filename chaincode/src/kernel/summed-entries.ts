@@ -26,25 +26,4 @@ export class SummedEntriesBudget {
     this.#left -= items.length;
     return items;
   }
-
-  /**
-   * The entries under `partialKey` from the key `[...partialKey, ...from]` on (inclusive), e.g.
-   * from the first day of a window: one paginated range read, so read-only transactions only (as
-   * on Fabric: a transaction with a paginated query may not write). Refuses like `entries`.
-   */
-  async entriesFrom<T>(ctx: Context, rt: RecordType<T>, partialKey: string[], from: string[], what: string): Promise<T[]> {
-    const bookmark = ctx.stub.createCompositeKey(rt.type, [...partialKey, ...from]);
-    const { iterator } = await ctx.stub.getStateByPartialCompositeKeyWithPagination(rt.type, partialKey, this.#left + 1, bookmark);
-    const items: T[] = [];
-    try {
-      for (let r = await iterator.next(); !r.done; r = await iterator.next()) {
-        items.push(JSON.parse(Buffer.from(r.value.value).toString('utf8')) as T);
-      }
-    } finally {
-      await iterator.close();
-    }
-    if (items.length > this.#left) throw conflict(`more than ${MAX_SUMMED_ENTRIES} ${what} to sum in one transaction; ask for a shorter period`);
-    this.#left -= items.length;
-    return items;
-  }
 }

@@ -248,13 +248,11 @@ export interface LegacyCategoryIndex {
   readonly updatedAt: string;
 }
 
-/** One settled price of a category (kernel/recent-entries.ts: keyed newest first by settlement time, then txId). */
+/** One settled price of a category, under its category, settlement time and txId (kernel/recent-entries.ts: newest first). */
 export interface CategoryPrice {
-  readonly category: string;
   readonly priceFen: number;
   readonly orderId: string;
   readonly settledAt: string;
-  readonly txId: string;
 }
 
 /** That a category has had a settlement: what ListCategoryIndexes pages over. Rewritten blind (same value) by every settlement of it. */

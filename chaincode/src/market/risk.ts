@@ -91,9 +91,8 @@ export const INDEX_LAG_MS = 60_000;
  * category's mark (the same value every time) so the listing finds the category.
  */
 export async function recordCategoryPrice(ctx: Context, category: string, priceFen: number, orderId: string, time: TxTime): Promise<void> {
-  const txId = ctx.stub.getTxID();
-  const entry: CategoryPrice = { category, priceFen, orderId, settledAt: time.iso, txId };
-  await putRecentEntry(ctx, CategoryPrices, [category], time.epochMs, txId, entry);
+  const entry: CategoryPrice = { priceFen, orderId, settledAt: time.iso };
+  await putRecentEntry(ctx, CategoryPrices, [category], time.epochMs, ctx.stub.getTxID(), entry);
   await putRecord(ctx, CategoryMarks, { category });
 }
 
