@@ -110,6 +110,22 @@ describe('chaincode: market risk rules, exact and complete (异常交易预警)'
       expect((await order(c, (await listEco(c)).id)).status).to.equal('suspended');
     });
 
+    it('the rule reads the index of prices settled INDEX_LAG_MS or more ago: a price settled since does not count yet', async () => {
+      await adoptParameters(w, c.regA, c.regB, { indexWindow: 1, indexMinSamples: 1, priceDeviationBp: 2000, pairTradeLimit: 100 });
+      await sale(130_000, 100_000);
+      // Settled just now, not yet past the lag.
+      const asset = await listEco(c, { priceFen: 110_000, costFen: 80_000 });
+      const recent = await order(c, asset.id, 1000);
+      await verify(c, recent.id);
+      await settle(c, recent.id);
+      // 150000 is 1539 bp from 130000 (in force) but 3637 bp from 110000 (settled within the lag).
+      expect((await order(c, (await listEco(c, { priceFen: 150_000 })).id, 1000)).status).to.equal('ordered');
+      lag.advanceMs(INDEX_LAG_MS);
+      const o = await order(c, (await listEco(c, { priceFen: 150_000 })).id, 1000);
+      expect(o.status).to.equal('suspended');
+      expect((await alertOf(o)).reasons).to.deep.equal([{ rule: 'price-deviation', priceFen: 150_000, indexFen: 110_000, deviationBp: 3637, limitBp: 2000 }]);
+    });
+
     describe('the rules run again at settlement', () => {
       it('an order placed when fine, then the index moved: the settlement suspends it (from verified) and settles nothing', async () => {
         await adoptParameters(w, c.regA, c.regB, { indexWindow: 1, indexMinSamples: 1, priceDeviationBp: 2000, pairTradeLimit: 100 });
