@@ -24,7 +24,7 @@ export interface NewCreditEvent {
 /**
  * Appends a credit event to a subject's file in the current transaction; applies 首违不罚 (a
  * waived first violation is a `warning`). A fulfilment changes no outcome (the waiver depends
- * on violations only), so it reads nothing: the event and a per-day fulfilment entry, both new
+ * on violations only), so it reads nothing: the event and a key-only fulfilment entry, both new
  * keys, and concurrent settlements of one subject never conflict. A violation reads and rewrites
  * the subject's `creditfile` (its violation count decides the waiver). `n` tells apart several
  * events written by one transaction. Emits nothing: the calling transaction emits its own event.
