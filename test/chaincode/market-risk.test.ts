@@ -2,9 +2,9 @@ import { expect } from 'chai';
 import { tx } from '../../chaincode/src/catalogue';
 import { addDays, cstDate } from '../../chaincode/src/kernel/time';
 import { MarketEvents } from '../../chaincode/src/market/market-contract';
-import { deviatesBeyond, deviationBpRoundedUp } from '../../chaincode/src/market/risk';
+import { INDEX_LAG_MS, deviatesBeyond, deviationBpRoundedUp } from '../../chaincode/src/market/risk';
 import { FENGXIAN, LIANGDANG } from '../support/ledger-fixture';
-import { listEco, MarketCast, marketCast, order, settle, verify, Who, World } from '../support/market-world';
+import { listEco, MarketCast, marketCast, order, settle, useClock, verify, Who, World } from '../support/market-world';
 import { adoptParameters } from '../support/parameters-world';
 
 describe('chaincode: market risk rules, exact and complete (异常交易预警)', () => {
@@ -36,20 +36,28 @@ describe('chaincode: market risk rules, exact and complete (异常交易预警)'
     let w: World;
     let c: MarketCast;
     let reader: Who;
+    // A settled price counts for its category's index INDEX_LAG_MS after the settlement: the clock moves on.
+    let lag: ReturnType<typeof useClock>;
 
     beforeEach(async () => {
+      lag = useClock();
       w = await World.open();
       c = await marketCast(w);
       reader = await w.id(FENGXIAN, 'public-reader');
     });
-    afterEach(async () => w.cleanup());
+    afterEach(async () => {
+      await w.cleanup();
+      lag.restore();
+    });
 
-    /** Lists, orders, verifies and settles; answers the settled order. */
+    /** Lists, orders, verifies and settles, then lets INDEX_LAG_MS pass; answers the settled order. */
     async function sale(priceFen: number, costFen = 5000): Promise<any> {
       const asset = await listEco(c, { priceFen, costFen });
       const o = await order(c, asset.id, 1000);
       await verify(c, o.id);
-      return settle(c, o.id);
+      const settled = await settle(c, o.id);
+      lag.advanceMs(INDEX_LAG_MS);
+      return settled;
     }
     const alertOf = async (o: { alertId: string }) => w.evaluate(reader, tx.market.getAlert, { alertId: o.alertId });
 
@@ -102,6 +110,22 @@ describe('chaincode: market risk rules, exact and complete (异常交易预警)'
       expect((await order(c, (await listEco(c)).id)).status).to.equal('suspended');
     });
 
+    it('the rule reads the index of prices settled INDEX_LAG_MS or more ago: a price settled since does not count yet', async () => {
+      await adoptParameters(w, c.regA, c.regB, { indexWindow: 1, indexMinSamples: 1, priceDeviationBp: 2000, pairTradeLimit: 100 });
+      await sale(130_000, 100_000);
+      // Settled just now, not yet past the lag.
+      const asset = await listEco(c, { priceFen: 110_000, costFen: 80_000 });
+      const recent = await order(c, asset.id, 1000);
+      await verify(c, recent.id);
+      await settle(c, recent.id);
+      // 150000 is 1539 bp from 130000 (in force) but 3637 bp from 110000 (settled within the lag).
+      expect((await order(c, (await listEco(c, { priceFen: 150_000 })).id, 1000)).status).to.equal('ordered');
+      lag.advanceMs(INDEX_LAG_MS);
+      const o = await order(c, (await listEco(c, { priceFen: 150_000 })).id, 1000);
+      expect(o.status).to.equal('suspended');
+      expect((await alertOf(o)).reasons).to.deep.equal([{ rule: 'price-deviation', priceFen: 150_000, indexFen: 110_000, deviationBp: 3637, limitBp: 2000 }]);
+    });
+
     describe('the rules run again at settlement', () => {
       it('an order placed when fine, then the index moved: the settlement suspends it (from verified) and settles nothing', async () => {
         await adoptParameters(w, c.regA, c.regB, { indexWindow: 1, indexMinSamples: 1, priceDeviationBp: 2000, pairTradeLimit: 100 });
@@ -123,7 +147,7 @@ describe('chaincode: market risk rules, exact and complete (异常交易预警)'
         expect(alert.reasons).to.deep.equal([{ rule: 'price-deviation', priceFen: 150_000, indexFen: 110_000, deviationBp: 3637, limitBp: 2000 }]);
         // nothing of the settlement happened: the asset is still the seller's, reserved for the order
         expect(await w.evaluate(reader, tx.market.getAsset, { assetId: asset.id })).to.deep.equal(stateBefore);
-        expect(await w.evaluate(reader, tx.market.getCategoryIndex, { category: 'honey' })).to.include({ indexFen: 110_000, settledCount: 2 });
+        expect(await w.evaluate(reader, tx.market.getCategoryIndex, { category: 'honey' })).to.deep.include({ indexFen: 110_000, recentPricesFen: [110_000] });
 
         await w.expectRefused('RULE_VIOLATION', () => settle(c, o.id), 'suspended');
         await w.expectRefused('RULE_VIOLATION', () => w.submit(c.sellerMerchant, tx.market.cancelOrder, { orderId: o.id, reason: 'late' }), 'suspended');

@@ -5,6 +5,7 @@ import { canonicalJson } from '../../chaincode/src/kernel/canonical-json';
 import { MAX_AMOUNT_FEN } from '../../chaincode/src/kernel/money';
 import { addDays, cstDate } from '../../chaincode/src/kernel/time';
 import { MarketEvents } from '../../chaincode/src/market/market-contract';
+import { INDEX_LAG_MS } from '../../chaincode/src/market/risk';
 import { FENGXIAN, HUIXIAN, LIANGDANG } from '../support/ledger-fixture';
 import { ecoAsset, hex64, listEco, MarketCast, marketCast, order, registerEnterprise, settle, useClock, verify, Who, World } from '../support/market-world';
 import { adoptParameters } from '../support/parameters-world';
@@ -13,20 +14,28 @@ describe('chaincode: market (交易流程 → 确权)', () => {
   let w: World;
   let c: MarketCast;
   let reader: Who;
+  // A settled price counts for its category's index INDEX_LAG_MS after the settlement: the clock moves on.
+  let lag: ReturnType<typeof useClock>;
 
   beforeEach(async () => {
+    lag = useClock();
     w = await World.open();
     c = await marketCast(w);
     reader = await w.id(FENGXIAN, 'public-reader');
   });
-  afterEach(async () => w.cleanup());
+  afterEach(async () => {
+    await w.cleanup();
+    lag.restore();
+  });
 
-  /** Lists, orders, verifies and settles; answers the asset ID and the settled order. */
-  async function sale(price = 130_000, category = 'honey'): Promise<{ assetId: string; order: any }> {
+  /** Lists, orders, verifies and settles, then lets INDEX_LAG_MS pass; answers the asset ID and the settled order. */
+  async function sale(price = 130_000, category = 'honey', waitForIndex = true): Promise<{ assetId: string; order: any }> {
     const asset = await listEco(c, { priceFen: price, costFen: 100_000, category });
     const o = await order(c, asset.id, Math.floor(price / 10));
     await verify(c, o.id);
-    return { assetId: asset.id, order: await settle(c, o.id) };
+    const settled = await settle(c, o.id);
+    if (waitForIndex) lag.advanceMs(INDEX_LAG_MS);
+    return { assetId: asset.id, order: settled };
   }
 
   describe('the whole flow', () => {
@@ -137,7 +146,10 @@ describe('chaincode: market (交易流程 → 确权)', () => {
       const trades = await w.evaluate(reader, tx.market.listTrades, { originCounty: LIANGDANG, date: cstDate(txTimeMs) });
       expect(trades.items).to.have.length(1);
       expect(trades.items[0]).to.include({ orderId: o.id, crossRegion: true, buyerCounty: HUIXIAN, priceFen: 130_000 });
-      expect(await w.evaluate(reader, tx.market.getCategoryIndex, { category: 'honey' })).to.include({ indexFen: 130_000, settledCount: 1 });
+      await w.expectRefused('NOT_FOUND', () => w.evaluate(reader, tx.market.getCategoryIndex, { category: 'honey' }), 'no price settled 60 s');
+      lag.advanceMs(INDEX_LAG_MS);
+      const index = await w.evaluate(reader, tx.market.getCategoryIndex, { category: 'honey' });
+      expect(index).to.deep.include({ indexFen: 130_000, recentPricesFen: [130_000], updatedAt: s.settlement.at });
       const bought = await w.evaluate(c.buyerMerchant, tx.market.listOrders, { subjectId: c.buyer, side: 'buyer' });
       expect(bought.items.map((x: { id: string }) => x.id)).to.deep.equal([o.id]);
     });
@@ -535,11 +547,21 @@ describe('chaincode: market (交易流程 → 确权)', () => {
       await adoptParameters(w, c.regA, c.regB, { indexWindow: 2, indexMinSamples: 1, priceDeviationBp: 1_000_000, pairTradeLimit: 100 });
       await sale(130_000, 'tea');
       await sale(140_001, 'tea');
-      expect(await w.evaluate(reader, tx.market.getCategoryIndex, { category: 'tea' })).to.include({ indexFen: 135_000, settledCount: 2 });
-      await sale(150_000, 'tea');
+      expect(await w.evaluate(reader, tx.market.getCategoryIndex, { category: 'tea' })).to.deep.include({
+        indexFen: 135_000,
+        recentPricesFen: [130_000, 140_001],
+      });
+      // Settled within the last INDEX_LAG_MS: not yet in the index (nor in the risk rule's).
+      const last = await sale(150_000, 'tea', false);
+      lag.advanceMs(INDEX_LAG_MS - 10_000);
+      const before = await w.evaluate(reader, tx.market.getCategoryIndex, { category: 'tea' });
+      expect(before).to.deep.include({ indexFen: 135_000, recentPricesFen: [130_000, 140_001] });
+      expect(Date.parse(before.asOf)).to.be.below(Date.parse(last.order.settlement.at));
+      lag.advanceMs(10_000);
       const idx = await w.evaluate(reader, tx.market.getCategoryIndex, { category: 'tea' });
       expect(idx.recentPricesFen).to.deep.equal([140_001, 150_000]);
-      expect(idx).to.include({ indexFen: 145_000, settledCount: 3 });
+      expect(idx).to.include({ indexFen: 145_000, updatedAt: last.order.settlement.at });
+      expect(Date.parse(idx.asOf)).to.be.at.least(Date.parse(last.order.settlement.at));
     });
 
     it('deadlines are shared parameters: an order placed after a majority changed verificationDays gets the new one', async () => {

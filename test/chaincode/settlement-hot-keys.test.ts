@@ -8,7 +8,8 @@ import { probe } from '../support/probe';
 import { ProbeContract } from '../support/probe-contract';
 import { registerCounties, today, trader, Trader } from '../support/fund-world';
 import { FENGXIAN, HUIXIAN, LIANGDANG, openLedgerFixture } from '../support/ledger-fixture';
-import { Who, World } from '../support/market-world';
+import { INDEX_LAG_MS } from '../../chaincode/src/market/risk';
+import { useClock, Who, World } from '../support/market-world';
 
 /** The composite key the chaincode stores a record under (fabric-shim's createCompositeKey). */
 const compositeKey = (type: string, attrs: string[]) => `\u0000${type}\u0000${attrs.map((a) => `${a}\u0000`).join('')}`;
@@ -38,12 +39,18 @@ describe('chaincode: concurrent settlements and the day totals (hot keys)', func
   });
   after(async () => w.cleanup());
 
-  /** Verified orders, one per seller–buyer pair from `from`, ready to settle; `category(i)` of each asset. */
-  async function verifiedOrders(from: number, n: number, category: (i: number) => string, priceFen: (i: number) => number): Promise<any[]> {
+  /** Verified orders, one per seller–buyer pair from `from`, ready to settle; `category(i)` of each asset; `buyer(i)` buys (default: buyers[i]). */
+  async function verifiedOrders(
+    from: number,
+    n: number,
+    category: (i: number) => string,
+    priceFen: (i: number) => number,
+    buyerOf: (i: number) => Trader = (i) => buyers[i] as Trader,
+  ): Promise<any[]> {
     const orders = [];
     for (let i = from; i < from + n; i++) {
       const seller = sellers[i] as Trader;
-      const buyer = buyers[i] as Trader;
+      const buyer = buyerOf(i);
       const asset = await w.submit(seller.merchant, tx.market.registerAsset, {
         ownerSubjectId: seller.subject,
         kind: 'eco-product',
@@ -83,7 +90,7 @@ describe('chaincode: concurrent settlements and the day totals (hot keys)', func
     const day = today();
     const before = await w.evaluate(buyers[0]!.merchant, tx.fund.tradeVolume, { county: LIANGDANG, periodFrom: day, periodTo: day });
     const beforeTax = await w.evaluate(buyers[0]!.merchant, tx.tax.statement, { countyA: LIANGDANG, countyB: HUIXIAN, from: day, to: day });
-    // Each its own category (the category price index is a per-category key) and its own pair of subjects.
+    // Each its own category and its own pair of subjects.
     const orders = await verifiedOrders(
       0,
       6,
@@ -108,14 +115,54 @@ describe('chaincode: concurrent settlements and the day totals (hot keys)', func
     expect(statement.days).to.have.length(1);
   });
 
-  it('six settlements of one category endorsed together do meet read conflicts (the category price index, a moving window, is still one key) and all settle', async () => {
-    const orders = await verifiedOrders(
-      6,
-      6,
-      () => 'honey-shared',
-      () => 120_000,
-    );
-    expect(await settleTogether(orders)).to.be.greaterThan(0);
+  it('six settlements of one category and one buyer endorsed together, with a fulfilment of that buyer recorded by hand: no read conflict (no shared index or credit file is read or written)', async () => {
+    const buyer = buyers[6] as Trader;
+    // The category's earlier prices (settled more than INDEX_LAG_MS ago, as far as the index is concerned) are read by every settlement.
+    const clock = useClock();
+    try {
+      const earlier = await verifiedOrders(
+        6,
+        1,
+        () => 'honey-shared',
+        () => 120_000,
+      );
+      await settleTogether(earlier);
+      clock.advanceMs(INDEX_LAG_MS);
+      const orders = await verifiedOrders(
+        7,
+        5,
+        () => 'honey-shared',
+        (i) => 120_000 + i,
+        () => buyer,
+      );
+      const reg = await w.member(FENGXIAN, 'reg-hot', 'regulator');
+      const fileBefore = await w.evaluate(reg, tx.credit.getCreditFile, { subjectId: buyer.subject });
+      const [conflicts, manual] = await Promise.all([
+        settleTogether(orders),
+        w.f.ledger.submit(reg, {
+          name: tx.credit.recordEvent.qualifiedName,
+          args: [JSON.stringify({ subjectId: buyer.subject, kind: 'fulfilment', summary: 'contract fulfilled', evidenceRefs: ['doc:f'] })],
+        }),
+      ]);
+      expect(conflicts, 'read conflicts among the settlements').to.equal(0);
+      expect(manual.readConflicts ?? 0, 'read conflicts of the fulfilment recorded by hand').to.equal(0);
+      // Every fulfilment counts: the buyer's five settlements and the one by hand.
+      const file = await w.evaluate(reg, tx.credit.getCreditFile, { subjectId: buyer.subject });
+      expect(file.window.fulfilments).to.equal(fileBefore.window.fulfilments + 6);
+      expect(file.creditClass).to.equal('A');
+      const events = await w.evaluate(reg, tx.credit.listEvents, { subjectId: buyer.subject });
+      expect(events.items.filter((e: any) => e.kind === 'fulfilment')).to.have.length(fileBefore.window.fulfilments + 6);
+      // The index: the earlier price only, until INDEX_LAG_MS after the five.
+      expect(await w.evaluate(reg, tx.market.getCategoryIndex, { category: 'honey-shared' })).to.deep.include({ recentPricesFen: [120_000] });
+      clock.advanceMs(INDEX_LAG_MS);
+      const index = await w.evaluate(reg, tx.market.getCategoryIndex, { category: 'honey-shared' });
+      expect(index.recentPricesFen).to.have.length(6);
+      expect(index.recentPricesFen[0]).to.equal(120_000);
+      expect([...index.recentPricesFen.slice(1)].sort()).to.deep.equal([120_007, 120_008, 120_009, 120_010, 120_011]);
+      expect(index.indexFen).to.equal(Math.floor((120_000 + 120_007 + 120_008 + 120_009 + 120_010 + 120_011) / 6));
+    } finally {
+      clock.restore();
+    }
   });
 
   describe(`a day total of more than MAX_SUMMED_ENTRIES (${MAX_SUMMED_ENTRIES}) entries is refused, not summed in part`, () => {

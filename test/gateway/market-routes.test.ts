@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { AppFixture, openAppFixture } from '../support/app-fixture';
 import { HUIXIAN, LIANGDANG } from '../support/ledger-fixture';
 import { registerCountiesOn } from '../support/credit-world';
-import { creditCode, corruptCreditCode } from '../support/market-world';
+import { INDEX_LAG_MS } from '../../chaincode/src/market/risk';
+import { creditCode, corruptCreditCode, useClock } from '../support/market-world';
 import { multipartBody } from '../support/multipart';
 
 /** Bad input, authentication and roles on the subjects, assets, orders and alerts routes. */
@@ -244,42 +245,49 @@ describe('gateway /api/v1 subjects, assets, orders, alerts: input and access', (
     const o1 = (await call('hxShop', 'POST', '/api/v1/orders', { assetId, buyerSubjectId: buyer, depositFen: 260, depositPaymentRef: 'P3' })).json().result.id;
     expect((await call('checker', 'POST', `/api/v1/orders/${o1}/verification`, { result: 'pass', evidenceRefs: ['v'] })).statusCode).to.equal(201);
     expect((await call('hxShop', 'POST', `/api/v1/orders/${o1}/settlement`, { paymentRef: 'P4' })).statusCode).to.equal(201);
-    const cert = multipartBody({ content: Buffer.from('organic certificate 78'), contentType: 'application/pdf' });
-    const up = await f.app.inject({
-      method: 'POST',
-      url: '/api/v1/evidence',
-      payload: cert.payload,
-      headers: { ...cert.headers, authorization: `Bearer ${k.ldShop}` },
-    });
-    const dear = await call('ldShop', 'POST', '/api/v1/assets', {
-      ownerSubjectId: seller,
-      kind: 'eco-product',
-      title: 'Walnuts premium',
-      category: 'walnut',
-      costFen: 1000,
-      priceFen: 5000,
-      certifications: [{ kind: 'organic-certificate', sha256: up.json().result.sha256 }],
-    });
-    const o2 = await call('hxShop', 'POST', '/api/v1/orders', {
-      assetId: dear.json().result.id,
-      buyerSubjectId: buyer,
-      depositFen: 500,
-      depositPaymentRef: 'P5',
-    });
-    expect(o2.statusCode, o2.body).to.equal(201);
-    const order = o2.json().result;
-    expect(order.status).to.equal('suspended');
-    const verifySuspended = await call('checker', 'POST', `/api/v1/orders/${order.id}/verification`, { result: 'pass', evidenceRefs: ['v'] });
-    expect(verifySuspended.statusCode).to.equal(422);
-    const open = await call('nobody', 'GET', '/api/v1/alerts');
-    expect(open.json().items.map((a: { id: string }) => a.id)).to.include(order.alertId);
-    expect((await call('ldShop', 'POST', `/api/v1/alerts/${order.alertId}/resolution`, { decision: 'clear', note: 'checked' })).statusCode).to.equal(403);
-    expect((await call('ldReg', 'POST', `/api/v1/alerts/${order.alertId}/resolution`, { decision: 'approve', note: 'checked' })).statusCode).to.equal(400);
-    const cleared = await call('ldReg', 'POST', `/api/v1/alerts/${order.alertId}/resolution`, { decision: 'clear', note: 'premium grade, price justified' });
-    expect(cleared.statusCode, cleared.body).to.equal(201);
-    const after = await call('hxShop', 'GET', `/api/v1/orders/${order.id}`);
-    expect(after.json().status).to.equal('ordered');
-    const alert = await call('nobody', 'GET', `/api/v1/alerts/${order.alertId}`);
-    expect(alert.json().status).to.equal('cleared');
+    // The settled price counts for the index INDEX_LAG_MS after the settlement: the clock moves on.
+    const lag = useClock();
+    lag.advanceMs(INDEX_LAG_MS);
+    try {
+      const cert = multipartBody({ content: Buffer.from('organic certificate 78'), contentType: 'application/pdf' });
+      const up = await f.app.inject({
+        method: 'POST',
+        url: '/api/v1/evidence',
+        payload: cert.payload,
+        headers: { ...cert.headers, authorization: `Bearer ${k.ldShop}` },
+      });
+      const dear = await call('ldShop', 'POST', '/api/v1/assets', {
+        ownerSubjectId: seller,
+        kind: 'eco-product',
+        title: 'Walnuts premium',
+        category: 'walnut',
+        costFen: 1000,
+        priceFen: 5000,
+        certifications: [{ kind: 'organic-certificate', sha256: up.json().result.sha256 }],
+      });
+      const o2 = await call('hxShop', 'POST', '/api/v1/orders', {
+        assetId: dear.json().result.id,
+        buyerSubjectId: buyer,
+        depositFen: 500,
+        depositPaymentRef: 'P5',
+      });
+      expect(o2.statusCode, o2.body).to.equal(201);
+      const order = o2.json().result;
+      expect(order.status).to.equal('suspended');
+      const verifySuspended = await call('checker', 'POST', `/api/v1/orders/${order.id}/verification`, { result: 'pass', evidenceRefs: ['v'] });
+      expect(verifySuspended.statusCode).to.equal(422);
+      const open = await call('nobody', 'GET', '/api/v1/alerts');
+      expect(open.json().items.map((a: { id: string }) => a.id)).to.include(order.alertId);
+      expect((await call('ldShop', 'POST', `/api/v1/alerts/${order.alertId}/resolution`, { decision: 'clear', note: 'checked' })).statusCode).to.equal(403);
+      expect((await call('ldReg', 'POST', `/api/v1/alerts/${order.alertId}/resolution`, { decision: 'approve', note: 'checked' })).statusCode).to.equal(400);
+      const cleared = await call('ldReg', 'POST', `/api/v1/alerts/${order.alertId}/resolution`, { decision: 'clear', note: 'premium grade, price justified' });
+      expect(cleared.statusCode, cleared.body).to.equal(201);
+      const after = await call('hxShop', 'GET', `/api/v1/orders/${order.id}`);
+      expect(after.json().status).to.equal('ordered');
+      const alert = await call('nobody', 'GET', `/api/v1/alerts/${order.alertId}`);
+      expect(alert.json().status).to.equal('cleared');
+    } finally {
+      lag.restore();
+    }
   });
 });

@@ -1,12 +1,15 @@
 import { expect } from 'chai';
 import { AppFixture, openAppFixture } from '../support/app-fixture';
 import { FENGXIAN, HUIXIAN, LIANGDANG } from '../support/ledger-fixture';
-import { listEco, marketCast, order, settle, verify, World } from '../support/market-world';
+import { INDEX_LAG_MS } from '../../chaincode/src/market/risk';
+import { listEco, marketCast, order, settle, useClock, verify, World } from '../support/market-world';
 
 describe('gateway /api/v1/public/counties and /public/price-indexes (the web portal’s disclosure)', () => {
   let f: AppFixture;
+  let lag: ReturnType<typeof useClock>;
 
   before(async () => {
+    lag = useClock();
     f = await openAppFixture();
     const c = await marketCast(World.over(f.ledger));
     for (const [category, priceFen] of [
@@ -18,8 +21,13 @@ describe('gateway /api/v1/public/counties and /public/price-indexes (the web por
       await verify(c, o.id);
       await settle(c, o.id);
     }
+    // A settled price counts for its category's index INDEX_LAG_MS after the settlement.
+    lag.advanceMs(INDEX_LAG_MS);
   });
-  after(async () => f.close());
+  after(async () => {
+    await f.close();
+    lag.restore();
+  });
 
   it('/public/counties names every registered county without a key, and no member', async () => {
     const res = await f.request('GET', '/api/v1/public/counties');
@@ -35,7 +43,7 @@ describe('gateway /api/v1/public/counties and /public/price-indexes (the web por
     const first = await f.request('GET', '/api/v1/public/price-indexes?limit=1');
     expect(first.statusCode, first.body).to.equal(200);
     expect(first.json().items).to.have.length(1);
-    expect(first.json().items[0]).to.include({ category: 'honey', indexFen: 130_000, settledCount: 1 });
+    expect(first.json().items[0]).to.deep.include({ category: 'honey', indexFen: 130_000, recentPricesFen: [130_000] });
     const second = await f.request('GET', `/api/v1/public/price-indexes?limit=1&cursor=${first.json().nextCursor}`);
     expect(second.json().items.map((i: { category: string }) => i.category)).to.deep.equal(['walnut-oil']);
     expect(second.json().items[0]).to.include({ indexFen: 160_000 });

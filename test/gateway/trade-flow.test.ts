@@ -3,7 +3,8 @@ import { createHash } from 'node:crypto';
 import { expect } from 'chai';
 import { AppFixture, openAppFixture } from '../support/app-fixture';
 import { HUIXIAN, LIANGDANG } from '../support/ledger-fixture';
-import { creditCode } from '../support/market-world';
+import { INDEX_LAG_MS } from '../../chaincode/src/market/risk';
+import { creditCode, useClock } from '../support/market-world';
 import { multipartBody } from '../support/multipart';
 import { cstDate } from '../../chaincode/src/kernel/time';
 
@@ -154,10 +155,18 @@ for (const overMessagePort of [false, true]) {
       const asset = await get('auditor', `/api/v1/assets/${assetId}`);
       expect(JSON.stringify(asset.json())).to.contain(buyer);
 
-      // The settled price moves the category's index, which any member may read.
-      const index = await get('auditor', '/api/v1/categories/honey/index');
+      // The settled price moves the category's index, which any member may read, INDEX_LAG_MS after the settlement.
+      expect((await get('auditor', '/api/v1/categories/honey/index')).statusCode, 'settled less than INDEX_LAG_MS ago').to.equal(404);
+      const clock = useClock();
+      let index;
+      try {
+        clock.advanceMs(INDEX_LAG_MS);
+        index = await get('auditor', '/api/v1/categories/honey/index');
+      } finally {
+        clock.restore();
+      }
       expect(index.statusCode, index.body).to.equal(200);
-      expect(index.json()).to.include({ category: 'honey', indexFen: 130_000, settledCount: 1 });
+      expect(index.json()).to.deep.include({ category: 'honey', indexFen: 130_000, recentPricesFen: [130_000] });
       expect((await get('auditor', '/api/v1/categories/saffron/index')).statusCode, 'no trade in that category yet').to.equal(404);
     });
 

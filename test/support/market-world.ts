@@ -126,9 +126,10 @@ export class World {
     const out = new Map<string, string>();
     try {
       for (;;) {
+        // LevelDB answers a batch of at most ~16 KiB, whatever was asked: only an empty one is the end.
         const rows = await it.next(500);
+        if (rows.length === 0) break;
         for (const [k, v] of rows) out.set(k, v.toString('hex'));
-        if (rows.length < 500) break;
       }
     } finally {
       await it.close();

@@ -1,8 +1,11 @@
 import { Context } from 'fabric-contract-api';
 import { getRecord, putRecord } from '../kernel/state';
-import { today, txTime } from '../kernel/time';
+import { cstDate, today, txTime } from '../kernel/time';
 import { inForceEntries, readStanding } from './blacklist';
-import { CreditEvent, CreditEvents, CreditFile, CreditFiles, DayCounts } from './records';
+import { conflict } from '../kernel/errors';
+import { putRecentEntry, visitRecentEntries } from '../kernel/recent-entries';
+import { MAX_SUMMED_ENTRIES } from '../kernel/summed-entries';
+import { CreditEvent, CreditEvents, CreditFile, CreditFiles, DayCounts, FulfilmentEntries } from './records';
 import { ORDER_DEFAULT, SEVERITY_POINTS, WindowCounts, classify, isWaivedFirstViolation, windowStart } from './rules';
 import { CreditEventKind, Severity } from './schemas';
 
@@ -19,15 +22,36 @@ export interface NewCreditEvent {
 }
 
 /**
- * Appends a credit event to a subject's file in the current transaction and brings the
- * file's counters up to date; applies 首违不罚 (a waived first violation is a `warning`).
- * `n` tells apart several events written by one transaction. Emits nothing: the calling
- * transaction emits its own single event.
+ * Appends a credit event to a subject's file in the current transaction; applies 首违不罚 (a
+ * waived first violation is a `warning`). A fulfilment changes no outcome (the waiver depends
+ * on violations only), so it reads nothing: the event and a key-only fulfilment entry, both new
+ * keys, and concurrent settlements of one subject never conflict. A violation reads and rewrites
+ * the subject's `creditfile` (its violation count decides the waiver). `n` tells apart several
+ * events written by one transaction. Emits nothing: the calling transaction emits its own event.
  */
 export async function recordCreditEvent(ctx: Context, input: NewCreditEvent, n = 0): Promise<CreditEvent> {
   const time = txTime(ctx);
   const txDay = today(ctx);
   const txId = ctx.stub.getTxID();
+  const common = {
+    id: `ce-${txId.slice(0, 32)}-${n}`,
+    subjectId: input.subjectId,
+    kind: input.kind,
+    summary: input.summary,
+    evidenceRefs: [...input.evidenceRefs],
+    issuingCounty: input.issuingCounty,
+    issuedBy: input.issuedBy,
+    source: input.source,
+    date: txDay,
+    at: time.iso,
+    txId,
+  };
+  if (input.kind === 'fulfilment') {
+    const event: CreditEvent = { ...common, outcome: 'fulfilment' };
+    await putRecord(ctx, CreditEvents, event);
+    await putRecentEntry(ctx, FulfilmentEntries, [input.subjectId], time.epochMs, event.id);
+    return event;
+  }
   const before = await getRecord(ctx, CreditFiles, [input.subjectId]);
   const file: CreditFile = before ?? {
     subjectId: input.subjectId,
@@ -39,36 +63,16 @@ export async function recordCreditEvent(ctx: Context, input: NewCreditEvent, n =
     recentDays: [],
     lastEventAt: time.iso,
   };
-  const violation = input.kind !== 'fulfilment';
   const severity = input.severity ?? 'minor';
-  const outcome: CreditEvent['outcome'] = !violation
-    ? 'fulfilment'
-    : isWaivedFirstViolation(severity, input.harmfulConsequence ?? true, file.violationCount)
-      ? 'warning'
-      : 'penalty';
-  const event: CreditEvent = {
-    id: `ce-${txId.slice(0, 32)}-${n}`,
-    subjectId: input.subjectId,
-    seq: file.eventCount + 1,
-    kind: input.kind,
-    ...(violation ? { severity, harmfulConsequence: input.harmfulConsequence ?? true } : {}),
-    outcome,
-    summary: input.summary,
-    evidenceRefs: [...input.evidenceRefs],
-    issuingCounty: input.issuingCounty,
-    issuedBy: input.issuedBy,
-    source: input.source,
-    date: txDay,
-    at: time.iso,
-    txId,
-  };
+  const harmfulConsequence = input.harmfulConsequence ?? true;
+  const outcome = isWaivedFirstViolation(severity, harmfulConsequence, file.violationCount) ? 'warning' : 'penalty';
+  const event: CreditEvent = { ...common, severity, harmfulConsequence, outcome };
   const from = windowStart(txDay);
   const days = file.recentDays.filter((d) => d.date >= from);
   const last = days[days.length - 1];
   const day: DayCounts = last && last.date === txDay ? last : { date: txDay, fulfilments: 0, minor: 0, serious: 0, grave: 0, warnings: 0 };
   const counted: DayCounts = {
     ...day,
-    fulfilments: day.fulfilments + (outcome === 'fulfilment' ? 1 : 0),
     warnings: day.warnings + (outcome === 'warning' ? 1 : 0),
     minor: day.minor + (outcome === 'penalty' && severity === 'minor' ? 1 : 0),
     serious: day.serious + (outcome === 'penalty' && severity === 'serious' ? 1 : 0),
@@ -78,8 +82,8 @@ export async function recordCreditEvent(ctx: Context, input: NewCreditEvent, n =
   const next: CreditFile = {
     subjectId: file.subjectId,
     eventCount: file.eventCount + 1,
-    fulfilmentCount: file.fulfilmentCount + (outcome === 'fulfilment' ? 1 : 0),
-    violationCount: file.violationCount + (violation ? 1 : 0),
+    fulfilmentCount: file.fulfilmentCount,
+    violationCount: file.violationCount + 1,
     warningCount: file.warningCount + (outcome === 'warning' ? 1 : 0),
     penaltyCount: file.penaltyCount + (outcome === 'penalty' ? 1 : 0),
     recentDays,
@@ -90,8 +94,16 @@ export async function recordCreditEvent(ctx: Context, input: NewCreditEvent, n =
   return event;
 }
 
-/** Counts of the look-back window ending `today` from a credit file (bounded: at most LOOKBACK_DAYS day records). */
-export function windowCounts(file: CreditFile | undefined, today: string): WindowCounts & { warnings: number; from: string; to: string } {
+/**
+ * Counts of the look-back window ending `today`: the credit file's day counts (at most
+ * LOOKBACK_DAYS day records) plus `fulfilmentEntries`, the subject's fulfilment entries dated
+ * in the window.
+ */
+export function windowCounts(
+  file: CreditFile | undefined,
+  fulfilmentEntries: number,
+  today: string,
+): WindowCounts & { warnings: number; from: string; to: string } {
   const from = windowStart(today);
   let fulfilments = 0;
   let minor = 0;
@@ -106,8 +118,28 @@ export function windowCounts(file: CreditFile | undefined, today: string): Windo
     grave += d.grave;
     warnings += d.warnings;
   }
+  fulfilments += fulfilmentEntries;
   const points = minor * SEVERITY_POINTS.minor + serious * SEVERITY_POINTS.serious + grave * SEVERITY_POINTS.grave;
   return { points, fulfilments, minor, serious, grave, warnings, from, to: today };
+}
+
+/**
+ * A subject's fulfilment entries dated in the look-back window ending on the transaction's day:
+ * one range read, newest first from the transaction time, closed at the first entry before the
+ * window. More than MAX_SUMMED_ENTRIES → CONFLICT (nothing counted in part).
+ */
+async function fulfilmentsInWindow(ctx: Context, subjectId: string): Promise<number> {
+  const { epochMs } = txTime(ctx);
+  const from = windowStart(cstDate(epochMs));
+  let count = 0;
+  await visitRecentEntries(ctx, FulfilmentEntries, [subjectId], epochMs, (entry) => {
+    if (cstDate(entry.epochMs) < from) return false;
+    if (count === MAX_SUMMED_ENTRIES)
+      throw conflict(`more than ${MAX_SUMMED_ENTRIES} fulfilments in the window of subject ${subjectId} to count in one transaction`);
+    count++;
+    return true;
+  });
+  return count;
 }
 
 /** A subject's credit file summary and credit class (信用风险分类) as of the transaction time. */
@@ -116,7 +148,7 @@ export async function creditStanding(ctx: Context, subjectId: string) {
   const file = await getRecord(ctx, CreditFiles, [subjectId]);
   const standing = await readStanding(ctx, subjectId);
   const blacklistedBy = inForceEntries(standing, date).map((e) => e.id);
-  const counts = windowCounts(file, date);
+  const counts = windowCounts(file, await fulfilmentsInWindow(ctx, subjectId), date);
   const verdict = classify(counts, blacklistedBy.length > 0);
   return {
     subjectId,
@@ -126,15 +158,8 @@ export async function creditStanding(ctx: Context, subjectId: string) {
     window: counts,
     blacklistedBy,
     totals: file
-      ? {
-          events: file.eventCount,
-          fulfilments: file.fulfilmentCount,
-          violations: file.violationCount,
-          warnings: file.warningCount,
-          penalties: file.penaltyCount,
-          lastEventAt: file.lastEventAt,
-        }
-      : { events: 0, fulfilments: 0, violations: 0, warnings: 0, penalties: 0 },
+      ? { violations: file.violationCount, warnings: file.warningCount, penalties: file.penaltyCount }
+      : { violations: 0, warnings: 0, penalties: 0 },
   };
 }
 

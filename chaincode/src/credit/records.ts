@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { actorSchema } from '../kernel/actor';
 import { CASE_STATUSES, CREDIT_EVENT_KINDS, MEASURES, SEVERITIES } from './schemas';
+import { RecentEntryType } from '../kernel/recent-entries';
 import { defineRecordType } from '../kernel/state';
 
 /**
@@ -11,8 +12,11 @@ import { defineRecordType } from '../kernel/state';
 export const creditEventSchema = z.strictObject({
   id: z.string(),
   subjectId: z.string(),
-  /** Position in the subject's credit file, from 1. */
-  seq: z.number(),
+  /**
+   * Position in the subject's credit file, from 1: only on events recorded before fulfilments
+   * were written without reading the file. Events are listed by time (`at`), then `id`.
+   */
+  seq: z.number().optional(),
   kind: z.enum(CREDIT_EVENT_KINDS),
   severity: z.enum(SEVERITIES).optional(),
   harmfulConsequence: z.boolean().optional(),
@@ -55,9 +59,11 @@ export const dayCountsSchema = z.strictObject({
 export type DayCounts = z.infer<typeof dayCountsSchema>;
 
 /**
- * A subject's credit file summary: running counters and per-day counts of the last
- * LOOKBACK_DAYS days (older days pruned on every write), so the class is computed
- * from at most one record, however long the history.
+ * A subject's credit file: running counters and per-day counts of the last LOOKBACK_DAYS days
+ * (older days pruned on every write). Written by violations only (首违不罚 needs their count):
+ * a fulfilment, one per party of every settlement, is a key-only `creditfulfil` entry written blind, so
+ * concurrent settlements of one subject never conflict on this record. The fulfilment counters
+ * here are those of fulfilments recorded before that, kept and still counted.
  */
 export const creditFileSchema = z.strictObject({
   subjectId: z.string(),
@@ -291,9 +297,16 @@ export const CreditEvents = defineRecordType<CreditEvent>({
   keyArity: 1,
   keyOf: (e) => [e.id],
   indexes: {
-    bySubject: (e) => [e.subjectId, String(e.seq).padStart(10, '0')],
+    // Oldest first: by time, then ID. Events recorded with a seq keep their entry under it (digits, sorting before any ISO time).
+    bySubject: (e) => [e.subjectId, e.seq !== undefined ? String(e.seq).padStart(10, '0') : e.at],
   },
 });
+
+/**
+ * A subject's fulfilments, one key-only entry each (kernel/recent-entries.ts, newest first by
+ * time, then event ID): written blind with the event, counted on read over the look-back window.
+ */
+export const FulfilmentEntries: RecentEntryType = { type: 'creditfulfil' };
 
 export const CreditFiles = defineRecordType<CreditFile>({
   type: 'creditfile',

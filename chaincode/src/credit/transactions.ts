@@ -60,14 +60,11 @@ export const creditStandingSchema = z
     }),
     /** Blacklist entries in force today. */
     blacklistedBy: z.array(z.string()),
-    /** Running counters of the whole file; `lastEventAt` is absent while the subject has no event. */
+    /** Violations of the whole file (warnings and penalties). Fulfilments are counted in the window only: they are entries summed on read. */
     totals: z.strictObject({
-      events: z.number(),
-      fulfilments: z.number(),
       violations: z.number(),
       warnings: z.number(),
       penalties: z.number(),
-      lastEventAt: z.string().optional(),
     }),
   })
   .describe("A subject's credit file summary: look-back window counts, running totals, entries in force, and the credit class with the rule row that gave it.");

@@ -2,7 +2,7 @@ import { Context, Info, Transaction } from 'fabric-contract-api';
 import { actorOf } from '../kernel/actor';
 import { canonicalJson } from '../kernel/canonical-json';
 import { CountyContract } from '../kernel/contract-base';
-import { conflict, forbidden, ruleViolation } from '../kernel/errors';
+import { conflict, forbidden, notFound, ruleViolation } from '../kernel/errors';
 import { emit } from '../kernel/events';
 import { checkPageSize, getRecord, listByIndex, listRecords, mustGetRecord, putRecord } from '../kernel/state';
 import { addDays, cstDate, today, txTime } from '../kernel/time';
@@ -17,8 +17,21 @@ import { checkListingRules, onlyForSale, requireForSale, sellerMayNotSell } from
 import { requireMayReadOrder, requireMayReadOrdersOf } from './order-access';
 import { requireStatus } from './order-status';
 import { loadParameters } from '../parameters/parameters';
-import { Alert, AlertReason, Alerts, Asset, Assets, CategoryIndexes, Order, Orders, OwnershipTransfer, OwnershipTransfers, Trades } from './records';
-import { movePairOpenOrders, readPairOpenOrders, riskReasons } from './risk';
+import {
+  Alert,
+  AlertReason,
+  Alerts,
+  Asset,
+  Assets,
+  CategoryIndex,
+  CategoryMarks,
+  Order,
+  Orders,
+  OwnershipTransfer,
+  OwnershipTransfers,
+  Trades,
+} from './records';
+import { INDEX_LAG_MS, categoryIndexAt, movePairOpenOrders, readPairOpenOrders, riskReasons } from './risk';
 import { requireSettleable, settleOrder } from './settlement';
 
 export const MarketEvents = {
@@ -320,7 +333,7 @@ export class MarketContract extends CountyContract {
         return canonicalJson(suspended);
       }
     }
-    const order = await settleOrder(ctx, previous, asset, verification, input.paymentRef, merchant, params, pairOpen);
+    const order = await settleOrder(ctx, previous, asset, verification, input.paymentRef, merchant, pairOpen);
     emit(ctx, MarketEvents.OrderSettled, {
       orderId: order.id,
       assetId: asset.id,
@@ -468,13 +481,28 @@ export class MarketContract extends CountyContract {
   @Transaction(false)
   async GetCategoryIndex(ctx: Context, inputJson: string): Promise<string> {
     const input = parseInput(marketTransactions.getCategoryIndex.input, inputJson);
-    return canonicalJson(await mustGetRecord(ctx, CategoryIndexes, [input.category], 'category index'));
+    const { indexWindow } = await loadParameters(ctx);
+    const index = await categoryIndexAt(ctx, input.category, indexWindow, txTime(ctx).epochMs);
+    if (!index) throw notFound(`category ${input.category} has no price settled ${INDEX_LAG_MS / 1000} s or more ago`);
+    return canonicalJson(index);
   }
 
-  /** Category indexes in category order, one bounded page at a time. */
+  /**
+   * Category indexes in category order, one bounded page of categories at a time (each one
+   * bounded range read); a category whose prices are all younger than INDEX_LAG_MS is left out,
+   * so a page may hold fewer than `limit` and still have a next page.
+   */
   @Transaction(false)
   async ListCategoryIndexes(ctx: Context, inputJson: string): Promise<string> {
     const input = parseInput(marketTransactions.listCategoryIndexes.input, inputJson);
-    return canonicalJson(await listRecords(ctx, CategoryIndexes, [], checkPageSize(input.limit), input.cursor));
+    const page = await listRecords(ctx, CategoryMarks, [], checkPageSize(input.limit), input.cursor);
+    const { indexWindow } = await loadParameters(ctx);
+    const nowMs = txTime(ctx).epochMs;
+    const items: CategoryIndex[] = [];
+    for (const mark of page.items) {
+      const index = await categoryIndexAt(ctx, mark.category, indexWindow, nowMs);
+      if (index) items.push(index);
+    }
+    return canonicalJson(page.nextCursor ? { items, nextCursor: page.nextCursor } : { items });
   }
 }

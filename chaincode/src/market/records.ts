@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { actorSchema } from '../kernel/actor';
 import { ASSET_KINDS, CERTIFICATION_KINDS } from './schemas';
+import { RecentEntryType } from '../kernel/recent-entries';
 import { defineRecordType } from '../kernel/state';
 
 /** A member acting in the trade flow. */
@@ -214,18 +215,50 @@ export const alertSchema = z.strictObject({
 export type Alert = z.infer<typeof alertSchema>;
 
 /**
- * A category's moving index: the mean (floor) of its latest `indexWindow` settled
- * prices, kept as a running record updated by every settlement of the category.
+ * A category's moving index as answered (risk.ts categoryIndexAt): the floor mean of the latest
+ * `indexWindow` prices settled at or before `asOf`, the transaction time minus INDEX_LAG_MS.
+ * Computed on read from one price entry per settlement (`categoryprice`), so settlements of one
+ * category never read or write a shared key; the lag keeps concurrent settlements out of the
+ * range each reads. A price counts for the index (and the risk rule) from INDEX_LAG_MS after its
+ * settlement.
  */
 export const categoryIndexSchema = z.strictObject({
   category: z.string(),
-  /** Latest settled prices, oldest first, at most the configured window. */
+  /** The prices of the window, oldest first: at most `indexWindow`. */
   recentPricesFen: z.array(z.number()),
   indexFen: z.number(),
-  settledCount: z.number(),
+  /** When the newest price of the window was settled. */
   updatedAt: z.string(),
+  /** Prices settled at or before this time count: the transaction time minus INDEX_LAG_MS. */
+  asOf: z.string(),
 });
 export type CategoryIndex = z.infer<typeof categoryIndexSchema>;
+
+/**
+ * A category's running index record as settlements kept it before price entries: no longer
+ * written (every settlement of the category read and rewrote it, so they conflicted); still
+ * read, so its prices stay in the window until newer entries push them out.
+ */
+export interface LegacyCategoryIndex {
+  readonly category: string;
+  /** Oldest first. */
+  readonly recentPricesFen: number[];
+  readonly indexFen: number;
+  readonly settledCount: number;
+  readonly updatedAt: string;
+}
+
+/** One settled price of a category, under its category, settlement time and txId (kernel/recent-entries.ts: newest first). */
+export interface CategoryPrice {
+  readonly priceFen: number;
+  readonly orderId: string;
+  readonly settledAt: string;
+}
+
+/** That a category has had a settlement: what ListCategoryIndexes pages over. Rewritten blind (same value) by every settlement of it. */
+export interface CategoryMark {
+  readonly category: string;
+}
 
 /**
  * Settled trades between two subjects (unordered pair) in one UTC hour: a bounded
@@ -301,8 +334,16 @@ export const Alerts = defineRecordType<Alert>({
   },
 });
 
-export const CategoryIndexes = defineRecordType<CategoryIndex>({
+export const CategoryIndexes = defineRecordType<LegacyCategoryIndex>({
   type: 'categoryindex',
+  keyArity: 1,
+  keyOf: (c) => [c.category],
+});
+
+export const CategoryPrices: RecentEntryType = { type: 'categoryprice' };
+
+export const CategoryMarks = defineRecordType<CategoryMark>({
+  type: 'categorymark',
   keyArity: 1,
   keyOf: (c) => [c.category],
 });

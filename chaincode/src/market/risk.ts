@@ -1,7 +1,20 @@
 import { Context } from 'fabric-contract-api';
 import { getRecord, putRecord } from '../kernel/state';
 import { ParameterValues } from '../parameters/schemas';
-import { AlertReason, CategoryIndex, CategoryIndexes, PairBucket, PairBuckets, PairOpenOrders, PairOpenOrdersCount } from './records';
+import { recentEntries, putRecentEntry } from '../kernel/recent-entries';
+import { TxTime } from '../kernel/time';
+import {
+  AlertReason,
+  CategoryIndex,
+  CategoryIndexes,
+  CategoryMarks,
+  CategoryPrice,
+  CategoryPrices,
+  PairBucket,
+  PairBuckets,
+  PairOpenOrders,
+  PairOpenOrdersCount,
+} from './records';
 
 /** The shared parameters the risk rules read (parameters/, changed by a majority of counties). */
 export type RiskParameters = Pick<ParameterValues, 'priceDeviationBp' | 'indexWindow' | 'indexMinSamples' | 'pairTradeLimit'>;
@@ -63,20 +76,47 @@ export async function movePairOpenOrders(ctx: Context, x: string, y: string, pre
   await putRecord(ctx, PairOpenOrdersCount, { subjectA: a, subjectB: b, open: Math.max(0, (previous?.open ?? 0) + delta) }, previous);
 }
 
-/** Adds a settled price to its category's moving index. */
-export async function updateCategoryIndex(ctx: Context, category: string, priceFen: number, params: RiskParameters, at: string): Promise<CategoryIndex> {
-  const previous = await getRecord(ctx, CategoryIndexes, [category]);
-  const prices = [...(previous?.recentPricesFen ?? []), priceFen].slice(-params.indexWindow);
+/**
+ * How long after its settlement a price starts to count for its category's index. The index is
+ * read from price entries settled at or before the transaction time minus this lag, so the
+ * range a settlement (or an order) reads starts before the timestamps of the settlements endorsed
+ * with it: their new entries are outside it and cannot invalidate it (MVCC phantom). 60 s is far
+ * more than endorsement-to-commit takes; a settlement whose timestamp is older than that when it
+ * commits can still conflict, and is re-run.
+ */
+export const INDEX_LAG_MS = 60_000;
+
+/**
+ * Records a settled price for its category's index, reading nothing: a new price entry, and the
+ * category's mark (the same value every time) so the listing finds the category.
+ */
+export async function recordCategoryPrice(ctx: Context, category: string, priceFen: number, orderId: string, time: TxTime): Promise<void> {
+  const entry: CategoryPrice = { priceFen, orderId, settledAt: time.iso };
+  await putRecentEntry(ctx, CategoryPrices, [category], time.epochMs, ctx.stub.getTxID(), entry);
+  await putRecord(ctx, CategoryMarks, { category });
+}
+
+/**
+ * The category's moving index at `nowMs`: the floor mean of the latest `indexWindow` prices
+ * settled at or before `nowMs − INDEX_LAG_MS` (one range read of at most `indexWindow` entries,
+ * topped up from a legacy running record if there is one). Undefined while there is no such price.
+ */
+export async function categoryIndexAt(ctx: Context, category: string, indexWindow: number, nowMs: number): Promise<CategoryIndex | undefined> {
+  const untilMs = nowMs - INDEX_LAG_MS;
+  const newestFirst = await recentEntries<CategoryPrice>(ctx, CategoryPrices, [category], untilMs, indexWindow);
+  let prices = newestFirst.map((e) => e.priceFen).reverse();
+  let updatedAt = newestFirst[0]?.settledAt;
+  if (prices.length < indexWindow) {
+    // Settled before the entries existed, so older than every entry.
+    const legacy = await getRecord(ctx, CategoryIndexes, [category]);
+    if (legacy) {
+      prices = [...legacy.recentPricesFen, ...prices].slice(-indexWindow);
+      updatedAt ??= legacy.updatedAt;
+    }
+  }
+  if (prices.length === 0 || updatedAt === undefined) return undefined;
   const sum = prices.reduce((s, p) => s + BigInt(p), 0n);
-  const index: CategoryIndex = {
-    category,
-    recentPricesFen: prices,
-    indexFen: Number(sum / BigInt(prices.length)),
-    settledCount: (previous?.settledCount ?? 0) + 1,
-    updatedAt: at,
-  };
-  await putRecord(ctx, CategoryIndexes, index, previous);
-  return index;
+  return { category, recentPricesFen: prices, indexFen: Number(sum / BigInt(prices.length)), updatedAt, asOf: new Date(untilMs).toISOString() };
 }
 
 /** The deviation rule, exactly: |price − index| × 10000 > limit × index (integers, nothing rounded first). */
@@ -108,8 +148,8 @@ export interface RiskSubject {
 /**
  * The risk rules (异常交易预警) for an order, at ordering (`stage: 'order'`, the order not yet
  * counted as open) or at settlement (`'settlement'`, the order open and counted); empty when it
- * may proceed. (1) Its price against the category's moving index, once the index has
- * `indexMinSamples` prices. (2) The pair's orders — open ones, this one included, and those
+ * may proceed. (1) Its price against the category's moving index (prices settled at least
+ * INDEX_LAG_MS before `nowMs`), once the index has `indexMinSamples` prices. (2) The pair's orders — open ones, this one included, and those
  * settled within the last 24 h — more than `pairTradeLimit`.
  */
 export async function riskReasons(
@@ -121,7 +161,7 @@ export async function riskReasons(
   stage: 'order' | 'settlement',
 ): Promise<AlertReason[]> {
   const reasons: AlertReason[] = [];
-  const index = await getRecord(ctx, CategoryIndexes, [order.category]);
+  const index = await categoryIndexAt(ctx, order.category, params.indexWindow, nowMs);
   if (index && index.recentPricesFen.length >= params.indexMinSamples && index.indexFen > 0) {
     if (deviatesBeyond(order.priceFen, index.indexFen, params.priceDeviationBp)) {
       reasons.push({

@@ -9,7 +9,7 @@ import { anchorEvidenceRecord, digestsOf } from '../evidence/anchor';
 import { recordOrderFulfilment } from '../credit/credit-file';
 import { recordTradeTax } from '../tax/trade-tax';
 import { Asset, Assets, Deal, Order, Orders, OwnershipTransfer, OwnershipTransfers, PairOpenOrders, Settlement, Trade, Trades, Verification } from './records';
-import { RiskParameters, countPairTrade, movePairOpenOrders, updateCategoryIndex } from './risk';
+import { countPairTrade, movePairOpenOrders, recordCategoryPrice } from './risk';
 import { recordTradeVolume } from './trade-statistics';
 
 export type SettledOrder = Order & { readonly settlement: Settlement };
@@ -30,7 +30,7 @@ export function requireSettleable(order: Order, asset: Asset): Verification {
  * Settles a verified order in the current transaction, across four domains: the deal is anchored
  * as evidence (market → evidence), the order settles with a T+1 settlement date, ownership moves
  * to the buyer with an ownership-history entry, a trade record is kept with the trade volume
- * (market) and the trade tax (tax), the category index and the pair counters take the trade
+ * (market) and the trade tax (tax), the category's index takes a price entry, the pair counters take the trade
  * (risk rules: one open order less, one settled trade more), and both parties get a fulfilment
  * (credit). Emits nothing: the transaction does. The caller checks the order and the asset
  * first (`requireSettleable`) and has run the risk rules; `pairOpen` is the pair's open-order
@@ -43,7 +43,6 @@ export async function settleOrder(
   verification: Verification,
   paymentRef: string,
   merchant: Caller,
-  params: RiskParameters,
   pairOpen: PairOpenOrders | undefined,
 ): Promise<SettledOrder> {
   const time = txTime(ctx);
@@ -104,7 +103,7 @@ export async function settleOrder(
   await putRecord(ctx, Trades, trade);
   await recordTradeVolume(ctx, trade);
   await recordTradeTax(ctx, trade);
-  await updateCategoryIndex(ctx, asset.category, previous.priceFen, params, time.iso);
+  await recordCategoryPrice(ctx, asset.category, previous.priceFen, previous.id, time);
   await countPairTrade(ctx, previous.buyerSubjectId, previous.sellerSubjectId, time.epochMs);
   await movePairOpenOrders(ctx, previous.buyerSubjectId, previous.sellerSubjectId, pairOpen, -1);
   await recordOrderFulfilment(ctx, order, merchant);

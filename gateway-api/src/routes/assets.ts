@@ -91,7 +91,7 @@ export const assetRoutes =
       {
         schema: {
           tags: ['assets'],
-          summary: "A category's moving price index",
+          summary: "A category's moving price index (prices settled 60 s or more ago; 404 while there is none)",
           params: z.object({ category: categorySchema }),
           response: answerResponses(tx.market.getCategoryIndex),
         },

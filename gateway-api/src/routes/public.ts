@@ -85,7 +85,7 @@ export const publicBlacklistRoutes =
         schema: {
           tags: ['public'],
           summary:
-            "Category price indexes (价格指数): each category's moving index (integer fen, the mean of its latest settled prices), the prices it is made of, the number of settlements and when it last changed, by category, a page at a time (no authentication, no parties named; rate limited)",
+            "Category price indexes (价格指数): each category's moving index (integer fen, the mean of its latest prices settled 60 s or more ago), the prices it is made of, when the newest of them was settled and the cutoff (asOf), by category, a page at a time (no authentication, no parties named; rate limited)",
           security: [],
           querystring: pageQuery,
           response: { 200: priceIndexesPage, 400: errorResponses[400], 429: errorResponses[400].describe('too many requests (RATE_LIMITED)') },
