@@ -43,6 +43,15 @@ describe('embedded ledger: transaction semantics', () => {
       expect(await f.valueOf('r/b')).to.equal('new');
     });
 
+    it('a range read of large values returns every key in the range, past LevelDB batches of about 16 KiB', async () => {
+      const pairs = Array.from({ length: 100 }, (_, i) => [`big/${String(i).padStart(3, '0')}`, 'v'.repeat(1024)]);
+      await f.submit('PutMany', JSON.stringify(pairs));
+      const ranged = JSON.parse((await f.submit('PutThenRange', 'elsewhere', 'big/', 'big0')).payload.toString()) as unknown[];
+      expect(ranged).to.have.length(100);
+      const page = (await f.evaluate('PageRange', 'big/', 'big0', '100', '')) as { keys: string[] };
+      expect(page.keys).to.deep.equal(pairs.map(([k]) => k));
+    });
+
     it('evaluate simulates without committing anything', async () => {
       const before = await f.ledger.height();
       const payload = await f.ledger.evaluate(f.user, probe('PutThenGet', 'ghost', 'boo'));

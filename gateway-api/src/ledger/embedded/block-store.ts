@@ -262,7 +262,7 @@ export class BlockStore {
   stateIterator(start: string, end: string): { next(n: number): Promise<Array<[string, Buffer]>>; close(): Promise<void> } {
     const it = this.#state.iterator(end ? { gte: start, lt: end } : { gte: start });
     return {
-      next: async (n) => (await it.nextv(n)) as Array<[string, Buffer]>,
+      next: (n) => fullBatch(it, n),
       close: () => it.close(),
     };
   }
@@ -272,10 +272,7 @@ export class BlockStore {
     // Newest first, as Fabric's history query returns.
     const it = this.#history.iterator({ gte: prefix, lt: `${prefix}~`, reverse: true });
     return {
-      next: async (n) => {
-        const entries = (await it.nextv(n)) as Array<[string, Buffer]>;
-        return entries.map(([, v]) => decodeHistory(v));
-      },
+      next: async (n) => (await fullBatch(it, n)).map(([, v]) => decodeHistory(v)),
       close: () => it.close(),
     };
   }
@@ -381,4 +378,19 @@ export class BlockStore {
   async tamperWithBlockForTest(n: number, bytes: Buffer): Promise<void> {
     await this.#blocks.put(blockKey(n), bytes);
   }
+}
+
+/**
+ * The next `n` entries of an iterator, fewer only at its end. LevelDB's nextv answers at most
+ * about 16 KiB of entries per call whatever is asked, so one short answer is not the end; the
+ * callers (range reads, pagination, MVCC re-checks) take a short batch to mean exhausted.
+ */
+async function fullBatch(it: { nextv(n: number): Promise<Array<[string, Buffer]>> }, n: number): Promise<Array<[string, Buffer]>> {
+  const out = (await it.nextv(n)) as Array<[string, Buffer]>;
+  while (out.length < n) {
+    const more = (await it.nextv(n - out.length)) as Array<[string, Buffer]>;
+    if (more.length === 0) break;
+    for (const entry of more) out.push(entry);
+  }
+  return out;
 }
