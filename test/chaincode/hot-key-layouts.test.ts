@@ -46,6 +46,27 @@ describe('chaincode: the credit file and the category index over per-settlement 
     return settle(c, o.id);
   }
 
+  it("a settlement counts the pair's trades of the last 24 h in one range read of the pair's entries, and writes one entry blind", async () => {
+    await adoptParameters(w, c.regA, c.regB, { pairTradeLimit: 100 });
+    await sale();
+    const o = await order(c, (await listEco(c)).id, 10_000);
+    await verify(c, o.id);
+    const settled = await w.submitTx(c.buyerMerchant, tx.market.settleOrder, { orderId: o.id, paymentRef: 'pay:balance-2' });
+    const block = await w.f.ledger.getBlock(settled.blockNumber);
+    const record = block?.data.find((t) => t.txId === settled.txId);
+    const pairKeys = (keys: readonly string[]) => keys.filter((k) => /pair(bucket|trade)/.test(k));
+    // Reads: none of the pair's trades key by key (the hourly buckets were 25 reads); one range over its entries.
+    expect(pairKeys(record?.rwset.reads.map(([k]) => k) ?? [])).to.deep.equal([]);
+    const ranges = record?.rwset.ranges.filter((r) => r.start.startsWith('pairtrade')) ?? [];
+    expect(ranges).to.have.length(1);
+    expect(ranges[0]?.results).to.have.length(1); // the first sale, inside the window
+    // Writes: one new pair trade entry, no bucket.
+    const written = pairKeys(record?.rwset.writes.map(([k]) => k) ?? []);
+    expect(written).to.have.length(1);
+    expect(written[0]).to.match(/^pairtrade\u0000/);
+    expect(written[0]).to.include(settled.txId);
+  });
+
   it('fulfilments from settlements and by hand, with violations: window counts, totals and class as the rules give them', async () => {
     await adoptParameters(w, c.regA, c.regB, { pairTradeLimit: 100 });
     await sale();

@@ -210,7 +210,6 @@ function normaliser(run: RunTokens): (s: string) => string {
       .replace(/\d{4}-\d{2}-\d{2}/g, '<date>')
       .replace(/\b1\d{12}\b/g, '<epoch-ms>') // times in milliseconds (risk windows)
       .replace(/\b8\d{12}\b/g, '<inverted-ms>') // 9999999999999 − ms: keys of newest-first entries (kernel/recent-entries.ts)
-      .replace(/(pairbucket\u0000[^\u0000]*\u0000[^\u0000]*\u0000)\d+\u0000/g, '$1<hour>\u0000') // hourly bucket of a pair's trades
       .replace(/"hour":\d+/g, '"hour":<hour>');
   };
 }

@@ -260,21 +260,6 @@ export interface CategoryMark {
   readonly category: string;
 }
 
-/**
- * Settled trades between two subjects (unordered pair) in one UTC hour: a bounded
- * bucket. The 24-hour rule reads the 25 buckets that cover the window.
- */
-export const pairBucketSchema = z.strictObject({
-  subjectA: z.string(),
-  subjectB: z.string(),
-  /** Hours since the epoch. */
-  hour: z.number(),
-  count: z.number(),
-  /** Settlement times (epoch ms), at most MAX_BUCKET_TIMES; beyond that only `count` grows. */
-  timesMs: z.array(z.number()),
-});
-export type PairBucket = z.infer<typeof pairBucketSchema>;
-
 /** Open orders (ordered, suspended, verified) between two subjects (unordered pair): one counter, read by the pair rule. */
 export const pairOpenOrdersSchema = z.strictObject({
   subjectA: z.string(),
@@ -348,11 +333,8 @@ export const CategoryMarks = defineRecordType<CategoryMark>({
   keyOf: (c) => [c.category],
 });
 
-export const PairBuckets = defineRecordType<PairBucket>({
-  type: 'pairbucket',
-  keyArity: 3,
-  keyOf: (b) => [b.subjectA, b.subjectB, String(b.hour).padStart(10, '0')],
-});
+/** One key-only entry per settled trade of a pair (subjects in pairOf order), at the settling transaction's time: the pair-frequency window. */
+export const PairTrades: RecentEntryType = { type: 'pairtrade' };
 
 export const PairOpenOrdersCount = defineRecordType<PairOpenOrders>({
   type: 'pairopen',

@@ -1,7 +1,7 @@
 import { Context } from 'fabric-contract-api';
 import { getRecord, putRecord } from '../kernel/state';
 import { ParameterValues } from '../parameters/schemas';
-import { recentEntries, putRecentEntry } from '../kernel/recent-entries';
+import { recentEntries, putRecentEntry, visitRecentEntries } from '../kernel/recent-entries';
 import { TxTime } from '../kernel/time';
 import {
   AlertReason,
@@ -10,10 +10,9 @@ import {
   CategoryMarks,
   CategoryPrice,
   CategoryPrices,
-  PairBucket,
-  PairBuckets,
   PairOpenOrders,
   PairOpenOrdersCount,
+  PairTrades,
 } from './records';
 
 /** The shared parameters the risk rules read (parameters/, changed by a majority of counties). */
@@ -21,44 +20,36 @@ export type RiskParameters = Pick<ParameterValues, 'priceDeviationBp' | 'indexWi
 
 const HOUR_MS = 3600 * 1000;
 const WINDOW_MS = 24 * HOUR_MS;
-/** Settlement times kept per pair bucket; beyond it the bucket only counts (and is counted whole). */
-export const MAX_BUCKET_TIMES = 200;
 
 /** The two subjects of a trade in a fixed order: the pair rule does not care who bought from whom. */
 export function pairOf(x: string, y: string): [string, string] {
   return x < y ? [x, y] : [y, x];
 }
 
-/** Settled trades between two subjects within the 24 hours before `nowMs` (reads 25 hourly buckets). */
-export async function settledBetweenInWindow(ctx: Context, x: string, y: string, nowMs: number): Promise<number> {
-  const [a, b] = pairOf(x, y);
-  const nowHour = Math.floor(nowMs / HOUR_MS);
+/**
+ * Settled trades between two subjects within the 24 hours before `nowMs`, counted up to `atMost`:
+ * one range read of the pair's trade entries from `nowMs` back, closed at the first entry older
+ * than the window or at the `atMost`-th. The rule needs no more than `pairTradeLimit + 1` to decide.
+ * Hourly `pairbucket` records (before the entries) are not read: for 24 h after the upgrade a
+ * pair's earlier settlements are not counted.
+ */
+export async function settledBetweenInWindow(ctx: Context, x: string, y: string, nowMs: number, atMost: number): Promise<number> {
   const since = nowMs - WINDOW_MS;
-  let total = 0;
-  for (let hour = nowHour - 24; hour <= nowHour; hour++) {
-    const bucket = await getRecord(ctx, PairBuckets, [a, b, String(hour).padStart(10, '0')]);
-    if (!bucket) continue;
-    const exact = bucket.timesMs.length === bucket.count;
-    const whollyInside = hour * HOUR_MS > since;
-    total += exact && !whollyInside ? bucket.timesMs.filter((t) => t > since && t <= nowMs).length : bucket.count;
-  }
-  return total;
+  let count = 0;
+  await visitRecentEntries(ctx, PairTrades, pairOf(x, y), nowMs, ({ epochMs }) => {
+    if (epochMs <= since) return false;
+    count++;
+    return count < atMost;
+  });
+  return count;
 }
 
-/** Counts a settled trade in its pair's hourly bucket. */
+/**
+ * Counts a settled trade of the pair: one key-only entry at the transaction time, written without
+ * reading anything, so settlements of one pair conflict only through the window each reads.
+ */
 export async function countPairTrade(ctx: Context, x: string, y: string, nowMs: number): Promise<void> {
-  const [a, b] = pairOf(x, y);
-  const hour = Math.floor(nowMs / HOUR_MS);
-  const previous = await getRecord(ctx, PairBuckets, [a, b, String(hour).padStart(10, '0')]);
-  const times = previous?.timesMs ?? [];
-  const bucket: PairBucket = {
-    subjectA: a,
-    subjectB: b,
-    hour,
-    count: (previous?.count ?? 0) + 1,
-    timesMs: times.length < MAX_BUCKET_TIMES ? [...times, nowMs] : times,
-  };
-  await putRecord(ctx, PairBuckets, bucket, previous);
+  await putRecentEntry(ctx, PairTrades, pairOf(x, y), nowMs, ctx.stub.getTxID());
 }
 
 /** The pair's open-order counter as stored (absent: none open). One key read. */
@@ -174,7 +165,7 @@ export async function riskReasons(
     }
   }
   const openOrders = (pairOpen?.open ?? 0) + (stage === 'order' ? 1 : 0);
-  const settled = await settledBetweenInWindow(ctx, order.buyerSubjectId, order.sellerSubjectId, nowMs);
+  const settled = await settledBetweenInWindow(ctx, order.buyerSubjectId, order.sellerSubjectId, nowMs, params.pairTradeLimit + 1);
   if (openOrders + settled > params.pairTradeLimit) {
     reasons.push({ rule: 'pair-frequency', openOrders, settledInWindow: settled, limit: params.pairTradeLimit, windowHours: 24 });
   }
