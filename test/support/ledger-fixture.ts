@@ -42,7 +42,9 @@ export interface LedgerFixtureOptions {
   /** Contracts loaded besides the chaincode's own, e.g. the test-only ProbeContract. */
   readonly extraContracts?: ReadonlyArray<new () => unknown>;
   /** Ledger settings such as mvccRetries or maxBlockTransactions. */
-  readonly ledger?: Partial<Pick<EmbeddedLedgerOptions, 'mvccRetries' | 'maxBlockTransactions' | 'channelId' | 'chaincodeName' | 'recoveryDelayMs'>>;
+  readonly ledger?: Partial<
+    Pick<EmbeddedLedgerOptions, 'mvccRetries' | 'maxBlockTransactions' | 'channelId' | 'chaincodeName' | 'recoveryDelayMs' | 'stateCache'>
+  >;
 }
 
 export async function openLedgerFixture(options: LedgerFixtureOptions = {}): Promise<LedgerFixture> {

@@ -28,7 +28,7 @@ import { Block, parseBlock, TxRecord } from './block-format';
 import { BlockSignal } from './block-signal';
 import { viewOfBlock, viewOfTransaction } from './block-view';
 import { auditChain, ChainAuditOptions } from './chain-audit';
-import { BlockStore } from './block-store';
+import { BlockStore, BlockStoreOptions } from './block-store';
 import { Committer, Orderer } from './committer';
 import { Endorser, ProposalEndorser } from './endorser';
 
@@ -62,6 +62,8 @@ export interface EmbeddedLedgerOptions {
   readonly onWarning?: (message: string) => void;
   /** First wait before another reopen attempt after a failed write's reopen fails. */
   readonly recoveryDelayMs?: number;
+  /** Bounds of the committed-state cache (BlockStore.CACHE_LIMIT entries and BlockStore.CACHE_BYTES by default). */
+  readonly stateCache?: BlockStoreOptions['stateCache'];
 }
 
 /**
@@ -106,7 +108,11 @@ export class EmbeddedLedger implements Ledger {
   static async open(options: EmbeddedLedgerOptions): Promise<EmbeddedLedger> {
     installLibraryPatches();
     const onWarning = options.onWarning ?? ((message: string) => process.stderr.write(`embedded ledger: ${message}\n`));
-    const store = await BlockStore.open(options.dataDir, { verifyOnStart: options.verifyOnStart === true, onWarning });
+    const store = await BlockStore.open(options.dataDir, {
+      verifyOnStart: options.verifyOnStart === true,
+      onWarning,
+      ...(options.stateCache ? { stateCache: options.stateCache } : {}),
+    });
     return new EmbeddedLedger(store, { ...options, onWarning });
   }
 
