@@ -3,13 +3,17 @@
  * to each of BENCH_SCALE_POINTS transactions (default 10,000, 100,000, 1,000,000) by a bulk loader
  * through the real endorse-and-commit path, with a mix of real transactions: 65% bench puts of
  * ~100-byte values, 30% evidence anchors (distinct digests, 16 merchants), 5% credit events
- * (fulfilment records on 72 subjects, which contend). At each point it measures:
+ * (fulfilment records on 72 subjects, which contend), with a progress line (tx/s, ETA) every 15 s.
+ * At each point it measures:
  *   - submits (Bench:Put, 256 in flight) and evaluates (Bench:Get of loaded keys, 64 in flight):
- *     rate, p99, normalised, share of the crypto floor;
+ *     rate, p99, normalised, share of the crypto floor — once right after the load ("fresh", while
+ *     LevelDB compacts what the burst wrote) and again once LevelDB's compactions have stopped
+ *     ("settled": its statistics unchanged for 3 s, at most BENCH_SCALE_SETTLE_S, default 300 s);
  *   - a blacklist check (Credit:CheckSubject) and the blacklist's first page (Credit:ListBlacklist);
+ *   - resident memory, JS heap, Buffers and the state cache after a full collection, before the audit;
  *   - the whole-chain audit with every signature (BENCH_SCALE_AUDIT=0 leaves it out);
  *   - start-up: the ledger closed and opened again (the store's head check), and the resident
- *     memory after it; disk bytes per transaction.
+ *     memory after it; disk bytes per transaction; LevelDB's table files per level.
  * The goal: at 1,000,000 transactions at least 90% of the submit and evaluate rates at 10,000.
  *
  *   npm run bench:scale
@@ -39,22 +43,79 @@ const EVALUATES = Number(process.env.BENCH_SCALE_EVALUATES ?? 20000);
 const CHECKS = Number(process.env.BENCH_SCALE_CHECKS ?? 1000);
 const LISTS = Number(process.env.BENCH_SCALE_LISTS ?? 200);
 const AUDIT = process.env.BENCH_SCALE_AUDIT !== '0';
+const SETTLE_SECONDS = Number(process.env.BENCH_SCALE_SETTLE_S ?? 300);
+const PROGRESS_MS = 15_000;
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
+
+/** Submit and evaluate figures of one measurement, with the probe around it. */
+interface Rates {
+  readonly submit: RunFigures;
+  readonly evaluate: RunFigures;
+  readonly probe: Probe;
+}
+
+interface Memory {
+  readonly rssMiB: number;
+  readonly heapMiB: number;
+  /** Memory behind Buffers and other ArrayBuffers (outside the JS heap). */
+  readonly arrayBuffersMiB: number;
+}
 
 interface Point {
   readonly transactions: number;
   readonly blocks: number;
-  readonly submit: RunFigures;
-  readonly evaluate: RunFigures;
+  readonly loadTxPerSecond: number;
+  readonly fresh: Rates;
+  readonly settleSeconds: number;
+  readonly settled: Rates;
   readonly check: RunFigures;
   readonly list: RunFigures;
+  readonly serving: Memory;
+  readonly cacheEntries: number;
   readonly auditSeconds: number | undefined;
   readonly startSeconds: number;
-  readonly rssMiB: number;
-  readonly heapMiB: number;
+  readonly reopened: Memory;
   readonly bytesPerTx: number;
+  readonly levelFiles: string;
+  readonly compactionWriteMiB: number;
   readonly probe: Probe;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The process's memory after a full collection where the process allows it (node --expose-gc): what stays, not what waits for the collector. */
+function memoryNow(): Memory {
+  (globalThis as { gc?: () => void }).gc?.();
+  const m = process.memoryUsage();
+  return { rssMiB: m.rss / 2 ** 20, heapMiB: m.heapUsed / 2 ** 20, arrayBuffersMiB: m.arrayBuffers / 2 ** 20 };
+}
+
+/** LevelDB's table files per level (levels 0–6, the empty deeper ones left out) and the MiB its compactions wrote so far. */
+function levelFigures(ledger: EmbeddedLedger): { files: string; writeMiB: number } {
+  const counts = Array.from({ length: 7 }, (_, i) => Number(ledger.store.levelProperty(`leveldb.num-files-at-level${i}`)));
+  while (counts.length > 1 && counts[counts.length - 1] === 0) counts.pop();
+  // leveldb.stats: one row per level, "level files size(MB) time(s) read(MB) write(MB)".
+  const rows = ledger.store
+    .levelProperty('leveldb.stats')
+    .split('\n')
+    .filter((line) => /^\s*\d+\s/.test(line));
+  const writeMiB = rows.reduce((sum, line) => sum + Number(line.trim().split(/\s+/)[5] ?? 0), 0);
+  return { files: counts.join('/'), writeMiB };
+}
+
+/** Waits until LevelDB's compactions have stopped (its statistics unchanged for 3 s), at most `maxSeconds`; answers the seconds waited. */
+async function settle(ledger: EmbeddedLedger, maxSeconds: number): Promise<number> {
+  const t0 = process.hrtime.bigint();
+  let previous = ledger.store.levelProperty('leveldb.stats');
+  let unchanged = 0;
+  while (unchanged < 3 && seconds(t0) < maxSeconds) {
+    await sleep(1000);
+    const now = ledger.store.levelProperty('leveldb.stats');
+    unchanged = now === previous ? unchanged + 1 : 0;
+    previous = now;
+  }
+  return seconds(t0);
 }
 
 async function main(): Promise<void> {
@@ -106,48 +167,86 @@ async function main(): Promise<void> {
       return [s.regulator.identity, { name: tx.credit.recordEvent.qualifiedName, args: [JSON.stringify(input)] }];
     };
     const points: Point[] = [];
-    for (const target of POINTS) {
-      const start = await ledger.height();
-      const t0 = process.hrtime.bigint();
-      let shown = Date.now();
-      const from = loaded;
-      const r = await drive(Math.max(0, target - loaded), LOAD_CONCURRENCY, async (j) => {
-        const [who, request] = loadOp(from + j);
-        await ledger.submit(who, request);
-        if (Date.now() - shown > 30_000) {
-          shown = Date.now();
-          say(`  loaded ${from + j} transactions (${seconds(t0).toFixed(0)} s)`);
-        }
-      });
-      // A credit event that loses its MVCC retries is not re-sent: counted here, the ledger's own refusal.
-      if (r.firstError) say(`load: ${r.failures} of ${target - from} refused, first: ${String(r.firstError).slice(0, 300)}`);
-      loaded = target;
-      const loadSeconds = seconds(t0);
-      say(
-        `grown to ${target} transactions (+${target - from} in ${loadSeconds.toFixed(1)} s, ${((target - from) / loadSeconds).toFixed(0)} tx/s, ${(await ledger.height()) - start} blocks)`,
-      );
-      const before = machineProbe(`at ${target}`);
-
+    const last = POINTS[POINTS.length - 1] as number;
+    const rates = async (target: number, label: string): Promise<Rates> => {
+      const before = machineProbe(`${label} at ${target}`);
       const blocks0 = await ledger.height();
-      const s = await drive(SUBMITS, 256, (i) => ledger.submit(bench, { name: BENCH_TRANSACTIONS.put, args: [`s${target}-${i}`, `value-${i}`] }));
+      const s = await drive(SUBMITS, 256, (i) => ledger.submit(bench, { name: BENCH_TRANSACTIONS.put, args: [`s${target}-${label}-${i}`, `value-${i}`] }));
       const perBlock = SUBMITS / Math.max(1, (await ledger.height()) - blocks0);
       // Keys spread over everything loaded so far, so reads reach old and new parts of the store.
       const stride = Math.max(1, Math.floor(benchKeys / EVALUATES));
       const e = await drive(EVALUATES, 64, (i) =>
         ledger.evaluate(bench, { name: BENCH_TRANSACTIONS.get, args: [`key-${(i * stride + (i % 7)) % benchKeys}`] }),
       );
+      for (const [what, x] of [
+        ['submit', s],
+        ['evaluate', e],
+      ] as const)
+        if (x.firstError) say(`${what} (${label}) at ${target}: ${x.failures} failed, first: ${String(x.firstError).slice(0, 300)}`);
+      return {
+        submit: figures('submit', s.latencies, s.failures, s.seconds, COSTS.embeddedSubmit(perBlock)),
+        evaluate: figures('evaluate', e.latencies, e.failures, e.seconds, COSTS.evaluate),
+        probe: meanProbe(before, machineProbe(`after ${label} at ${target}`)),
+      };
+    };
+    const loadStart = process.hrtime.bigint();
+    const loadedAtStart = loaded;
+    for (const target of POINTS) {
+      const start = await ledger.height();
+      const t0 = process.hrtime.bigint();
+      let shown = Date.now();
+      let shownAt = loaded;
+      const from = loaded;
+      let done = 0;
+      const r = await drive(Math.max(0, target - loaded), LOAD_CONCURRENCY, async (j) => {
+        const [who, request] = loadOp(from + j);
+        try {
+          await ledger.submit(who, request);
+        } finally {
+          done++;
+        }
+        const now = Date.now();
+        if (now - shown > PROGRESS_MS) {
+          // The rate over the last interval, the ETA of this point and of the last one at that rate.
+          const at = from + done;
+          const rate = ((at - shownAt) * 1000) / (now - shown);
+          const overall = (at - loadedAtStart) / seconds(loadStart);
+          shown = now;
+          shownAt = at;
+          say(
+            `  loaded ${at} of ${target} (${seconds(t0).toFixed(0)} s; ${rate.toFixed(0)} tx/s now, ${overall.toFixed(0)} tx/s overall; ` +
+              `ETA ${((target - at) / rate).toFixed(0)} s to ${target}, ${((last - at) / overall / 60).toFixed(1)} min to ${last})`,
+          );
+        }
+      });
+      // A credit event that loses its MVCC retries is not re-sent: counted here, the ledger's own refusal.
+      if (r.firstError) say(`load: ${r.failures} of ${target - from} refused, first: ${String(r.firstError).slice(0, 300)}`);
+      loaded = target;
+      const loadSeconds = seconds(t0);
+      const loadTxPerSecond = (target - from) / loadSeconds;
+      say(
+        `grown to ${target} transactions (+${target - from} in ${loadSeconds.toFixed(1)} s, ${loadTxPerSecond.toFixed(0)} tx/s, ${(await ledger.height()) - start} blocks)`,
+      );
+
+      // Right after the burst, while LevelDB compacts what it wrote; then once its compactions have stopped.
+      const fresh = await rates(target, 'fresh');
+      const settleSeconds = await settle(ledger, SETTLE_SECONDS);
+      say(`LevelDB compactions stopped after ${settleSeconds.toFixed(0)} s (levels ${levelFigures(ledger).files})`);
+      const settled = await rates(target, 'settled');
       const checker = (cast.regulators[H] as Actor).identity;
       const c = await drive(CHECKS, 4, (i) =>
         ledger.evaluate(checker, { name: tx.credit.checkSubject.qualifiedName, args: [JSON.stringify({ subjectId: cast.checked[i % cast.checked.length] })] }),
       );
       const l = await drive(LISTS, 4, () => ledger.evaluate(checker, { name: tx.credit.listBlacklist.qualifiedName, args: [JSON.stringify({ limit: 50 })] }));
       for (const [what, x] of [
-        ['submit', s],
-        ['evaluate', e],
         ['check', c],
         ['list', l],
       ] as const)
         if (x.firstError) say(`${what} at ${target}: ${x.failures} failed, first: ${String(x.firstError).slice(0, 300)}`);
+      // Memory while serving, before the audit reads every block (glibc keeps what it frees).
+      const serving = memoryNow();
+      const cacheEntries = ledger.store.cacheFootprint().entries;
+      const level = levelFigures(ledger);
       let auditSeconds: number | undefined;
       if (AUDIT) {
         const a0 = process.hrtime.bigint();
@@ -162,26 +261,26 @@ async function main(): Promise<void> {
       const startSeconds = seconds(o0);
       // Resident memory once the reopened ledger has answered a little work.
       await drive(2000, 64, (i) => ledger.evaluate(bench, { name: BENCH_TRANSACTIONS.get, args: [`key-${i}`] }));
-      // After a full collection where the process allows it (node --expose-gc): what stays, not what waits for the collector.
-      (globalThis as { gc?: () => void }).gc?.();
-      const memory = process.memoryUsage();
-      const rssMiB = memory.rss / 2 ** 20;
-      const heapMiB = memory.heapUsed / 2 ** 20;
+      const reopened = memoryNow();
       const bytes = Number(du(ledgerDir));
-      const probe = meanProbe(before, machineProbe(`after ${target}`));
       points.push({
         transactions: target,
         blocks: height,
-        submit: figures('submit', s.latencies, s.failures, s.seconds, COSTS.embeddedSubmit(perBlock)),
-        evaluate: figures('evaluate', e.latencies, e.failures, e.seconds, COSTS.evaluate),
+        loadTxPerSecond,
+        fresh,
+        settleSeconds,
+        settled,
         check: figures('check', c.latencies, c.failures, c.seconds),
         list: figures('list', l.latencies, l.failures, l.seconds),
+        serving,
+        cacheEntries,
         auditSeconds,
         startSeconds,
-        rssMiB,
-        heapMiB,
-        bytesPerTx: bytes / (target + SUBMITS * (points.length + 1)),
-        probe,
+        reopened,
+        bytesPerTx: bytes / (target + 2 * SUBMITS * (points.length + 1)),
+        levelFiles: level.files,
+        compactionWriteMiB: level.writeMiB,
+        probe: settled.probe,
       });
       printPoints(points);
     }
@@ -193,30 +292,44 @@ async function main(): Promise<void> {
 
 function printPoints(points: readonly Point[]): void {
   const first = points[0] as Point;
+  const rateRows = (label: string, of: (p: Point) => Rates): Array<[string, (p: Point) => string]> => [
+    [`${label}: probe sign / verify µs`, (p) => `${of(p).probe.signUs.toFixed(1)} / ${of(p).probe.verifyUs.toFixed(1)}`],
+    [`${label}: load average (1 min)`, (p) => of(p).probe.loadavg[0].toFixed(2)],
+    [`${label}: submit ops/s`, (p) => of(p).submit.perSecond.toFixed(0)],
+    [`${label}: submit normalised`, (p) => normalised(of(p).submit.perSecond, of(p).probe).toFixed(3)],
+    [`${label}: submit of crypto floor`, (p) => floorFigures(of(p).submit.perSecond, of(p).submit.cost, of(p).probe).share],
+    [`${label}: submit p99 ms`, (p) => of(p).submit.p99ms.toFixed(1)],
+    [`${label}: submit norm. vs first`, (p) => ratio(normalised(of(p).submit.perSecond, of(p).probe), normalised(of(first).submit.perSecond, of(first).probe))],
+    [`${label}: evaluate ops/s`, (p) => of(p).evaluate.perSecond.toFixed(0)],
+    [`${label}: evaluate normalised`, (p) => normalised(of(p).evaluate.perSecond, of(p).probe).toFixed(3)],
+    [`${label}: evaluate p99 ms`, (p) => of(p).evaluate.p99ms.toFixed(2)],
+    [
+      `${label}: evaluate norm. vs first`,
+      (p) => ratio(normalised(of(p).evaluate.perSecond, of(p).probe), normalised(of(first).evaluate.perSecond, of(first).probe)),
+    ],
+  ];
+  const mem = (m: Memory) => `${m.rssMiB.toFixed(0)} / ${m.heapMiB.toFixed(0)} / ${m.arrayBuffersMiB.toFixed(0)}`;
   const rows: Array<[string, (p: Point) => string]> = [
     ['blocks', (p) => String(p.blocks)],
-    ['probe sign / verify µs', (p) => `${p.probe.signUs.toFixed(1)} / ${p.probe.verifyUs.toFixed(1)}`],
-    ['load average (1 min)', (p) => p.probe.loadavg[0].toFixed(2)],
-    ['submit ops/s', (p) => p.submit.perSecond.toFixed(0)],
-    ['submit normalised', (p) => normalised(p.submit.perSecond, p.probe).toFixed(3)],
-    ['submit of crypto floor', (p) => floorFigures(p.submit.perSecond, p.submit.cost, p.probe).share],
-    ['submit p99 ms', (p) => p.submit.p99ms.toFixed(1)],
-    ['submit normalised vs first', (p) => ratio(normalised(p.submit.perSecond, p.probe), normalised(first.submit.perSecond, first.probe))],
-    ['evaluate ops/s', (p) => p.evaluate.perSecond.toFixed(0)],
-    ['evaluate normalised', (p) => normalised(p.evaluate.perSecond, p.probe).toFixed(3)],
-    ['evaluate p99 ms', (p) => p.evaluate.p99ms.toFixed(2)],
-    ['evaluate normalised vs first', (p) => ratio(normalised(p.evaluate.perSecond, p.probe), normalised(first.evaluate.perSecond, first.probe))],
+    ['load tx/s (this stretch)', (p) => p.loadTxPerSecond.toFixed(0)],
+    ...rateRows('fresh', (p) => p.fresh),
+    ['compactions stopped after s', (p) => p.settleSeconds.toFixed(0)],
+    ...rateRows('settled', (p) => p.settled),
     ['blacklist check p50 / p99 ms', (p) => `${p.check.p50ms.toFixed(2)} / ${p.check.p99ms.toFixed(2)}`],
     ['blacklist list p50 / p99 ms', (p) => `${p.list.p50ms.toFixed(2)} / ${p.list.p99ms.toFixed(2)}`],
+    ['RSS / heap / Buffers MiB', (p) => mem(p.serving)],
+    ['state cache entries', (p) => String(p.cacheEntries)],
     ['chain audit s (signatures)', (p) => (p.auditSeconds === undefined ? '-' : p.auditSeconds.toFixed(1))],
     ['audit tx/s normalised', (p) => (p.auditSeconds === undefined ? '-' : normalised(p.transactions / p.auditSeconds, p.probe).toFixed(3))],
     ['start-up s', (p) => p.startSeconds.toFixed(2)],
-    ['RSS / JS heap MiB', (p) => `${p.rssMiB.toFixed(0)} / ${p.heapMiB.toFixed(0)}`],
+    ['reopened: RSS / heap / Buf MiB', (p) => mem(p.reopened)],
     ['disk bytes / tx', (p) => p.bytesPerTx.toFixed(0)],
+    ['LevelDB files per level', (p) => p.levelFiles],
+    ['LevelDB compaction writes MiB', (p) => p.compactionWriteMiB.toFixed(0)],
   ];
-  const w = 30;
-  say(`\n${'at transactions'.padEnd(w)}${points.map((p) => String(p.transactions).padStart(16)).join('')}`);
-  for (const [label, f] of rows) say(`${label.padEnd(w)}${points.map((p) => f(p).padStart(16)).join('')}`);
+  const w = 34;
+  say(`\n${'at transactions'.padEnd(w)}${points.map((p) => String(p.transactions).padStart(18)).join('')}`);
+  for (const [label, f] of rows) say(`${label.padEnd(w)}${points.map((p) => f(p).padStart(18)).join('')}`);
   say('');
 }
 
