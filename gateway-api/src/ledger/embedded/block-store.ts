@@ -18,6 +18,7 @@ import {
   historyKey,
   historyPrefix,
   HistoryRecord,
+  LEVEL_OPTIONS,
   privateKey,
   Sub,
 } from './store-layout';
@@ -108,7 +109,7 @@ export class BlockStore {
   }
 
   #bind(createIfMissing: boolean): void {
-    this.#db = new ClassicLevel<string, Buffer>(this.#dir, { keyEncoding: 'utf8', valueEncoding: 'buffer', createIfMissing });
+    this.#db = new ClassicLevel<string, Buffer>(this.#dir, { ...LEVEL_OPTIONS, keyEncoding: 'utf8', valueEncoding: 'buffer', createIfMissing });
     const sub = (name: string): Sub => this.#db.sublevel<string, Buffer>(name, { keyEncoding: 'utf8', valueEncoding: 'buffer' }) as unknown as Sub;
     this.#state = sub('state');
     this.#history = sub('history');

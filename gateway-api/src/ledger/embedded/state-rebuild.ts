@@ -1,7 +1,7 @@
 import { ClassicLevel } from 'classic-level';
 import { Block, dataHash, GENESIS_PREVIOUS_HASH, headerHash, parseBlock } from './block-format';
 import { ChainHead } from './chain-head';
-import { blockKey, chainInfoValue, decodeHistory, encodeHistory, historyKey, Sub } from './store-layout';
+import { blockKey, chainInfoValue, decodeHistory, encodeHistory, historyKey, LEVEL_OPTIONS, Sub } from './store-layout';
 import { decodeVersioned, encodeVersioned } from './versions';
 
 export interface RebuildReport {
@@ -21,7 +21,7 @@ const BLOCKS_PER_BATCH = 200;
 
 type Level = ClassicLevel<string, Buffer>;
 const open = (dir: string, create: boolean): Level =>
-  new ClassicLevel<string, Buffer>(dir, { keyEncoding: 'utf8', valueEncoding: 'buffer', createIfMissing: create, errorIfExists: create });
+  new ClassicLevel<string, Buffer>(dir, { ...LEVEL_OPTIONS, keyEncoding: 'utf8', valueEncoding: 'buffer', createIfMissing: create, errorIfExists: create });
 const sublevel = (db: Level, name: string): Sub => db.sublevel<string, Buffer>(name, { keyEncoding: 'utf8', valueEncoding: 'buffer' }) as unknown as Sub;
 
 /**
