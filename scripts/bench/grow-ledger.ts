@@ -36,11 +36,16 @@ export async function growLedger(
   const id = wallet.ledgerIdentity('LiangdangMSP', 'bench');
   const t0 = process.hrtime.bigint();
   let last = Date.now();
+  let done = 0;
   const load = await drive(transactions, concurrency, async (i) => {
     await ledger.submit(id, { name: BENCH_TRANSACTIONS.put, args: [`key-${i}`, `value-${i}-${'v'.repeat(80)}`] });
+    done++;
     if (Date.now() - last > progressMs) {
       last = Date.now();
-      say(`  loaded ${i} transactions (${seconds(t0).toFixed(0)} s)`);
+      const rate = done / seconds(t0);
+      say(
+        `  loaded ${done} of ${transactions} transactions (${seconds(t0).toFixed(0)} s, ${rate.toFixed(0)} tx/s, ETA ${((transactions - done) / rate).toFixed(0)} s)`,
+      );
     }
   });
   if (load.firstError) throw load.firstError;
