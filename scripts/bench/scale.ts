@@ -62,6 +62,8 @@ interface Rates {
 interface Memory {
   readonly rssMiB: number;
   readonly heapMiB: number;
+  /** The JS heap's committed size: what V8 holds from the system, used or not. */
+  readonly heapTotalMiB: number;
   /** Memory behind Buffers and other ArrayBuffers (outside the JS heap). */
   readonly arrayBuffersMiB: number;
 }
@@ -92,7 +94,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 function memoryNow(): Memory {
   (globalThis as { gc?: () => void }).gc?.();
   const m = process.memoryUsage();
-  return { rssMiB: m.rss / 2 ** 20, heapMiB: m.heapUsed / 2 ** 20, arrayBuffersMiB: m.arrayBuffers / 2 ** 20 };
+  return { rssMiB: m.rss / 2 ** 20, heapMiB: m.heapUsed / 2 ** 20, heapTotalMiB: m.heapTotal / 2 ** 20, arrayBuffersMiB: m.arrayBuffers / 2 ** 20 };
 }
 
 /** LevelDB's table files per level (levels 0–6, the empty deeper ones left out) and the MiB its compactions wrote so far. */
@@ -328,7 +330,7 @@ function printPoints(points: readonly Point[]): void {
       [`${label}: evaluate norm. vs first`, (p) => ratio(eNorm(p), eNorm(first))],
     ];
   };
-  const mem = (m: Memory) => `${m.rssMiB.toFixed(0)} / ${m.heapMiB.toFixed(0)} / ${m.arrayBuffersMiB.toFixed(0)}`;
+  const mem = (m: Memory) => `${m.rssMiB.toFixed(0)} / ${m.heapMiB.toFixed(0)} / ${m.heapTotalMiB.toFixed(0)} / ${m.arrayBuffersMiB.toFixed(0)}`;
   const rows: Array<[string, (p: Point) => string]> = [
     ['blocks', (p) => String(p.blocks)],
     ['load tx/s (this stretch)', (p) => p.loadTxPerSecond.toFixed(0)],
@@ -337,19 +339,19 @@ function printPoints(points: readonly Point[]): void {
     ...rateRows('settled', (p) => p.settled),
     ['blacklist check p50 / p99 ms', (p) => `${p.check.p50ms.toFixed(2)} / ${p.check.p99ms.toFixed(2)}`],
     ['blacklist list p50 / p99 ms', (p) => `${p.list.p50ms.toFixed(2)} / ${p.list.p99ms.toFixed(2)}`],
-    ['RSS / heap / Buffers MiB', (p) => mem(p.serving)],
+    ['RSS / heap used / total / Buf MiB', (p) => mem(p.serving)],
     ['state cache entries', (p) => String(p.cacheEntries)],
     ['chain audit s (signatures)', (p) => (p.auditSeconds === undefined ? '-' : p.auditSeconds.toFixed(1))],
     ['audit tx/s normalised', (p) => (p.auditSeconds === undefined ? '-' : normalised(p.transactions / p.auditSeconds, p.probe).toFixed(3))],
     ['start-up s', (p) => p.startSeconds.toFixed(2)],
-    ['reopened: RSS / heap / Buf MiB', (p) => mem(p.reopened)],
+    ['reopened: RSS/heap/total/Buf MiB', (p) => mem(p.reopened)],
     ['disk bytes / tx', (p) => p.bytesPerTx.toFixed(0)],
     ['LevelDB files per level', (p) => p.levelFiles],
     ['LevelDB compaction writes MiB', (p) => p.compactionWriteMiB.toFixed(0)],
   ];
   const w = 38;
-  say(`\n${'at transactions'.padEnd(w)}${points.map((p) => String(p.transactions).padStart(18)).join('')}`);
-  for (const [label, f] of rows) say(`${label.padEnd(w)}${points.map((p) => f(p).padStart(18)).join('')}`);
+  say(`\n${'at transactions'.padEnd(w)}${points.map((p) => String(p.transactions).padStart(22)).join('')}`);
+  for (const [label, f] of rows) say(`${label.padEnd(w)}${points.map((p) => f(p).padStart(22)).join('')}`);
   say('');
 }
 
