@@ -66,11 +66,16 @@ function startServer(dir: string, walletDir: string): Promise<{ child: ChildProc
   });
 }
 
+/** A /proc stat line's command name and CPU seconds (user + system; the name may hold spaces and parentheses). */
+function parseStat(stat: string): { name: string; seconds: number } {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), seconds: (Number(fields[11]) + Number(fields[12])) / 100 };
+}
+
 /** CPU seconds a process has used (user + system), from /proc; undefined where /proc is absent. */
 function cpuSecondsOf(pid: number): number | undefined {
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    return (Number(fields[11]) + Number(fields[12])) / 100;
+    return parseStat(readFileSync(`/proc/${pid}/stat`, 'utf8')).seconds;
   } catch {
     return undefined;
   }
@@ -81,10 +86,8 @@ function threadSecondsOf(pid: number): Map<string, number> {
   const out = new Map<string, number>();
   try {
     for (const tid of readdirSync(`/proc/${pid}/task`)) {
-      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      out.set(`${tid === String(pid) ? 'main' : name}#${tid}`, (Number(fields[11]) + Number(fields[12])) / 100);
+      const { name, seconds } = parseStat(readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8'));
+      out.set(`${tid === String(pid) ? 'main' : name}#${tid}`, seconds);
     }
   } catch {
     // no /proc: no breakdown

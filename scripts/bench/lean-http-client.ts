@@ -41,23 +41,20 @@ export class LeanHttpClient {
   #acquire(): Promise<LeanConnection> {
     const idle = this.#idle.pop();
     if (idle && !idle.broken) return Promise.resolve(idle);
-    if (this.#all.length < this.#connections) {
-      const c = new LeanConnection(this.#host, this.#port);
-      this.#all.push(c);
-      return Promise.resolve(c);
-    }
+    if (this.#all.length < this.#connections) return Promise.resolve(this.#open());
     return new Promise((resolve) => this.#waiting.push(resolve));
+  }
+
+  #open(): LeanConnection {
+    const c = new LeanConnection(this.#host, this.#port);
+    this.#all.push(c);
+    return c;
   }
 
   #release(connection: LeanConnection): void {
     if (connection.broken) {
       this.#all.splice(this.#all.indexOf(connection), 1);
-      const next = this.#waiting.shift();
-      if (next) {
-        const c = new LeanConnection(this.#host, this.#port);
-        this.#all.push(c);
-        next(c);
-      }
+      this.#waiting.shift()?.(this.#open());
       return;
     }
     const next = this.#waiting.shift();
