@@ -37,6 +37,7 @@ import { Actor, Cast, CastEnv, DIVISION, embeddedEnv, F, H, L, Party, setUp } fr
 import { openFabric } from '../../gateway-api/src/ledger/fabric/open-fabric';
 import { Ledger } from '../../gateway-api/src/ledger/ledger';
 import { GATEWAY_NODE_FLAGS } from '../../gateway-api/src/node-flags';
+import { networkCpuSeconds, perOperation } from './process-cpu';
 import { COSTS, floorFigures, meanProbe, normalised, Probe } from './probe';
 import { describeError, drive, figures, machineProbe, printTable, RunFigures } from './stats';
 
@@ -439,18 +440,24 @@ async function fabricMain(dir: string): Promise<void> {
     const cast = await setUp(env, SIDE, 12);
     say(`cast set up on Fabric in ${(Number(process.hrtime.bigint() - s0) / 1e9).toFixed(1)} s`);
     const client = fabricClient(ledgers);
+    // Where the cores go: CPU per committed transaction of the peers, orderers, chaincode servers and this client, mix against Put-style.
+    const pidsFile = path.join(path.dirname(process.env.FABRIC_NETWORK ?? ''), 'pids');
+    const mixCpu0 = networkCpuSeconds(pidsFile);
     const m = await mix(client, cast);
+    const mixCpu = perOperation(mixCpu0, networkCpuSeconds(pidsFile), m.validTxs, 'committed tx');
     const ev = await evidence(client, cast, dir);
     // Bench:Put-style on the same network: GrantRole of fresh members, closed loop.
     const adminId = (wallets[L] as Wallet).ledgerIdentity(L, 'admin');
     const run = Date.now().toString(36);
     const h0 = await client.height();
+    const putCpu0 = networkCpuSeconds(pidsFile);
     const put = await drive(FABRIC_PUTS, FABRIC_PUT_CONCURRENCY, (i) =>
       (ledgers[L] as Ledger).submit(adminId, {
         name: tx.membership.grantRole.qualifiedName,
         args: [JSON.stringify({ member: `bench-${run}-${i}`, role: 'auditor' })],
       }),
     );
+    const putCpu = perOperation(putCpu0, networkCpuSeconds(pidsFile), put.latencies.length, 'committed tx');
     if (put.firstError) say(`Bench:Put-style: ${put.failures} failed, first: ${describeError(put.firstError)}`);
     const putBlocks = (await client.height()) - h0;
     const probe = meanProbe(before, machineProbe('after'));
@@ -473,6 +480,8 @@ async function fabricMain(dir: string): Promise<void> {
       `Fabric committed transactions of the domain workload: ${domainCommitted.toFixed(1)}/s (${valid} VALID in ${m.seconds.toFixed(1)} s; normalised ${normalised(domainCommitted, probe).toFixed(4)}); ` +
         `Bench:Put-style ${putRow.perSecond.toFixed(1)}/s (normalised ${normalised(putRow.perSecond, probe).toFixed(4)}); ratio ${((domainCommitted / putRow.perSecond) * 100).toFixed(1)}% (target ≥ 80%)`,
     );
+    say(`CPU of the mix (its evaluates included): ${mixCpu}`);
+    say(`CPU of the Bench:Put-style run: ${putCpu}`);
     say('evidence anchoring, one file at a time:');
     for (const line of ev) say(`  ${line}`);
   } finally {

@@ -9,7 +9,7 @@
  */
 import '../../gateway-api/src/quiet-logs';
 import { fork, ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { contracts } from '../../chaincode/src/index';
@@ -19,6 +19,7 @@ import { EmbeddedLedger } from '../../gateway-api/src/ledger/embedded/embedded-l
 import { GATEWAY_NODE_FLAGS } from '../../gateway-api/src/node-flags';
 import { BENCH_TRANSACTIONS, BenchContract } from './bench-contract';
 import { loadClient } from './http-load';
+import { cpuSecondsOf, threadSecondsOf } from './process-cpu';
 import { COSTS, floorRate, meanProbe, Probe } from './probe';
 import { drive, figures, machineProbe, printTable, RunFigures } from './stats';
 
@@ -64,35 +65,6 @@ function startServer(dir: string, walletDir: string): Promise<{ child: ChildProc
     child.once('message', (m: { port: number; apiKey: string }) => resolve({ child, ...m }));
     child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
   });
-}
-
-/** A /proc stat line's command name and CPU seconds (user + system; the name may hold spaces and parentheses). */
-function parseStat(stat: string): { name: string; seconds: number } {
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return { name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), seconds: (Number(fields[11]) + Number(fields[12])) / 100 };
-}
-
-/** CPU seconds a process has used (user + system), from /proc; undefined where /proc is absent. */
-function cpuSecondsOf(pid: number): number | undefined {
-  try {
-    return parseStat(readFileSync(`/proc/${pid}/stat`, 'utf8')).seconds;
-  } catch {
-    return undefined;
-  }
-}
-
-/** CPU seconds of each thread of a process, by thread ID (with its name); empty where /proc is absent. */
-function threadSecondsOf(pid: number): Map<string, number> {
-  const out = new Map<string, number>();
-  try {
-    for (const tid of readdirSync(`/proc/${pid}/task`)) {
-      const { name, seconds } = parseStat(readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8'));
-      out.set(`${tid === String(pid) ? 'main' : name}#${tid}`, seconds);
-    }
-  } catch {
-    // no /proc: no breakdown
-  }
-  return out;
 }
 
 /** The busiest threads between two readings, as "name cores" over `wall` seconds. */

@@ -1,4 +1,5 @@
 import { ClassicLevel } from 'classic-level';
+import { writeBatch } from '../ledger/embedded/level-batch';
 
 /** Entries written per batch while copying. */
 const BATCH = 5000;
@@ -24,9 +25,9 @@ export async function copyLevel(
         const entries = (await it.nextv(BATCH)) as Array<[string, Buffer]>;
         if (entries.length === 0) break;
         for (const [k, v] of entries) options.onEntry?.(k, v);
-        await target.batch(
+        await writeBatch(
+          target,
           entries.map(([key, value]) => ({ type: 'put' as const, key, value })),
-          { sync: false },
         );
         copied += entries.length;
         options.onProgress?.(copied);

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { ClassicLevel } from 'classic-level';
+import { writeBatch } from '../ledger/embedded/level-batch';
 import { BlockView, Ledger } from '../ledger/ledger';
 
 /** A block's header facts as the explorer lists them (no transactions). */
@@ -247,7 +248,7 @@ export class ExplorerIndex {
     const last = blocks[blocks.length - 1] as BlockView;
     const meta: Meta = { version: INDEX_VERSION, height: last.number + 1, lastHash: last.headerHash };
     ops.push({ type: 'put', key: META_KEY, value: JSON.stringify(meta) });
-    await this.#db.batch(ops);
+    await writeBatch(this.#db, ops);
     this.#meta = meta;
   }
 

@@ -7,6 +7,7 @@ import { auditChain } from './chain-audit';
 import { CHAIN_HEAD_FILE, ChainHead } from './chain-head';
 import { DamagedLedgerError, droppedOnOpen, fileNamedBy, isNewLedgerFolder, markDamaged, preflightExistingFolder } from './store-integrity';
 import { decodeVersioned, encodeVersioned, Version } from './versions';
+import { writeBatch } from './level-batch';
 import {
   PREFIX,
   RootBatchOp,
@@ -361,7 +362,7 @@ export class BlockStore {
     }
     const lastHash = headerHash(block.header);
     put(PREFIX.meta, 'chain', chainInfoValue(block.header.number + 1, lastHash));
-    await this.#db.batch(ops as never, { sync: true });
+    await writeBatch(this.#db, ops, { sync: true });
     for (const w of writes) this.#remember(w.key, w.value === null ? null : { value: w.value, version: w.version });
     this.#height = block.header.number + 1;
     this.#lastHash = lastHash;
