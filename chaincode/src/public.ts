@@ -4,6 +4,20 @@
  * that routes build their parameters from. The gateway imports the chaincode through this
  * module only (test/architecture/boundaries.test.ts).
  */
+// The runtime's patches of fabric-shim and its libraries, which the embedded ledger installs too. First: loading it checks
+// the libraries' versions, before the contracts load them.
+export {
+  cachedHandleParameters,
+  checkPatchedVersion,
+  installedVersion,
+  installLibraryPatches,
+  PATCHED_VERSIONS,
+  quietLibraryLoggers,
+  requirePatched,
+  setLibraryLogLevel,
+  shimHandleParameters,
+} from './library-patches';
+
 export { contracts } from './index';
 export { allTransactions, tx } from './catalogue';
 export type { InputOf, OutputOf, TransactionDefinition } from './kernel/transaction';
@@ -45,3 +59,4 @@ export { MembershipEvents } from './membership/membership-contract';
 export { ParametersEvents } from './parameters/parameters-contract';
 export { SubjectsEvents } from './subjects/subjects-contract';
 export { TaxEvents } from './tax/tax-contract';
+

@@ -288,7 +288,7 @@ for (const c of cfg.counties) {
       CORE_LEDGER_STATE_STATEDATABASE: 'goleveldb',
       CORE_OPERATIONS_LISTENADDRESS: `${listen(p)}:${p.operationsPort}`,
       CORE_METRICS_PROVIDER: 'prometheus',
-      CORE_CHAINCODE_EXTERNALBUILDERS: `[{name: node-external, path: ${join(BUILDERS, 'node')}, propagateEnvironment: [HOME, PATH, NODE, NODE_OPTIONS, COUNTY_LEDGER_CC_LOG_DIR, COUNTY_LEDGER_RUN_DIR]}]`,
+      CORE_CHAINCODE_EXTERNALBUILDERS: `[{name: node-external, path: ${join(BUILDERS, 'node')}, propagateEnvironment: [HOME, PATH, NODE, NODE_OPTIONS, COUNTY_LEDGER_CC_LOG_LEVEL, COUNTY_LEDGER_CC_LOG_DIR, COUNTY_LEDGER_RUN_DIR]}]`,
       COUNTY_LEDGER_CC_LOG_DIR: join(RUN, 'logs'),
       COUNTY_LEDGER_RUN_DIR: RUN,
     }),

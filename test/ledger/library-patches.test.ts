@@ -38,6 +38,6 @@ describe('embedded ledger: library patches are tied to the versions they were wr
       require(${JSON.stringify(patches)});`;
     const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
     expect(child.status).to.not.equal(0);
-    expect(child.stderr).to.include('fabric-shim 9.9.9 is installed, but the embedded ledger patches internals of fabric-shim 2.5.8');
+    expect(child.stderr).to.include('fabric-shim 9.9.9 is installed, but the chaincode runtime patches internals of fabric-shim 2.5.8');
   });
 });

@@ -1,0 +1,16 @@
+/**
+ * The chaincode as fabric-shim's server loads it for a Fabric peer (the "main" of the package the
+ * peers install, scripts/network/package-chaincode.mjs): the contracts, with the library patches
+ * the embedded ledger runs too. fabric-shim's loggers keep warnings and errors (a lost connection
+ * to the peer, a failed transaction) and drop the lines below, which winston would otherwise format
+ * one by one; CORE_CHAINCODE_LOGGING_LEVEL=INFO or DEBUG leaves them as fabric-shim ships them.
+ */
+import { installLibraryPatches, quietLibraryLoggers, setLibraryLogLevel } from './library-patches';
+
+// The peer's chaincode log level, read once as the server starts: logging only, never a transaction's input.
+const asked = (process.env.CORE_CHAINCODE_LOGGING_LEVEL ?? '').toUpperCase();
+if (asked === 'INFO' || asked === 'DEBUG') setLibraryLogLevel(asked);
+else quietLibraryLoggers(asked === 'ERROR' || asked === 'CRITICAL' ? 'error' : 'warn');
+installLibraryPatches();
+
+export { contracts } from './index';
