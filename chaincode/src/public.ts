@@ -59,4 +59,3 @@ export { MembershipEvents } from './membership/membership-contract';
 export { ParametersEvents } from './parameters/parameters-contract';
 export { SubjectsEvents } from './subjects/subjects-contract';
 export { TaxEvents } from './tax/tax-contract';
-
