@@ -3,8 +3,9 @@ import type { ChainTrust, LedgerProof } from '../../verify/bundle';
 
 /**
  * Messages between the HTTP thread (RemoteLedger) and the ledger thread (LedgerHost). Each side
- * sends them in batches (an array per postMessage): everything queued in one turn of its event
- * loop goes in one message, so under load a thread wakes once for many calls or replies.
+ * sends them in batches (an array per postMessage), so under load a thread wakes once for many
+ * calls or replies: the ledger thread's replies of one turn of its event loop in one message, the
+ * HTTP thread's calls at most CALLS_PER_MESSAGE to a message (see there).
  */
 export type LedgerCall =
   | {
@@ -48,16 +49,35 @@ export type LedgerReply =
   | { readonly subscription: number; readonly event: ChaincodeEvent }
   | { readonly subscription: number; readonly end: true; readonly error?: string };
 
-/** Queues messages and posts them as one array at the end of the current event-loop turn. */
-export function batchedSender<T>(post: (batch: T[]) => void): (message: T) => void {
+/**
+ * Calls the HTTP thread puts in one message. With a whole turn's calls in one message, a burst of
+ * requests crossed as one convoy: the ledger thread waited while the HTTP thread parsed all of
+ * them, then the HTTP thread waited for all the answers; 64 evaluates in flight kept neither
+ * thread busy. Eight to a message, the ledger thread starts on the first while the rest are
+ * parsed: REST evaluates +30 – 70% in interleaved runs, REST submits no slower.
+ */
+export const CALLS_PER_MESSAGE = 8;
+
+/**
+ * Queues messages and posts them as one array at the end of the current event-loop turn, or as
+ * soon as `perMessage` are queued.
+ */
+export function batchedSender<T>(post: (batch: T[]) => void, perMessage = Infinity): (message: T) => void {
   let outbox: T[] = [];
+  let scheduled = false;
   const flush = () => {
+    scheduled = false;
+    if (outbox.length === 0) return;
     const batch = outbox;
     outbox = [];
     post(batch);
   };
   return (message: T) => {
     outbox.push(message);
-    if (outbox.length === 1) setImmediate(flush);
+    if (outbox.length >= perMessage) flush();
+    else if (!scheduled) {
+      scheduled = true;
+      setImmediate(flush);
+    }
   };
 }

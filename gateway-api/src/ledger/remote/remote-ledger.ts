@@ -12,7 +12,7 @@ import {
   TransactionRequest,
   TransactionView,
 } from '../ledger';
-import { batchedSender, LedgerCall, LedgerReply, SUBSCRIPTION_WINDOW } from './protocol';
+import { batchedSender, CALLS_PER_MESSAGE, LedgerCall, LedgerReply, SUBSCRIPTION_WINDOW } from './protocol';
 import type { ChainTrust, LedgerProof } from '../../verify/bundle';
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
@@ -32,7 +32,7 @@ export class RemoteLedger implements Ledger {
   constructor(port: MessagePort, kind: 'embedded' | 'fabric') {
     this.#port = port;
     this.kind = kind;
-    this.#send = batchedSender<LedgerCall>((batch) => port.postMessage(batch));
+    this.#send = batchedSender<LedgerCall>((batch) => port.postMessage(batch), CALLS_PER_MESSAGE);
     port.on('message', (replies: LedgerReply[]) => {
       for (const m of replies) this.#receive(m);
     });

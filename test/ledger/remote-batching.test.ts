@@ -1,0 +1,55 @@
+import { expect } from 'chai';
+import { MessageChannel } from 'node:worker_threads';
+import { batchedSender, CALLS_PER_MESSAGE } from '../../gateway-api/src/ledger/remote/protocol';
+import { RemoteLedger } from '../../gateway-api/src/ledger/remote/remote-ledger';
+
+const turnEnd = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+describe('ledger thread messages: batches between the HTTP and the ledger thread', () => {
+  it("posts a turn's messages as one array, in order, once the turn ends", async () => {
+    const posted: number[][] = [];
+    const send = batchedSender<number>((batch) => posted.push(batch));
+    for (let i = 0; i < 20; i++) send(i);
+    expect(posted).to.deep.equal([]);
+    await turnEnd();
+    expect(posted).to.deep.equal([Array.from({ length: 20 }, (_, i) => i)]);
+    send(20);
+    await turnEnd();
+    expect(posted).to.have.length(2);
+    expect(posted[1]).to.deep.equal([20]);
+  });
+
+  it('with a bound, posts each full batch at once and the rest when the turn ends; nothing posted twice, nothing empty', async () => {
+    const posted: number[][] = [];
+    const send = batchedSender<number>((batch) => posted.push(batch), 3);
+    for (let i = 0; i < 7; i++) send(i);
+    expect(posted).to.deep.equal([
+      [0, 1, 2],
+      [3, 4, 5],
+    ]);
+    await turnEnd();
+    expect(posted).to.deep.equal([[0, 1, 2], [3, 4, 5], [6]]);
+    for (let i = 7; i < 10; i++) send(i);
+    await turnEnd();
+    expect(posted).to.deep.equal([[0, 1, 2], [3, 4, 5], [6], [7, 8, 9]]);
+  });
+
+  it('RemoteLedger sends a burst of calls CALLS_PER_MESSAGE to a message, so the ledger thread starts before the burst is parsed', async () => {
+    const { port1, port2 } = new MessageChannel();
+    const ledger = new RemoteLedger(port2, 'embedded');
+    const sizes: number[] = [];
+    let answered = 0;
+    port1.on('message', (calls: Array<{ id: number }>) => {
+      sizes.push(calls.length);
+      // Answer as the ledger thread does, so the calls settle.
+      port1.postMessage(calls.map((c) => ({ id: c.id, ok: true, value: 7 })));
+    });
+    const burst = 2 * CALLS_PER_MESSAGE + 3;
+    const heights = await Promise.all(Array.from({ length: burst }, () => ledger.height().then((h) => (answered++, h))));
+    expect(heights.every((h) => h === 7)).to.equal(true);
+    expect(answered).to.equal(burst);
+    expect(sizes).to.deep.equal([CALLS_PER_MESSAGE, CALLS_PER_MESSAGE, 3]);
+    await ledger.close();
+    port1.close();
+  });
+});
