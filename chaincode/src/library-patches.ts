@@ -8,8 +8,10 @@
  * against. The patches exist for speed and change no result; the peers themselves are
  * Fabric's, unchanged.
  *
- * Loggers are quietened by quietLibraryLoggers() (the libraries create loggers as they
- * load, so it is called once they are loaded); the other patches are installed by
+ * Loading this module checks the libraries' versions and loads none of them (fabric-shim's
+ * logger, once loaded, takes over the process's uncaught exceptions and unhandled
+ * rejections): loggers are
+ * quietened by quietLibraryLoggers(), the other patches installed by
  * installLibraryPatches() before the first transaction.
  */
 
@@ -42,12 +44,16 @@ export function installedVersion(pkg: string): string | undefined {
 
 /**
  * Loads a package's internal file (no type declarations) after checking that the package is the
- * version the embedded ledger was written against: every use of library internals goes through here.
+ * version the patches were written against: every use of library internals goes through here.
  */
 export function requirePatched<T>(pkg: string, internalPath: string): T {
   checkPatchedVersion(pkg, PATCHED_VERSIONS[pkg] as string, installedVersion(pkg));
   return requireHere(internalPath ? `${pkg}/${internalPath}` : pkg) as T;
 }
+
+// Loading this module checks the version of every patched package (their package.json files, no
+// library code): on another version the process stops here, before anything is patched or loaded.
+for (const [pkg, expected] of Object.entries(PATCHED_VERSIONS)) checkPatchedVersion(pkg, expected, installedVersion(pkg));
 
 // --- fabric-shim and fabric-contract-api loggers ---
 // They log through winston, which formats every line (timestamp, metadata, colours,
@@ -69,7 +75,15 @@ const LOG_METHODS = ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly
 export type LibraryLogLevel = (typeof LOG_METHODS)[number];
 
 function quiet(logger: WinstonLike, kept: ReadonlySet<string>): WinstonLike {
-  for (const m of [...LOG_METHODS, 'log']) if (!kept.has(m)) logger[m] = () => logger;
+  for (const m of LOG_METHODS) if (!kept.has(m)) logger[m] = () => logger;
+  // log(level, …) and log(info): a level method with several arguments goes through it, and so
+  // does winston's handler of uncaught exceptions; the kept levels pass on.
+  const log = logger.log as (this: WinstonLike, ...args: unknown[]) => unknown;
+  logger.log = (...args: unknown[]) => {
+    const first = args[0];
+    const level = typeof first === 'string' ? first : (first as { level?: unknown } | undefined)?.level;
+    return typeof level === 'string' && kept.has(level) ? log.apply(logger, args) : logger;
+  };
   return logger;
 }
 
@@ -142,10 +156,22 @@ interface DataMarshallLike {
 }
 type HandleParameters = (this: DataMarshallLike, fn: FunctionDescriptor, parameters: Buffer[], loggerPrefix: string) => unknown[];
 
-const DataMarshall = requirePatched<{ prototype: { handleParameters: HandleParameters } }>('fabric-shim', 'lib/contract-spi/datamarshall');
+type DataMarshallClass = { prototype: { handleParameters: HandleParameters } };
+let shimOriginal: HandleParameters | undefined;
+
+/** fabric-shim's DataMarshall, and its own handleParameters as it was before any patch (loaded on first use). */
+function dataMarshall(): { DataMarshall: DataMarshallClass; original: HandleParameters } {
+  const DataMarshall = requirePatched<DataMarshallClass>('fabric-shim', 'lib/contract-spi/datamarshall');
+  // Taken before the first patch (never the patch itself, which would then call itself).
+  if (DataMarshall.prototype.handleParameters !== cachedHandleParameters) shimOriginal ??= DataMarshall.prototype.handleParameters;
+  if (!shimOriginal) throw new Error("fabric-shim's handleParameters was patched before its original was kept");
+  return { DataMarshall, original: shimOriginal };
+}
 
 /** fabric-shim's own implementation, kept for the unusual paths and for the equivalence test. */
-export const shimHandleParameters: HandleParameters = DataMarshall.prototype.handleParameters;
+export const shimHandleParameters: HandleParameters = function (fn, parameters, loggerPrefix) {
+  return dataMarshall().original.call(this, fn, parameters, loggerPrefix);
+};
 
 interface Compiled {
   readonly schema: unknown;
@@ -218,5 +244,5 @@ function cacheParsedCertificates(): void {
 /** Installs the certificate cache and the cached parameter handling; done before the first transaction. */
 export function installLibraryPatches(): void {
   cacheParsedCertificates();
-  DataMarshall.prototype.handleParameters = cachedHandleParameters;
+  dataMarshall().DataMarshall.prototype.handleParameters = cachedHandleParameters;
 }

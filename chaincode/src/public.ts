@@ -4,8 +4,8 @@
  * that routes build their parameters from. The gateway imports the chaincode through this
  * module only (test/architecture/boundaries.test.ts).
  */
-// The runtime's patches of fabric-shim and its libraries, which the embedded ledger installs too. First: loading it checks
-// the libraries' versions, before the contracts load them.
+// The runtime's patches of fabric-shim and its libraries, which the embedded ledger installs too. First: loading them checks
+// the patched libraries' versions (their package.json files only), before the contracts load those libraries.
 export {
   cachedHandleParameters,
   checkPatchedVersion,

@@ -10,7 +10,12 @@ import { installLibraryPatches, quietLibraryLoggers, setLibraryLogLevel } from '
 // The peer's chaincode log level, read once as the server starts: logging only, never a transaction's input.
 const asked = (process.env.CORE_CHAINCODE_LOGGING_LEVEL ?? '').toUpperCase();
 if (asked === 'INFO' || asked === 'DEBUG') setLibraryLogLevel(asked);
-else quietLibraryLoggers(asked === 'ERROR' || asked === 'CRITICAL' ? 'error' : 'warn');
+else {
+  // CRITICAL as ERROR: fabric-shim maps it to a level winston does not know, which would drop the errors too.
+  const errorsOnly = asked === 'ERROR' || asked === 'CRITICAL';
+  setLibraryLogLevel(errorsOnly ? 'ERROR' : 'WARNING');
+  quietLibraryLoggers(errorsOnly ? 'error' : 'warn');
+}
 installLibraryPatches();
 
 export { contracts } from './index';

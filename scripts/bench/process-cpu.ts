@@ -36,7 +36,11 @@ export function threadSecondsOf(pid: number): Map<string, number> {
 /** The kinds of process of a local Fabric network, by what its pids file records (scripts/network/common.sh, the node builder's run). */
 export type NetworkProcessKind = 'peers' | 'orderers' | 'chaincode' | 'client';
 
-/** CPU seconds by kind: every process of the network's pids file (chaincode servers join as their peers start them) and this process. */
+/**
+ * CPU seconds by kind: every process of the network's pids file (chaincode servers join as their peers start them) and this
+ * process. Between two readings a process that exits (or a reused pid) makes its kind's difference wrong: a benchmark's
+ * network keeps its processes for the run.
+ */
 export function networkCpuSeconds(pidsFile: string): Record<NetworkProcessKind, number> {
   const out: Record<NetworkProcessKind, number> = { peers: 0, orderers: 0, chaincode: 0, client: 0 };
   let lines: string[] = [];

@@ -10,10 +10,10 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const out = path.resolve(process.argv[2] ?? path.join(root, 'network/run/chaincode-src'));
 const rootPkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
-// What the chaincode imports at run time (chaincode/src never imports the gateway).
-const RUNTIME = ['fabric-contract-api', 'fabric-shim', 'zod'];
+// What the chaincode imports at run time (chaincode/src never imports the gateway); @fidm/x509 for library-patches.ts.
+const RUNTIME = ['@fidm/x509', 'fabric-contract-api', 'fabric-shim', 'zod'];
 
-if (!existsSync(path.join(root, 'dist/chaincode/src/index.js'))) {
+if (!existsSync(path.join(root, 'dist/chaincode/src/server.js'))) {
   console.error('package-chaincode: dist/chaincode is missing; run npm run build first');
   process.exit(1);
 }

@@ -41,14 +41,25 @@ describe('ledger: one LevelDB batch through the chained form (writeBatch)', () =
       { type: 'put' as const, key: 'a', value: Buffer.from('1') },
       { type: 'put' as const, key: null as unknown as string, value: Buffer.from('2') },
     ];
+    // The chained batch writeBatch opens, to see that it is closed after the refusal.
+    let opened: ReturnType<typeof db.batch> | undefined;
+    const batchOf = db.batch.bind(db);
+    (db as unknown as { batch: () => unknown }).batch = () => (opened = batchOf());
     let refused: unknown;
     try {
       await writeBatch(db, writes);
     } catch (err) {
       refused = err;
+    } finally {
+      (db as unknown as { batch: unknown }).batch = batchOf;
     }
     expect(refused).to.be.instanceOf(Error);
+    expect(() => opened?.put('b', Buffer.from('3'))).to.throw(/not open/);
     expect(await db.get('a')).to.equal(undefined);
+    // The database goes on: a later batch writes.
+    await writeBatch(db, [{ type: 'put', key: 'c', value: Buffer.from('4') }]);
+    expect(await db.get('c')).to.deep.equal(Buffer.from('4'));
+    await db.del('c');
     const keys: string[] = [];
     for await (const k of db.keys()) keys.push(k);
     expect(keys).to.deep.equal([]);

@@ -52,4 +52,19 @@ describe('ledger thread messages: batches between the HTTP and the ledger thread
     await ledger.close();
     port1.close();
   });
+
+  it('a batch that cannot be posted fails every call in it with INTERNAL, none left waiting', async () => {
+    const { port1, port2 } = new MessageChannel();
+    const ledger = new RemoteLedger(port2, 'embedded');
+    port1.on('message', (calls: Array<{ id: number }>) => port1.postMessage(calls.map((c) => ({ id: c.id, ok: true, value: 1 }))));
+    // A function cannot be cloned: the batch it travels in is refused by postMessage.
+    const calls = [ledger.height(), ledger.height(), ledger.getTransaction((() => 'x') as unknown as string), ledger.height()];
+    const settled = await Promise.allSettled(calls);
+    expect(settled.map((r) => r.status)).to.deep.equal(['rejected', 'rejected', 'rejected', 'rejected']);
+    for (const r of settled) expect((r as PromiseRejectedResult).reason).to.include({ code: 'INTERNAL' });
+    // The next call crosses as usual.
+    expect(await ledger.height()).to.equal(1);
+    await ledger.close();
+    port1.close();
+  });
 });

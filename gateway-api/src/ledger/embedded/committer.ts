@@ -1,6 +1,6 @@
+import { sign } from 'node:crypto';
 import { LedgerError } from '../errors';
 import { LedgerIdentity, SubmitResult, ValidationCode } from '../ledger';
-import { sign } from 'node:crypto';
 import { blockSignatureBytes } from '../../verify/embedded-format';
 import { assembleBlock, dataJsonOf, headerHash, sha256Hex, TxRecord } from './block-format';
 import { BlockStore, HistoryRecord, PrivateWrite, StateWrite } from './block-store';

@@ -1,5 +1,5 @@
 import { MessagePort } from 'node:worker_threads';
-import { LedgerError, LedgerErrorCode, RemoteFailure } from '../errors';
+import { failureText, LedgerError, LedgerErrorCode, RemoteFailure } from '../errors';
 import {
   BlockView,
   ChainVerification,
@@ -32,7 +32,19 @@ export class RemoteLedger implements Ledger {
   constructor(port: MessagePort, kind: 'embedded' | 'fabric') {
     this.#port = port;
     this.kind = kind;
-    this.#send = batchedSender<LedgerCall>((batch) => port.postMessage(batch), CALLS_PER_MESSAGE);
+    this.#send = batchedSender<LedgerCall>((batch) => {
+      try {
+        port.postMessage(batch);
+      } catch (err) {
+        // A call that cannot cross (not cloneable, the port closed) fails with its whole batch, so none waits forever.
+        for (const call of batch)
+          this.#receive({
+            id: call.id,
+            ok: false,
+            error: { code: 'INTERNAL', message: 'the call could not be sent to the ledger thread', cause: failureText(err) },
+          });
+      }
+    }, CALLS_PER_MESSAGE);
     port.on('message', (replies: LedgerReply[]) => {
       for (const m of replies) this.#receive(m);
     });
