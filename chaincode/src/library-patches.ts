@@ -74,7 +74,12 @@ interface LoggerModule {
 const LOG_METHODS = ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'] as const;
 export type LibraryLogLevel = (typeof LOG_METHODS)[number];
 
+/** Loggers already quietened: getLogger hands the same logger out again (fabric-shim's ctx.logging per transaction), and wrapping its log again would nest one wrapper per call. */
+const quietened = new WeakSet<WinstonLike>();
+
 function quiet(logger: WinstonLike, kept: ReadonlySet<string>): WinstonLike {
+  if (quietened.has(logger)) return logger;
+  quietened.add(logger);
   for (const m of LOG_METHODS) if (!kept.has(m)) logger[m] = () => logger;
   // log(level, …) and log(info): a level method with several arguments goes through it, and so
   // does winston's handler of uncaught exceptions; the kept levels pass on.

@@ -52,6 +52,18 @@ describe('chaincode: the entry fabric-shim loads on Fabric (server.ts)', functio
     }
   });
 
+  it('a logger handed out again is not wrapped again (fabric-shim hands loggers out per transaction)', () => {
+    const script = `
+      require(${JSON.stringify(SERVER)});
+      const shimLogger = require(require.resolve('fabric-shim/lib/logger', { paths: [${JSON.stringify(path.dirname(SERVER))}] }));
+      const first = shimLogger.getLogger('County:contract').log;
+      for (let i = 0; i < 100; i++) shimLogger.getLogger('County:contract');
+      console.log(JSON.stringify({ same: shimLogger.getLogger('County:contract').log === first }));`;
+    const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+    expect(child.status, child.stderr).to.equal(0);
+    expect(JSON.parse(child.stdout.trim().split('\n').pop() as string)).to.deep.equal({ same: true });
+  });
+
   it('keeps only errors at ERROR and at CRITICAL, and every line fabric-shim would log at DEBUG', () => {
     for (const level of ['ERROR', 'CRITICAL']) {
       const errorsOnly = logThroughServer({ CORE_CHAINCODE_LOGGING_LEVEL: level });

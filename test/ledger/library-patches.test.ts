@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { checkPatchedVersion, installedVersion, PATCHED_VERSIONS } from '../../gateway-api/src/ledger/embedded/library-patches';
+import { checkPatchedVersion, installedVersion, PATCHED_VERSIONS } from '../../chaincode/src/library-patches';
 
 describe('embedded ledger: library patches are tied to the versions they were written for', () => {
   it('refuses another version, naming the package, the expected and the found version', () => {

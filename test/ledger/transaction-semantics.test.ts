@@ -2,7 +2,7 @@ import { JSONSerializer } from 'fabric-contract-api';
 import { expect } from 'chai';
 import { createHash } from 'node:crypto';
 import { expectLedgerError } from '../support/expect-error';
-import { cachedHandleParameters, shimHandleParameters } from '../../gateway-api/src/ledger/embedded/library-patches';
+import { cachedHandleParameters, shimHandleParameters } from '../../chaincode/src/library-patches';
 import { openProbeFixture, probe, ProbeFixture } from '../support/probe';
 import { ProbeContract } from '../support/probe-contract';
 

@@ -6,15 +6,7 @@
 import { chaincodeLogLevel } from '../../config';
 import { quietLibraryLoggers, setLibraryLogLevel } from '../../../../chaincode/src/public';
 
-export {
-  cachedHandleParameters,
-  checkPatchedVersion,
-  installedVersion,
-  installLibraryPatches,
-  PATCHED_VERSIONS,
-  requirePatched,
-  shimHandleParameters,
-} from '../../../../chaincode/src/public';
+export { installLibraryPatches, requirePatched } from '../../../../chaincode/src/public';
 
 // Before fabric-shim's contract runtime is used; a module runs once, so this happens once.
 const wanted = chaincodeLogLevel();
