@@ -29,8 +29,8 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 256);
 const EVAL_CONCURRENCY = Number(process.env.BENCH_EVAL_CONCURRENCY ?? 64);
 /**
  * Calls of each kind made before its measured phase, on both sides alike, so each phase measures
- * code the JIT has compiled: without them, REST evaluates (a path the submits had not run) were
- * measured while still warming up, 16 – 17k/s over a 40,000-call phase against 23 – 25k/s steady.
+ * code the JIT has compiled: REST evaluates run code the submits did not, and a gateway's first
+ * 30,000 of them went at 17k/s where the next ones went at 20 – 21k/s.
  */
 const WARM_UP = Number(process.env.BENCH_WARM_UP ?? 5000);
 /** Transactions per block the REST floor assumes (the server's ledger is in another process); the block share is small either way. */
