@@ -126,6 +126,23 @@ export function quietLibraryLoggers(lowestKept?: LibraryLogLevel): void {
   quietModule(contractLogger, ['./lib/contract.js', './lib/jsontransactionserializer.js'], kept);
 }
 
+/**
+ * Gives the process back Node's own answer to an uncaught exception or an unhandled rejection
+ * (the stack on stderr, exit code 1). fabric-shim's and fabric-contract-api's loggers, once
+ * loaded, take both over: winston logs them with `exitOnError: false` and a listener logs each
+ * rejection, and the process goes on with whatever the failure left half done. Loads both logger
+ * modules (each installs its handlers once, when first loaded), so none comes back later.
+ */
+export function restoreProcessFailFast(): void {
+  for (const pkg of ['fabric-shim', 'fabric-contract-api']) {
+    const catchAll = requirePatched<LoggerModule>(pkg, 'lib/logger').getLogger('_') as { exceptions?: { unhandle(): void } };
+    catchAll.exceptions?.unhandle();
+  }
+  for (const listener of process.listeners('unhandledRejection')) {
+    if (listener.name === 'loggerUnhandledRejectionFn') process.removeListener('unhandledRejection', listener);
+  }
+}
+
 /** Sets fabric-shim's own level instead (its loggers then format every line, as shipped): for someone who asked to see them. */
 export function setLibraryLogLevel(fabricLevel: string): void {
   requirePatched<LoggerModule>('fabric-shim', 'lib/logger').setLevel?.(fabricLevel);

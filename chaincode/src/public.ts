@@ -6,7 +6,7 @@
  */
 // The runtime's patches of fabric-shim and its libraries, which the embedded ledger installs too. First: loading them checks
 // the patched libraries' versions (their package.json files only), before the contracts load those libraries.
-export { installLibraryPatches, quietLibraryLoggers, requirePatched, setLibraryLogLevel } from './library-patches';
+export { installLibraryPatches, quietLibraryLoggers, requirePatched, restoreProcessFailFast, setLibraryLogLevel } from './library-patches';
 
 export { contracts } from './index';
 export { allTransactions, tx } from './catalogue';

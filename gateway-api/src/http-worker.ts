@@ -5,6 +5,7 @@
  * through a RemoteLedger on the MessagePort it is given.
  */
 import './quiet-logs';
+import './fail-fast';
 import { isMainThread, MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { AppSettings, buildApp } from './app';
 import { ApiKeyStore } from './auth/api-keys';

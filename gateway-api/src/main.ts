@@ -1,4 +1,5 @@
 import './quiet-logs';
+import './fail-fast';
 import { contracts } from '../../chaincode/src/public';
 import { existsSync, mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -142,7 +143,19 @@ async function serveFromWorker(
       worker.postMessage({ copyGatewayDatabases: dir, id });
     });
   const control = ledger instanceof EmbeddedLedger ? serveBackups(config.dataDir, ledger, copyGatewayDatabases) : undefined;
+  let stopping = false;
+  // An uncaught failure ends the HTTP thread (fail-fast.ts); the gateway then stops whole, its
+  // ledger closed, so that whatever supervises it starts it again: a ledger nobody can reach serves no one.
+  worker.on('error', (err) => process.stderr.write(`county-ledger: the HTTP worker failed: ${err.stack ?? err.message}\n`));
+  worker.once('exit', (code) => {
+    if (stopping) return;
+    process.stderr.write(`county-ledger: the HTTP worker stopped (exit code ${code}); the gateway stops\n`);
+    control?.close();
+    host.close();
+    void ledger.close().finally(() => process.exit(1));
+  });
   const shutdown = async () => {
+    stopping = true;
     control?.close();
     worker.postMessage({ stop: true });
     await new Promise<void>((resolve) => {

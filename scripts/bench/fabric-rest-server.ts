@@ -1,5 +1,6 @@
 /** The REST side of the Fabric benchmark: the real gateway app on the Fabric network, in its own process. */
 import '../../gateway-api/src/quiet-logs';
+import '../../gateway-api/src/fail-fast';
 import path from 'node:path';
 import { buildApp } from '../../gateway-api/src/app';
 import { ApiKeyStore } from '../../gateway-api/src/auth/api-keys';

@@ -5,6 +5,7 @@
  * on the ledger's thread instead.
  */
 import '../../gateway-api/src/quiet-logs';
+import '../../gateway-api/src/fail-fast';
 import path from 'node:path';
 import { isMainThread, MessageChannel, MessagePort, parentPort, Worker, workerData } from 'node:worker_threads';
 import { z } from 'zod';
