@@ -1,5 +1,8 @@
 import { expect } from 'chai';
+import { generateKeyPairSync } from 'node:crypto';
 import { MessageChannel } from 'node:worker_threads';
+import { Ledger, LedgerIdentity, TransactionRequest } from '../../gateway-api/src/ledger/ledger';
+import { hostLedger } from '../../gateway-api/src/ledger/remote/ledger-host';
 import { batchedSender, CALLS_PER_MESSAGE } from '../../gateway-api/src/ledger/remote/protocol';
 import { RemoteLedger } from '../../gateway-api/src/ledger/remote/remote-ledger';
 
@@ -66,5 +69,33 @@ describe('ledger thread messages: batches between the HTTP and the ledger thread
     expect(await ledger.height()).to.equal(1);
     await ledger.close();
     port1.close();
+  });
+
+  it("bytes cross in buffers of their own size, not with the 8 KiB pool slab a small Buffer is cut from", async () => {
+    const { port1, port2 } = new MessageChannel();
+    const received: TransactionRequest[] = [];
+    // Answers as the embedded ledger makes them: small Buffers, slices of Node's pool.
+    const ledger = {
+      evaluate: async (_id: LedgerIdentity, request: TransactionRequest) => (received.push(request), Buffer.from('{"answer":1}')),
+      submit: async (_id: LedgerIdentity, request: TransactionRequest) => (received.push(request), { txId: 't1', blockNumber: 3, payload: Buffer.from('ok') }),
+    } as unknown as Ledger;
+    expect(Buffer.from('x').buffer.byteLength, 'small Buffers share a pool slab here').to.be.greaterThan(1);
+    const host = hostLedger(ledger, port1);
+    const remote = new RemoteLedger(port2, 'embedded');
+    const identity: LedgerIdentity = { mspId: 'LiangdangMSP', certificate: 'cert', privateKey: generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey };
+    const slab = Buffer.alloc(4096, 9);
+    const answer = await remote.evaluate(identity, { name: 'Probe:Get', args: ['k'], transient: { secret: slab.subarray(10, 20) } });
+    const result = await remote.submit(identity, { name: 'Probe:Put', args: ['k'], nonce: slab.subarray(100, 124) });
+    expect(answer.toString()).to.equal('{"answer":1}');
+    expect(answer.buffer.byteLength).to.equal(answer.byteLength);
+    expect(result.payload.toString()).to.equal('ok');
+    expect(result.payload.buffer.byteLength).to.equal(2);
+    const [evaluated, submitted] = received as [TransactionRequest, TransactionRequest];
+    expect(evaluated.transient?.secret?.buffer.byteLength).to.equal(10);
+    expect(Buffer.from(evaluated.transient?.secret ?? []).equals(slab.subarray(10, 20))).to.equal(true);
+    expect(submitted.nonce?.buffer.byteLength).to.equal(24);
+    expect(Buffer.from(submitted.nonce ?? []).equals(slab.subarray(100, 124))).to.equal(true);
+    await remote.close();
+    host.close();
   });
 });

@@ -2,7 +2,7 @@ import { createPrivateKey } from 'node:crypto';
 import { MessagePort } from 'node:worker_threads';
 import { failureText, LedgerError } from '../errors';
 import { Ledger, LedgerIdentity } from '../ledger';
-import { batchedSender, LedgerCall, LedgerReply, SUBSCRIPTION_WINDOW } from './protocol';
+import { batchedSender, LedgerCall, LedgerReply, ownBytes, SUBSCRIPTION_WINDOW } from './protocol';
 
 /**
  * Serves a Ledger to another thread over a MessagePort, so the HTTP work of the
@@ -41,13 +41,13 @@ export function hostLedger(ledger: Ledger, port: MessagePort): { close(): void }
         return;
       case 'submit':
         ledger.submit(identity(call.identityId), call.request).then(
-          (value) => reply({ id: call.id, ok: true, value }),
+          (value) => reply({ id: call.id, ok: true, value: { ...value, payload: ownBytes(value.payload) } }),
           (err) => fail(call.id, err),
         );
         return;
       case 'evaluate':
         ledger.evaluate(identity(call.identityId), call.request).then(
-          (value) => reply({ id: call.id, ok: true, value }),
+          (value) => reply({ id: call.id, ok: true, value: ownBytes(value) }),
           (err) => fail(call.id, err),
         );
         return;
@@ -114,7 +114,7 @@ export function hostLedger(ledger: Ledger, port: MessagePort): { close(): void }
               while (credit.left === 0 && !controller.signal.aborted) await new Promise<void>((resolve) => (credit.wake = resolve));
               if (controller.signal.aborted) break;
               credit.left--;
-              reply({ subscription: call.id, event });
+              reply({ subscription: call.id, event: { ...event, payload: ownBytes(event.payload) } });
             }
             reply({ subscription: call.id, end: true });
           } catch (err) {

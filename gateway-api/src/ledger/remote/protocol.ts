@@ -81,3 +81,26 @@ export function batchedSender<T>(post: (batch: T[]) => void, perMessage = Infini
     }
   };
 }
+
+/**
+ * The bytes of a view in a buffer of their own. A postMessage copies a view's whole backing
+ * ArrayBuffer, and a small Buffer is usually a slice of Node's 8 KiB pool: each answer of a few
+ * bytes crossed as 8 KiB, copied and allocated (outside the heap, which drives collections) on
+ * both threads.
+ */
+export function ownBytes(bytes: Uint8Array): Buffer {
+  const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : new Uint8Array(bytes);
+  return Buffer.from(own.buffer, own.byteOffset, own.byteLength);
+}
+
+/** A request whose bytes (nonce, transient values) cross in buffers of their own (ownBytes). */
+export function crossingRequest(request: TransactionRequest): TransactionRequest {
+  if (request.nonce === undefined && request.transient === undefined) return request;
+  return {
+    ...request,
+    ...(request.nonce !== undefined ? { nonce: ownBytes(request.nonce) } : {}),
+    ...(request.transient !== undefined
+      ? { transient: Object.fromEntries(Object.entries(request.transient).map(([k, v]) => [k, ownBytes(v)])) }
+      : {}),
+  };
+}

@@ -12,7 +12,7 @@ import {
   TransactionRequest,
   TransactionView,
 } from '../ledger';
-import { batchedSender, CALLS_PER_MESSAGE, LedgerCall, LedgerReply, SUBSCRIPTION_WINDOW } from './protocol';
+import { batchedSender, CALLS_PER_MESSAGE, crossingRequest, LedgerCall, LedgerReply, ownBytes, SUBSCRIPTION_WINDOW } from './protocol';
 import type { ChainTrust, LedgerProof } from '../../verify/bundle';
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
@@ -96,12 +96,12 @@ export class RemoteLedger implements Ledger {
   }
 
   async submit(identity: LedgerIdentity, request: TransactionRequest): Promise<SubmitResult> {
-    const r = await this.#call<SubmitResult>({ op: 'submit', identityId: await this.#identity(identity), request });
-    return { ...r, payload: Buffer.from(r.payload) };
+    const r = await this.#call<SubmitResult>({ op: 'submit', identityId: await this.#identity(identity), request: crossingRequest(request) });
+    return { ...r, payload: ownBytes(r.payload) };
   }
 
   async evaluate(identity: LedgerIdentity, request: TransactionRequest): Promise<Buffer> {
-    const r = await this.#call<Uint8Array>({ op: 'evaluate', identityId: await this.#identity(identity), request });
+    const r = await this.#call<Uint8Array>({ op: 'evaluate', identityId: await this.#identity(identity), request: crossingRequest(request) });
     return Buffer.from(r.buffer, r.byteOffset, r.byteLength);
   }
 
@@ -152,7 +152,7 @@ export class RemoteLedger implements Ledger {
     let ended: { error?: string } | undefined;
     let wake: (() => void) | undefined;
     this.#subscriptions.set(id, (m) => {
-      if (m.event) queue.push({ ...m.event, payload: Buffer.from(m.event.payload) });
+      if (m.event) queue.push({ ...m.event, payload: ownBytes(m.event.payload) });
       if (m.end) ended = m.error ? { error: m.error } : {};
       wake?.();
     });
