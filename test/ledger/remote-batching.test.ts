@@ -71,7 +71,7 @@ describe('ledger thread messages: batches between the HTTP and the ledger thread
     port1.close();
   });
 
-  it("bytes cross in buffers of their own size, not with the 8 KiB pool slab a small Buffer is cut from", async () => {
+  it('bytes cross in buffers of their own size, not with the 8 KiB pool slab a small Buffer is cut from', async () => {
     const { port1, port2 } = new MessageChannel();
     const received: TransactionRequest[] = [];
     // Answers as the embedded ledger makes them: small Buffers, slices of Node's pool.

@@ -99,8 +99,6 @@ export function crossingRequest(request: TransactionRequest): TransactionRequest
   return {
     ...request,
     ...(request.nonce !== undefined ? { nonce: ownBytes(request.nonce) } : {}),
-    ...(request.transient !== undefined
-      ? { transient: Object.fromEntries(Object.entries(request.transient).map(([k, v]) => [k, ownBytes(v)])) }
-      : {}),
+    ...(request.transient !== undefined ? { transient: Object.fromEntries(Object.entries(request.transient).map(([k, v]) => [k, ownBytes(v)])) } : {}),
   };
 }
