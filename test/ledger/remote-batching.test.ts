@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { generateKeyPairSync } from 'node:crypto';
+import { tx } from '../../chaincode/src/catalogue';
 import { MessageChannel } from 'node:worker_threads';
 import { Ledger, LedgerIdentity, TransactionRequest } from '../../gateway-api/src/ledger/ledger';
 import { hostLedger } from '../../gateway-api/src/ledger/remote/ledger-host';
@@ -84,8 +85,8 @@ describe('ledger thread messages: batches between the HTTP and the ledger thread
     const remote = new RemoteLedger(port2, 'embedded');
     const identity: LedgerIdentity = { mspId: 'LiangdangMSP', certificate: 'cert', privateKey: generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey };
     const slab = Buffer.alloc(4096, 9);
-    const answer = await remote.evaluate(identity, { name: 'Probe:Get', args: ['k'], transient: { secret: slab.subarray(10, 20) } });
-    const result = await remote.submit(identity, { name: 'Probe:Put', args: ['k'], nonce: slab.subarray(100, 124) });
+    const answer = await remote.evaluate(identity, { name: tx.membership.whoAmI.qualifiedName, args: [], transient: { secret: slab.subarray(10, 20) } });
+    const result = await remote.submit(identity, { name: tx.membership.grantRole.qualifiedName, args: ['{}'], nonce: slab.subarray(100, 124) });
     expect(answer.toString()).to.equal('{"answer":1}');
     expect(answer.buffer.byteLength).to.equal(answer.byteLength);
     expect(result.payload.toString()).to.equal('ok');
