@@ -22,6 +22,9 @@ import { Ledger } from './ledger/ledger';
 import { takeBackup } from './backup/backup';
 import { serveControl } from './backup/control-socket';
 
+/** How long a stopping gateway waits for its ledger to close (queued blocks written or refused) before it exits anyway. */
+const LEDGER_CLOSE_TIMEOUT_MS = 30_000;
+
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   if (wantsHelp(argv)) {
@@ -143,35 +146,38 @@ async function serveFromWorker(
       worker.postMessage({ copyGatewayDatabases: dir, id });
     });
   const control = ledger instanceof EmbeddedLedger ? serveBackups(config.dataDir, ledger, copyGatewayDatabases) : undefined;
-  let stopping = false;
-  // An uncaught failure ends the HTTP thread (fail-fast.ts); the gateway then stops whole, its
-  // ledger closed, so that whatever supervises it starts it again: a ledger nobody can reach serves no one.
+  // One stop, whichever asks first: a signal (exit 0) or the HTTP worker's end (exit 1). An
+  // uncaught failure ends the HTTP thread (fail-fast.ts); the gateway then stops whole, its ledger
+  // closed, so that whatever supervises it starts it again: a ledger nobody can reach serves no one.
+  let stopping: Promise<void> | undefined;
+  const stop = (code: number, httpWorkerGone: boolean) =>
+    (stopping ??= (async () => {
+      control?.close();
+      if (!httpWorkerGone) {
+        worker.postMessage({ stop: true });
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, 5000);
+          worker.on('message', (m: { stopped?: boolean }) => {
+            if (m.stopped) {
+              clearTimeout(timer);
+              resolve();
+            }
+          });
+        });
+        await worker.terminate();
+      }
+      host.close();
+      // A close that hangs must not keep a stopped gateway from being started again.
+      await Promise.race([ledger.close(), new Promise((resolve) => setTimeout(resolve, LEDGER_CLOSE_TIMEOUT_MS).unref())]);
+      process.exit(code);
+    })());
   worker.on('error', (err) => process.stderr.write(`county-ledger: the HTTP worker failed: ${err.stack ?? err.message}\n`));
   worker.once('exit', (code) => {
     if (stopping) return;
     process.stderr.write(`county-ledger: the HTTP worker stopped (exit code ${code}); the gateway stops\n`);
-    control?.close();
-    host.close();
-    void ledger.close().finally(() => process.exit(1));
+    void stop(1, true);
   });
-  const shutdown = async () => {
-    stopping = true;
-    control?.close();
-    worker.postMessage({ stop: true });
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, 5000);
-      worker.on('message', (m: { stopped?: boolean }) => {
-        if (m.stopped) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-    });
-    await worker.terminate();
-    host.close();
-    await ledger.close();
-    process.exit(0);
-  };
+  const shutdown = () => stop(0, false);
   process.once('SIGINT', () => void shutdown());
   process.once('SIGTERM', () => void shutdown());
   process.stdout.write(`County Ledger API on ${scheme(config)}://${config.host}:${port} (ledger: ${ledger.kind}, data: ${config.dataDir}); docs at /docs\n`);

@@ -79,24 +79,61 @@ describe('ledger thread messages: batches between the HTTP and the ledger thread
     const ledger = {
       evaluate: async (_id: LedgerIdentity, request: TransactionRequest) => (received.push(request), Buffer.from('{"answer":1}')),
       submit: async (_id: LedgerIdentity, request: TransactionRequest) => (received.push(request), { txId: 't1', blockNumber: 3, payload: Buffer.from('ok') }),
+      async *events() {
+        yield { blockNumber: 3, txId: 't1', name: 'Happened', payload: Buffer.from('{"e":1}') };
+      },
     } as unknown as Ledger;
     expect(Buffer.from('x').buffer.byteLength, 'small Buffers share a pool slab here').to.be.greaterThan(1);
     const host = hostLedger(ledger, port1);
+    // The ledger thread's replies as they arrive, before RemoteLedger makes Buffers of them.
+    const replies: Array<{ id?: number; value?: { payload?: Uint8Array }; event?: { payload: Uint8Array } }> = [];
+    port2.on('message', (batch: typeof replies) => replies.push(...batch));
     const remote = new RemoteLedger(port2, 'embedded');
     const identity: LedgerIdentity = { mspId: 'LiangdangMSP', certificate: 'cert', privateKey: generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey };
     const slab = Buffer.alloc(4096, 9);
     const answer = await remote.evaluate(identity, { name: tx.membership.whoAmI.qualifiedName, args: [], transient: { secret: slab.subarray(10, 20) } });
     const result = await remote.submit(identity, { name: tx.membership.grantRole.qualifiedName, args: ['{}'], nonce: slab.subarray(100, 124) });
+    for await (const event of remote.events()) {
+      expect(event.payload.toString()).to.equal('{"e":1}');
+      break;
+    }
     expect(answer.toString()).to.equal('{"answer":1}');
     expect(answer.buffer.byteLength).to.equal(answer.byteLength);
     expect(result.payload.toString()).to.equal('ok');
-    expect(result.payload.buffer.byteLength).to.equal(2);
-    const [evaluated, submitted] = received as [TransactionRequest, TransactionRequest];
+    const submitted = replies.find((r) => r.value?.payload !== undefined)?.value?.payload;
+    expect(submitted?.buffer.byteLength, 'the submit payload as it crossed').to.equal(2);
+    const event = replies.find((r) => r.event !== undefined)?.event?.payload;
+    expect(event?.buffer.byteLength, 'the event payload as it crossed').to.equal(7);
+    const [evaluated, submittedRequest] = received as [TransactionRequest, TransactionRequest];
     expect(evaluated.transient?.secret?.buffer.byteLength).to.equal(10);
     expect(Buffer.from(evaluated.transient?.secret ?? []).equals(slab.subarray(10, 20))).to.equal(true);
-    expect(submitted.nonce?.buffer.byteLength).to.equal(24);
-    expect(Buffer.from(submitted.nonce ?? []).equals(slab.subarray(100, 124))).to.equal(true);
+    expect(submittedRequest.nonce?.buffer.byteLength).to.equal(24);
+    expect(Buffer.from(submittedRequest.nonce ?? []).equals(slab.subarray(100, 124))).to.equal(true);
     await remote.close();
     host.close();
+  });
+
+  it('a call that throws on the ledger thread at once fails alone: the others of its batch are answered', async () => {
+    const { port1, port2 } = new MessageChannel();
+    const ledger = { height: async () => 5 } as unknown as Ledger;
+    const host = hostLedger(ledger, port1);
+    const replies = new Promise<Array<{ id: number; ok: boolean; value?: unknown; error?: { code: string; message: string } }>>((resolve) => {
+      const all: Array<{ id: number; ok: boolean }> = [];
+      port2.on('message', (batch: typeof all) => {
+        all.push(...batch);
+        if (all.length >= 2) resolve(all);
+      });
+    });
+    // Identity 42 was never registered: serving the evaluate throws before any promise exists.
+    port2.postMessage([
+      { id: 1, op: 'evaluate', identityId: 42, request: { name: tx.membership.whoAmI.qualifiedName } },
+      { id: 2, op: 'height' },
+    ]);
+    const answered = await replies;
+    expect(answered.find((r) => r.id === 1)).to.deep.include({ ok: false });
+    expect(answered.find((r) => r.id === 1)?.error).to.deep.include({ code: 'INTERNAL', message: 'identity 42 is not registered with the ledger thread' });
+    expect(answered.find((r) => r.id === 2)).to.deep.include({ ok: true, value: 5 });
+    host.close();
+    port2.close();
   });
 });

@@ -1,9 +1,10 @@
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
-import { generateKeyPairSync, KeyObject, verify } from 'node:crypto';
+import { generateKeyPairSync, KeyObject, sign, verify } from 'node:crypto';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { SigningThread } from '../../gateway-api/src/ledger/signing-thread';
-import { SIGNATURES_PER_REPLY } from '../../gateway-api/src/ledger/signing-protocol';
+import { SIGNATURES_PER_REPLY, SigningReply, SigningRequest } from '../../gateway-api/src/ledger/signing-protocol';
 
 const p256 = () => generateKeyPairSync('ec', { namedCurve: 'P-256' });
 
@@ -45,8 +46,26 @@ describe('ledger: signatures on the signing thread (SigningThread)', () => {
       signer.sign(Buffer.from('c'), good.privateKey),
     ]);
     expect(results.map((r) => r.status)).to.deep.equal(['fulfilled', 'rejected', 'fulfilled']);
-    expect(String((results[1] as PromiseRejectedResult).reason)).to.match(/digest/);
+    const reason = (results[1] as PromiseRejectedResult).reason as Error & { code?: string };
+    expect(reason.message).to.match(/digest/);
+    // The same error code as signing on this thread gives.
+    let expected: string | undefined;
+    try {
+      sign('sha256', Buffer.from('b'), ed25519.privateKey);
+    } catch (err) {
+      expected = (err as { code?: string }).code;
+    }
+    expect(expected).to.be.a('string');
+    expect(reason.code).to.equal(expected);
     expect(verify('sha256', Buffer.from('c'), good.publicKey, (results[2] as PromiseFulfilledResult<Buffer>).value)).to.equal(true);
+  });
+
+  it('signs the bytes as they were when asked: the caller may reuse its buffer at once', async () => {
+    const { privateKey, publicKey } = p256();
+    const reused = Buffer.from('first message');
+    const first = signer.sign(reused, privateKey);
+    reused.write('later message');
+    expect(verify('sha256', Buffer.from('first message'), publicKey, await first)).to.equal(true);
   });
 
   it('fails what a stopped thread owed, and starts another for the next signature', async () => {
@@ -76,5 +95,54 @@ describe('ledger: signatures on the signing thread (SigningThread)', () => {
       SigningThread.shared().sign(Buffer.from('x'), privateKey).then((s) => console.log('signed', s.length > 60));`;
     // execFileSync returns once the child has exited: a thread that kept it alive would hit the timeout.
     expect(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 10000 }).trim()).to.equal('signed true');
+  });
+});
+
+describe('ledger: the signing thread itself (signing-worker.ts)', () => {
+  let worker: Worker;
+  before(() => {
+    worker = new Worker(path.join(__dirname, '../../gateway-api/src/ledger/signing-worker.js'));
+  });
+  after(() => worker.terminate());
+
+  /** Posts one request and gathers its replies until every job is answered. */
+  const answer = (request: SigningRequest) =>
+    new Promise<SigningReply>((resolve) => {
+      const all: SigningReply = { ids: [], signatures: [], errors: [] };
+      const onReply = (r: SigningReply) => {
+        all.ids.push(...r.ids);
+        all.signatures.push(...r.signatures);
+        all.errors.push(...r.errors);
+        if (all.ids.length + all.errors.length === request.ids.length) {
+          worker.off('message', onReply);
+          resolve(all);
+        }
+      };
+      worker.on('message', onReply);
+      worker.postMessage(request);
+    });
+  const packed = (...parts: string[]) => {
+    const bytes = Buffer.concat(parts.map((p) => Buffer.from(p)));
+    let end = 0;
+    return { bytes: new Uint8Array(bytes).buffer, ends: parts.map((p) => (end += Buffer.byteLength(p))) };
+  };
+
+  it('answers each signature under its own job when a job between them names a key it does not hold', async () => {
+    const k = p256();
+    const reply = await answer({ keys: [[1, k.privateKey]], dropKeys: [], ids: [10, 11, 12], keyIds: [1, 99, 1], ...packed('ten', 'eleven', 'twelve') });
+    expect(reply.ids).to.deep.equal([10, 12]);
+    expect(reply.signatures).to.have.length(2);
+    expect(verify('sha256', Buffer.from('ten'), k.publicKey, reply.signatures[0] as Uint8Array)).to.equal(true);
+    expect(verify('sha256', Buffer.from('twelve'), k.publicKey, reply.signatures[1] as Uint8Array)).to.equal(true);
+    expect(reply.errors.map(([id, message]) => [id, message])).to.deep.equal([[11, 'signing key 99 is not registered with the signing thread']]);
+  });
+
+  it('lets a dropped key go only after the jobs of the request that drops it', async () => {
+    const k = p256();
+    const signed = await answer({ keys: [[5, k.privateKey]], dropKeys: [5], ids: [20], keyIds: [5], ...packed('last use') });
+    expect(signed.ids).to.deep.equal([20]);
+    expect(verify('sha256', Buffer.from('last use'), k.publicKey, signed.signatures[0] as Uint8Array)).to.equal(true);
+    const after = await answer({ keys: [], dropKeys: [], ids: [21], keyIds: [5], ...packed('too late') });
+    expect(after.errors.map(([id]) => id)).to.deep.equal([21]);
   });
 });

@@ -18,7 +18,16 @@ export function controlSocketPath(dataDir: string): string {
   return path.join(dataDir, CONTROL_SOCKET);
 }
 
-export function serveControl(dataDir: string, backup: (target: string, progress: Progress) => Promise<BackupManifest>): Server {
+/**
+ * Serves backups on the data folder's control socket. A socket that cannot be opened (no Unix
+ * sockets on that file system, no permission) leaves the gateway serving without it: `onError`
+ * says so (default: a line on stderr): it is a side service, like evidence certificates without their font.
+ */
+export function serveControl(
+  dataDir: string,
+  backup: (target: string, progress: Progress) => Promise<BackupManifest>,
+  onError: (message: string) => void = (message) => process.stderr.write(`county-ledger: ${message}\n`),
+): Server {
   const socket = controlSocketPath(dataDir);
   if (existsSync(socket)) rmSync(socket);
   let running = false;
@@ -58,7 +67,17 @@ export function serveControl(dataDir: string, backup: (target: string, progress:
     });
     conn.on('error', () => undefined);
   });
-  server.listen(socket, () => chmodSync(socket, 0o600));
+  server.on('error', (err) =>
+    onError(`the control socket ${socket} could not be opened (${err.message}); the gateway serves without it, and npm run backup cannot reach it`),
+  );
+  server.listen(socket, () => {
+    try {
+      chmodSync(socket, 0o600);
+    } catch (err) {
+      onError(`the control socket ${socket} could not be made private (${err instanceof Error ? err.message : String(err)}); it is closed`);
+      server.close();
+    }
+  });
   return server;
 }
 

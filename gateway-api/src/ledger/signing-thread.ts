@@ -3,48 +3,72 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { SigningReply, SigningRequest } from './signing-protocol';
 
-type Job = { readonly id: number; readonly keyId: number; readonly data: Uint8Array };
 type Pending = { readonly resolve: (signature: Buffer) => void; readonly reject: (err: Error) => void };
+
+/** The next request being put together: the jobs' bytes are copied in as they are asked for. */
+interface Outbox {
+  readonly ids: number[];
+  readonly keyIds: number[];
+  readonly ends: number[];
+  /** Held until the request is posted, so none can be collected (and dropped) while a job names it. */
+  readonly keysUsed: KeyObject[];
+  bytes: Uint8Array;
+  used: number;
+}
+
+const emptyOutbox = (capacity: number): Outbox => ({ ids: [], keyIds: [], ends: [], keysUsed: [], bytes: new Uint8Array(capacity), used: 0 });
 
 /**
  * ECDSA with SHA-256 (DER signature) on one thread of its own, many signatures to a message.
  * libuv's pool took one job per signature: each woke a pool thread and, on a 2-core machine,
- * took the asking thread's core from it. Here a turn's signatures cross in one message and the
- * answers come back SIGNATURES_PER_REPLY at a time. One per process (shared()); the thread does not
- * keep the process alive while no signature is owed.
+ * took the asking thread's core from it. Here a turn's signatures cross in one message (their
+ * bytes copied, when asked for, into one buffer that is transferred) and the answers come back
+ * SIGNATURES_PER_REPLY at a time. One per thread that signs (shared()); the signing thread does
+ * not keep the process alive while no signature is owed.
  */
 export class SigningThread {
   static #shared: SigningThread | undefined;
 
-  /** The process's signing thread, started on the first signature. */
+  /** This thread's signing thread, started on the first signature. */
   static shared(): SigningThread {
     SigningThread.#shared ??= new SigningThread();
     return SigningThread.#shared;
   }
 
+  /** Jobs that make a request go at once instead of at the end of the turn. */
+  static readonly JOBS_PER_REQUEST = 64;
+  static readonly #FIRST_CAPACITY = 64 * 1024;
+
   #worker: Worker | undefined;
   #keyIds = new WeakMap<KeyObject, number>();
-  /** Keys the signing thread holds: dropped there once the KeyObject is collected here. */
+  /** Keys the signing thread holds are dropped there once the KeyObject is collected here. */
   readonly #released = new FinalizationRegistry<number>((keyId) => this.#dropKeys.push(keyId));
   #newKeys: Array<[number, KeyObject]> = [];
   #dropKeys: number[] = [];
-  #jobs: Job[] = [];
-  #jobBytes = 0;
+  #outbox: Outbox = emptyOutbox(SigningThread.#FIRST_CAPACITY);
   #scheduled = false;
   readonly #pending = new Map<number, Pending>();
   #nextKey = 1;
   #nextJob = 1;
 
-  /** Jobs that make a request go at once instead of at the end of the turn. */
-  static readonly JOBS_PER_REQUEST = 64;
-
+  /** Signs `data` (copied now: the caller may reuse its buffer) with `key`. */
   sign(data: Uint8Array, key: KeyObject): Promise<Buffer> {
     return new Promise<Buffer>((resolve, reject) => {
       const id = this.#nextJob++;
       this.#pending.set(id, { resolve, reject });
-      this.#jobs.push({ id, keyId: this.#keyIdOf(key), data });
-      this.#jobBytes += data.byteLength;
-      if (this.#jobs.length >= SigningThread.JOBS_PER_REQUEST) this.#flush();
+      const box = this.#outbox;
+      if (box.used + data.byteLength > box.bytes.byteLength) {
+        const grown = new Uint8Array(Math.max(box.bytes.byteLength * 2, box.used + data.byteLength));
+        grown.set(box.bytes.subarray(0, box.used));
+        box.bytes = grown;
+      }
+      box.bytes.set(data, box.used);
+      box.used += data.byteLength;
+      box.ids.push(id);
+      box.keyIds.push(this.#keyIdOf(key));
+      box.keysUsed.push(key);
+      box.ends.push(box.used);
+      if (box.ids.length >= SigningThread.JOBS_PER_REQUEST) this.#flush();
       else if (!this.#scheduled) {
         this.#scheduled = true;
         setImmediate(() => this.#flush());
@@ -70,34 +94,34 @@ export class SigningThread {
 
   #flush(): void {
     this.#scheduled = false;
-    if (this.#jobs.length === 0) return;
-    const jobs = this.#jobs;
-    const bytes = new Uint8Array(this.#jobBytes);
-    const ends: number[] = [];
-    let at = 0;
-    for (const job of jobs) {
-      bytes.set(job.data, at);
-      at += job.data.byteLength;
-      ends.push(at);
-    }
+    const box = this.#outbox;
+    if (box.ids.length === 0) return;
+    this.#outbox = emptyOutbox(Math.max(SigningThread.#FIRST_CAPACITY, box.used));
+    // The used part in a buffer of its own, transferred; the rest of the capacity is not sent.
+    const bytes = box.used === box.bytes.byteLength ? box.bytes : box.bytes.slice(0, box.used);
     const request: SigningRequest = {
       keys: this.#newKeys,
       dropKeys: this.#dropKeys,
-      ids: jobs.map((j) => j.id),
-      keyIds: jobs.map((j) => j.keyId),
-      ends,
-      bytes: bytes.buffer,
+      ids: box.ids,
+      keyIds: box.keyIds,
+      ends: box.ends,
+      bytes: bytes.buffer as ArrayBuffer,
     };
-    this.#jobs = [];
-    this.#jobBytes = 0;
+    const newKeys = this.#newKeys;
+    const dropKeys = this.#dropKeys;
     this.#newKeys = [];
     this.#dropKeys = [];
+    let worker: Worker;
     try {
-      const worker = this.#started();
+      worker = this.#started();
       worker.ref();
-      worker.postMessage(request, [bytes.buffer]);
+      worker.postMessage(request, [request.bytes]);
     } catch (err) {
-      this.#failAll(err);
+      // Nothing of it crossed: its jobs fail, its new keys are sent again with the next use, its drops go with the next request.
+      for (const [, key] of newKeys) this.#keyIds.delete(key);
+      this.#dropKeys.push(...dropKeys);
+      const error = err instanceof Error ? err : new Error(String(err));
+      for (const id of box.ids) this.#settle(id)?.reject(error);
     }
   }
 
@@ -109,12 +133,16 @@ export class SigningThread {
     const lost = (err: unknown) => {
       if (this.#worker !== worker) return;
       this.#worker = undefined;
-      // The next thread holds no key: each crosses again when next used.
+      // The next thread holds no key: each crosses again with its next use (jobs queued now name them again).
       this.#keyIds = new WeakMap();
       this.#newKeys = [];
-      this.#jobs = [];
-      this.#jobBytes = 0;
-      this.#failAll(err);
+      this.#dropKeys = [];
+      // Jobs not yet sent are owed too, and fail with the others.
+      this.#outbox = emptyOutbox(SigningThread.#FIRST_CAPACITY);
+      const owed = [...this.#pending.values()];
+      this.#pending.clear();
+      const error = err instanceof Error ? err : new Error(String(err));
+      for (const p of owed) p.reject(error);
     };
     worker.on('error', lost);
     worker.on('exit', (code) => lost(new Error(`the signing thread exited with code ${code}`)));
@@ -128,7 +156,11 @@ export class SigningThread {
       const signature = reply.signatures[i] as Uint8Array;
       this.#settle(id)?.resolve(Buffer.from(signature.buffer, signature.byteOffset, signature.byteLength));
     });
-    for (const [id, message] of reply.errors) this.#settle(id)?.reject(new Error(message));
+    for (const [id, message, code] of reply.errors) {
+      const error: Error & { code?: string } = new Error(message);
+      if (code !== undefined) error.code = code;
+      this.#settle(id)?.reject(error);
+    }
   }
 
   #settle(id: number): Pending | undefined {
@@ -136,12 +168,5 @@ export class SigningThread {
     this.#pending.delete(id);
     if (this.#pending.size === 0) this.#worker?.unref();
     return p;
-  }
-
-  #failAll(err: unknown): void {
-    const error = err instanceof Error ? err : new Error(String(err));
-    const pending = [...this.#pending.values()];
-    this.#pending.clear();
-    for (const p of pending) p.reject(error);
   }
 }

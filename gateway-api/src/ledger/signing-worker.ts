@@ -5,7 +5,8 @@ import { SIGNATURES_PER_REPLY, SigningReply, SigningRequest } from './signing-pr
 /**
  * The signing thread's body (signing-thread.ts starts it): signs each request's jobs in order,
  * synchronously, and answers every SIGNATURES_PER_REPLY of them, so the asking thread starts on
- * the first answers while the rest are signed.
+ * the first answers while the rest are signed. A request's keys are taken before its jobs and its
+ * dropped keys let go after them.
  */
 const port = parentPort;
 if (!port) throw new Error('signing-worker.ts runs as a worker thread (signing-thread.ts)');
@@ -13,21 +14,22 @@ const keys = new Map<number, KeyObject>();
 
 port.on('message', (request: SigningRequest) => {
   for (const [id, key] of request.keys) keys.set(id, key);
-  for (const id of request.dropKeys) keys.delete(id);
   const bytes = new Uint8Array(request.bytes);
   let reply: SigningReply = { ids: [], signatures: [], errors: [] };
   let start = 0;
   for (let i = 0; i < request.ids.length; i++) {
     const end = request.ends[i] as number;
     const id = request.ids[i] as number;
-    const key = keys.get(request.keyIds[i] as number);
+    const keyId = request.keyIds[i] as number;
     try {
-      if (!key) throw new Error(`signing key ${request.keyIds[i]} is not registered with the signing thread`);
+      const key = keys.get(keyId);
+      if (!key) throw new Error(`signing key ${keyId} is not registered with the signing thread`);
+      const signature = sign('sha256', bytes.subarray(start, end), key);
       reply.ids.push(id);
-      reply.signatures.push(sign('sha256', bytes.subarray(start, end), key));
+      reply.signatures.push(signature);
     } catch (err) {
-      reply.ids.pop();
-      reply.errors.push([id, err instanceof Error ? err.message : String(err)]);
+      const code = (err as { code?: unknown }).code;
+      reply.errors.push([id, err instanceof Error ? err.message : String(err), typeof code === 'string' ? code : undefined]);
     }
     start = end;
     if (reply.ids.length + reply.errors.length >= SIGNATURES_PER_REPLY) {
@@ -36,4 +38,5 @@ port.on('message', (request: SigningRequest) => {
     }
   }
   if (reply.ids.length + reply.errors.length > 0) port.postMessage(reply);
+  for (const id of request.dropKeys) keys.delete(id);
 });

@@ -8,7 +8,7 @@ const HALF_N = P256_N >> 1n;
 /**
  * A fabric-gateway signer on node:crypto (OpenSSL) rather than the default pure
  * JavaScript one. Use with `hash: hash.none`: the message arrives unhashed and
- * OpenSSL hashes it with SHA-256 while signing, on libuv's thread pool so the
+ * OpenSSL hashes it with SHA-256 while signing, on the signing thread (signing-thread.ts) so the
  * JavaScript thread (HTTP, gRPC) goes on meanwhile. The signature is normalised to low S.
  */
 export function nodeCryptoSigner(privateKey: KeyObject): (message: Uint8Array) => Promise<Uint8Array> {

@@ -30,7 +30,14 @@ export function hostLedger(ledger: Ledger, port: MessagePort): { close(): void }
   };
 
   port.on('message', (calls: LedgerCall[]) => {
-    for (const call of calls) serve(call);
+    for (const call of calls) {
+      // A call that throws at once (an identity never registered, a key that cannot be read) fails alone: the ledger thread and the rest of the batch go on.
+      try {
+        serve(call);
+      } catch (err) {
+        fail(call.id, err);
+      }
+    }
   });
 
   const serve = (call: LedgerCall): void => {
