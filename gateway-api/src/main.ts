@@ -152,24 +152,31 @@ async function serveFromWorker(
   let stopping: Promise<void> | undefined;
   const stop = (code: number, httpWorkerGone: boolean) =>
     (stopping ??= (async () => {
-      control?.close();
-      if (!httpWorkerGone) {
-        worker.postMessage({ stop: true });
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, 5000);
-          worker.on('message', (m: { stopped?: boolean }) => {
-            if (m.stopped) {
-              clearTimeout(timer);
-              resolve();
-            }
+      // Whatever happens below, the process ends with this code.
+      process.exitCode = code;
+      try {
+        control?.close();
+        if (!httpWorkerGone) {
+          worker.postMessage({ stop: true });
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, 5000);
+            worker.on('message', (m: { stopped?: boolean }) => {
+              if (m.stopped) {
+                clearTimeout(timer);
+                resolve();
+              }
+            });
           });
-        });
-        await worker.terminate();
+          await worker.terminate();
+        }
+        host.close();
+        // A close that hangs must not keep a stopped gateway from being started again.
+        await Promise.race([ledger.close(), new Promise((resolve) => setTimeout(resolve, LEDGER_CLOSE_TIMEOUT_MS))]);
+      } catch (err) {
+        process.stderr.write(`county-ledger: stopping failed: ${err instanceof Error ? err.message : String(err)}\n`);
+      } finally {
+        process.exit(code);
       }
-      host.close();
-      // A close that hangs must not keep a stopped gateway from being started again.
-      await Promise.race([ledger.close(), new Promise((resolve) => setTimeout(resolve, LEDGER_CLOSE_TIMEOUT_MS).unref())]);
-      process.exit(code);
     })());
   worker.on('error', (err) => process.stderr.write(`county-ledger: the HTTP worker failed: ${err.stack ?? err.message}\n`));
   worker.once('exit', (code) => {

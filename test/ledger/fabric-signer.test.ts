@@ -17,7 +17,7 @@ function sOf(der: Uint8Array): bigint {
 describe('Fabric ledger: node:crypto signer', () => {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 
-  it('signs on the thread pool with SHA-256, always low S, and the signature verifies', async () => {
+  it('signs on the signing thread with SHA-256, always low S, and the signature verifies', async () => {
     const sign = nodeCryptoSigner(privateKey);
     const messages = Array.from({ length: 64 }, (_, i) => Buffer.from(`proposal ${i}`));
     const signatures = await Promise.all(messages.map((m) => sign(m)));

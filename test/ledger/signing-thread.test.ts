@@ -60,6 +60,31 @@ describe('ledger: signatures on the signing thread (SigningThread)', () => {
     expect(verify('sha256', Buffer.from('c'), good.publicKey, (results[2] as PromiseFulfilledResult<Buffer>).value)).to.equal(true);
   });
 
+  it('refuses a call without a private key alone, before anything of it is queued: the jobs around it keep their own signatures', async () => {
+    const a = p256();
+    const b = p256();
+    const results = await Promise.allSettled([
+      signer.sign(Buffer.from('AAAA'), a.privateKey),
+      signer.sign(Buffer.from('BBBB'), undefined as unknown as KeyObject),
+      signer.sign(Buffer.from('CCCC'), a.publicKey),
+      signer.sign(Buffer.from('DDDD'), b.privateKey),
+    ]);
+    expect(results.map((r) => r.status)).to.deep.equal(['fulfilled', 'rejected', 'rejected', 'fulfilled']);
+    expect(String((results[1] as PromiseRejectedResult).reason)).to.match(/private KeyObject/);
+    expect(verify('sha256', Buffer.from('AAAA'), a.publicKey, (results[0] as PromiseFulfilledResult<Buffer>).value)).to.equal(true);
+    expect(verify('sha256', Buffer.from('DDDD'), b.publicKey, (results[3] as PromiseFulfilledResult<Buffer>).value)).to.equal(true);
+  });
+
+  it('signs jobs larger than the request buffer it starts with (it grows), and the small ones after them', async () => {
+    const { privateKey, publicKey } = p256();
+    const large = Buffer.alloc(300 * 1024, 7);
+    const jobs = [Buffer.from('small before'), large, Buffer.alloc(40 * 1024, 3), Buffer.from('small after')];
+    const signatures = await Promise.all(jobs.map((j) => signer.sign(j, privateKey)));
+    jobs.forEach((j, i) => expect(verify('sha256', j, publicKey, signatures[i] as Buffer), `job ${i}`).to.equal(true));
+    const next = await signer.sign(Buffer.from('next turn'), privateKey);
+    expect(verify('sha256', Buffer.from('next turn'), publicKey, next)).to.equal(true);
+  });
+
   it('signs the bytes as they were when asked: the caller may reuse its buffer at once', async () => {
     const { privateKey, publicKey } = p256();
     const reused = Buffer.from('first message');
@@ -78,8 +103,12 @@ describe('ledger: signatures on the signing thread (SigningThread)', () => {
     await local.close();
     const settled = await Promise.allSettled(owed);
     const failed = settled.filter((r) => r.status === 'rejected') as PromiseRejectedResult[];
+    // Every one settled: the ones signed before the stop verify, every other failed with the stop.
     expect(failed.length).to.be.greaterThan(0);
-    expect(String(failed[0]?.reason)).to.match(/signing thread exited/);
+    for (const f of failed) expect(String(f.reason)).to.match(/signing thread exited/);
+    settled.forEach((r, i) => {
+      if (r.status === 'fulfilled') expect(verify('sha256', Buffer.from(`owed ${i}`), publicKey, r.value), `owed ${i}`).to.equal(true);
+    });
     const again = await local.sign(Buffer.from('again'), privateKey);
     expect(verify('sha256', Buffer.from('again'), publicKey, again)).to.equal(true);
     await local.close();

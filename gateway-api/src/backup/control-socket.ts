@@ -29,7 +29,13 @@ export function serveControl(
   onError: (message: string) => void = (message) => process.stderr.write(`county-ledger: ${message}\n`),
 ): Server {
   const socket = controlSocketPath(dataDir);
-  if (existsSync(socket)) rmSync(socket);
+  try {
+    // A socket left by a gateway that did not stop cleanly.
+    if (existsSync(socket)) rmSync(socket);
+  } catch (err) {
+    // Listening then fails too, and is said below.
+    onError(`the old control socket ${socket} could not be removed (${err instanceof Error ? err.message : String(err)})`);
+  }
   let running = false;
   const server = createServer((conn) => {
     let buffered = '';

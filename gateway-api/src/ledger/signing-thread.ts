@@ -39,6 +39,7 @@ export class SigningThread {
   /** Jobs that make a request go at once instead of at the end of the turn. */
   static readonly JOBS_PER_REQUEST = 64;
   static readonly #FIRST_CAPACITY = 16 * 1024;
+  static readonly #LARGEST_CARRIED = 1024 * 1024;
 
   #worker: Worker | undefined;
   #keyIds = new WeakMap<KeyObject, number>();
@@ -55,8 +56,8 @@ export class SigningThread {
   /** Signs `data` (copied now: the caller may reuse its buffer) with `key`. */
   sign(data: Uint8Array, key: KeyObject): Promise<Buffer> {
     return new Promise<Buffer>((resolve, reject) => {
-      const id = this.#nextJob++;
-      this.#pending.set(id, { resolve, reject });
+      // What can throw (a bad key or buffer) goes first: a job is recorded whole or not at all.
+      const keyId = this.#keyIdOf(key);
       const box = this.#outbox;
       if (box.used + data.byteLength > box.bytes.byteLength) {
         const grown = Buffer.allocUnsafeSlow(Math.max(box.bytes.byteLength * 2, box.used + data.byteLength));
@@ -64,11 +65,13 @@ export class SigningThread {
         box.bytes = grown;
       }
       box.bytes.set(data, box.used);
+      const id = this.#nextJob++;
       box.used += data.byteLength;
       box.ids.push(id);
-      box.keyIds.push(this.#keyIdOf(key));
+      box.keyIds.push(keyId);
       box.keysUsed.push(key);
       box.ends.push(box.used);
+      this.#pending.set(id, { resolve, reject });
       if (box.ids.length >= SigningThread.JOBS_PER_REQUEST) this.#flush();
       else if (!this.#scheduled) {
         this.#scheduled = true;
@@ -83,6 +86,7 @@ export class SigningThread {
   }
 
   #keyIdOf(key: KeyObject): number {
+    if (!(key instanceof KeyObject) || key.type !== 'private') throw new TypeError('a signature needs a private KeyObject');
     let keyId = this.#keyIds.get(key);
     if (keyId === undefined) {
       keyId = this.#nextKey++;
@@ -97,7 +101,8 @@ export class SigningThread {
     this.#scheduled = false;
     const box = this.#outbox;
     if (box.ids.length === 0) return;
-    this.#outbox = emptyOutbox(Math.max(SigningThread.#FIRST_CAPACITY, box.used));
+    // Sized for the next turn like this one, but one large request does not keep a large buffer.
+    this.#outbox = emptyOutbox(Math.min(Math.max(SigningThread.#FIRST_CAPACITY, box.used), SigningThread.#LARGEST_CARRIED));
     const bytes = box.bytes;
     const request: SigningRequest = {
       keys: this.#newKeys,
@@ -133,7 +138,7 @@ export class SigningThread {
     const lost = (err: unknown) => {
       if (this.#worker !== worker) return;
       this.#worker = undefined;
-      // The next thread holds no key: each crosses again with its next use (jobs queued now name them again).
+      // The next thread holds no key: each crosses again with its next use.
       this.#keyIds = new WeakMap();
       this.#newKeys = [];
       this.#dropKeys = [];
