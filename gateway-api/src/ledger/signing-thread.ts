@@ -103,28 +103,24 @@ export class SigningThread {
     if (box.ids.length === 0) return;
     // Sized for the next turn like this one, but one large request does not keep a large buffer.
     this.#outbox = emptyOutbox(Math.min(Math.max(SigningThread.#FIRST_CAPACITY, box.used), SigningThread.#LARGEST_CARRIED));
-    const bytes = box.bytes;
     const request: SigningRequest = {
       keys: this.#newKeys,
       dropKeys: this.#dropKeys,
       ids: box.ids,
       keyIds: box.keyIds,
       ends: box.ends,
-      bytes: bytes.buffer as ArrayBuffer,
+      bytes: box.bytes.buffer as ArrayBuffer,
     };
-    const newKeys = this.#newKeys;
-    const dropKeys = this.#dropKeys;
     this.#newKeys = [];
     this.#dropKeys = [];
-    let worker: Worker;
     try {
-      worker = this.#started();
+      const worker = this.#started();
       worker.ref();
       worker.postMessage(request, [request.bytes]);
     } catch (err) {
       // Nothing of it crossed: its jobs fail, its new keys are sent again with the next use, its drops go with the next request.
-      for (const [, key] of newKeys) this.#keyIds.delete(key);
-      this.#dropKeys.push(...dropKeys);
+      for (const [, key] of request.keys) this.#keyIds.delete(key);
+      this.#dropKeys.push(...request.dropKeys);
       const error = err instanceof Error ? err : new Error(String(err));
       for (const id of box.ids) this.#settle(id)?.reject(error);
     }

@@ -101,8 +101,7 @@ export class RemoteLedger implements Ledger {
   }
 
   async evaluate(identity: LedgerIdentity, request: TransactionRequest): Promise<Buffer> {
-    const r = await this.#call<Uint8Array>({ op: 'evaluate', identityId: await this.#identity(identity), request: crossingRequest(request) });
-    return Buffer.from(r.buffer, r.byteOffset, r.byteLength);
+    return ownBytes(await this.#call<Uint8Array>({ op: 'evaluate', identityId: await this.#identity(identity), request: crossingRequest(request) }));
   }
 
   getTransaction(txId: string): Promise<TransactionInfo | undefined> {
