@@ -11,6 +11,7 @@ import { sha256Hex, TxRecord } from './block-format';
 import { BlockStore } from './block-store';
 import { CreatorCheck } from './creator-check';
 import { BuiltProposal, buildProposal } from './proposal';
+import { ProposalStub, stubOfProposal } from './proposal-stub';
 import { SimulationResults, TxSimulator } from './tx-simulator';
 import { versionString } from './versions';
 import { identityJson, recordJsonOf, responseJsonOf } from './record-json';
@@ -25,10 +26,6 @@ const ChaincodeFromContract = requirePatched<
     version: string,
   ) => { invokeFunctionality(stub: unknown): Promise<{ status: number; message?: string; payload?: Uint8Array }> }
 >('fabric-shim', 'lib/contract-spi/chaincodefromcontract');
-const ChaincodeStub = requirePatched<new (handler: unknown, channel: string, txId: string, input: unknown, signedProposal: unknown) => unknown>(
-  'fabric-shim',
-  'lib/stub',
-);
 
 /** An endorsing peer's identity. */
 export interface Endorser extends LedgerIdentity {
@@ -58,7 +55,7 @@ export interface EndorserOptions {
 
 interface Simulation {
   readonly proposal: BuiltProposal;
-  readonly stub: unknown;
+  readonly stub: ProposalStub;
   readonly simulator: TxSimulator;
   readonly payload: Buffer;
 }
@@ -105,7 +102,7 @@ export class ProposalEndorser {
   async endorse(identity: LedgerIdentity, request: TransactionRequest): Promise<Endorsement> {
     const { proposal, stub, simulator, payload } = await this.#simulate(identity, request, true);
     const results = simulator.results();
-    const event = (stub as { chaincodeEvent?: { getEventName(): string; getPayload_asU8(): Uint8Array } }).chaincodeEvent;
+    const event = stub.chaincodeEvent;
     const rwset = {
       reads: [...results.reads].map(([k, v]) => [k, versionString(v)] as const),
       ranges: results.ranges.map((r) => ({ ...r, results: [...r.results] })),
@@ -150,7 +147,7 @@ export class ProposalEndorser {
     this.#creators.check(identity);
     const proposal = await buildProposal(identity, this.#options.channelId, this.#options.chaincodeName, request, Date.now(), signed);
     const simulator = new TxSimulator(this.#store, proposal.txId);
-    const stub = new ChaincodeStub(simulator, this.#options.channelId, proposal.txId, proposal.chaincodeInput, proposal.signedProposal);
+    const stub = stubOfProposal(simulator, this.#options.channelId, proposal);
     let response: { status: number; message?: string; payload?: Uint8Array };
     try {
       response = await this.#chaincode.invokeFunctionality(stub);

@@ -38,8 +38,14 @@ export interface BuiltProposal {
   readonly txId: string;
   readonly seconds: number;
   readonly nanos: number;
+  /** The signature header's nonce and creator (msp.SerializedIdentity bytes). */
+  readonly nonce: Buffer;
+  readonly creatorBytes: Buffer;
+  /** The proposal's transient data (never recorded). */
+  readonly transient: Readonly<Record<string, Uint8Array>>;
   readonly signedProposal: StubSignedProposal;
   readonly chaincodeInput: StubChaincodeInput;
+  /** The proposal as protobuf (peer.Proposal), encoded on first use. */
   readonly proposalBytes: Buffer;
   /** The proposal as the block records it (no transient data): what the creator signs. */
   readonly recorded: RecordedProposal;
@@ -62,8 +68,9 @@ export interface RecordedProposal {
 /**
  * Builds the proposal the way a Fabric client does: a nonce and the creator's
  * serialized identity in the signature header, the transaction ID derived from
- * them, the timestamp in the channel header. fabric-shim's ChaincodeStub decodes
- * these bytes with its own protobuf classes. The creator signs the proposal as the
+ * them, the timestamp in the channel header. The endorser hands fabric-shim's
+ * ChaincodeStub these fields as its decoder would find them in the protobuf bytes
+ * (proposal-stub.ts); the bytes are encoded on first use. The creator signs the proposal as the
  * block records it (canonical JSON, without transient data, verify/embedded-format.ts),
  * so that anyone can check the signature from the block alone, as Fabric's envelope
  * signature is checked; the stub carries that signature.
@@ -83,41 +90,14 @@ export async function buildProposal(
 
   const seconds = Math.floor(nowMs / 1000);
   const nanos = (nowMs % 1000) * 1_000_000;
-  const timestamp = encodeMessage([
-    [1, seconds],
-    [2, nanos],
-  ]);
-  const channelHeader = encodeMessage([
-    [1, HEADER_TYPE_ENDORSER_TRANSACTION],
-    [3, timestamp, 'keepEmpty'],
-    [4, channelId],
-    [5, txId],
-  ]);
-  const signatureHeader = encodeMessage([
-    [1, creatorBytes],
-    [2, nonce],
-  ]);
-  const header = encodeMessage([
-    [1, channelHeader],
-    [2, signatureHeader],
-  ]);
-
   const args: Buffer[] = [Buffer.from(request.name)];
   for (const a of request.args ?? []) args.push(Buffer.from(a));
-  const input = encodeMessage(args.map((a) => [1, a, 'keepEmpty'] as const));
-  const chaincodeId = encodeMessage([[2, chaincode]]);
-  const spec = encodeMessage([
-    [1, CHAINCODE_TYPE_NODE],
-    [2, chaincodeId, 'keepEmpty'],
-    [3, input, 'keepEmpty'],
-  ]);
-  const invocation = encodeMessage([[1, spec, 'keepEmpty']]);
-  const payload = encodeMessage([[1, invocation], ...mapEntries(2, request.transient ?? {})]);
 
-  const proposalBytes = encodeMessage([
-    [1, header],
-    [2, payload],
-  ]);
+  // The proposal's protobuf bytes are what a peer would receive. The endorser's stub is given
+  // their fields directly (proposal-stub.ts), so the bytes are encoded only when asked for.
+  let encoded: Buffer | undefined;
+  const proposalBytes = (): Buffer =>
+    (encoded ??= encodeProposal(channelId, chaincode, txId, seconds, nanos, creatorBytes, nonce, args, request.transient ?? {}));
   const recorded: RecordedProposal = {
     channelId,
     chaincode,
@@ -137,12 +117,62 @@ export async function buildProposal(
     txId,
     seconds,
     nanos,
-    signedProposal: { getProposalBytes: () => proposalBytes, getSignature: () => signature },
+    nonce,
+    creatorBytes,
+    transient: request.transient ?? {},
+    signedProposal: { getProposalBytes: proposalBytes, getSignature: () => signature },
     chaincodeInput: { getArgsList_asU8: () => args },
-    proposalBytes,
+    get proposalBytes() {
+      return proposalBytes();
+    },
     recorded,
     recordedBytes,
     signature,
     parts,
   };
+}
+
+/** The peer.Proposal bytes of a proposal, as a Fabric client encodes them. */
+function encodeProposal(
+  channelId: string,
+  chaincode: string,
+  txId: string,
+  seconds: number,
+  nanos: number,
+  creatorBytes: Buffer,
+  nonce: Buffer,
+  args: readonly Buffer[],
+  transient: Readonly<Record<string, Uint8Array>>,
+): Buffer {
+  const timestamp = encodeMessage([
+    [1, seconds],
+    [2, nanos],
+  ]);
+  const channelHeader = encodeMessage([
+    [1, HEADER_TYPE_ENDORSER_TRANSACTION],
+    [3, timestamp, 'keepEmpty'],
+    [4, channelId],
+    [5, txId],
+  ]);
+  const signatureHeader = encodeMessage([
+    [1, creatorBytes],
+    [2, nonce],
+  ]);
+  const header = encodeMessage([
+    [1, channelHeader],
+    [2, signatureHeader],
+  ]);
+  const input = encodeMessage(args.map((a) => [1, a, 'keepEmpty'] as const));
+  const chaincodeId = encodeMessage([[2, chaincode]]);
+  const spec = encodeMessage([
+    [1, CHAINCODE_TYPE_NODE],
+    [2, chaincodeId, 'keepEmpty'],
+    [3, input, 'keepEmpty'],
+  ]);
+  const invocation = encodeMessage([[1, spec, 'keepEmpty']]);
+  const payload = encodeMessage([[1, invocation], ...mapEntries(2, transient)]);
+  return encodeMessage([
+    [1, header],
+    [2, payload],
+  ]);
 }

@@ -1,0 +1,94 @@
+import { requirePatched } from './library-patches';
+import { BuiltProposal } from './proposal';
+
+interface ShimStub {
+  creator?: { mspid: string; idBytes: Uint8Array };
+  txTimestamp?: unknown;
+  transientMap?: Map<string, Buffer>;
+  readonly chaincodeEvent?: { getEventName(): string; getPayload_asU8(): Uint8Array };
+}
+type ShimStubClass = new (handler: unknown, channel: string, txId: string, input: unknown, signedProposal: unknown) => ShimStub;
+
+// google-protobuf's well-known types ship without type declarations.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { Timestamp } = require('google-protobuf/google/protobuf/timestamp_pb') as {
+  Timestamp: new () => { setSeconds(s: number): void; setNanos(n: number): void };
+};
+
+/** What fabric-shim's stub decodes from a signed proposal beside the creator, timestamp and transient data. */
+interface DecodedProposal {
+  readonly signedProposal: unknown;
+  readonly proposal: unknown;
+  readonly binding: string;
+}
+
+/** What the chaincode conversation of one proposal reads from its stub, beside the handler's calls. */
+export type ProposalStub = ShimStub;
+
+let stubClass: (new (handler: unknown, channelId: string, proposal: BuiltProposal) => ShimStub) | undefined;
+
+/**
+ * fabric-shim's own ChaincodeStub for a proposal built in this process. A peer's stub decodes the
+ * signed proposal's protobuf layers (proposal, header, channel and signature headers, creator,
+ * payload and its transient map) to find the creator, the timestamp and the transient data, and
+ * hashes the binding; here those fields are known already, so they are set as the decoder would
+ * have set them (the same types and values: test/ledger/proposal-stub.test.ts compares the two
+ * stubs field by field). What the chaincode rarely reads (the decoded signed proposal, the
+ * binding) is worked out from the protobuf bytes by fabric-shim itself on first use. Every other
+ * method is fabric-shim's.
+ */
+export function stubOfProposal(handler: unknown, channelId: string, proposal: BuiltProposal): ProposalStub {
+  stubClass ??= proposalStubClass(requirePatched<ShimStubClass>('fabric-shim', 'lib/stub'));
+  return new stubClass(handler, channelId, proposal);
+}
+
+function proposalStubClass(ChaincodeStub: ShimStubClass) {
+  return class extends ChaincodeStub {
+    readonly #handler: unknown;
+    readonly #channelId: string;
+    readonly #proposal: BuiltProposal;
+    #decoded: DecodedProposal | undefined;
+
+    constructor(handler: unknown, channelId: string, proposal: BuiltProposal) {
+      // Without a signed proposal fabric-shim's constructor reads only the arguments.
+      super(handler, channelId, proposal.txId, proposal.chaincodeInput, undefined);
+      this.#handler = handler;
+      this.#channelId = channelId;
+      this.#proposal = proposal;
+      const creator = proposal.recorded.creator;
+      // A Uint8Array of the certificate's bytes, as google-protobuf decodes a bytes field.
+      this.creator = { mspid: creator.mspId, idBytes: new TextEncoder().encode(creator.certificate) };
+      const timestamp = new Timestamp();
+      timestamp.setSeconds(proposal.seconds);
+      timestamp.setNanos(proposal.nanos);
+      this.txTimestamp = timestamp;
+      // google-protobuf's map iterates its keys sorted, and the stub copies each value.
+      this.transientMap = new Map();
+      for (const key of Object.keys(proposal.transient).sort()) this.transientMap.set(key, Buffer.from(proposal.transient[key] as Uint8Array));
+    }
+
+    get signedProposal(): unknown {
+      return this.#decode().signedProposal;
+    }
+
+    get proposal(): unknown {
+      return this.#decode().proposal;
+    }
+
+    get binding(): string {
+      return this.#decode().binding;
+    }
+
+    /** The fields fabric-shim decodes from the protobuf bytes, by its own stub. */
+    #decode(): DecodedProposal {
+      this.#decoded ??= new ChaincodeStub(
+        this.#handler,
+        this.#channelId,
+        this.#proposal.txId,
+        this.#proposal.chaincodeInput,
+        this.#proposal.signedProposal,
+      ) as unknown as DecodedProposal;
+      return this.#decoded;
+    }
+  };
+}
