@@ -37,6 +37,32 @@ describe('ledger: signatures on the signing thread (SigningThread)', () => {
     expect(verify('sha256', Buffer.from('45678'), publicKey, await signer.sign(slice, privateKey))).to.equal(true);
   });
 
+  it('signs text parts as their UTF-8 bytes one after the other, between buffers of the same request, growing past its first capacity', async () => {
+    const { privateKey, publicKey } = p256();
+    const large = 'x'.repeat(20 * 1024);
+    const messages: Array<readonly string[]> = [['{"a":', '"县域账本 ✓"}'], [], [''], ['\u{1F600} ', large, ' end']];
+    const jobs = [
+      signer.sign(Buffer.from('before'), privateKey),
+      ...messages.map((m) => signer.sign(m, privateKey)),
+      signer.sign(Buffer.from('after'), privateKey),
+    ];
+    const [before, ...rest] = await Promise.all(jobs);
+    expect(verify('sha256', Buffer.from('before'), publicKey, before as Buffer)).to.equal(true);
+    messages.forEach((m, i) => expect(verify('sha256', Buffer.from(m.join(''), 'utf8'), publicKey, rest[i] as Buffer), `message ${i}`).to.equal(true));
+    expect(verify('sha256', Buffer.from('after'), publicKey, rest[messages.length] as Buffer)).to.equal(true);
+  });
+
+  it('refuses a message that is neither bytes nor text parts before anything of it is queued', async () => {
+    const { privateKey, publicKey } = p256();
+    const refused = signer.sign(['text', 7 as unknown as string], privateKey);
+    const next = signer.sign(['next'], privateKey);
+    await refused.then(
+      () => expect.fail('a message with a number in it was signed'),
+      (err: Error) => expect(err).to.be.instanceOf(TypeError),
+    );
+    expect(verify('sha256', Buffer.from('next'), publicKey, await next)).to.equal(true);
+  });
+
   it('fails a job it cannot sign alone: the others of its request are signed', async () => {
     const good = p256();
     const ed25519 = generateKeyPairSync('ed25519');

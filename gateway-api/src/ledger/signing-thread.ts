@@ -12,12 +12,21 @@ interface Outbox {
   readonly ends: number[];
   /** Held until the request is posted, so none can be collected (and dropped) while a job names it. */
   readonly keysUsed: KeyObject[];
-  bytes: Uint8Array;
+  bytes: Buffer;
   used: number;
 }
 
 // Not zeroed and not from Node's pool: the whole buffer is transferred, and the jobs' ends say what of it is theirs.
 const emptyOutbox = (capacity: number): Outbox => ({ ids: [], keyIds: [], ends: [], keysUsed: [], bytes: Buffer.allocUnsafeSlow(capacity), used: 0 });
+
+/** The bytes a message to sign takes: a buffer's length, or the UTF-8 length of its text parts (refused if neither). */
+function byteLengthOf(data: Uint8Array | readonly string[]): number {
+  if (data instanceof Uint8Array) return data.byteLength;
+  if (!Array.isArray(data) || !data.every((part) => typeof part === 'string')) throw new TypeError('a message to sign is a Uint8Array or an array of strings');
+  let length = 0;
+  for (const part of data) length += Buffer.byteLength(part, 'utf8');
+  return length;
+}
 
 /**
  * ECDSA with SHA-256 (DER signature) on one thread of its own, many signatures to a message.
@@ -53,20 +62,26 @@ export class SigningThread {
   #nextKey = 1;
   #nextJob = 1;
 
-  /** Signs `data` (copied now: the caller may reuse its buffer) with `key`. */
-  sign(data: Uint8Array, key: KeyObject): Promise<Buffer> {
+  /**
+   * Signs `data` (copied now: the caller may reuse its buffer) with `key`. Text parts are signed as
+   * their UTF-8 bytes one after the other, written straight into the request: a message made of
+   * strings needs neither their concatenation nor a Buffer of its own.
+   */
+  sign(data: Uint8Array | readonly string[], key: KeyObject): Promise<Buffer> {
     return new Promise<Buffer>((resolve, reject) => {
       // What can throw (a bad key or buffer) goes first: a job is recorded whole or not at all.
       const keyId = this.#keyIdOf(key);
+      const length = byteLengthOf(data);
       const box = this.#outbox;
-      if (box.used + data.byteLength > box.bytes.byteLength) {
-        const grown = Buffer.allocUnsafeSlow(Math.max(box.bytes.byteLength * 2, box.used + data.byteLength));
+      if (box.used + length > box.bytes.byteLength) {
+        const grown = Buffer.allocUnsafeSlow(Math.max(box.bytes.byteLength * 2, box.used + length));
         grown.set(box.bytes.subarray(0, box.used));
         box.bytes = grown;
       }
-      box.bytes.set(data, box.used);
+      if (data instanceof Uint8Array) box.bytes.set(data, box.used);
+      else for (let i = 0, at = box.used; i < data.length; i++) at += box.bytes.write(data[i] as string, at, 'utf8');
+      box.used += length;
       const id = this.#nextJob++;
-      box.used += data.byteLength;
       box.ids.push(id);
       box.keyIds.push(keyId);
       box.keysUsed.push(key);

@@ -14,12 +14,14 @@ export function serializeBlock(block: Block): Buffer {
 }
 
 /**
- * Serialises a block whose transactions are already in canonical JSON, giving the
- * same bytes as serializeBlock without canonicalising every transaction again.
- * Keys in canonical order: data, header, metadata.
+ * Serialises a block whose transactions are already in canonical JSON (their array's UTF-8
+ * bytes, as the data hash covers them), giving the same bytes as serializeBlock without
+ * canonicalising or encoding every transaction again. Keys in canonical order: data, header, metadata.
  */
-export function assembleBlock(header: BlockHeader, dataJson: string, metadata: BlockMetadata): Buffer {
-  return Buffer.from(`{"data":${dataJson},"header":${canonicalJson(header)},"metadata":${canonicalJson(metadata)}}`);
+export function assembleBlock(header: BlockHeader, dataBytes: Buffer, metadata: BlockMetadata): Buffer {
+  const head = Buffer.from('{"data":');
+  const tail = Buffer.from(`,"header":${canonicalJson(header)},"metadata":${canonicalJson(metadata)}}`);
+  return Buffer.concat([head, dataBytes, tail], head.length + dataBytes.length + tail.length);
 }
 
 export function parseBlock(bytes: Buffer): Block {

@@ -117,7 +117,7 @@ export class ProposalEndorser {
     const parts = { ...proposal.parts, eventJson: canonicalJson(chaincodeEvent), responseJson: canonicalJson(response), rwsetJson: canonicalJson(rwset) };
     // verify/embedded-format.ts responseJson and endorsementBytes, from those parts.
     const signed = responseJsonOf(proposalHash, parts);
-    const signatures = await Promise.all(endorsers.map((e) => signAsync(Buffer.from(signed + identityJson(e)), e.privateKey)));
+    const signatures = await Promise.all(endorsers.map((e) => signAsync([signed, identityJson(e)], e.privateKey)));
     const record: TxRecord = {
       ...proposal.recorded,
       signature: proposal.signature.toString('base64'),

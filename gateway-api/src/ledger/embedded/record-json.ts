@@ -44,8 +44,20 @@ export function responseJsonOf(proposalHash: string, parts: Pick<RecordParts, 'e
   return `{"event":${parts.eventJson},"proposalHash":${JSON.stringify(proposalHash)},"response":${parts.responseJson},"rwset":${parts.rwsetJson}}`;
 }
 
+/** JSON strings of the endorsing peers' certificates: a few, in every record. Bounded, in case certificates keep changing. */
+const certificateJsons = new Map<string, string>();
+function certificateJson(certificate: string): string {
+  let json = certificateJsons.get(certificate);
+  if (json === undefined) {
+    if (certificateJsons.size >= 64) certificateJsons.clear();
+    json = JSON.stringify(certificate);
+    certificateJsons.set(certificate, json);
+  }
+  return json;
+}
+
 function endorsementJson(e: RecordedEndorsement): string {
-  return `{"certificate":${JSON.stringify(e.certificate)},"endorser":${JSON.stringify(e.endorser)},"mspId":${JSON.stringify(e.mspId)},"signature":${JSON.stringify(e.signature)}}`;
+  return `{"certificate":${certificateJson(e.certificate)},"endorser":${JSON.stringify(e.endorser)},"mspId":${JSON.stringify(e.mspId)},"signature":${JSON.stringify(e.signature)}}`;
 }
 
 export function recordJsonOf(record: TxRecord, parts: RecordParts): string {
