@@ -73,6 +73,8 @@ describe('embedded ledger: the stub of a proposal built in process', () => {
     expect(ours.getTxTimestamp().seconds.toString()).to.equal(decoded.getTxTimestamp().seconds.toString());
     expect(ours.getTxTimestamp().seconds.constructor).to.equal(decoded.getTxTimestamp().seconds.constructor);
     expect(ours.getDateTimestamp().getTime()).to.equal(decoded.getDateTimestamp().getTime());
+    const timestampClass = (stub: Stub) => (stub as unknown as { txTimestamp: object }).txTimestamp.constructor;
+    expect(timestampClass(ours)).to.equal(timestampClass(decoded));
     expect(ours.getBinding()).to.equal(decoded.getBinding());
     expect(ours.getSignedProposal()).to.deep.equal(decoded.getSignedProposal());
     // The identity the contract runtime gives the chaincode (ctx.clientIdentity).
@@ -98,13 +100,28 @@ describe('embedded ledger: the stub of a proposal built in process', () => {
     expect(ours.getDateTimestamp().toISOString()).to.equal('2026-11-22T08:00:00.123Z');
   });
 
-  it('does so for an unsigned evaluation without transient data, at a whole second and at the epoch', async () => {
-    for (const nowMs of [Date.UTC(2026, 0, 1), 0]) {
+  it('does so for an unsigned evaluation without transient data, at a whole second, at the epoch and past 2^31 seconds', async () => {
+    for (const nowMs of [Date.UTC(2026, 0, 1), 0, Date.UTC(2100, 0, 1, 0, 0, 0, 999)]) {
       const proposal = await buildProposal(identity, 'countyledger', 'countyledger', { name: BENCH_TRANSACTIONS.get, args: ['k'] }, nowMs, false);
       const [ours, decoded] = both(proposal);
       expectSame(ours, decoded);
       expect(ours.getTransient().size).to.equal(0);
     }
+  });
+
+  it('leaves transient keys google-protobuf would not keep as they are to fabric-shim: __proto__, text that is not well-formed', async () => {
+    const transient: Record<string, Buffer> = {
+      ['__proto__']: Buffer.from('dropped by the decoder'),
+      ['lone \ud800']: Buffer.from('renamed'),
+      plain: Buffer.from('kept'),
+    };
+    expect(Object.keys(transient)).to.have.length(3);
+    const proposal = await buildProposal(identity, 'countyledger', 'countyledger', { name: BENCH_TRANSACTIONS.put, args: ['k', 'v'], transient }, Date.now());
+    const [ours, decoded] = both(proposal);
+    expectSame(ours, decoded);
+    expect(ours.getTransient().has('plain')).to.equal(true);
+    expect(ours.getTransient().has('__proto__')).to.equal(false);
+    expect(ours.getTransient().has('lone \ud800')).to.equal(false);
   });
 
   it('copies the transient values: a chaincode that changes one changes neither the request nor another stub', async () => {

@@ -54,11 +54,12 @@ describe('ledger: signatures on the signing thread (SigningThread)', () => {
 
   it('refuses a message that is neither bytes nor text parts before anything of it is queued', async () => {
     const { privateKey, publicKey } = p256();
-    const refused = signer.sign(['text', 7 as unknown as string], privateKey);
+    // A bare string would be signed as its bytes were it not refused (Buffer.byteLength takes one).
+    const refused = signer.sign('text' as unknown as string[], privateKey);
     const next = signer.sign(['next'], privateKey);
     await refused.then(
-      () => expect.fail('a message with a number in it was signed'),
-      (err: Error) => expect(err).to.be.instanceOf(TypeError),
+      () => expect.fail('a bare string was signed'),
+      (err: Error) => expect(err).to.be.instanceOf(TypeError).with.property('message', 'a message to sign is a Uint8Array or an array of strings'),
     );
     expect(verify('sha256', Buffer.from('next'), publicKey, await next)).to.equal(true);
   });

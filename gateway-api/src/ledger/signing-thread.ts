@@ -70,8 +70,8 @@ export class SigningThread {
   sign(data: Uint8Array | readonly string[], key: KeyObject): Promise<Buffer> {
     return new Promise<Buffer>((resolve, reject) => {
       // What can throw (a bad key or buffer) goes first: a job is recorded whole or not at all.
-      const keyId = this.#keyIdOf(key);
       const length = byteLengthOf(data);
+      const keyId = this.#keyIdOf(key);
       const box = this.#outbox;
       if (box.used + length > box.bytes.byteLength) {
         const grown = Buffer.allocUnsafeSlow(Math.max(box.bytes.byteLength * 2, box.used + length));
@@ -79,7 +79,12 @@ export class SigningThread {
         box.bytes = grown;
       }
       if (data instanceof Uint8Array) box.bytes.set(data, box.used);
-      else for (let i = 0, at = box.used; i < data.length; i++) at += box.bytes.write(data[i] as string, at, 'utf8');
+      else {
+        let at = box.used;
+        for (const part of data) at += box.bytes.write(part, at, 'utf8');
+        // Unwritten bytes of the unzeroed buffer must never be signed.
+        if (at !== box.used + length) throw new Error(`the text to sign took ${at - box.used} bytes, not the ${length} counted`);
+      }
       box.used += length;
       const id = this.#nextJob++;
       box.ids.push(id);

@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import { requirePatched } from './library-patches';
 import { BuiltProposal } from './proposal';
 
@@ -9,14 +11,21 @@ interface ShimStub {
 }
 type ShimStubClass = new (handler: unknown, channel: string, txId: string, input: unknown, signedProposal: unknown) => ShimStub;
 
+// The Timestamp class of the google-protobuf that fabric-shim's protobuf package decodes with
+// (its ChannelHeader.getTimestamp() answers one), found from there, not from this package.
 // google-protobuf's well-known types ship without type declarations.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { Timestamp } = require('google-protobuf/google/protobuf/timestamp_pb') as {
-  Timestamp: new () => { setSeconds(s: number): void; setNanos(n: number): void };
-};
+const { Timestamp } = createRequire(require.resolve('@hyperledger/fabric-protos', { paths: [path.dirname(require.resolve('fabric-shim'))] }))(
+  'google-protobuf/google/protobuf/timestamp_pb',
+) as { Timestamp: new () => { setSeconds(s: number): void; setNanos(n: number): void } };
+
+/** A transient key google-protobuf's map keeps as it is: one of its own keys, which a UTF-8 round trip leaves unchanged. */
+function keptAsIs(key: string): boolean {
+  return key !== '__proto__' && Buffer.from(key, 'utf8').toString('utf8') === key;
+}
 
 /** What fabric-shim's stub decodes from a signed proposal beside the creator, timestamp and transient data. */
 interface DecodedProposal {
+  readonly transientMap: Map<string, Buffer>;
   readonly signedProposal: unknown;
   readonly proposal: unknown;
   readonly binding: string;
@@ -62,9 +71,14 @@ function proposalStubClass(ChaincodeStub: ShimStubClass) {
       timestamp.setSeconds(proposal.seconds);
       timestamp.setNanos(proposal.nanos);
       this.txTimestamp = timestamp;
-      // google-protobuf's map iterates its keys sorted, and the stub copies each value.
-      this.transientMap = new Map();
-      for (const key of Object.keys(proposal.transient).sort()) this.transientMap.set(key, Buffer.from(proposal.transient[key] as Uint8Array));
+      // google-protobuf's map iterates its keys sorted, and the stub copies each value. Keys its
+      // map would not keep as they are (__proto__, text that is not well-formed UTF-16) are left to
+      // fabric-shim's own decoding.
+      const keys = Object.keys(proposal.transient).sort();
+      if (keys.every(keptAsIs)) {
+        this.transientMap = new Map();
+        for (const key of keys) this.transientMap.set(key, Buffer.from(proposal.transient[key] as Uint8Array));
+      } else this.transientMap = this.#decode().transientMap;
     }
 
     get signedProposal(): unknown {

@@ -93,11 +93,17 @@ export async function buildProposal(
   const args: Buffer[] = [Buffer.from(request.name)];
   for (const a of request.args ?? []) args.push(Buffer.from(a));
 
+  // Taken once: the stub's copy and the bytes encoded later must see the same values.
+  const transient = { ...(request.transient ?? {}) };
   // The proposal's protobuf bytes are what a peer would receive. The endorser's stub is given
-  // their fields directly (proposal-stub.ts), so the bytes are encoded only when asked for.
+  // their fields directly (proposal-stub.ts), so the bytes are encoded only when asked for; the
+  // timestamp is encoded now, so that a time protobuf cannot carry fails here, as it did before.
+  const timestamp = encodeMessage([
+    [1, seconds],
+    [2, nanos],
+  ]);
   let encoded: Buffer | undefined;
-  const proposalBytes = (): Buffer =>
-    (encoded ??= encodeProposal(channelId, chaincode, txId, seconds, nanos, creatorBytes, nonce, args, request.transient ?? {}));
+  const proposalBytes = (): Buffer => (encoded ??= encodeProposal(channelId, chaincode, txId, timestamp, creatorBytes, nonce, args, transient));
   const recorded: RecordedProposal = {
     channelId,
     chaincode,
@@ -119,7 +125,7 @@ export async function buildProposal(
     nanos,
     nonce,
     creatorBytes,
-    transient: request.transient ?? {},
+    transient,
     signedProposal: { getProposalBytes: proposalBytes, getSignature: () => signature },
     chaincodeInput: { getArgsList_asU8: () => args },
     get proposalBytes() {
@@ -137,17 +143,12 @@ function encodeProposal(
   channelId: string,
   chaincode: string,
   txId: string,
-  seconds: number,
-  nanos: number,
+  timestamp: Buffer,
   creatorBytes: Buffer,
   nonce: Buffer,
   args: readonly Buffer[],
   transient: Readonly<Record<string, Uint8Array>>,
 ): Buffer {
-  const timestamp = encodeMessage([
-    [1, seconds],
-    [2, nanos],
-  ]);
   const channelHeader = encodeMessage([
     [1, HEADER_TYPE_ENDORSER_TRANSACTION],
     [3, timestamp, 'keepEmpty'],
