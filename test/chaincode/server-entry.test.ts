@@ -2,15 +2,16 @@ import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
-const SERVER = path.join(__dirname, '..', '..', 'chaincode', 'src', 'server.js');
+const SERVER = path.join(__dirname, '..', '..', 'network', 'chaincode-server', 'main.js');
+const CHAINCODE = path.join(__dirname, '..', '..', 'chaincode', 'src');
 
 /** Loads the Fabric entry in a fresh process, as fabric-shim's server does, and logs one line at each level through fabric-shim's handler logger. */
 function logThroughServer(env: Record<string, string | undefined>): { status: number | null; out: string } {
   const script = `
     const entry = require(${JSON.stringify(SERVER)});
-    const index = require(${JSON.stringify(path.join(path.dirname(SERVER), 'index.js'))});
+    const index = require(${JSON.stringify(path.join(CHAINCODE, 'index.js'))});
     if (entry.contracts !== index.contracts || entry.contracts.length === 0) throw new Error('the entry does not export the contracts');
-    const log = require(require.resolve('fabric-shim/lib/logger', { paths: [${JSON.stringify(path.dirname(SERVER))}] })).getLogger('lib/handler.js');
+    const log = require(require.resolve('fabric-shim/lib/logger', { paths: [${JSON.stringify(CHAINCODE)}] })).getLogger('lib/handler.js');
     for (const level of ['error', 'warn', 'info', 'debug']) log[level]('line-at-' + level);
     // Several arguments go through log(level, …), as fabric-shim's own "lost connection" line does; winston's exception handler calls log(info).
     log.error('multi-arg-error', { detail: 1 });
@@ -24,14 +25,14 @@ function logThroughServer(env: Record<string, string | undefined>): { status: nu
   return { status: child.status, out: `${child.stdout}${child.stderr}` };
 }
 
-describe('chaincode: the entry fabric-shim loads on Fabric (server.ts)', function () {
+describe('chaincode: the entry fabric-shim loads on Fabric (network/chaincode-server/main.ts)', function () {
   this.timeout(30_000);
 
   it('the public surface loads no fabric-shim (its logger would take over uncaught exceptions in the gateway as well)', () => {
-    const publicSurface = path.join(path.dirname(SERVER), 'public.js');
+    const publicSurface = path.join(CHAINCODE, 'public.js');
     // The contracts themselves load fabric-contract-api, whose logger already does: counted from there.
     const script = `
-      require(${JSON.stringify(path.join(path.dirname(SERVER), 'index.js'))});
+      require(${JSON.stringify(path.join(CHAINCODE, 'index.js'))});
       const before = process.listeners('unhandledRejection').length;
       require(${JSON.stringify(publicSurface)});
       const shim = Object.keys(require.cache).filter((k) => k.includes('/fabric-shim/') && !k.endsWith('package.json'));
@@ -55,7 +56,7 @@ describe('chaincode: the entry fabric-shim loads on Fabric (server.ts)', functio
   it('a logger handed out again is not wrapped again (fabric-shim hands loggers out per transaction)', () => {
     const script = `
       require(${JSON.stringify(SERVER)});
-      const shimLogger = require(require.resolve('fabric-shim/lib/logger', { paths: [${JSON.stringify(path.dirname(SERVER))}] }));
+      const shimLogger = require(require.resolve('fabric-shim/lib/logger', { paths: [${JSON.stringify(CHAINCODE)}] }));
       const first = shimLogger.getLogger('County:contract').log;
       for (let i = 0; i < 100; i++) shimLogger.getLogger('County:contract');
       console.log(JSON.stringify({ same: shimLogger.getLogger('County:contract').log === first }));`;
