@@ -3,13 +3,17 @@ import path from 'node:path';
 import { requirePatched } from './library-patches';
 import { BuiltProposal } from './proposal';
 
-interface ShimStub {
+/** What of fabric-shim's ChaincodeStub this module sets and reads. */
+export interface ProposalStub {
+  /** The handler the stub was made with (fabric-shim keeps it as `handler`). */
+  readonly handler: unknown;
+  getChannelID(): string;
   creator?: { mspid: string; idBytes: Uint8Array };
   txTimestamp?: unknown;
   transientMap?: Map<string, Buffer>;
   readonly chaincodeEvent?: { getEventName(): string; getPayload_asU8(): Uint8Array };
 }
-type ShimStubClass = new (handler: unknown, channel: string, txId: string, input: unknown, signedProposal: unknown) => ShimStub;
+type ShimStubClass = new (handler: unknown, channel: string, txId: string, input: unknown, signedProposal: unknown) => ProposalStub;
 
 // The Timestamp class of the google-protobuf that fabric-shim's protobuf package decodes with
 // (its ChannelHeader.getTimestamp() answers one), found from there, not from this package.
@@ -17,6 +21,8 @@ type ShimStubClass = new (handler: unknown, channel: string, txId: string, input
 const { Timestamp } = createRequire(require.resolve('@hyperledger/fabric-protos', { paths: [path.dirname(require.resolve('fabric-shim'))] }))(
   'google-protobuf/google/protobuf/timestamp_pb',
 ) as { Timestamp: new () => { setSeconds(s: number): void; setNanos(n: number): void } };
+
+const utf8 = new TextEncoder();
 
 /** A transient key google-protobuf's map keeps as it is: one of its own keys, which a UTF-8 round trip leaves unchanged. */
 function keptAsIs(key: string): boolean {
@@ -31,10 +37,7 @@ interface DecodedProposal {
   readonly binding: string;
 }
 
-/** What the chaincode conversation of one proposal reads from its stub, beside the handler's calls. */
-export type ProposalStub = ShimStub;
-
-let stubClass: (new (handler: unknown, channelId: string, proposal: BuiltProposal) => ShimStub) | undefined;
+let stubClass: (new (handler: unknown, channelId: string, proposal: BuiltProposal) => ProposalStub) | undefined;
 
 /**
  * fabric-shim's own ChaincodeStub for a proposal built in this process. A peer's stub decodes the
@@ -53,20 +56,16 @@ export function stubOfProposal(handler: unknown, channelId: string, proposal: Bu
 
 function proposalStubClass(ChaincodeStub: ShimStubClass) {
   return class extends ChaincodeStub {
-    readonly #handler: unknown;
-    readonly #channelId: string;
     readonly #proposal: BuiltProposal;
     #decoded: DecodedProposal | undefined;
 
     constructor(handler: unknown, channelId: string, proposal: BuiltProposal) {
       // Without a signed proposal fabric-shim's constructor reads only the arguments.
       super(handler, channelId, proposal.txId, proposal.chaincodeInput, undefined);
-      this.#handler = handler;
-      this.#channelId = channelId;
       this.#proposal = proposal;
       const creator = proposal.recorded.creator;
       // A Uint8Array of the certificate's bytes, as google-protobuf decodes a bytes field.
-      this.creator = { mspid: creator.mspId, idBytes: new TextEncoder().encode(creator.certificate) };
+      this.creator = { mspid: creator.mspId, idBytes: utf8.encode(creator.certificate) };
       const timestamp = new Timestamp();
       timestamp.setSeconds(proposal.seconds);
       timestamp.setNanos(proposal.nanos);
@@ -96,8 +95,8 @@ function proposalStubClass(ChaincodeStub: ShimStubClass) {
     /** The fields fabric-shim decodes from the protobuf bytes, by its own stub. */
     #decode(): DecodedProposal {
       this.#decoded ??= new ChaincodeStub(
-        this.#handler,
-        this.#channelId,
+        this.handler,
+        this.getChannelID(),
         this.#proposal.txId,
         this.#proposal.chaincodeInput,
         this.#proposal.signedProposal,

@@ -11,6 +11,8 @@ import { identityJson, proposalJsonOf, RecordParts } from './record-json';
 const HEADER_TYPE_ENDORSER_TRANSACTION = 3;
 const CHAINCODE_TYPE_NODE = 2;
 
+const NO_TRANSIENT: Readonly<Record<string, Uint8Array>> = Object.freeze({});
+
 // Nonces come from a pooled buffer of random bytes: one system call per thousand proposals.
 let noncePool: Buffer = Buffer.alloc(0);
 let noncePos = 0;
@@ -38,9 +40,6 @@ export interface BuiltProposal {
   readonly txId: string;
   readonly seconds: number;
   readonly nanos: number;
-  /** The signature header's nonce and creator (msp.SerializedIdentity bytes). */
-  readonly nonce: Buffer;
-  readonly creatorBytes: Buffer;
   /** The proposal's transient data (never recorded). */
   readonly transient: Readonly<Record<string, Uint8Array>>;
   readonly signedProposal: StubSignedProposal;
@@ -94,7 +93,7 @@ export async function buildProposal(
   for (const a of request.args ?? []) args.push(Buffer.from(a));
 
   // Taken once: the stub's copy and the bytes encoded later must see the same values.
-  const transient = { ...(request.transient ?? {}) };
+  const transient = request.transient ? { ...request.transient } : NO_TRANSIENT;
   // The proposal's protobuf bytes are what a peer would receive. The endorser's stub is given
   // their fields directly (proposal-stub.ts), so the bytes are encoded only when asked for; the
   // timestamp is encoded now, so that a time protobuf cannot carry fails here, as it did before.
@@ -123,8 +122,6 @@ export async function buildProposal(
     txId,
     seconds,
     nanos,
-    nonce,
-    creatorBytes,
     transient,
     signedProposal: { getProposalBytes: proposalBytes, getSignature: () => signature },
     chaincodeInput: { getArgsList_asU8: () => args },
